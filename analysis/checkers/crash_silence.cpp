@@ -1,0 +1,31 @@
+/// crash_silence checker (state diagram in the header).
+
+#include "analysis/checkers/crash_silence.hpp"
+
+namespace vmss::analysis {
+
+void crash_silence_checker::on_record(const record& r) {
+  auto it = down_since_.find(r.entity());
+  bool down = it != down_since_.end();
+  if (r.event == "entity_crashed") {
+    if (down)
+      violations_.add(r, "entity_crashed while already down (crashed at "
+                         "t_ns=" +
+                             std::to_string(it->second) + ")");
+    else
+      down_since_.emplace(r.entity(), r.t_ns());
+  } else if (r.event == "entity_restarted") {
+    if (down)
+      down_since_.erase(it);
+  } else if (down && r.event != "dropped_while_down") {
+    violations_.add(r, "record '" + std::string(r.event) +
+                           "' from a crashed entity (crashed at t_ns=" +
+                           std::to_string(it->second) + ")");
+  }
+}
+
+violation_list crash_silence_checker::finish() {
+  return std::move(violations_);
+}
+
+} // namespace vmss::analysis

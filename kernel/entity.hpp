@@ -1,0 +1,88 @@
+#pragma once
+/// Base class of every simulated entity: a CAF event-based actor whose
+/// behaviour the node kernel runs on each event in delivery order.
+///
+/// Subclasses handle their message types in make_behavior() and talk to
+/// other entities only through send() and after(): `send` here hides CAF's
+/// mailbox send on purpose, because a mailbox message would bypass virtual
+/// time. Durable state (what survives a crash) lives in plain members that
+/// on_crash() leaves alone; on_crash() drops the volatile rest.
+
+#include "kernel/node_kernel.hpp"
+#include "kernel/rng.hpp"
+#include "kernel/wire.hpp"
+
+#include <caf/event_based_actor.hpp>
+
+#include <initializer_list>
+#include <stdexcept>
+#include <type_traits>
+
+namespace vmss {
+
+class entity : public caf::event_based_actor {
+public:
+  entity(caf::actor_config& cfg, node_kernel& kernel, entity_id id);
+
+  entity_id id() const { return id_; }
+  const std::string& path() const { return kernel_.table()[id_].path; }
+
+  /// Called at t = 0 (start) and, by default, after a restart.
+  virtual void on_start() {}
+
+  /// The entity crashed: drop volatile state. Messages arriving while down
+  /// are dropped by the kernel and pending timers never fire.
+  virtual void on_crash() {}
+
+  /// The entity restarts from its durable state.
+  virtual void on_restart() { on_start(); }
+
+  /// The run is over: publish results (e.g. into a model's report).
+  virtual void on_finish() {}
+
+protected:
+  sim_time now() const { return kernel_.now(); }
+
+  /// Sender of the event being handled.
+  entity_id source() const { return kernel_.current_source(); }
+
+  /// Sends `msg` to `dst` through the network model.
+  template <class T>
+  void send(entity_id dst, T&& msg) {
+    kernel_.send(id_, dst, type_of<T>(),
+                 caf::make_message(std::forward<T>(msg)));
+  }
+
+  /// Delivers `msg` to this entity after `delay` of virtual time.
+  template <class T>
+  void after(sim_time delay, T&& msg) {
+    kernel_.after(id_, delay, type_of<T>(),
+                  caf::make_message(std::forward<T>(msg)));
+  }
+
+  /// This entity's random stream: seeded from (run seed, path).
+  vmss::rng& random() { return rng_; }
+
+  /// Writes a trace record for the event being handled.
+  void trace(std::string_view event,
+             std::initializer_list<trace::field> fields = {}) {
+    kernel_.trace(event, fields.begin(), fields.size());
+  }
+
+  node_kernel& kernel_;
+
+private:
+  template <class T>
+  static wire::type_id type_of() {
+    auto id = wire::id_of<std::decay_t<T>>;
+    if (id == wire::no_type)
+      throw std::logic_error("message type not registered in "
+                             "messages/registry.cpp");
+    return id;
+  }
+
+  entity_id id_;
+  vmss::rng rng_;
+};
+
+} // namespace vmss

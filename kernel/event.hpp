@@ -1,0 +1,53 @@
+#pragma once
+/// A timed event in the kernel's queue.
+
+#include "kernel/sim_time.hpp"
+#include "topology/entity_table.hpp"
+
+#include <caf/message.hpp>
+
+#include <cstdint>
+#include <limits>
+
+namespace vmss {
+
+namespace wire {
+using type_id = uint16_t;
+constexpr type_id no_type = 0xFFFF;
+} // namespace wire
+
+/// Source of events the kernel itself injects (start, crash, restart and
+/// scenario commands); orders after every real entity.
+constexpr entity_id kernel_source = std::numeric_limits<entity_id>::max();
+
+enum class event_kind : uint8_t {
+  message, ///< sent by an entity through the network
+  timer,   ///< an entity's timer to itself
+  start,   ///< the entity starts (t = 0)
+  crash,   ///< the entity crashes: loses volatile state, drops input
+  restart, ///< the entity restarts from its durable state
+};
+
+struct event {
+  sim_time t = 0;
+  entity_id dst = 0;
+  entity_id src = 0;
+  uint64_t seq = 0;
+  caf::message msg;
+  uint32_t incarnation = 0; ///< the destination's incarnation (timers only)
+  wire::type_id type = wire::no_type;
+  event_kind kind = event_kind::message;
+
+  /// The kernel's total delivery order.
+  friend bool operator<(const event& a, const event& b) {
+    if (a.t != b.t)
+      return a.t < b.t;
+    if (a.dst != b.dst)
+      return a.dst < b.dst;
+    if (a.src != b.src)
+      return a.src < b.src;
+    return a.seq < b.seq;
+  }
+};
+
+} // namespace vmss

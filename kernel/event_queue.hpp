@@ -1,0 +1,149 @@
+#pragma once
+/// Calendar queue of timed events (pure, no CAF).
+///
+/// Time is cut into slots of `slot_width` ns. A ring of `ring_size` buckets
+/// holds the slots from the current one up to the horizon; later events wait
+/// in a min-heap and move into the ring as it advances. A bucket is sorted
+/// once when it becomes current; events pushed into the current slot after
+/// that go to a small heap and are merged on pop. Pops come out in Event's
+/// `operator<` order, which must order by time first.
+
+#include "kernel/sim_time.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace vmss {
+
+template <class Event>
+class event_queue {
+public:
+  explicit event_queue(sim_time slot_width = ms(1), size_t ring_size = 4096)
+    : width_(slot_width > 0 ? slot_width : 1), ring_(round_up(ring_size)) {}
+
+  bool empty() const { return size_ == 0; }
+  size_t size() const { return size_; }
+
+  /// Adds an event; its time must not precede the current slot.
+  void push(Event ev) {
+    int64_t s = ev.t / width_;
+    assert(s >= cur_slot_);
+    ++size_;
+    if (s == cur_slot_ && active_) {
+      late_.push_back(std::move(ev));
+      std::push_heap(late_.begin(), late_.end(), greater{});
+    } else if (s < cur_slot_ + static_cast<int64_t>(ring_.size())) {
+      ring_[index(s)].push_back(std::move(ev));
+      ++ring_count_;
+    } else {
+      far_.push_back(std::move(ev));
+      std::push_heap(far_.begin(), far_.end(), greater{});
+    }
+  }
+
+  /// Time of the earliest event, or sim_time_never.
+  sim_time next_time() {
+    if (!settle())
+      return sim_time_never;
+    return peek().t;
+  }
+
+  /// Removes and returns the earliest event; the queue must not be empty.
+  Event pop() {
+    settle();
+    --size_;
+    bool from_late = !late_.empty()
+                     && (pos_ == cur_.size() || late_.front() < cur_[pos_]);
+    if (from_late) {
+      std::pop_heap(late_.begin(), late_.end(), greater{});
+      Event ev = std::move(late_.back());
+      late_.pop_back();
+      return ev;
+    }
+    return std::move(cur_[pos_++]);
+  }
+
+private:
+  struct greater {
+    bool operator()(const Event& a, const Event& b) const { return b < a; }
+  };
+
+  static size_t round_up(size_t n) {
+    size_t p = 1;
+    while (p < n)
+      p <<= 1;
+    return p;
+  }
+
+  size_t index(int64_t slot) const {
+    return static_cast<size_t>(slot) & (ring_.size() - 1);
+  }
+
+  const Event& peek() const {
+    if (!late_.empty() && (pos_ == cur_.size() || late_.front() < cur_[pos_]))
+      return late_.front();
+    return cur_[pos_];
+  }
+
+  /// Makes the current slot hold the earliest event; false when empty.
+  bool settle() {
+    if (size_ == 0)
+      return false;
+    if (active_ && (pos_ < cur_.size() || !late_.empty()))
+      return true;
+    cur_.clear();
+    pos_ = 0;
+    int64_t next = next_slot();
+    cur_slot_ = next;
+    pull_far();
+    // Take the bucket's storage; give back none, so that idle buckets do
+    // not each keep the capacity of the busiest slot.
+    cur_.swap(ring_[index(cur_slot_)]);
+    std::vector<Event>().swap(ring_[index(cur_slot_)]);
+    ring_count_ -= cur_.size();
+    std::sort(cur_.begin(), cur_.end());
+    active_ = true;
+    return true;
+  }
+
+  /// First non-empty slot after the current one (the current one is spent).
+  int64_t next_slot() const {
+    int64_t first = active_ ? cur_slot_ + 1 : cur_slot_;
+    if (ring_count_ > 0) {
+      int64_t end = cur_slot_ + static_cast<int64_t>(ring_.size());
+      for (int64_t s = first; s < end; ++s)
+        if (!ring_[index(s)].empty())
+          return s;
+    }
+    assert(!far_.empty());
+    return far_.front().t / width_;
+  }
+
+  /// Moves waiting events that are now within the ring's horizon into it.
+  void pull_far() {
+    int64_t horizon = cur_slot_ + static_cast<int64_t>(ring_.size());
+    while (!far_.empty() && far_.front().t / width_ < horizon) {
+      std::pop_heap(far_.begin(), far_.end(), greater{});
+      int64_t s = far_.back().t / width_;
+      ring_[index(s)].push_back(std::move(far_.back()));
+      ++ring_count_;
+      far_.pop_back();
+    }
+  }
+
+  sim_time width_;
+  std::vector<std::vector<Event>> ring_;
+  std::vector<Event> far_;  ///< min-heap of events beyond the horizon
+  std::vector<Event> cur_;  ///< the current slot, sorted
+  std::vector<Event> late_; ///< min-heap of pushes into the current slot
+  size_t pos_ = 0;
+  int64_t cur_slot_ = 0;
+  bool active_ = false;
+  size_t size_ = 0;
+  size_t ring_count_ = 0;
+};
+
+} // namespace vmss

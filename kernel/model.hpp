@@ -1,0 +1,90 @@
+#pragma once
+/// What a runnable simulation provides to the kernel: its entities, their
+/// network, how to spawn each entity actor, the scenario's injected events
+/// and how to check its results. Every node process builds the same model
+/// from the same spec string ("name key=value ...").
+
+#include "kernel/network.hpp"
+#include "kernel/node_kernel.hpp"
+
+#include <caf/fwd.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace vmss {
+
+/// A parsed model spec: "pingpong pairs=1000 rounds=1000".
+class model_spec {
+public:
+  /// Throws std::invalid_argument on a malformed spec.
+  explicit model_spec(const std::string& text);
+
+  const std::string& name() const { return name_; }
+
+  /// Typed option lookups; each marks the key as known. Throw
+  /// std::invalid_argument naming the key on a bad value.
+  int64_t get_int(const std::string& key, int64_t fallback);
+  sim_time get_duration(const std::string& key, sim_time fallback);
+
+  /// Throws std::invalid_argument naming the first key nobody asked for.
+  void reject_unknown() const;
+
+private:
+  std::string name_;
+  std::map<std::string, std::string> options_;
+  std::map<std::string, bool> used_;
+};
+
+/// Per-node results, summed over nodes by the coordinator.
+struct model_report {
+  std::map<std::string, int64_t> counters;
+  std::vector<std::string> failures;
+};
+
+class model {
+public:
+  virtual ~model() = default;
+
+  /// Lists every entity and the node that runs it.
+  virtual void describe(entity_table& table) = 0;
+
+  virtual network_model& network() = 0;
+
+  /// The smallest latency between entities on different nodes: the window
+  /// width of the conservative synchronisation.
+  virtual sim_time lookahead() const = 0;
+
+  /// Spawns the actor of local entity `id` and attaches it to `kernel`.
+  virtual void spawn(caf::actor_system& sys, node_kernel& kernel,
+                     entity_id id) = 0;
+
+  /// Schedules the scenario's own events (faults, commands). Every node
+  /// makes the same calls; the kernel keeps the local ones.
+  virtual void inject(node_kernel&) {}
+
+  /// Adds this node's results to `out` after the run.
+  virtual void report(node_kernel&, model_report&) {}
+
+  /// Checks the results summed over all nodes; `end` is the time of the
+  /// last delivered event. Appends a line per failed check.
+  virtual void check(const model_report&, sim_time /*end*/,
+                     std::vector<std::string>& /*failures*/) {}
+
+  /// Lines printed before the run (what was drawn from the seed, sizes).
+  virtual std::vector<std::string> describe_run() const { return {}; }
+};
+
+using model_factory = std::function<std::unique_ptr<model>(
+  const std::string& spec, uint64_t seed, uint32_t nodes)>;
+
+/// Spawns entity actor T for `id` (lazily initialised, hidden: it never
+/// runs from a mailbox, only from the kernel) and attaches it.
+template <class T, class... Ts>
+void spawn_entity(caf::actor_system& sys, node_kernel& kernel, entity_id id,
+                  Ts&&... xs);
+
+} // namespace vmss

@@ -1,0 +1,299 @@
+#include "kernel/cluster_internal.hpp"
+#include "messages/registry.hpp"
+#include "kernel/wire.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+namespace vmss::detail {
+
+void configure(caf::actor_system_config& cfg, uint32_t threads,
+               bool middleman) {
+  register_messages(cfg);
+  cfg.set("scheduler.max-threads", static_cast<size_t>(std::max(threads, 1u)));
+  // Idle workers otherwise sleep between polls, which caps window barriers.
+  cfg.set("work-stealing.moderate-poll-attempts", size_t{0});
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  if (middleman) {
+    cfg.load<caf::io::middleman>();
+    cfg.set("middleman.workers", size_t{0});
+  }
+}
+
+std::unique_ptr<node_instance> build_node(caf::actor_system& sys,
+                                          const protocol::node_setup& setup,
+                                          const model_factory& factory) {
+  auto node = std::make_unique<node_instance>();
+  node->sim = factory(setup.model_spec, setup.seed, setup.nodes);
+  node->table = entity_table(setup.nodes);
+  node->sim->describe(node->table);
+  node->table.finalize();
+  kernel_config kcfg;
+  kcfg.seed = setup.seed;
+  kcfg.node = setup.node;
+  kcfg.slot_width = std::min(node->sim->lookahead(), ms(1));
+  kcfg.trace_deliveries = setup.trace_deliveries;
+  node->kernel = std::make_unique<node_kernel>(node->table,
+                                               node->sim->network(), kcfg);
+  if (!setup.trace_dir.empty()) {
+    node->trace = std::make_unique<trace::shard_writer>(setup.trace_dir,
+                                                        setup.node);
+    node->kernel->set_trace(node->trace.get());
+  }
+  for (entity_id id = 0; id < node->table.size(); ++id)
+    if (node->kernel->is_local(id))
+      node->sim->spawn(sys, *node->kernel, id);
+  node->kernel->schedule_starts();
+  node->sim->inject(*node->kernel);
+  return node;
+}
+
+int64_t peak_rss_kb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+namespace {
+
+struct node_state {
+  node_instance* node = nullptr;
+  caf::actor coordinator;
+  std::vector<caf::actor> peers;
+  uint64_t received = 0;
+  bool window_pending = false;
+  protocol::window_cmd pending;
+};
+
+using node_actor_ptr = caf::stateful_actor<node_state>*;
+
+void send_outbox(node_actor_ptr self, std::vector<uint64_t>& sent) {
+  auto& st = self->state;
+  auto outbox = st.node->kernel->take_outbox();
+  uint32_t me = st.node->kernel->config().node;
+  for (uint32_t j = 0; j < outbox.size(); ++j) {
+    if (outbox[j].empty())
+      continue;
+    sent[j] = outbox[j].size();
+    protocol::event_blob blob{me, outbox[j].size(),
+                              wire::encode_batch(me, outbox[j])};
+    self->send(st.peers.at(j), std::move(blob));
+  }
+}
+
+void run_window(node_actor_ptr self) {
+  auto& st = self->state;
+  st.window_pending = false;
+  auto& kernel = *st.node->kernel;
+  protocol::window_report report;
+  report.node = kernel.config().node;
+  report.sent.assign(st.node->table.num_nodes(), 0);
+  sim_time outbox_min = sim_time_never;
+  if (kernel.run_window(st.pending.end_ns, self->context())) {
+    outbox_min = kernel.outbox_min_time();
+    try {
+      send_outbox(self, report.sent);
+    } catch (const std::exception& e) {
+      kernel.fail(std::string{"cannot send events: "} + e.what());
+    }
+  }
+  report.next_ns = kernel.next_time();
+  report.outbox_min_ns = outbox_min;
+  report.error = kernel.error();
+  self->send(st.coordinator, std::move(report));
+}
+
+protocol::final_report finish(node_actor_ptr self) {
+  auto& st = self->state;
+  auto& kernel = *st.node->kernel;
+  kernel.finish();
+  model_report mr;
+  st.node->sim->report(kernel, mr);
+  protocol::final_report out;
+  out.node = kernel.config().node;
+  out.events = kernel.stats().events;
+  out.last_ns = kernel.stats().last_t;
+  for (const auto& d : kernel.delivery_digests()) {
+    out.digests.push_back(d.id);
+    out.digests.push_back(d.delivered);
+    out.digests.push_back(d.hash);
+  }
+  for (const auto& [name, value] : mr.counters) {
+    out.counter_names.push_back(name);
+    out.counter_values.push_back(value);
+  }
+  out.failures = mr.failures;
+  if (st.node->trace) {
+    try {
+      auto stats = st.node->trace->close();
+      out.trace_records = stats.records;
+      out.trace_bytes = stats.bytes;
+    } catch (const std::exception& e) {
+      out.error = e.what();
+    }
+  }
+  out.rss_kb = peak_rss_kb();
+  return out;
+}
+
+caf::behavior node_actor(node_actor_ptr self, node_instance* node,
+                         caf::actor coordinator) {
+  self->state.node = node;
+  self->state.coordinator = coordinator;
+  self->monitor(coordinator);
+  self->set_down_handler([=](caf::down_msg& msg) {
+    if (msg.source == self->state.coordinator) {
+      std::cerr << "error: node " << node->kernel->config().node
+                << " lost its coordinator; stopping\n";
+      self->quit(caf::exit_reason::user_shutdown);
+    }
+  });
+  return {
+    [=](protocol::peers_atom, std::vector<caf::actor> peers) {
+      self->state.peers = std::move(peers);
+      return protocol::ok_atom::value;
+    },
+    [=](protocol::window_cmd cmd) {
+      auto& st = self->state;
+      st.pending = cmd;
+      st.window_pending = true;
+      if (st.received == cmd.expected_in)
+        run_window(self);
+    },
+    [=](protocol::event_blob& blob) {
+      auto& st = self->state;
+      std::vector<event> events;
+      try {
+        wire::decode_batch(blob.bytes, events);
+      } catch (const std::exception& e) {
+        st.node->kernel->fail("bad event batch from node "
+                              + std::to_string(blob.from) + ": " + e.what());
+      }
+      st.received += blob.count;
+      st.node->kernel->accept(std::move(events));
+      if (st.window_pending && st.received == st.pending.expected_in)
+        run_window(self);
+    },
+    [=](protocol::finish_atom) -> protocol::final_report {
+      auto report = finish(self);
+      self->quit();
+      return report;
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_node_actor(caf::actor_system& sys, node_instance& node,
+                            caf::actor coordinator) {
+  return sys.spawn(node_actor, &node, std::move(coordinator));
+}
+
+} // namespace vmss::detail
+
+namespace vmss {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+/// Connects to a published actor, retrying until `timeout_s` (wall) passes.
+caf::expected<caf::actor> connect(caf::actor_system& sys,
+                                  const std::string& host, uint16_t port,
+                                  double timeout_s) {
+  auto deadline = std::chrono::steady_clock::now()
+                  + std::chrono::duration<double>(timeout_s);
+  for (;;) {
+    auto result = sys.middleman().remote_actor(host, port);
+    if (result || std::chrono::steady_clock::now() > deadline)
+      return result;
+    std::this_thread::sleep_for(50ms);
+  }
+}
+
+} // namespace
+
+int run_node(const node_options& opts) {
+  caf::actor_system_config cfg;
+  detail::configure(cfg, opts.threads, true);
+  caf::actor_system sys{cfg};
+  auto label = "node " + std::to_string(opts.node_id);
+  auto coordinator = connect(sys, opts.coordinator_host,
+                             opts.coordinator_port, opts.connect_timeout_s);
+  if (!coordinator) {
+    std::cerr << "error: " << label << ": cannot reach the coordinator at "
+              << opts.coordinator_host << ":" << opts.coordinator_port
+              << ": " << sys.render(coordinator.error()) << "\n";
+    return 2;
+  }
+  caf::scoped_actor self{sys};
+  auto timeout = std::chrono::duration_cast<caf::timespan>(
+    std::chrono::duration<double>(opts.connect_timeout_s * 6));
+  std::string failure;
+  protocol::node_setup setup;
+  self->request(*coordinator, timeout, protocol::hello_atom::value, opts.node_id)
+    .receive([&](protocol::node_setup& s) { setup = std::move(s); },
+             [&](caf::error& err) { failure = sys.render(err); });
+  if (!failure.empty()) {
+    std::cerr << "error: " << label << ": no set-up from the coordinator: "
+              << failure << "\n";
+    return 2;
+  }
+  std::unique_ptr<detail::node_instance> node;
+  try {
+    node = detail::build_node(sys, setup, opts.factory);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << label << ": " << e.what() << "\n";
+    return 2;
+  }
+  auto actor = detail::spawn_node_actor(sys, *node, *coordinator);
+  auto port = sys.middleman().publish(actor, 0, "127.0.0.1", true);
+  if (!port) {
+    std::cerr << "error: " << label << ": cannot publish: "
+              << sys.render(port.error()) << "\n";
+    return 2;
+  }
+  std::vector<uint16_t> ports;
+  self->request(*coordinator, timeout, protocol::ready_atom::value,
+                opts.node_id, actor, *port)
+    .receive([&](std::vector<uint16_t>& ps) { ports = std::move(ps); },
+             [&](caf::error& err) { failure = sys.render(err); });
+  std::vector<caf::actor> peers(ports.size());
+  for (uint32_t j = 0; j < ports.size() && failure.empty(); ++j) {
+    if (j == opts.node_id) {
+      peers[j] = actor;
+      continue;
+    }
+    auto peer = connect(sys, opts.coordinator_host, ports[j],
+                        opts.connect_timeout_s);
+    if (!peer)
+      failure = "cannot reach node " + std::to_string(j) + ": "
+                + sys.render(peer.error());
+    else
+      peers[j] = *peer;
+  }
+  if (failure.empty())
+    self->request(actor, timeout, protocol::peers_atom::value, peers)
+      .receive([](protocol::ok_atom) {},
+               [&](caf::error& err) { failure = sys.render(err); });
+  if (failure.empty())
+    self->request(*coordinator, timeout, protocol::peers_atom::value,
+                  opts.node_id)
+      .receive([](protocol::ok_atom) {},
+               [&](caf::error& err) { failure = sys.render(err); });
+  if (!failure.empty()) {
+    std::cerr << "error: " << label << ": " << failure << "\n";
+    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+    return 2;
+  }
+  self->wait_for(actor);
+  return 0;
+}
+
+} // namespace vmss

@@ -1,0 +1,252 @@
+#include "kernel/node_kernel.hpp"
+
+#include "kernel/entity.hpp"
+#include "kernel/rng.hpp"
+
+#include <caf/actor.hpp>
+
+#include <algorithm>
+#include <exception>
+
+namespace vmss {
+
+/// A reusable mailbox element that points at the event's message, so that
+/// handing an event to an entity actor allocates nothing.
+class node_kernel::envelope final : public caf::mailbox_element {
+public:
+  caf::message* msg = nullptr;
+
+  caf::type_erased_tuple& content() override { return msg->content(); }
+  const caf::type_erased_tuple& content() const override {
+    return static_cast<const caf::message*>(msg)->content();
+  }
+  caf::message move_content_to_message() override { return std::move(*msg); }
+  caf::message copy_content_to_message() const override { return *msg; }
+};
+
+node_kernel::node_kernel(const entity_table& table, network_model& net,
+                         kernel_config cfg)
+  : table_(table),
+    net_(net),
+    cfg_(cfg),
+    slots_(table.size()),
+    queue_(cfg.slot_width),
+    outbox_(table.num_nodes()),
+    envelope_(std::make_unique<envelope>()) {
+  net_.bind(table_);
+}
+
+node_kernel::~node_kernel() = default;
+
+void node_kernel::attach(entity_id id, entity* self, caf::actor handle) {
+  slots_[id].self = self;
+  handles_.push_back(std::move(handle));
+}
+
+void node_kernel::set_trace(trace::shard_writer* sink) {
+  trace_ = sink;
+  if (trace_)
+    deliver_id_ = trace_->intern("deliver");
+}
+
+void node_kernel::inject(sim_time t, entity_id dst, event_kind kind,
+                         caf::message msg, wire::type_id type) {
+  uint64_t seq = kernel_seq_++;
+  if (!is_local(dst))
+    return;
+  event ev;
+  ev.t = t;
+  ev.dst = dst;
+  ev.src = kernel_source;
+  ev.seq = seq;
+  ev.kind = kind;
+  ev.type = type;
+  ev.msg = std::move(msg);
+  queue_.push(std::move(ev));
+}
+
+void node_kernel::schedule_starts() {
+  for (entity_id id = 0; id < table_.size(); ++id)
+    if (is_local(id))
+      inject(0, id, event_kind::start);
+}
+
+void node_kernel::send(entity_id src, entity_id dst, wire::type_id type,
+                       caf::message msg) {
+  sim_time latency = net_.latency(src, dst);
+  event ev;
+  ev.t = now_ + std::max<sim_time>(latency, 0);
+  ev.dst = dst;
+  ev.src = src;
+  ev.seq = slots_[src].next_seq++;
+  ev.type = type;
+  ev.kind = event_kind::message;
+  ev.msg = std::move(msg);
+  if (!is_local(dst) && ev.t < window_end_) {
+    fail("lookahead violation: " + table_[src].path + " (node "
+         + std::to_string(table_[src].node) + ") -> " + table_[dst].path
+         + " (node " + std::to_string(table_[dst].node) + ") has latency "
+         + std::to_string(latency) + " ns, so a message sent at t="
+         + std::to_string(now_) + " ns arrives at " + std::to_string(ev.t)
+         + " ns, inside the current window ending at "
+         + std::to_string(window_end_)
+         + " ns; cross-node latency must be at least the lookahead");
+    return;
+  }
+  route(std::move(ev));
+}
+
+void node_kernel::after(entity_id self, sim_time delay, wire::type_id type,
+                        caf::message msg) {
+  event ev;
+  ev.t = now_ + std::max<sim_time>(delay, 0);
+  ev.dst = self;
+  ev.src = self;
+  ev.seq = slots_[self].next_seq++;
+  ev.type = type;
+  ev.kind = event_kind::timer;
+  ev.incarnation = slots_[self].incarnation;
+  ev.msg = std::move(msg);
+  queue_.push(std::move(ev));
+}
+
+void node_kernel::route(event ev) {
+  auto node = table_[ev.dst].node;
+  if (node == cfg_.node) {
+    queue_.push(std::move(ev));
+    return;
+  }
+  outbox_min_ = std::min(outbox_min_, ev.t);
+  outbox_[node].push_back(std::move(ev));
+}
+
+void node_kernel::trace(std::string_view event, const trace::field* fields,
+                        size_t n) {
+  if (trace_)
+    record(trace_->intern(event), fields, n);
+}
+
+void node_kernel::record(uint16_t id,
+                         const trace::field* fields, size_t n) {
+  trace::order_key key{now_, cur_dst_, cur_src_, cur_seq_, cur_sub_++};
+  trace_->append(key, id, fields, n);
+  ++stats_.trace_records;
+}
+
+bool node_kernel::run_window(sim_time end, caf::execution_unit* ctx) {
+  window_end_ = end;
+  ctx_ = ctx;
+  try {
+    while (error_.empty() && queue_.next_time() < end) {
+      event ev = queue_.pop();
+      deliver(ev);
+    }
+  } catch (const std::exception& e) {
+    fail(std::string{"entity "} + table_[cur_dst_].path + " at t="
+         + std::to_string(now_) + " ns: " + e.what());
+  }
+  return error_.empty();
+}
+
+void node_kernel::deliver(event& ev) {
+  slot& s = slots_[ev.dst];
+  now_ = ev.t;
+  cur_dst_ = ev.dst;
+  cur_src_ = ev.src;
+  cur_seq_ = ev.seq;
+  cur_sub_ = 0;
+  if (!s.activated) {
+    s.activated = true;
+    s.self->activate(ctx_);
+  }
+  switch (ev.kind) {
+    case event_kind::message:
+      if (!s.up) {
+        trace("dropped_while_down", nullptr, 0);
+        return;
+      }
+      break;
+    case event_kind::timer:
+      if (!s.up || ev.incarnation != s.incarnation)
+        return;
+      break;
+    default:
+      handle_kernel_event(s, ev);
+      return;
+  }
+  s.hash = mix64(s.hash ^ mix64(static_cast<uint64_t>(ev.t) ^ ev.type)
+                 ^ (static_cast<uint64_t>(ev.src) << 32) ^ ev.seq);
+  ++s.delivered;
+  ++stats_.events;
+  stats_.last_t = ev.t;
+  if (trace_ && cfg_.trace_deliveries)
+    record(deliver_id_, nullptr, 0);
+  envelope_->msg = &ev.msg;
+  s.self->context(ctx_);
+  s.self->reactivate(*envelope_);
+}
+
+void node_kernel::handle_kernel_event(slot& s, event& ev) {
+  switch (ev.kind) {
+    case event_kind::start:
+      s.self->on_start();
+      break;
+    case event_kind::crash:
+      if (!s.up)
+        return;
+      s.up = false;
+      ++s.incarnation;
+      trace("entity_crashed", nullptr, 0);
+      s.self->on_crash();
+      break;
+    case event_kind::restart:
+      if (s.up)
+        return;
+      s.up = true;
+      trace("entity_restarted", nullptr, 0);
+      s.self->on_restart();
+      break;
+    default:
+      break;
+  }
+}
+
+std::vector<std::vector<event>> node_kernel::take_outbox() {
+  std::vector<std::vector<event>> result(table_.num_nodes());
+  result.swap(outbox_);
+  outbox_min_ = sim_time_never;
+  return result;
+}
+
+void node_kernel::accept(std::vector<event>&& events) {
+  for (auto& ev : events) {
+    if (!is_local(ev.dst)) {
+      fail("received an event for " + table_[ev.dst].path
+           + ", which node " + std::to_string(cfg_.node) + " does not run");
+      return;
+    }
+    queue_.push(std::move(ev));
+  }
+}
+
+void node_kernel::fail(std::string message) {
+  if (error_.empty())
+    error_ = std::move(message);
+}
+
+std::vector<node_kernel::entity_digest>
+node_kernel::delivery_digests() const {
+  std::vector<entity_digest> result;
+  for (entity_id id = 0; id < table_.size(); ++id)
+    if (is_local(id))
+      result.push_back({id, slots_[id].delivered, slots_[id].hash});
+  return result;
+}
+
+void node_kernel::finish() {
+  for (auto& s : slots_)
+    if (s.self)
+      s.self->on_finish();
+}
+
+} // namespace vmss

@@ -1,0 +1,159 @@
+#pragma once
+/// The virtual-time engine of one node process.
+///
+/// It owns the local event queue and runs each local entity actor's own CAF
+/// behaviour on each event, in the total order (time, destination, source,
+/// source sequence) — no mailbox hop. Events for entities on other nodes are
+/// collected per node and handed to the window protocol (kernel/cluster.hpp).
+
+#include "kernel/event.hpp"
+#include "kernel/event_queue.hpp"
+#include "kernel/network.hpp"
+#include "kernel/trace_sink.hpp"
+
+#include <caf/fwd.hpp>
+#include <caf/mailbox_element.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vmss {
+
+class entity;
+
+struct kernel_config {
+  uint64_t seed = 1;
+  uint32_t node = 0;
+  sim_time slot_width = ms(1); ///< calendar bucket width (speed only)
+  bool trace_deliveries = false; ///< a `deliver` record per delivered message
+};
+
+/// What a node contributes to the run's results.
+struct node_stats {
+  uint64_t events = 0;    ///< messages and timers handled by entity actors
+  sim_time last_t = 0;    ///< time of the last handled event
+  uint64_t trace_records = 0;
+};
+
+class node_kernel {
+public:
+  node_kernel(const entity_table& table, network_model& net,
+              kernel_config cfg);
+  ~node_kernel();
+
+  node_kernel(const node_kernel&) = delete;
+  node_kernel& operator=(const node_kernel&) = delete;
+
+  const entity_table& table() const { return table_; }
+  const kernel_config& config() const { return cfg_; }
+  bool is_local(entity_id id) const { return table_[id].node == cfg_.node; }
+
+  /// Registers a local entity actor; the kernel keeps it alive.
+  void attach(entity_id id, entity* self, caf::actor handle);
+
+  /// Writes this node's trace records to `sink` (nullptr: no trace).
+  void set_trace(trace::shard_writer* sink);
+
+  /// Schedules a kernel event (start, crash, restart, or a message from the
+  /// scenario). Every node must make the same calls in the same order: the
+  /// kernel numbers them, and keeps only those for local entities.
+  void inject(sim_time t, entity_id dst, event_kind kind,
+              caf::message msg = {}, wire::type_id type = wire::no_type);
+
+  /// Schedules the start event of every local entity at t = 0.
+  void schedule_starts();
+
+  // -- used by entities while they handle an event ---------------------------
+
+  sim_time now() const { return now_; }
+  entity_id current_source() const { return cur_src_; }
+  void send(entity_id src, entity_id dst, wire::type_id type,
+            caf::message msg);
+  void after(entity_id self, sim_time delay, wire::type_id type,
+             caf::message msg);
+  void trace(std::string_view event, const trace::field* fields, size_t n);
+
+  // -- window protocol -------------------------------------------------------
+
+  /// Handles every local event with time < end, in delivery order. Messages
+  /// for other nodes must arrive at or after `end`. Returns false when the
+  /// run failed (see error()).
+  bool run_window(sim_time end, caf::execution_unit* ctx);
+
+  /// Time of the earliest local event, or sim_time_never.
+  sim_time next_time() { return queue_.next_time(); }
+
+  /// Events for other nodes collected since the last take_outbox().
+  std::vector<std::vector<event>> take_outbox();
+
+  /// Earliest time among the events in the outbox, or sim_time_never.
+  sim_time outbox_min_time() const { return outbox_min_; }
+
+  /// Adds events that other nodes sent to local entities.
+  void accept(std::vector<event>&& events);
+
+  /// Stops the run with a message; the window loop ends after this event.
+  void fail(std::string message);
+  const std::string& error() const { return error_; }
+
+  const node_stats& stats() const { return stats_; }
+
+  /// Running hash and count of the deliveries of each local entity, for a
+  /// digest that does not depend on the partition: (id, count, hash).
+  struct entity_digest {
+    entity_id id;
+    uint64_t delivered;
+    uint64_t hash;
+  };
+  std::vector<entity_digest> delivery_digests() const;
+
+  /// Calls every local entity's on_finish hook (end of the run).
+  void finish();
+
+private:
+  struct slot {
+    entity* self = nullptr;
+    uint64_t next_seq = 1;
+    uint64_t hash = 0;
+    uint64_t delivered = 0;
+    uint32_t incarnation = 0;
+    bool up = true;
+    bool activated = false;
+  };
+
+  class envelope;
+
+  void deliver(event& ev);
+  void handle_kernel_event(slot& s, event& ev);
+  void route(event ev);
+  void record(uint16_t id, const trace::field* fields, size_t n);
+
+  const entity_table& table_;
+  network_model& net_;
+  kernel_config cfg_;
+  std::vector<slot> slots_;
+  std::vector<caf::actor> handles_;
+  event_queue<event> queue_;
+  std::vector<std::vector<event>> outbox_;
+  sim_time outbox_min_ = sim_time_never;
+  sim_time window_end_ = sim_time_never;
+  uint64_t kernel_seq_ = 0;
+
+  // The event being handled.
+  sim_time now_ = 0;
+  entity_id cur_dst_ = 0;
+  entity_id cur_src_ = 0;
+  uint64_t cur_seq_ = 0;
+  uint32_t cur_sub_ = 0;
+  caf::execution_unit* ctx_ = nullptr;
+  std::unique_ptr<envelope> envelope_;
+
+  trace::shard_writer* trace_ = nullptr;
+  uint16_t deliver_id_ = 0;
+  std::string error_;
+  node_stats stats_;
+};
+
+} // namespace vmss

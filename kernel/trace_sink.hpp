@@ -1,0 +1,87 @@
+#pragma once
+/// Trace shard writer: one per node process. The kernel appends records in
+/// canonical order (see order_key); a background thread encodes them as Cap'n
+/// Proto packed batches into DIR/shard-<node>.capnp so the hot path only
+/// copies a small struct. No CAF in this header.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace vmss::trace {
+
+/// A typed value of a record field.
+using value = std::variant<int64_t, double, bool, std::string>;
+
+/// One key=value detail of a record.
+struct field {
+  std::string key;
+  value val;
+};
+
+/// Position of a record in the canonical order: the delivery order of the
+/// event that produced it (time, destination entity, source entity, source
+/// sequence number), then the record's index among that event's records.
+/// The emitting entity is the event's destination.
+struct order_key {
+  int64_t t_ns = 0;
+  uint32_t entity = 0;
+  uint32_t src = 0;
+  uint64_t seq = 0;
+  uint32_t sub = 0;
+
+  friend bool operator<(const order_key& a, const order_key& b) {
+    if (a.t_ns != b.t_ns)
+      return a.t_ns < b.t_ns;
+    if (a.entity != b.entity)
+      return a.entity < b.entity;
+    if (a.src != b.src)
+      return a.src < b.src;
+    if (a.seq != b.seq)
+      return a.seq < b.seq;
+    return a.sub < b.sub;
+  }
+};
+
+/// What a closed shard holds.
+struct shard_stats {
+  uint64_t records = 0;
+  uint64_t bytes = 0;
+};
+
+/// File name of node `node`'s shard inside a trace directory.
+std::string shard_file_name(uint32_t node);
+
+class shard_writer {
+public:
+  /// Creates DIR (and parents) if needed and opens the shard file. Throws
+  /// std::runtime_error naming the path on failure.
+  shard_writer(const std::string& dir, uint32_t node);
+  ~shard_writer();
+
+  shard_writer(const shard_writer&) = delete;
+  shard_writer& operator=(const shard_writer&) = delete;
+
+  /// Returns the small id of an event name (stable within this shard).
+  uint16_t intern(std::string_view event_name);
+
+  /// Appends one record. Keys must be non-decreasing across calls.
+  void append(const order_key& key, uint16_t event, const field* fields,
+              size_t num_fields);
+
+  void append(const order_key& key, uint16_t event) {
+    append(key, event, nullptr, 0);
+  }
+
+  /// Flushes everything, joins the encoder thread, closes the file.
+  shard_stats close();
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace vmss::trace

@@ -1,0 +1,105 @@
+#pragma once
+/// The wire registry of simulation message types: a small id per type, and
+/// how to encode, decode, compare and sample it. Every node registers the
+/// same types in the same order (messages/registry.cpp), so ids agree.
+/// Events crossing node processes carry (type id, payload bytes); a window's
+/// events for one node travel as one Cap'n Proto blob (encode_batch).
+
+#include "kernel/event.hpp"
+
+#include <caf/binary_deserializer.hpp>
+#include <caf/binary_serializer.hpp>
+#include <caf/make_message.hpp>
+#include <caf/message.hpp>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace vmss::wire {
+
+struct type_info {
+  std::string name;
+  void (*encode)(const caf::message& msg, std::vector<char>& out);
+  caf::message (*decode)(caf::binary_deserializer& in);
+  bool (*equal)(const caf::message& a, const caf::message& b);
+  caf::message (*sample)(uint64_t variant);
+};
+
+/// Wire id of T, set when T is registered.
+template <class T>
+inline type_id id_of = no_type;
+
+/// Builds a deterministic value of T whose every field is set, for
+/// round-trip tests (defined in wire.cpp on a filling deserializer).
+caf::message sample_of_impl(uint64_t variant,
+                            caf::message (*make)(caf::deserializer&));
+
+class registry {
+public:
+  static registry& instance();
+
+  template <class T>
+  void add(const std::string& name) {
+    if (id_of<T> != no_type)
+      return;
+    id_of<T> = static_cast<type_id>(types_.size());
+    types_.push_back({name, &encode_impl<T>, &decode_impl<T>, &equal_impl<T>,
+                      &sample_impl<T>});
+  }
+
+  const type_info& at(type_id id) const {
+    if (id >= types_.size())
+      throw std::out_of_range("unknown wire type id " + std::to_string(id));
+    return types_[id];
+  }
+
+  size_t size() const { return types_.size(); }
+
+private:
+  template <class T>
+  static void encode_impl(const caf::message& msg, std::vector<char>& out) {
+    caf::binary_serializer sink{nullptr, out};
+    if (auto err = sink(const_cast<T&>(msg.get_as<T>(0))))
+      throw std::runtime_error("cannot encode a message");
+  }
+
+  template <class T>
+  static caf::message decode_impl(caf::binary_deserializer& in) {
+    T x;
+    if (auto err = in(x))
+      throw std::runtime_error("truncated or corrupt message payload");
+    return caf::make_message(std::move(x));
+  }
+
+  template <class T>
+  static bool equal_impl(const caf::message& a, const caf::message& b) {
+    return a.match_elements<T>() && b.match_elements<T>()
+           && a.get_as<T>(0) == b.get_as<T>(0);
+  }
+
+  template <class T>
+  static caf::message fill(caf::deserializer& src) {
+    T x;
+    src(x);
+    return caf::make_message(std::move(x));
+  }
+
+  template <class T>
+  static caf::message sample_impl(uint64_t variant) {
+    return sample_of_impl(variant, &fill<T>);
+  }
+
+  std::vector<type_info> types_;
+};
+
+/// Encodes events bound for one node as one Cap'n Proto blob.
+std::vector<char> encode_batch(uint32_t from_node,
+                               const std::vector<event>& events);
+
+/// Decodes a blob made by encode_batch, appending to `out`. Throws
+/// std::runtime_error on a malformed blob or an unknown type id.
+void decode_batch(const std::vector<char>& blob, std::vector<event>& out);
+
+} // namespace vmss::wire

@@ -1,0 +1,51 @@
+#include "messages/registry.hpp"
+
+#include "kernel/wire.hpp"
+#include "messages/bench_messages.hpp"
+#include "messages/demo_messages.hpp"
+#include "messages/kernel_protocol.hpp"
+
+#include <caf/actor_system_config.hpp>
+
+namespace vmss {
+
+namespace {
+
+/// A simulation message: known to CAF and to the kernel's wire registry.
+template <class T>
+void add_sim(caf::actor_system_config& cfg, const char* name) {
+  cfg.add_message_type<T>(name);
+  wire::registry::instance().add<T>(name);
+}
+
+} // namespace
+
+void register_messages(caf::actor_system_config& cfg) {
+  // The window protocol (CAF messages between processes).
+  cfg.add_message_type<protocol::node_setup>("vmss.node_setup");
+  cfg.add_message_type<protocol::window_cmd>("vmss.window_cmd");
+  cfg.add_message_type<protocol::window_report>("vmss.window_report");
+  cfg.add_message_type<protocol::event_blob>("vmss.event_blob");
+  cfg.add_message_type<protocol::final_report>("vmss.final_report");
+  cfg.add_message_type<std::vector<caf::actor>>("vmss.actor_list");
+  cfg.add_message_type<std::vector<uint16_t>>("vmss.port_list");
+  cfg.add_message_type<std::vector<std::string>>("vmss.string_list");
+  // Simulation events. Append only: the order gives the wire ids.
+  add_sim<bench::ping>(cfg, "vmss.bench.ping");
+  add_sim<bench::pong>(cfg, "vmss.bench.pong");
+  add_sim<bench::heartbeat>(cfg, "vmss.bench.heartbeat");
+  add_sim<bench::beat_due>(cfg, "vmss.bench.beat_due");
+  add_sim<demo::host_alive>(cfg, "vmss.demo.host_alive");
+  add_sim<demo::alive_due>(cfg, "vmss.demo.alive_due");
+  add_sim<demo::sweep_due>(cfg, "vmss.demo.sweep_due");
+}
+
+std::vector<std::string> simulation_message_names() {
+  auto& reg = wire::registry::instance();
+  std::vector<std::string> names;
+  for (wire::type_id id = 0; id < reg.size(); ++id)
+    names.push_back(reg.at(id).name);
+  return names;
+}
+
+} // namespace vmss

@@ -1,0 +1,24 @@
+#pragma once
+/// The subcommands of `vmss-sim` (see docs/cli.md).
+
+#include "kernel/model.hpp"
+
+namespace CLI {
+class App;
+} // namespace CLI
+
+namespace vmss {
+
+/// Builds any model this binary knows from its spec ("pingpong ...",
+/// "heartbeat ...", "demo ...").
+std::unique_ptr<model> make_any_model(const std::string& spec, uint64_t seed,
+                                      uint32_t nodes);
+
+/// Path of the running vmss-sim binary, for starting node processes.
+std::string self_executable();
+
+void add_run_command(CLI::App& root);
+void add_node_command(CLI::App& root);
+void add_bench_command(CLI::App& root);
+
+} // namespace vmss

@@ -1,0 +1,165 @@
+#include "analysis/digest.hpp"
+#include "kernel/cluster.hpp"
+#include "kernel/trace_manifest.hpp"
+#include "runners/commands.hpp"
+#include "runners/run_support.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+namespace vmss {
+
+namespace {
+
+struct builtin_scenario {
+  const char* model_spec;
+  sim_time until;
+  const char* summary;
+};
+
+const std::map<std::string, builtin_scenario>& builtin_scenarios() {
+  static const std::map<std::string, builtin_scenario> table{
+    {"default",
+     {"demo", seconds(120),
+      "3 zones x 2 racks x 4 hosts heartbeat to zone monitors; a host "
+      "crashes at 30 s and restarts at 60 s"}},
+  };
+  return table;
+}
+
+struct run_args {
+  std::string scenario = "default";
+  std::string model;
+  std::string out = "vmss-trace";
+  std::string until;
+  common_args common;
+};
+
+/// Writes the manifest that ties the node shards together.
+void write_run_manifest(const run_options& opts, const run_result& res,
+                        const std::string& scenario) {
+  auto sim = opts.factory(opts.model_spec, opts.seed, opts.nodes);
+  entity_table table(opts.nodes);
+  sim->describe(table);
+  table.finalize();
+  trace::manifest m;
+  m.scenario = scenario;
+  m.seed = opts.seed;
+  m.nodes = opts.nodes;
+  m.lookahead_ns = sim->lookahead();
+  m.end_t_ns = res.end_t;
+  m.events = res.events;
+  for (const auto& e : table.entries())
+    m.entities.push_back({e.path, e.kind, e.node});
+  for (uint32_t k = 0; k < opts.nodes; ++k) {
+    m.shards.push_back({k, trace::shard_file_name(k), res.shards[k].records,
+                        res.shards[k].bytes});
+  }
+  trace::write_manifest(opts.trace_dir, m);
+}
+
+int run_main(const run_args& args) {
+  run_options opts;
+  std::string scenario_name = args.scenario;
+  if (!args.model.empty()) {
+    opts.model_spec = args.model;
+    scenario_name = "model: " + args.model;
+  } else {
+    auto i = builtin_scenarios().find(args.scenario);
+    if (i == builtin_scenarios().end()) {
+      std::cerr << "error: scenario '" << args.scenario
+                << "': scenario files are not supported yet; built-in "
+                   "scenarios: default\n";
+      return 2;
+    }
+    opts.model_spec = i->second.model_spec;
+    opts.until = i->second.until;
+  }
+  if (!args.until.empty() && !parse_duration(args.until, opts.until)) {
+    std::cerr << "error: --until " << args.until
+              << ": not a duration (e.g. 90s, 5m, 1h)\n";
+    return 2;
+  }
+  apply_common(args.common, opts);
+  opts.trace_dir = args.out;
+  std::error_code ec;
+  std::filesystem::remove_all(args.out, ec);
+  std::cout << "# scenario=" << scenario_name << " seed=" << opts.seed
+            << " nodes=" << opts.nodes << " threads=" << opts.threads
+            << std::endl;
+  auto res = run_simulation(opts);
+  print_run_lines(res);
+  if (!res.error.empty()) {
+    std::cerr << "error: " << res.error << "\n";
+    return 1;
+  }
+  write_run_manifest(opts, res, scenario_name);
+  auto digest = analysis::trace_digest(opts.trace_dir);
+  std::cout << "# trace=" << opts.trace_dir << " records=" << res.trace_records
+            << " bytes=" << res.trace_bytes << " delivery_digest="
+            << res.delivery_digest << std::endl;
+  std::printf("digest=%s events=%llu virtual_s=%.6f wall_s=%.3f\n",
+              digest.c_str(), static_cast<unsigned long long>(res.events),
+              to_seconds(res.end_t), res.wall_s);
+  return 0;
+}
+
+} // namespace
+
+void add_run_command(CLI::App& root) {
+  auto args = std::make_shared<run_args>();
+  auto* cmd = root.add_subcommand(
+    "run", "Run a scenario and write its trace (no argument: the built-in "
+           "default scenario)");
+  cmd->add_option("scenario", args->scenario,
+                  "built-in scenario name (default: default)");
+  cmd->add_option("--model", args->model,
+                  "run a built-in model instead, e.g. 'phold entities=64' "
+                  "(demo, pingpong, heartbeat, phold)");
+  cmd->add_option("--out", args->out, "trace directory (replaced)")
+    ->capture_default_str();
+  cmd->add_option("--until", args->until,
+                  "stop at this virtual time, e.g. 90s, 5m (default: the "
+                  "scenario's duration)");
+  add_common_options(*cmd, args->common);
+  cmd->callback([args] {
+    int code = run_main(*args);
+    if (code != 0)
+      throw CLI::RuntimeError(code);
+  });
+}
+
+void add_node_command(CLI::App& root) {
+  auto opts = std::make_shared<node_options>();
+  auto coordinator = std::make_shared<std::string>();
+  auto* cmd = root.add_subcommand(
+    "node", "One node process of a multi-node run (started by `run --nodes` "
+            "and `bench --nodes`)");
+  cmd->add_option("--coordinator", *coordinator,
+                  "HOST:PORT of the coordinator")
+    ->required();
+  cmd->add_option("--node-id", opts->node_id, "this node's number")->required();
+  cmd->add_option("--threads", opts->threads, "CAF scheduler threads")
+    ->capture_default_str();
+  cmd->callback([opts, coordinator] {
+    auto colon = coordinator->rfind(':');
+    if (colon == std::string::npos) {
+      std::cerr << "error: --coordinator " << *coordinator
+                << ": expected HOST:PORT\n";
+      throw CLI::RuntimeError(2);
+    }
+    opts->coordinator_host = coordinator->substr(0, colon);
+    opts->coordinator_port = static_cast<uint16_t>(
+      std::stoi(coordinator->substr(colon + 1)));
+    opts->factory = &make_any_model;
+    int code = run_node(*opts);
+    if (code != 0)
+      throw CLI::RuntimeError(code);
+  });
+}
+
+} // namespace vmss

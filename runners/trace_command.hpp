@@ -1,0 +1,16 @@
+#pragma once
+/// `vmss-sim trace …`: digest, export, check and summary of a trace
+/// directory. Errors print `error: …` to stderr and throw
+/// CLI::RuntimeError(code) (2 = error, 1 = checks failed) for main to turn
+/// into the exit code via app.exit(e).
+
+namespace CLI {
+class App;
+} // namespace CLI
+
+namespace vmss {
+
+/// Adds the `trace` subcommand and its sub-subcommands to `root`.
+void add_trace_command(CLI::App& root);
+
+} // namespace vmss

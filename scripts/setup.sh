@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs every Debian package that vmss-sim needs to build, run and test.
+# Run as root (or with sudo) on a fresh Debian 12 machine.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config ccache git
+  libcaf-dev libssl-dev
+  capnproto libcapnp-dev
+  libprotobuf-dev protobuf-compiler
+  libspdlog-dev libfmt-dev
+  libgtest-dev googletest
+  nlohmann-json3-dev libcli11-dev
+)
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo_cmd=(sudo)
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update
+"${sudo_cmd[@]}" apt-get install -y "${packages[@]}"

@@ -1,0 +1,65 @@
+#include "trace_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+
+namespace vmss::trace_test {
+
+std::string scratch_dir(const std::string& suffix) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = std::string(info->test_suite_name()) + "." +
+                     info->name() + suffix;
+  auto dir = std::filesystem::path(::testing::TempDir()) / "vmss-trace" / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+std::vector<trace::entity_info> make_entities(size_t n, uint32_t nodes) {
+  std::vector<trace::entity_info> out;
+  for (size_t i = 0; i < n; ++i)
+    out.push_back(trace::entity_info{"r/h" + std::to_string(i), "vm",
+                                     static_cast<uint32_t>(i % nodes)});
+  return out;
+}
+
+trace::manifest write_trace(const std::string& dir,
+                            const std::vector<trace::entity_info>& entities,
+                            const std::vector<test_record>& records,
+                            uint32_t nodes) {
+  std::map<uint32_t, std::unique_ptr<trace::shard_writer>> writers;
+  for (uint32_t n = 0; n < nodes; ++n)
+    writers[n] = std::make_unique<trace::shard_writer>(dir, n);
+  for (const auto& r : records) {
+    auto& w = *writers.at(r.node);
+    w.append(r.key, w.intern(r.event), r.fields.data(), r.fields.size());
+  }
+  trace::manifest m;
+  m.scenario = "test";
+  m.seed = 7;
+  m.nodes = nodes;
+  m.events = records.size();
+  m.entities = entities;
+  for (auto& [node, w] : writers) {
+    auto stats = w->close();
+    m.shards.push_back(trace::shard_info{node, trace::shard_file_name(node),
+                                         stats.records, stats.bytes});
+  }
+  if (!records.empty())
+    m.end_t_ns = records.back().key.t_ns;
+  trace::write_manifest(dir, m);
+  return m;
+}
+
+trace::order_key key(int64_t t_ns, uint32_t entity, uint64_t seq) {
+  trace::order_key k;
+  k.t_ns = t_ns;
+  k.entity = entity;
+  k.seq = seq;
+  return k;
+}
+
+} // namespace vmss::trace_test
