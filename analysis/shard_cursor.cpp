@@ -101,7 +101,8 @@ bool shard_cursor::load_batch() {
 }
 
 void shard_cursor::decode(trace::wire::Record::Reader r) {
-  t_ns_ += r.getDtNs();
+  t_ns_ = static_cast<int64_t>(static_cast<uint64_t>(t_ns_) +
+                               static_cast<uint64_t>(r.getDtNs()));
   rec_.key = trace::order_key{t_ns_, r.getEntity(), r.getSrc(), r.getSeq(),
                               r.getSub()};
   if (rec_.key.entity >= manifest_.entities.size())

@@ -28,6 +28,21 @@ struct record {
   uint32_t entity() const { return key.entity; }
 };
 
+/// A copy of a record that owns its strings: for keeping records beyond the
+/// streaming call (tests, small traces).
+struct owned_record {
+  trace::order_key key;
+  uint32_t node = 0;
+  std::string path;
+  std::string kind;
+  std::string event;
+  std::vector<trace::field> fields;
+
+  explicit owned_record(const record& r)
+    : key(r.key), node(r.node), path(r.path), kind(r.kind), event(r.event),
+      fields(r.fields) {}
+};
+
 /// Called once per record.
 using record_callback = std::function<void(const record&)>;
 

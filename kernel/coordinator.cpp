@@ -42,7 +42,8 @@ struct coordinator_state {
   size_t hello_count = 0, ready_count = 0, connected_count = 0;
   // Windows.
   bool running = false;
-  std::vector<uint64_t> total_in;
+  bool finishing = false;
+  std::vector<std::vector<uint64_t>> sent_total; ///< [to][from], cumulative
   size_t pending_reports = 0;
   sim_time window_start = 0, window_end = 0, next_min = sim_time_never;
   // Completion.
@@ -109,6 +110,7 @@ void aggregate(coord_ptr self) {
 void finish_all(coord_ptr self) {
   auto& st = self->state;
   st.running = false;
+  st.finishing = true;
   st.result->wall_s = seconds_since(st.t_start);
   st.result->setup_s += std::chrono::duration<double>(st.t_start - st.t_created).count();
   auto timeout = std::chrono::duration_cast<caf::timespan>(
@@ -148,14 +150,15 @@ void begin_window(coord_ptr self, sim_time start) {
   std::fill(st.reported.begin(), st.reported.end(), false);
   ++st.result->windows;
   for (uint32_t k = 0; k < st.nodes.size(); ++k)
-    self->send(st.nodes[k], protocol::window_cmd{st.window_end, st.total_in[k]});
+    self->send(st.nodes[k], protocol::window_cmd{st.window_end, st.sent_total[k]});
 }
 
 void start_windows(coord_ptr self) {
   auto& st = self->state;
   st.running = true;
   st.t_progress = steady::now();
-  st.total_in.assign(st.nodes.size(), 0);
+  st.sent_total.assign(st.nodes.size(),
+                       std::vector<uint64_t>(st.nodes.size(), 0));
   st.reported.assign(st.nodes.size(), false);
   for (uint32_t k = 0; k < st.nodes.size(); ++k)
     self->monitor(st.nodes[k]);
@@ -169,8 +172,8 @@ void on_report(coord_ptr self, protocol::window_report& r) {
     return;
   }
   st.reported[r.node] = true;
-  for (size_t j = 0; j < r.sent.size() && j < st.total_in.size(); ++j)
-    st.total_in[j] += r.sent[j];
+  for (size_t j = 0; j < r.sent.size() && j < st.sent_total.size(); ++j)
+    st.sent_total[j][r.node] += r.sent[j];
   st.next_min = std::min({st.next_min, static_cast<sim_time>(r.next_ns),
                           static_cast<sim_time>(r.outbox_min_ns)});
   st.t_progress = steady::now();
@@ -231,6 +234,9 @@ caf::behavior coordinator(coord_ptr self, const run_options* opts,
   st.reported.assign(n, false);
   self->set_down_handler([=](caf::down_msg& msg) {
     auto& st = self->state;
+    // Once finishing, the finish requests' own timeouts decide.
+    if (st.finishing)
+      return;
     for (uint32_t k = 0; k < st.nodes.size(); ++k)
       if (st.nodes[k] && msg.source == st.nodes[k].address())
         fail(self, node_name(k) + " died (" + self->system().render(msg.reason)

@@ -11,9 +11,9 @@
 #include "kernel/sim_time.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <vector>
 
 namespace vmss {
@@ -27,10 +27,11 @@ public:
   bool empty() const { return size_ == 0; }
   size_t size() const { return size_; }
 
-  /// Adds an event; its time must not precede the current slot.
+  /// Adds an event; its time must not precede the last popped event's slot.
   void push(Event ev) {
     int64_t s = ev.t / width_;
-    assert(s >= cur_slot_);
+    if (s < cur_slot_)
+      throw std::logic_error("event_queue: push into a past slot");
     ++size_;
     if (s == cur_slot_ && active_) {
       late_.push_back(std::move(ev));
@@ -44,11 +45,19 @@ public:
     }
   }
 
-  /// Time of the earliest event, or sim_time_never.
-  sim_time next_time() {
-    if (!settle())
+  /// Time of the earliest event, or sim_time_never. Does not advance the
+  /// current slot, so that events earlier than the answer (e.g. from other
+  /// nodes) can still be pushed afterwards.
+  sim_time next_time() const {
+    if (size_ == 0)
       return sim_time_never;
-    return peek().t;
+    if (active_ && (pos_ < cur_.size() || !late_.empty()))
+      return peek().t;
+    int64_t s = next_slot();
+    if (s >= cur_slot_ + static_cast<int64_t>(ring_.size()))
+      return far_.front().t;
+    const auto& bucket = ring_[index(s)];
+    return std::min_element(bucket.begin(), bucket.end())->t;
   }
 
   /// Removes and returns the earliest event; the queue must not be empty.
@@ -118,7 +127,6 @@ private:
         if (!ring_[index(s)].empty())
           return s;
     }
-    assert(!far_.empty());
     return far_.front().t / width_;
   }
 

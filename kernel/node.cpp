@@ -66,12 +66,25 @@ struct node_state {
   node_instance* node = nullptr;
   caf::actor coordinator;
   std::vector<caf::actor> peers;
-  uint64_t received = 0;
+  size_t peers_known = 0;
+  caf::response_promise peers_complete;
+  std::vector<uint64_t> received_from; ///< events, by sending node
   bool window_pending = false;
+  bool finished = false;
   protocol::window_cmd pending;
 };
 
 using node_actor_ptr = caf::stateful_actor<node_state>*;
+
+/// Whether every event the coordinator knows of has arrived. Events that
+/// arrive early belong to later windows (their times are at or after this
+/// window's end), so more than expected is fine.
+bool inputs_complete(const node_state& st) {
+  for (size_t i = 0; i < st.pending.expected_from.size(); ++i)
+    if (st.received_from[i] < st.pending.expected_from[i])
+      return false;
+  return true;
+}
 
 void send_outbox(node_actor_ptr self, std::vector<uint64_t>& sent) {
   auto& st = self->state;
@@ -142,28 +155,58 @@ protocol::final_report finish(node_actor_ptr self) {
   return out;
 }
 
+void add_peer(node_actor_ptr self, uint32_t k, const caf::actor& peer) {
+  auto& st = self->state;
+  if (k >= st.peers.size() || st.peers[k])
+    return;
+  st.peers[k] = peer;
+  if (++st.peers_known == st.peers.size())
+    st.peers_complete.deliver(protocol::ok_atom::value);
+}
+
 caf::behavior node_actor(node_actor_ptr self, node_instance* node,
                          caf::actor coordinator) {
   self->state.node = node;
   self->state.coordinator = coordinator;
+  self->state.received_from.assign(node->table.num_nodes(), 0);
+  self->state.peers.resize(node->table.num_nodes());
   self->monitor(coordinator);
   self->set_down_handler([=](caf::down_msg& msg) {
-    if (msg.source == self->state.coordinator) {
-      std::cerr << "error: node " << node->kernel->config().node
-                << " lost its coordinator; stopping\n";
-      self->quit(caf::exit_reason::user_shutdown);
+    if (msg.source != self->state.coordinator)
+      return;
+    if (self->state.finished) {
+      self->quit();
+      return;
     }
+    std::cerr << "error: node " << node->kernel->config().node
+              << " lost its coordinator; stopping\n";
+    self->quit(caf::exit_reason::user_shutdown);
   });
   return {
-    [=](protocol::peers_atom, std::vector<caf::actor> peers) {
-      self->state.peers = std::move(peers);
-      return protocol::ok_atom::value;
+    // From this process's main thread: the lower-numbered peers it
+    // connected to. Each pair of nodes shares one connection: this node
+    // introduces itself over it to the lower peers, and the higher peers
+    // introduce themselves to it. Answers once every peer is known.
+    [=](protocol::peers_atom, std::vector<caf::actor>& lower) {
+      auto& st = self->state;
+      st.peers_complete = self->make_response_promise();
+      uint32_t me = st.node->kernel->config().node;
+      for (uint32_t i = 0; i < lower.size(); ++i)
+        if (i != me && lower[i])
+          self->send(lower[i], protocol::hello_atom::value, me,
+                     caf::actor_cast<caf::actor>(self));
+      for (uint32_t i = 0; i < lower.size(); ++i)
+        if (lower[i])
+          add_peer(self, i, lower[i]);
+    },
+    [=](protocol::hello_atom, uint32_t from, caf::actor& peer) {
+      add_peer(self, from, peer);
     },
     [=](protocol::window_cmd cmd) {
       auto& st = self->state;
       st.pending = cmd;
       st.window_pending = true;
-      if (st.received == cmd.expected_in)
+      if (inputs_complete(st))
         run_window(self);
     },
     [=](protocol::event_blob& blob) {
@@ -175,15 +218,16 @@ caf::behavior node_actor(node_actor_ptr self, node_instance* node,
         st.node->kernel->fail("bad event batch from node "
                               + std::to_string(blob.from) + ": " + e.what());
       }
-      st.received += blob.count;
+      st.received_from.at(blob.from) += blob.count;
       st.node->kernel->accept(std::move(events));
-      if (st.window_pending && st.received == st.pending.expected_in)
+      if (st.window_pending && inputs_complete(st))
         run_window(self);
     },
+    // Stays up after answering, so that the answer is not cut off by the
+    // process exiting; quits when the coordinator goes away.
     [=](protocol::finish_atom) -> protocol::final_report {
-      auto report = finish(self);
-      self->quit();
-      return report;
+      self->state.finished = true;
+      return finish(self);
     },
   };
 }
@@ -264,8 +308,11 @@ int run_node(const node_options& opts) {
                 opts.node_id, actor, *port)
     .receive([&](std::vector<uint16_t>& ps) { ports = std::move(ps); },
              [&](caf::error& err) { failure = sys.render(err); });
-  std::vector<caf::actor> peers(ports.size());
-  for (uint32_t j = 0; j < ports.size() && failure.empty(); ++j) {
+  // Connect to the lower-numbered nodes only: one connection per pair.
+  std::vector<caf::actor> peers(opts.node_id + 1);
+  for (uint32_t j = 0; j <= opts.node_id && j < ports.size()
+                       && failure.empty();
+       ++j) {
     if (j == opts.node_id) {
       peers[j] = actor;
       continue;

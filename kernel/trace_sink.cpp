@@ -160,7 +160,9 @@ private:
     for (size_t i = 0; i < b.size; ++i) {
       const raw_record& in = b.records[i];
       auto r = out[i];
-      r.setDtNs(in.t_ns - prev_t_ns);
+      // Wrapping difference: exact round trip even for extreme times.
+      r.setDtNs(static_cast<int64_t>(static_cast<uint64_t>(in.t_ns) -
+                                     static_cast<uint64_t>(prev_t_ns)));
       prev_t_ns = in.t_ns;
       r.setEntity(in.entity);
       r.setSrc(in.src);

@@ -34,16 +34,18 @@ typename Inspector::result_type inspect(Inspector& f, node_setup& x) {
            x.node, x.until_ns, x.trace_dir, x.trace_deliveries);
 }
 
-/// Run every event before `end_ns`, once `expected_in` events from other
-/// nodes have arrived in total (coordinator -> node).
+/// Run every event before `end_ns`, once at least expected_from[i] events
+/// from each node i have arrived since the start (coordinator -> node).
+/// Blobs from one node arrive in order, so a count per sender cannot be
+/// satisfied by a later window's blob while an earlier one is missing.
 struct window_cmd {
   int64_t end_ns = 0;
-  uint64_t expected_in = 0;
+  std::vector<uint64_t> expected_from;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, window_cmd& x) {
-  return f(caf::meta::type_name("window_cmd"), x.end_ns, x.expected_in);
+  return f(caf::meta::type_name("window_cmd"), x.end_ns, x.expected_from);
 }
 
 /// A node finished a window (node -> coordinator).

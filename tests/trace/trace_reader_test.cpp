@@ -46,8 +46,8 @@ TEST(trace_reader, merges_shards_in_canonical_order) {
   auto dir = scratch_dir();
   auto in = three_node_records(50'000);
   write_trace(dir, make_entities(6, 3), in, 3);
-  std::vector<record> out;
-  trace_reader(dir).for_each([&](const record& r) { out.push_back(r); });
+  std::vector<analysis::owned_record> out;
+  trace_reader(dir).for_each([&](const record& r) { out.emplace_back(r); });
   ASSERT_EQ(out.size(), in.size());
   for (size_t i = 1; i < out.size(); ++i)
     ASSERT_TRUE(out[i - 1].key < out[i].key) << i;

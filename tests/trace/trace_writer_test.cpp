@@ -7,16 +7,18 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 namespace vmss::trace_test {
 namespace {
 
+using analysis::owned_record;
 using analysis::record;
 using analysis::trace_reader;
 
-std::vector<record> read_all(const std::string& dir) {
-  std::vector<record> out;
-  trace_reader(dir).for_each([&](const record& r) { out.push_back(r); });
+std::vector<owned_record> read_all(const std::string& dir) {
+  std::vector<owned_record> out;
+  trace_reader(dir).for_each([&](const record& r) { out.emplace_back(r); });
   return out;
 }
 
@@ -71,6 +73,20 @@ TEST(shard_writer, many_batches_with_names_interned_late) {
     ASSERT_EQ(out[i].event, in[i].event);
     ASSERT_EQ(out[i].fields.size(), in[i].fields.size());
   }
+}
+
+TEST(shard_writer, extreme_and_decreasing_times_round_trip) {
+  auto dir = scratch_dir();
+  const int64_t lo = std::numeric_limits<int64_t>::min();
+  const int64_t hi = std::numeric_limits<int64_t>::max();
+  write_trace(dir, make_entities(1),
+              {{0, key(lo, 0), "a", {}},
+               {0, key(hi, 0), "a", {}},
+               {0, key(-1, 0), "a", {}}});
+  std::vector<int64_t> times;
+  for (const auto& r : read_all(dir))
+    times.push_back(r.key.t_ns);
+  EXPECT_EQ(times, (std::vector<int64_t>{lo, hi, -1}));
 }
 
 TEST(shard_writer, empty_shard_is_readable) {
