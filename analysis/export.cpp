@@ -15,8 +15,7 @@ namespace {
 
 constexpr size_t chunk_bytes = 256 * 1024;
 
-const char* const base_columns[] = {"t_ns", "node", "entity", "kind",
-                                    "event"};
+const char* const base_columns[] = {"t_ns", "node", "entity", "kind", "event"};
 
 /// Shortest round-trip text of a double; integral values keep a ".0" so
 /// the type survives a JSON round trip. Non-finite values: "null" (JSON

@@ -21,8 +21,8 @@ constexpr size_t read_buffer_bytes = 1 << 20;
 kj::AutoCloseFd open_shard(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    throw std::runtime_error(path + ": cannot open shard: " +
-                             std::strerror(errno));
+    throw std::runtime_error(path +
+                             ": cannot open shard: " + std::strerror(errno));
   return kj::AutoCloseFd(fd);
 }
 
@@ -36,11 +36,11 @@ capnp::ReaderOptions reader_options() {
 
 shard_cursor::shard_cursor(std::string path, const trace::shard_info& shard,
                            const trace::manifest& m, bool verify_counts)
-  : path_(std::move(path)), manifest_(m), node_(shard.node),
-    expected_(shard.records), verify_counts_(verify_counts),
-    in_(open_shard(path_)),
-    buffer_(kj::heapArray<kj::byte>(read_buffer_bytes)),
-    buffered_(in_, buffer_) {
+    : path_(std::move(path)), manifest_(m), node_(shard.node),
+      expected_(shard.records), verify_counts_(verify_counts),
+      in_(open_shard(path_)),
+      buffer_(kj::heapArray<kj::byte>(read_buffer_bytes)),
+      buffered_(in_, buffer_) {
   rec_.node = node_;
 }
 

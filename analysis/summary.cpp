@@ -68,8 +68,8 @@ void print_summary(const trace_summary& s, std::ostream& out) {
       << " s), end_t_ns=" << s.end_t_ns << '\n';
   print_counts("records per event", s.records_per_event, out);
   print_counts("entities per kind (manifest)", s.entities_per_kind, out);
-  print_counts("entities per kind (with records)",
-               s.active_entities_per_kind, out);
+  print_counts("entities per kind (with records)", s.active_entities_per_kind,
+               out);
   out << "records=" << s.records << " events=" << s.records_per_event.size()
       << " span_ns=" << s.last_t_ns - s.first_t_ns << " nodes=" << s.nodes
       << '\n';

@@ -20,7 +20,7 @@ struct trace_summary {
   int64_t last_t_ns = 0;  ///< of the last record (0 when empty)
   int64_t end_t_ns = 0;   ///< manifest: virtual end of the run
   std::map<std::string, uint64_t, std::less<>> records_per_event;
-  std::map<std::string, uint64_t> entities_per_kind; ///< manifest table
+  std::map<std::string, uint64_t> entities_per_kind;        ///< manifest table
   std::map<std::string, uint64_t> active_entities_per_kind; ///< with records
 };
 

@@ -28,7 +28,7 @@ void check_directory(const std::string& dir) {
 } // namespace
 
 trace_reader::trace_reader(std::string dir, read_options options)
-  : dir_(std::move(dir)), options_(options) {
+    : dir_(std::move(dir)), options_(options) {
   check_directory(dir_);
   manifest_ = trace::read_manifest(dir_);
   for (size_t i = 0; i < manifest_.shards.size(); ++i) {
@@ -43,10 +43,11 @@ std::string trace_reader::shard_path(size_t index) const {
   return (fs::path(dir_) / manifest_.shards.at(index).file).string();
 }
 
-uint64_t trace_reader::for_each_in_shard(
-    size_t index, const record_callback& on_record) const {
-  shard_cursor cursor(shard_path(index), manifest_.shards.at(index),
-                      manifest_, options_.verify_counts);
+uint64_t
+trace_reader::for_each_in_shard(size_t index,
+                                const record_callback& on_record) const {
+  shard_cursor cursor(shard_path(index), manifest_.shards.at(index), manifest_,
+                      options_.verify_counts);
   while (cursor.advance())
     on_record(cursor.current());
   return cursor.records_read();
@@ -56,8 +57,7 @@ uint64_t trace_reader::for_each(const record_callback& on_record) const {
   std::vector<std::unique_ptr<shard_cursor>> cursors;
   for (size_t i = 0; i < manifest_.shards.size(); ++i)
     cursors.push_back(std::make_unique<shard_cursor>(
-        shard_path(i), manifest_.shards[i], manifest_,
-        options_.verify_counts));
+        shard_path(i), manifest_.shards[i], manifest_, options_.verify_counts));
   // Min-heap of cursor indices by (current key, index).
   auto later = [&cursors](size_t a, size_t b) {
     const auto& ka = cursors[a]->current().key;

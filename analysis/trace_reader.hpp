@@ -39,8 +39,8 @@ struct owned_record {
   std::vector<trace::field> fields;
 
   explicit owned_record(const record& r)
-    : key(r.key), node(r.node), path(r.path), kind(r.kind), event(r.event),
-      fields(r.fields) {}
+      : key(r.key), node(r.node), path(r.path), kind(r.kind), event(r.event),
+        fields(r.fields) {}
 };
 
 /// Called once per record.

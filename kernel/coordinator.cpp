@@ -401,13 +401,13 @@ run_result run_simulation(const run_options& opts) {
   std::unique_ptr<model> probe;
   try {
     probe = opts.factory(opts.model_spec, opts.seed, opts.nodes);
-    result.run_lines = probe->describe_run();
   } catch (const std::exception& e) {
     result.error = e.what();
     return result;
   }
   caf::actor_system_config cfg;
   detail::configure(cfg, opts.threads, opts.nodes > 1);
+  result.run_lines = probe->describe_run();
   caf::actor_system sys{cfg};
   sim_time lookahead = opts.nodes > 1 ? probe->lookahead() : sim_time_never;
   if (lookahead <= 0) {

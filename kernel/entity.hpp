@@ -53,6 +53,11 @@ protected:
                  caf::make_message(std::forward<T>(msg)));
   }
 
+  /// Sends an already type-erased message whose wire type is `type`.
+  void send_message(entity_id dst, wire::type_id type, caf::message msg) {
+    kernel_.send(id_, dst, type, std::move(msg));
+  }
+
   /// Delivers `msg` to this entity after `delay` of virtual time.
   template <class T>
   void after(sim_time delay, T&& msg) {

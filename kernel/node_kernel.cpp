@@ -155,6 +155,7 @@ void node_kernel::deliver(event& ev) {
   cur_src_ = ev.src;
   cur_seq_ = ev.seq;
   cur_sub_ = 0;
+  cur_type_ = ev.type;
   if (!s.activated) {
     s.activated = true;
     s.self->activate(ctx_);

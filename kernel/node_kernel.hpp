@@ -69,6 +69,8 @@ public:
 
   sim_time now() const { return now_; }
   entity_id current_source() const { return cur_src_; }
+  /// Wire type of the message being handled.
+  wire::type_id current_type() const { return cur_type_; }
   void send(entity_id src, entity_id dst, wire::type_id type,
             caf::message msg);
   void after(entity_id self, sim_time delay, wire::type_id type,
@@ -147,6 +149,7 @@ private:
   entity_id cur_src_ = 0;
   uint64_t cur_seq_ = 0;
   uint32_t cur_sub_ = 0;
+  wire::type_id cur_type_ = wire::no_type;
   caf::execution_unit* ctx_ = nullptr;
   std::unique_ptr<envelope> envelope_;
 

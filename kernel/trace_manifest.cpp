@@ -94,10 +94,9 @@ public:
     return v.get<int64_t>();
   }
 
-  uint64_t unsigned_int(const json& obj, const std::string& where,
-                        const char* key,
-                        uint64_t max = std::numeric_limits<uint64_t>::max())
-      const {
+  uint64_t
+  unsigned_int(const json& obj, const std::string& where, const char* key,
+               uint64_t max = std::numeric_limits<uint64_t>::max()) const {
     const json& v = member(obj, where, key);
     if (!v.is_number_integer())
       fail(where + key, "expected unsigned integer, got " + describe(v));
@@ -109,8 +108,8 @@ public:
 
   uint32_t uint32(const json& obj, const std::string& where,
                   const char* key) const {
-    return static_cast<uint32_t>(unsigned_int(
-        obj, where, key, std::numeric_limits<uint32_t>::max()));
+    return static_cast<uint32_t>(
+        unsigned_int(obj, where, key, std::numeric_limits<uint32_t>::max()));
   }
 
 private:
@@ -185,13 +184,12 @@ void write_manifest(const std::string& dir, const manifest& m) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec)
-    throw std::runtime_error(dir + ": cannot create trace directory: " +
-                             ec.message());
+    throw std::runtime_error(
+        dir + ": cannot create trace directory: " + ec.message());
   std::string path = manifest_path(dir);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out)
-    throw std::runtime_error(path + ": cannot create: " +
-                             std::strerror(errno));
+    throw std::runtime_error(path + ": cannot create: " + std::strerror(errno));
   out << to_json(m).dump(1) << '\n';
   out.flush();
   if (!out)

@@ -92,10 +92,10 @@ std::string errno_text() {
 class encoder {
 public:
   encoder(std::string path, uint32_t node)
-    : path_(std::move(path)), node_(node), fd_(open_file(path_)),
-      out_(fd_.get()), buffer_(kj::heapArray<kj::byte>(file_buffer_bytes)),
-      buffered_(out_, buffer_),
-      segment_(kj::heapArray<capnp::word>(first_segment_words)) {
+      : path_(std::move(path)), node_(node), fd_(open_file(path_)),
+        out_(fd_.get()), buffer_(kj::heapArray<kj::byte>(file_buffer_bytes)),
+        buffered_(out_, buffer_),
+        segment_(kj::heapArray<capnp::word>(first_segment_words)) {
     std::memset(segment_.begin(), 0, segment_.size() * sizeof(capnp::word));
   }
 
@@ -123,11 +123,11 @@ public:
 
 private:
   static kj::AutoCloseFd open_file(const std::string& path) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                    0644);
+    int fd =
+        ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
-      throw std::runtime_error(path + ": cannot create trace shard: " +
-                               errno_text());
+      throw std::runtime_error(path +
+                               ": cannot create trace shard: " + errno_text());
     return kj::AutoCloseFd(fd);
   }
 
@@ -221,7 +221,7 @@ std::string shard_file_name(uint32_t node) {
 
 struct shard_writer::impl {
   impl(const std::string& dir, uint32_t node)
-    : enc(make_path(dir, node), node), current(std::make_unique<batch>()) {
+      : enc(make_path(dir, node), node), current(std::make_unique<batch>()) {
     thread = std::thread([this] { run(); });
   }
 
@@ -229,8 +229,8 @@ struct shard_writer::impl {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec)
-      throw std::runtime_error(dir + ": cannot create trace directory: " +
-                               ec.message());
+      throw std::runtime_error(
+          dir + ": cannot create trace directory: " + ec.message());
     return (std::filesystem::path(dir) / shard_file_name(node)).string();
   }
 
@@ -264,8 +264,10 @@ struct shard_writer::impl {
       current->new_names.push_back(names[names_sent]);
     std::unique_lock<std::mutex> lock(mu);
     space_cv.wait(lock, [this] { return in_flight < max_in_flight; });
-    if (error)
+    if (error) {
+      current->clear(); // the shard is broken; keep the batch usable
       std::rethrow_exception(error);
+    }
     queue.push_back(std::move(current));
     ++in_flight;
     ++batches_handed;
@@ -361,15 +363,16 @@ struct shard_writer::impl {
     std::error_code ec;
     auto size = std::filesystem::file_size(enc.path(), ec);
     if (ec)
-      throw std::runtime_error(enc.path() + ": cannot stat trace shard: " +
-                               ec.message());
+      throw std::runtime_error(enc.path() +
+                               ": cannot stat trace shard: " + ec.message());
     stats = shard_stats{records, size};
     return stats;
   }
 };
 
 shard_writer::shard_writer(const std::string& dir, uint32_t node)
-  : impl_(std::make_unique<impl>(dir, node)) {}
+    : impl_(std::make_unique<impl>(dir, node)) {
+}
 
 shard_writer::~shard_writer() {
   try {
@@ -403,10 +406,13 @@ void shard_writer::append(const order_key& key, uint16_t event,
   if (num_fields > 0xffff)
     throw std::length_error("trace: more than 65535 fields in one record");
   batch& b = *d.current;
-  b.records[b.size++] =
-      raw_record{key.t_ns, key.seq,   key.entity,
-                 key.src,  key.sub,   event,
-                 static_cast<uint16_t>(num_fields)};
+  b.records[b.size++] = raw_record{key.t_ns,
+                                   key.seq,
+                                   key.entity,
+                                   key.src,
+                                   key.sub,
+                                   event,
+                                   static_cast<uint16_t>(num_fields)};
   if (num_fields > 0)
     b.add_fields(fields, num_fields);
   ++d.records;

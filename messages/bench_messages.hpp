@@ -77,3 +77,33 @@ typename Inspector::result_type inspect(Inspector& f, beat_due&) {
 }
 
 } // namespace vmss::bench
+
+namespace vmss::bench {
+
+/// PHOLD: a job travelling between entities.
+struct phold_job {
+  uint64_t hops = 0;
+  friend bool operator==(const phold_job& a, const phold_job& b) {
+    return a.hops == b.hops;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, phold_job& x) {
+  return f(caf::meta::type_name("phold_job"), x.hops);
+}
+
+/// PHOLD: an entity's timer to pass a job on.
+struct phold_due {
+  uint64_t hops = 0;
+  friend bool operator==(const phold_due& a, const phold_due& b) {
+    return a.hops == b.hops;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, phold_due& x) {
+  return f(caf::meta::type_name("phold_due"), x.hops);
+}
+
+} // namespace vmss::bench

@@ -29,12 +29,13 @@ void register_messages(caf::actor_system_config& cfg) {
   cfg.add_message_type<protocol::final_report>("vmss.final_report");
   cfg.add_message_type<std::vector<caf::actor>>("vmss.actor_list");
   cfg.add_message_type<std::vector<uint16_t>>("vmss.port_list");
-  cfg.add_message_type<std::vector<std::string>>("vmss.string_list");
   // Simulation events. Append only: the order gives the wire ids.
   add_sim<bench::ping>(cfg, "vmss.bench.ping");
   add_sim<bench::pong>(cfg, "vmss.bench.pong");
   add_sim<bench::heartbeat>(cfg, "vmss.bench.heartbeat");
   add_sim<bench::beat_due>(cfg, "vmss.bench.beat_due");
+  add_sim<bench::phold_job>(cfg, "vmss.bench.phold_job");
+  add_sim<bench::phold_due>(cfg, "vmss.bench.phold_due");
   add_sim<demo::host_alive>(cfg, "vmss.demo.host_alive");
   add_sim<demo::alive_due>(cfg, "vmss.demo.alive_due");
   add_sim<demo::sweep_due>(cfg, "vmss.demo.sweep_due");

@@ -105,6 +105,11 @@ int run_main(const run_args& args) {
   std::printf("digest=%s events=%llu virtual_s=%.6f wall_s=%.3f\n",
               digest.c_str(), static_cast<unsigned long long>(res.events),
               to_seconds(res.end_t), res.wall_s);
+  if (!res.check_failures.empty()) {
+    std::cerr << "error: the model's checks failed (see '# check failed' "
+                 "lines)\n";
+    return 1;
+  }
   return 0;
 }
 

@@ -134,8 +134,8 @@ struct check_options {
   std::vector<std::string> only;
 };
 
-std::vector<std::unique_ptr<checker>> select_checkers(
-    const std::vector<std::string>& only) {
+std::vector<std::unique_ptr<checker>>
+select_checkers(const std::vector<std::string>& only) {
   auto all = builtin_checkers().create_all();
   if (only.empty())
     return all;

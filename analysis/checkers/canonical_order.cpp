@@ -23,16 +23,16 @@ canonical_order_checker::shard_of(uint32_t node) {
 
 void canonical_order_checker::on_record(const record& r) {
   if (any_ && r.key < last_)
-    violations_.add(r, "merged stream goes backwards: " +
-                           format_key(r.key) + " after " + format_key(last_));
+    violations_.add(r, "merged stream goes backwards: " + format_key(r.key) +
+                           " after " + format_key(last_));
   any_ = true;
   last_ = r.key;
   last_t_ns_ = r.key.t_ns;
   shard_state& shard = shard_of(r.node);
   if (shard.any && !(shard.last < r.key))
-    violations_.add(r, shard.file + " not strictly increasing: " +
-                           format_key(r.key) + " after " +
-                           format_key(shard.last));
+    violations_.add(r, shard.file +
+                           " not strictly increasing: " + format_key(r.key) +
+                           " after " + format_key(shard.last));
   shard.any = true;
   shard.last = r.key;
   ++shard.seen;
@@ -42,11 +42,11 @@ violation_list canonical_order_checker::finish() {
   for (const auto& [node, shard] : shards_) {
     if (shard.seen == shard.expected)
       continue;
-    violations_.add(violation{
-        last_t_ns_, shard.file,
-        "shard of node " + std::to_string(node) + " holds " +
-            std::to_string(shard.seen) + " records, manifest.json says " +
-            std::to_string(shard.expected)});
+    violations_.add(violation{last_t_ns_, shard.file,
+                              "shard of node " + std::to_string(node) +
+                                  " holds " + std::to_string(shard.seen) +
+                                  " records, manifest.json says " +
+                                  std::to_string(shard.expected)});
   }
   return std::move(violations_);
 }

@@ -18,10 +18,8 @@ std::string to_hex(const std::string& bytes) {
   return out;
 }
 
-const std::vector<trace::field> vm_fields = {{"state", std::string("on")},
-                                             {"n", int64_t{-1}},
-                                             {"x", 0.5},
-                                             {"b", true}};
+const std::vector<trace::field> vm_fields = {
+    {"state", std::string("on")}, {"n", int64_t{-1}}, {"x", 0.5}, {"b", true}};
 
 TEST(digest, canonical_encoding_matches_the_spec) {
   analysis::record r;
@@ -40,9 +38,9 @@ TEST(digest, canonical_encoding_matches_the_spec) {
 
 TEST(digest, known_value_of_a_tiny_trace) {
   auto dir = scratch_dir();
-  write_trace(dir, make_entities(2),
-              {{0, key(5, 1), "vm_state", vm_fields},
-               {0, key(7, 0), "tick", {}}});
+  write_trace(
+      dir, make_entities(2),
+      {{0, key(5, 1), "vm_state", vm_fields}, {0, key(7, 0), "tick", {}}});
   EXPECT_EQ(analysis::trace_digest(dir),
             "ad38aae2bedf495cf109aad967daa5516825566bbda3613cdb907703e8047fcf");
 }
@@ -58,9 +56,8 @@ TEST(digest, independent_of_node_split) {
   std::vector<test_record> records;
   for (int i = 0; i < 40'000; ++i) {
     auto entity = static_cast<uint32_t>(i % 5);
-    records.push_back(
-        {0, key(i / 5, entity, i), i % 7 ? "tick" : "vm_state",
-         i % 7 ? std::vector<trace::field>{} : vm_fields});
+    records.push_back({0, key(i / 5, entity, i), i % 7 ? "tick" : "vm_state",
+                       i % 7 ? std::vector<trace::field>{} : vm_fields});
   }
   auto one = scratch_dir("-1");
   write_trace(one, make_entities(5, 1), records, 1);

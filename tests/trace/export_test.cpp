@@ -12,7 +12,9 @@ namespace {
 
 std::string write_sample(const std::string& dir) {
   write_trace(dir, make_entities(2, 2),
-              {{1, key(3, 1), "vm_state",
+              {{1,
+                key(3, 1),
+                "vm_state",
                 {{"state", std::string("run\"ning,\n")},
                  {"instance_id", int64_t{12}},
                  {"load", 2.0},

@@ -10,8 +10,8 @@ namespace vmss::trace_test {
 
 std::string scratch_dir(const std::string& suffix) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string name = std::string(info->test_suite_name()) + "." +
-                     info->name() + suffix;
+  std::string name =
+      std::string(info->test_suite_name()) + "." + info->name() + suffix;
   auto dir = std::filesystem::path(::testing::TempDir()) / "vmss-trace" / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);

@@ -109,8 +109,7 @@ TEST(trace_manifest, negative_unsigned_rejected) {
 TEST(trace_manifest, unsupported_version_rejected) {
   auto dir = scratch_dir();
   std::string text = valid_manifest;
-  text.replace(text.find("\"format_version\": 1"), 19,
-               "\"format_version\": 9");
+  text.replace(text.find("\"format_version\": 1"), 19, "\"format_version\": 9");
   write_file(dir, text);
   expect_error(dir, {"field 'format_version'", "unsupported"});
 }

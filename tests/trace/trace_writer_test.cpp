@@ -25,13 +25,17 @@ std::vector<owned_record> read_all(const std::string& dir) {
 TEST(shard_writer, round_trips_keys_events_and_typed_fields) {
   auto dir = scratch_dir();
   std::vector<test_record> in = {
-      {0, key(5, 1, 3), "vm_state",
+      {0,
+       key(5, 1, 3),
+       "vm_state",
        {{"state", std::string("running")},
         {"instance_id", int64_t{-4}},
         {"ratio", 0.25},
         {"member", true}}},
       {0, key(5, 2, 9), "placement", {}},
-      {0, key(1'000'000'000'000, 0, 1u << 31), "vm_state",
+      {0,
+       key(1'000'000'000'000, 0, 1u << 31),
+       "vm_state",
        {{"state", std::string("")}}},
   };
   in[1].key.src = 77;
@@ -107,6 +111,25 @@ TEST(shard_writer, rejects_unknown_event_id_and_append_after_close) {
   w.append(key(0, 0), id);
   EXPECT_EQ(w.close().records, 1u);
   EXPECT_THROW(w.append(key(1, 0), id), std::logic_error);
+}
+
+TEST(shard_writer, write_errors_surface_with_the_path) {
+  if (!std::filesystem::exists("/dev/full"))
+    GTEST_SKIP() << "no /dev/full";
+  auto dir = scratch_dir();
+  std::filesystem::create_symlink("/dev/full", dir + "/shard-0.capnp");
+  std::string what;
+  try {
+    trace::shard_writer w(dir, 0);
+    auto id = w.intern("a");
+    for (int i = 0; i < 300'000; ++i)
+      w.append(key(i, 0), id);
+    w.close();
+  } catch (const std::runtime_error& e) {
+    what = e.what();
+  }
+  EXPECT_NE(what.find("shard-0.capnp: cannot write"), std::string::npos)
+      << what;
 }
 
 TEST(shard_writer, unwritable_directory_names_the_path) {
