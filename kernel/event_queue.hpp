@@ -37,7 +37,12 @@ public:
       late_.push_back(std::move(ev));
       std::push_heap(late_.begin(), late_.end(), greater{});
     } else if (s < cur_slot_ + static_cast<int64_t>(ring_.size())) {
-      ring_[index(s)].push_back(std::move(ev));
+      auto& bucket = ring_[index(s)];
+      if (bucket.capacity() == 0 && !spare_.empty()) {
+        bucket.swap(spare_.back());
+        spare_.pop_back();
+      }
+      bucket.push_back(std::move(ev));
       ++ring_count_;
     } else {
       far_.push_back(std::move(ev));
@@ -108,12 +113,17 @@ private:
     int64_t next = next_slot();
     cur_slot_ = next;
     pull_far();
-    // Take the bucket's storage; give back none, so that idle buckets do
-    // not each keep the capacity of the busiest slot.
-    cur_.swap(ring_[index(cur_slot_)]);
-    std::vector<Event>().swap(ring_[index(cur_slot_)]);
+    // Take the bucket's storage and keep the spent one as a spare for the
+    // next bucket that fills, so that storage is reused, yet idle buckets
+    // do not each keep the capacity of the busiest slot.
+    if (cur_.capacity() > 0)
+      spare_.push_back(std::move(cur_));
+    cur_ = std::move(ring_[index(cur_slot_)]);
+    ring_[index(cur_slot_)] = std::vector<Event>();
     ring_count_ -= cur_.size();
-    std::sort(cur_.begin(), cur_.end());
+    // Buckets often fill in delivery order already.
+    if (!std::is_sorted(cur_.begin(), cur_.end()))
+      std::sort(cur_.begin(), cur_.end());
     active_ = true;
     return true;
   }
@@ -147,6 +157,7 @@ private:
   std::vector<Event> far_;  ///< min-heap of events beyond the horizon
   std::vector<Event> cur_;  ///< the current slot, sorted
   std::vector<Event> late_; ///< min-heap of pushes into the current slot
+  std::vector<std::vector<Event>> spare_; ///< emptied storage, for reuse
   size_t pos_ = 0;
   int64_t cur_slot_ = 0;
   bool active_ = false;

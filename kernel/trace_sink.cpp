@@ -7,14 +7,15 @@
 
 #include "kernel/trace_sink.hpp"
 
+#include "kernel/trace_packer.hpp"
 #include "messages/trace.capnp.h"
 
 #include <capnp/message.h>
-#include <capnp/serialize-packed.h>
 #include <kj/exception.h>
 #include <kj/io.h>
 
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <condition_variable>
@@ -93,10 +94,9 @@ class encoder {
 public:
   encoder(std::string path, uint32_t node)
       : path_(std::move(path)), node_(node), fd_(open_file(path_)),
-        out_(fd_.get()), buffer_(kj::heapArray<kj::byte>(file_buffer_bytes)),
-        buffered_(out_, buffer_),
         segment_(kj::heapArray<capnp::word>(first_segment_words)) {
     std::memset(segment_.begin(), 0, segment_.size() * sizeof(capnp::word));
+    packed_.reserve(2 * file_buffer_bytes);
   }
 
   /// Encodes one batch as a ShardBatch message and appends it packed.
@@ -113,11 +113,28 @@ public:
     set_texts(root.initNewFieldKeys(new_keys_.size()), new_keys_);
     new_keys_.clear();
     set_records(root.initRecords(b.size), b);
-    capnp::writePackedMessage(buffered_, msg);
+    // Same bytes as capnp::writePackedMessage, ~3x cheaper (trace_packer).
+    append_packed_message(msg.getSegmentsForOutput(), packed_);
+    if (packed_.size() >= file_buffer_bytes)
+      flush();
   }
 
-  /// Flushes buffered bytes to the file.
-  void flush() { buffered_.flush(); }
+  /// Writes buffered bytes to the file.
+  void flush() {
+    const uint8_t* p = packed_.data();
+    size_t left = packed_.size();
+    while (left > 0) {
+      ssize_t n = ::write(fd_.get(), p, left);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        throw std::runtime_error(path_ +
+                                 ": cannot write trace shard: " + errno_text());
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+    packed_.clear();
+  }
 
   const std::string& path() const { return path_; }
 
@@ -199,10 +216,8 @@ private:
   std::string path_;
   uint32_t node_;
   kj::AutoCloseFd fd_;
-  kj::FdOutputStream out_;
-  kj::Array<kj::byte> buffer_;
-  kj::BufferedOutputStreamWrapper buffered_;
   kj::Array<capnp::word> segment_;
+  std::vector<uint8_t> packed_; ///< packed batches not yet written
   uint32_t next_index_ = 0;
   std::unordered_map<std::string, uint16_t> key_table_;
   std::vector<std::string> new_keys_;
@@ -322,7 +337,7 @@ struct shard_writer::impl {
       return nullptr;
     } catch (const kj::Exception& e) {
       return std::make_exception_ptr(std::runtime_error(
-          enc.path() + ": cannot write trace shard: " + kj_text(e)));
+          enc.path() + ": cannot encode trace batch: " + kj_text(e)));
     } catch (...) {
       return std::current_exception();
     }
@@ -354,12 +369,7 @@ struct shard_writer::impl {
   }
 
   shard_stats flush_and_stat() {
-    try {
-      enc.flush();
-    } catch (const kj::Exception& e) {
-      throw std::runtime_error(enc.path() +
-                               ": cannot write trace shard: " + kj_text(e));
-    }
+    enc.flush();
     std::error_code ec;
     auto size = std::filesystem::file_size(enc.path(), ec);
     if (ec)

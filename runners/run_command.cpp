@@ -115,16 +115,14 @@ int run_main(const run_args& args) {
 
 } // namespace
 
-void add_run_command(CLI::App& root) {
-  auto args = std::make_shared<run_args>();
-  auto* cmd = root.add_subcommand(
-    "run", "Run a scenario and write its trace (no argument: the built-in "
-           "default scenario)");
+namespace {
+
+void add_run_options(CLI::App* cmd, const std::shared_ptr<run_args>& args) {
   cmd->add_option("scenario", args->scenario,
                   "built-in scenario name (default: default)");
   cmd->add_option("--model", args->model,
                   "run a built-in model instead, e.g. 'phold entities=64' "
-                  "(demo, pingpong, heartbeat, phold)");
+                  "(demo, pingpong, heartbeat, phold, roundtrip)");
   cmd->add_option("--out", args->out, "trace directory (replaced)")
     ->capture_default_str();
   cmd->add_option("--until", args->until,
@@ -136,6 +134,25 @@ void add_run_command(CLI::App& root) {
     if (code != 0)
       throw CLI::RuntimeError(code);
   });
+}
+
+} // namespace
+
+void add_run_command(CLI::App& root) {
+  add_run_options(root.add_subcommand("run", "Run a scenario and write its "
+                                             "trace (no argument: the "
+                                             "built-in default scenario)"),
+                  std::make_shared<run_args>());
+  auto* cluster = root.add_subcommand("cluster",
+                                      "Multi-node runs described by a "
+                                      "cluster.conf");
+  cluster->require_subcommand(1);
+  auto args = std::make_shared<run_args>();
+  auto* up = cluster->add_subcommand(
+    "up", "Start the coordinator and every node of cluster.conf and run the "
+          "scenario (same options as run)");
+  add_run_options(up, args);
+  up->get_option("--config")->required();
 }
 
 void add_node_command(CLI::App& root) {
