@@ -4,6 +4,7 @@
 #include "kernel/rng.hpp"
 
 #include <caf/actor.hpp>
+#include <caf/detail/invoke_result_visitor.hpp>
 
 #include <algorithm>
 #include <exception>
@@ -23,6 +24,19 @@ public:
   caf::message move_content_to_message() override { return std::move(*msg); }
   caf::message copy_content_to_message() const override { return *msg; }
 };
+
+namespace {
+
+/// Discards what a handler returns: entity handlers answer through send().
+class ignore_result final : public caf::detail::invoke_result_visitor {
+public:
+  void operator()() override {}
+  void operator()(caf::error&) override {}
+  void operator()(caf::message&) override {}
+  void operator()(const caf::none_t&) override {}
+};
+
+} // namespace
 
 node_kernel::node_kernel(const entity_table& table, network_model& net,
                          kernel_config cfg)
@@ -182,8 +196,15 @@ void node_kernel::deliver(event& ev) {
   stats_.last_t = ev.t;
   if (trace_ && cfg_.trace_deliveries)
     record(deliver_id_, nullptr, 0);
-  envelope_->msg = &ev.msg;
   s.self->context(ctx_);
+  // Run the actor's current behaviour on the message directly. Entity
+  // actors have no awaited responses and get no system messages, so CAF's
+  // mailbox bookkeeping in reactivate() is not needed; it is still used
+  // when no handler matches, for the actor's default handler.
+  ignore_result visitor;
+  if (s.self->current_behavior()(visitor, ev.msg) == caf::match_case::match)
+    return;
+  envelope_->msg = &ev.msg;
   s.self->reactivate(*envelope_);
 }
 
