@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -34,9 +35,30 @@ capnp::ReaderOptions reader_options() {
 
 } // namespace
 
+entity_table::entity_table(const trace::manifest& m) {
+  size_t bytes = 0;
+  for (const auto& e : m.entities)
+    bytes += e.path.size();
+  arena_.reserve(bytes); // no reallocation below: views stay valid
+  std::vector<size_t> kind_of;
+  for (const auto& e : m.entities) {
+    auto it = std::find(kinds_.begin(), kinds_.end(), e.kind);
+    kind_of.push_back(it - kinds_.begin());
+    if (it == kinds_.end())
+      kinds_.push_back(e.kind);
+  }
+  entries_.reserve(m.entities.size());
+  for (size_t i = 0; i < m.entities.size(); ++i) {
+    const char* start = arena_.data() + arena_.size();
+    arena_ += m.entities[i].path;
+    entries_.push_back(entry{std::string_view(start, m.entities[i].path.size()),
+                             kinds_[kind_of[i]]});
+  }
+}
+
 shard_cursor::shard_cursor(std::string path, const trace::shard_info& shard,
-                           const trace::manifest& m, bool verify_counts)
-    : path_(std::move(path)), manifest_(m), node_(shard.node),
+                           const entity_table& entities, bool verify_counts)
+    : path_(std::move(path)), entities_(entities), node_(shard.node),
       expected_(shard.records), verify_counts_(verify_counts),
       in_(open_shard(path_)),
       buffer_(kj::heapArray<kj::byte>(read_buffer_bytes)),
@@ -105,11 +127,11 @@ void shard_cursor::decode(trace::wire::Record::Reader r) {
                                static_cast<uint64_t>(r.getDtNs()));
   rec_.key = trace::order_key{t_ns_, r.getEntity(), r.getSrc(), r.getSeq(),
                               r.getSub()};
-  if (rec_.key.entity >= manifest_.entities.size())
+  if (rec_.key.entity >= entities_.size())
     fail("record " + std::to_string(read_) + ": entity id " +
          std::to_string(rec_.key.entity) + " out of range (manifest.json has " +
-         std::to_string(manifest_.entities.size()) + " entities)");
-  const auto& entity = manifest_.entities[rec_.key.entity];
+         std::to_string(entities_.size()) + " entities)");
+  const auto& entity = entities_[rec_.key.entity];
   rec_.path = entity.path;
   rec_.kind = entity.kind;
   uint16_t event = r.getEvent();

@@ -14,11 +14,31 @@
 
 namespace vmss::analysis {
 
+/// The manifest's entity table packed for decoding: 32 bytes per entity,
+/// path bytes in one arena (random entity ids then mostly hit cache).
+class entity_table {
+public:
+  struct entry {
+    std::string_view path;
+    std::string_view kind;
+  };
+
+  explicit entity_table(const trace::manifest& m);
+
+  size_t size() const { return entries_.size(); }
+  const entry& operator[](uint32_t id) const { return entries_[id]; }
+
+private:
+  std::string arena_;
+  std::vector<std::string> kinds_;
+  std::vector<entry> entries_;
+};
+
 class shard_cursor {
 public:
   /// Opens the shard file. Throws std::runtime_error naming the file.
   shard_cursor(std::string path, const trace::shard_info& shard,
-               const trace::manifest& m, bool verify_counts);
+               const entity_table& entities, bool verify_counts);
   ~shard_cursor();
 
   /// Decodes the next record into current(). Returns false at the end of
@@ -39,7 +59,7 @@ private:
   [[noreturn]] void fail(const std::string& reason) const;
 
   std::string path_;
-  const trace::manifest& manifest_;
+  const entity_table& entities_;
   uint32_t node_;
   uint64_t expected_;
   bool verify_counts_;

@@ -8,11 +8,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace vmss::analysis {
+
+class entity_table;
 
 /// One decoded record. The string views point into the reader's manifest
 /// and name tables; they stay valid until the streaming call returns.
@@ -81,6 +84,7 @@ private:
   std::string dir_;
   read_options options_;
   trace::manifest manifest_;
+  std::shared_ptr<const entity_table> entities_; ///< decoding copy
 };
 
 } // namespace vmss::analysis

@@ -31,9 +31,10 @@ std::unique_ptr<node_instance> build_node(caf::actor_system& sys,
                                           const protocol::node_setup& setup,
                                           const model_factory& factory);
 
-/// Spawns the actor that runs `node`'s windows for `coordinator`.
+/// Spawns the actor that runs `node`'s windows (until virtual time
+/// `until`) and reports to `coordinator`.
 caf::actor spawn_node_actor(caf::actor_system& sys, node_instance& node,
-                            caf::actor coordinator);
+                            caf::actor coordinator, sim_time until);
 
 /// Peak resident set size of this process, KiB.
 int64_t peak_rss_kb();

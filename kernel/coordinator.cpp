@@ -33,25 +33,22 @@ std::string node_name(uint32_t k) { return "node " + std::to_string(k); }
 struct coordinator_state {
   const run_options* opts = nullptr;
   run_result* result = nullptr;
-  sim_time lookahead = sim_time_never;
   // Rendezvous.
   std::vector<caf::response_promise> hellos, readies;
   std::vector<caf::actor> nodes;
   std::vector<uint16_t> ports;
-  std::vector<bool> said_hello, reported;
+  std::vector<bool> said_hello;
   size_t hello_count = 0, ready_count = 0, connected_count = 0;
-  // Windows.
+  // Running: the nodes synchronise among themselves; the coordinator
+  // watches them (pings) and collects their final reports.
   bool running = false;
-  bool finishing = false;
-  std::vector<std::vector<uint64_t>> sent_total; ///< [to][from], cumulative
-  size_t pending_reports = 0;
-  sim_time window_start = 0, window_end = 0, next_min = sim_time_never;
-  // Completion.
+  std::vector<steady::time_point> last_heard; ///< by node
+  std::vector<sim_time> node_time;           ///< by node, from pongs
+  size_t done_count = 0;
   std::vector<protocol::final_report> finals;
   caf::response_promise done;
   bool finished = false;
-  steady::time_point t_created = steady::now(), t_start, t_progress,
-                                t_last_print;
+  steady::time_point t_created = steady::now(), t_start, t_last_print;
 };
 
 using coord_ptr = caf::stateful_actor<coordinator_state>*;
@@ -82,9 +79,8 @@ void aggregate(coord_ptr self) {
   res.shards.assign(st.nodes.size(), {});
   for (auto& f : st.finals) {
     res.shards[f.node] = {f.trace_records, f.trace_bytes};
-    if (!f.error.empty() && res.error.empty())
-      res.error = node_name(f.node) + ": " + f.error;
     res.events += f.events;
+    res.windows = std::max(res.windows, f.windows);
     res.end_t = std::max<sim_time>(res.end_t, f.last_ns);
     res.rss_kb = std::max(res.rss_kb, f.rss_kb);
     res.trace_records += f.trace_records;
@@ -107,152 +103,122 @@ void aggregate(coord_ptr self) {
   res.rss_kb = std::max(res.rss_kb, detail::peak_rss_kb());
 }
 
-void finish_all(coord_ptr self) {
-  auto& st = self->state;
-  st.running = false;
-  st.finishing = true;
-  st.result->wall_s = seconds_since(st.t_start);
-  st.result->setup_s += std::chrono::duration<double>(st.t_start - st.t_created).count();
-  auto timeout = std::chrono::duration_cast<caf::timespan>(
-    std::chrono::duration<double>(st.opts->node_timeout_s));
-  st.t_progress = steady::now();
-  for (uint32_t k = 0; k < st.nodes.size(); ++k) {
-    self->request(st.nodes[k], timeout, protocol::finish_atom::value)
-      .then(
-        [=](protocol::final_report& report) {
-          auto& st = self->state;
-          self->demonitor(st.nodes[report.node]);
-          st.finals.push_back(std::move(report));
-          if (st.finals.size() == st.nodes.size()) {
-            aggregate(self);
-            complete(self);
-          }
-        },
-        [=](caf::error& err) {
-          fail(self, node_name(k) + " did not finish: "
-                       + self->system().render(err));
-        });
-  }
-}
-
-void begin_window(coord_ptr self, sim_time start) {
-  auto& st = self->state;
-  sim_time until = st.opts->until;
-  if (start == sim_time_never || start >= until) {
-    finish_all(self);
-    return;
-  }
-  st.window_start = start;
-  st.window_end = st.lookahead >= until - start ? until
-                                                : start + st.lookahead;
-  st.next_min = sim_time_never;
-  st.pending_reports = st.nodes.size();
-  std::fill(st.reported.begin(), st.reported.end(), false);
-  ++st.result->windows;
-  for (uint32_t k = 0; k < st.nodes.size(); ++k)
-    self->send(st.nodes[k], protocol::window_cmd{st.window_end, st.sent_total[k]});
-}
-
-void start_windows(coord_ptr self) {
+void start_running(coord_ptr self) {
   auto& st = self->state;
   st.running = true;
-  st.t_progress = steady::now();
-  st.sent_total.assign(st.nodes.size(),
-                       std::vector<uint64_t>(st.nodes.size(), 0));
-  st.reported.assign(st.nodes.size(), false);
-  for (uint32_t k = 0; k < st.nodes.size(); ++k)
-    self->monitor(st.nodes[k]);
-  begin_window(self, 0);
+  st.last_heard.assign(st.nodes.size(), steady::now());
+  st.node_time.assign(st.nodes.size(), 0);
+  for (auto& node : st.nodes) {
+    self->monitor(node);
+    self->send(node, protocol::go_atom::value);
+  }
 }
 
-void on_report(coord_ptr self, protocol::window_report& r) {
+void on_done(coord_ptr self) {
   auto& st = self->state;
-  if (!r.error.empty()) {
-    fail(self, node_name(r.node) + ": " + r.error);
+  if (++st.done_count == st.nodes.size())
+    st.result->wall_s = seconds_since(st.t_start);
+}
+
+void on_final(coord_ptr self, protocol::final_report& report) {
+  auto& st = self->state;
+  if (!report.error.empty()) {
+    fail(self, node_name(report.node) + ": " + report.error);
     return;
   }
-  st.reported[r.node] = true;
-  for (size_t j = 0; j < r.sent.size() && j < st.sent_total.size(); ++j)
-    st.sent_total[j][r.node] += r.sent[j];
-  st.next_min = std::min({st.next_min, static_cast<sim_time>(r.next_ns),
-                          static_cast<sim_time>(r.outbox_min_ns)});
-  st.t_progress = steady::now();
-  if (--st.pending_reports == 0)
-    begin_window(self, st.next_min);
+  self->demonitor(st.nodes[report.node]);
+  st.last_heard[report.node] = steady::now();
+  st.finals.push_back(std::move(report));
+  if (st.finals.size() == st.nodes.size()) {
+    st.running = false;
+    st.result->setup_s
+      += std::chrono::duration<double>(st.t_start - st.t_created).count();
+    aggregate(self);
+    complete(self);
+  }
+}
+
+sim_time slowest_time(const coordinator_state& st) {
+  return st.node_time.empty()
+           ? 0
+           : *std::min_element(st.node_time.begin(), st.node_time.end());
 }
 
 void print_progress(coord_ptr self) {
   auto& st = self->state;
-  if (!st.opts->progress || seconds_since(st.t_last_print) < 2)
+  if (!st.opts->progress || !st.running || seconds_since(st.t_last_print) < 2)
     return;
   st.t_last_print = steady::now();
-  std::cerr << "# progress: virtual_s=" << to_seconds(st.window_start)
-            << " windows=" << st.result->windows
+  std::cerr << "# progress: virtual_s=" << to_seconds(slowest_time(st))
             << " wall_s=" << seconds_since(st.t_start) << std::endl;
 }
 
-/// Fails the run if a node has been silent for longer than the timeout.
+/// Pings the nodes; fails the run if one has been silent for too long.
 void on_tick(coord_ptr self) {
   auto& st = self->state;
   if (st.finished)
     return;
   self->delayed_send(self, 200ms, protocol::tick_atom::value);
   print_progress(self);
-  double silent = seconds_since(st.running ? st.t_progress : st.t_created);
-  if (!st.running && st.finals.empty() && st.hello_count == st.nodes.size()
-      && st.connected_count == st.nodes.size())
+  double limit = st.opts->node_timeout_s;
+  if (!st.running) {
+    bool waiting = st.hello_count < st.nodes.size()
+                   || st.connected_count < st.nodes.size();
+    if (waiting && seconds_since(st.t_created) > limit * 3) {
+      for (uint32_t k = 0; k < st.nodes.size(); ++k)
+        if (!st.said_hello[k]) {
+          fail(self, node_name(k) + " never connected");
+          return;
+        }
+      fail(self, "the nodes did not finish setting up in time");
+    }
     return;
-  if (silent <= st.opts->node_timeout_s)
-    return;
+  }
   for (uint32_t k = 0; k < st.nodes.size(); ++k) {
-    bool waiting = st.running ? !st.reported[k] : !st.said_hello[k];
-    if (waiting) {
+    double silent = seconds_since(st.last_heard[k]);
+    if (silent > limit) {
       fail(self, node_name(k) + " stopped answering: nothing for "
                    + std::to_string(static_cast<int>(silent))
                    + " s at virtual time "
-                   + std::to_string(to_seconds(st.window_start)) + " s");
+                   + std::to_string(to_seconds(st.node_time[k])) + " s");
       return;
     }
+    self->send(st.nodes[k], protocol::ping_atom::value);
   }
-  if (!st.running)
-    fail(self, "the nodes did not finish setting up within "
-                 + std::to_string(static_cast<int>(silent)) + " s");
 }
 
 caf::behavior coordinator(coord_ptr self, const run_options* opts,
-                          run_result* result, sim_time lookahead) {
+                          run_result* result) {
   auto& st = self->state;
   st.opts = opts;
   st.result = result;
-  st.lookahead = lookahead;
   uint32_t n = opts->nodes;
   st.hellos.resize(n);
   st.readies.resize(n);
   st.nodes.resize(n);
   st.ports.resize(n);
   st.said_hello.assign(n, false);
-  st.reported.assign(n, false);
   self->set_down_handler([=](caf::down_msg& msg) {
     auto& st = self->state;
-    // Once finishing, the finish requests' own timeouts decide.
-    if (st.finishing)
-      return;
     for (uint32_t k = 0; k < st.nodes.size(); ++k)
       if (st.nodes[k] && msg.source == st.nodes[k].address())
-        fail(self, node_name(k) + " died (" + self->system().render(msg.reason)
+        fail(self, node_name(k) + " died ("
+                     + self->system().render(msg.reason)
                      + ") at virtual time "
-                     + std::to_string(to_seconds(st.window_start)) + " s");
+                     + std::to_string(to_seconds(st.node_time[k])) + " s");
   });
   self->send(self, protocol::tick_atom::value);
   return {
-    [=](protocol::run_atom) { self->state.done = self->make_response_promise(); },
+    [=](protocol::run_atom) {
+      self->state.done = self->make_response_promise();
+    },
     [=](protocol::start_atom, std::vector<caf::actor>& nodes) {
       auto& st = self->state;
       st.done = self->make_response_promise();
       st.nodes = std::move(nodes);
       st.t_start = steady::now();
       st.hello_count = st.connected_count = st.nodes.size();
-      start_windows(self);
+      start_running(self);
     },
     [=](protocol::hello_atom, uint32_t k) {
       auto& st = self->state;
@@ -292,10 +258,18 @@ caf::behavior coordinator(coord_ptr self, const run_options* opts,
     [=](protocol::peers_atom, uint32_t) {
       auto& st = self->state;
       if (++st.connected_count == st.nodes.size())
-        start_windows(self);
+        start_running(self);
       return protocol::ok_atom::value;
     },
-    [=](protocol::window_report& r) { on_report(self, r); },
+    [=](protocol::pong_atom, uint32_t k, int64_t t) {
+      auto& st = self->state;
+      if (k < st.nodes.size() && st.running) {
+        st.last_heard[k] = steady::now();
+        st.node_time[k] = t;
+      }
+    },
+    [=](protocol::done_atom, uint32_t) { on_done(self); },
+    [=](protocol::final_report& report) { on_final(self, report); },
     [=](protocol::tick_atom) { on_tick(self); },
   };
 }
@@ -360,8 +334,8 @@ void run_in_process(caf::actor_system& sys, const run_options& opts,
   setup.trace_deliveries = opts.trace_deliveries;
   auto t0 = steady::now();
   auto node = detail::build_node(sys, setup, opts.factory);
-  (void) t0;
-  auto actor = detail::spawn_node_actor(sys, *node, coord);
+  double build_s = seconds_since(t0); // actor creation counts as run time
+  auto actor = detail::spawn_node_actor(sys, *node, coord, opts.until);
   caf::scoped_actor self{sys};
   self->request(coord, caf::infinite, protocol::start_atom::value,
                 std::vector<caf::actor>{actor})
@@ -371,6 +345,7 @@ void run_in_process(caf::actor_system& sys, const run_options& opts,
                  result.error = sys.render(err);
              });
   self->wait_for(actor);
+  result.wall_s += build_s;
 }
 
 void run_distributed(caf::actor_system& sys, const run_options& opts,
@@ -409,13 +384,12 @@ run_result run_simulation(const run_options& opts) {
   detail::configure(cfg, opts.threads, opts.nodes > 1);
   result.run_lines = probe->describe_run();
   caf::actor_system sys{cfg};
-  sim_time lookahead = opts.nodes > 1 ? probe->lookahead() : sim_time_never;
-  if (lookahead <= 0) {
+  if (opts.nodes > 1 && probe->lookahead() <= 0) {
     result.error = "the model's lookahead must be positive for --nodes > 1";
     return result;
   }
   result.setup_s = seconds_since(t_setup);
-  auto coord = sys.spawn(coordinator, &opts, &result, lookahead);
+  auto coord = sys.spawn(coordinator, &opts, &result);
   try {
     if (opts.nodes > 1)
       run_distributed(sys, opts, result, coord);

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <thread>
 
 namespace vmss::detail {
@@ -68,61 +69,23 @@ struct node_state {
   std::vector<caf::actor> peers;
   size_t peers_known = 0;
   caf::response_promise peers_complete;
-  std::vector<uint64_t> received_from; ///< events, by sending node
-  bool window_pending = false;
+  sim_time lookahead = sim_time_never;
+  sim_time until = sim_time_never;
+  uint64_t window = 0;      ///< the last window this node ran (0: none yet)
+  sim_time window_start = 0;
+  sim_time own_next = 0;    ///< this node's next_ns for `window`
+  /// Peer batches by window; peers run at most one window ahead.
+  std::map<uint64_t, std::vector<protocol::window_batch>> inbox;
   bool finished = false;
-  protocol::window_cmd pending;
 };
 
 using node_actor_ptr = caf::stateful_actor<node_state>*;
 
-/// Whether every event the coordinator knows of has arrived. Events that
-/// arrive early belong to later windows (their times are at or after this
-/// window's end), so more than expected is fine.
-bool inputs_complete(const node_state& st) {
-  for (size_t i = 0; i < st.pending.expected_from.size(); ++i)
-    if (st.received_from[i] < st.pending.expected_from[i])
-      return false;
-  return true;
+uint32_t node_id(node_actor_ptr self) {
+  return self->state.node->kernel->config().node;
 }
 
-void send_outbox(node_actor_ptr self, std::vector<uint64_t>& sent) {
-  auto& st = self->state;
-  auto outbox = st.node->kernel->take_outbox();
-  uint32_t me = st.node->kernel->config().node;
-  for (uint32_t j = 0; j < outbox.size(); ++j) {
-    if (outbox[j].empty())
-      continue;
-    sent[j] = outbox[j].size();
-    protocol::event_blob blob{me, outbox[j].size(),
-                              wire::encode_batch(me, outbox[j])};
-    self->send(st.peers.at(j), std::move(blob));
-  }
-}
-
-void run_window(node_actor_ptr self) {
-  auto& st = self->state;
-  st.window_pending = false;
-  auto& kernel = *st.node->kernel;
-  protocol::window_report report;
-  report.node = kernel.config().node;
-  report.sent.assign(st.node->table.num_nodes(), 0);
-  sim_time outbox_min = sim_time_never;
-  if (kernel.run_window(st.pending.end_ns, self->context())) {
-    outbox_min = kernel.outbox_min_time();
-    try {
-      send_outbox(self, report.sent);
-    } catch (const std::exception& e) {
-      kernel.fail(std::string{"cannot send events: "} + e.what());
-    }
-  }
-  report.next_ns = kernel.next_time();
-  report.outbox_min_ns = outbox_min;
-  report.error = kernel.error();
-  self->send(st.coordinator, std::move(report));
-}
-
-protocol::final_report finish(node_actor_ptr self) {
+protocol::final_report final_report(node_actor_ptr self) {
   auto& st = self->state;
   auto& kernel = *st.node->kernel;
   kernel.finish();
@@ -131,6 +94,7 @@ protocol::final_report finish(node_actor_ptr self) {
   protocol::final_report out;
   out.node = kernel.config().node;
   out.events = kernel.stats().events;
+  out.windows = st.window;
   out.last_ns = kernel.stats().last_t;
   for (const auto& d : kernel.delivery_digests()) {
     out.digests.push_back(d.id);
@@ -142,6 +106,7 @@ protocol::final_report finish(node_actor_ptr self) {
     out.counter_values.push_back(value);
   }
   out.failures = mr.failures;
+  out.error = kernel.error();
   if (st.node->trace) {
     try {
       auto stats = st.node->trace->close();
@@ -155,6 +120,74 @@ protocol::final_report finish(node_actor_ptr self) {
   return out;
 }
 
+/// The run is over for this node (done, or failed): report and wait for
+/// the coordinator to go away.
+void finish(node_actor_ptr self) {
+  auto& st = self->state;
+  if (st.finished)
+    return;
+  st.finished = true;
+  self->send(st.coordinator, protocol::done_atom::value, node_id(self));
+  self->send(st.coordinator, final_report(self));
+}
+
+/// Sends every peer this window's batch: its events, and this node's next
+/// event time (including what it just sent).
+void broadcast(node_actor_ptr self) {
+  auto& st = self->state;
+  auto& kernel = *st.node->kernel;
+  sim_time sent_min = kernel.outbox_min_time();
+  auto outbox = kernel.take_outbox();
+  st.own_next = std::min(kernel.next_time(), sent_min);
+  uint32_t me = node_id(self);
+  for (uint32_t j = 0; j < st.peers.size(); ++j) {
+    if (j == me)
+      continue;
+    protocol::window_batch batch{me, st.window, st.own_next, outbox[j].size(),
+                                 {}};
+    if (!outbox[j].empty())
+      batch.bytes = wire::encode_batch(me, outbox[j]);
+    self->send(st.peers[j], std::move(batch));
+  }
+}
+
+/// Runs the next window once every peer's batch for the current one is in.
+void try_advance(node_actor_ptr self) {
+  auto& st = self->state;
+  auto& kernel = *st.node->kernel;
+  while (!st.finished) {
+    auto i = st.inbox.find(st.window);
+    size_t have = i == st.inbox.end() ? 0 : i->second.size();
+    if (have + 1 < st.peers.size())
+      return;
+    sim_time next = st.own_next;
+    if (i != st.inbox.end()) {
+      for (auto& batch : i->second) {
+        next = std::min<sim_time>(next, batch.next_ns);
+        if (batch.count == 0)
+          continue;
+        std::vector<event> events;
+        wire::decode_batch(batch.bytes, events);
+        kernel.accept(std::move(events));
+      }
+      st.inbox.erase(i);
+    }
+    if (!kernel.error().empty() || next == sim_time_never || next >= st.until) {
+      finish(self);
+      return;
+    }
+    st.window_start = next;
+    sim_time end = st.lookahead >= st.until - next ? st.until
+                                                  : next + st.lookahead;
+    ++st.window;
+    if (!kernel.run_window(end, self->context())) {
+      finish(self);
+      return;
+    }
+    broadcast(self);
+  }
+}
+
 void add_peer(node_actor_ptr self, uint32_t k, const caf::actor& peer) {
   auto& st = self->state;
   if (k >= st.peers.size() || st.peers[k])
@@ -165,21 +198,21 @@ void add_peer(node_actor_ptr self, uint32_t k, const caf::actor& peer) {
 }
 
 caf::behavior node_actor(node_actor_ptr self, node_instance* node,
-                         caf::actor coordinator) {
-  self->state.node = node;
-  self->state.coordinator = coordinator;
-  self->state.received_from.assign(node->table.num_nodes(), 0);
-  self->state.peers.resize(node->table.num_nodes());
+                         caf::actor coordinator, sim_time until) {
+  auto& st = self->state;
+  st.node = node;
+  st.coordinator = coordinator;
+  st.until = until;
+  uint32_t nodes = node->table.num_nodes();
+  st.lookahead = nodes > 1 ? node->sim->lookahead() : sim_time_never;
+  st.peers.resize(nodes);
   self->monitor(coordinator);
   self->set_down_handler([=](caf::down_msg& msg) {
     if (msg.source != self->state.coordinator)
       return;
-    if (self->state.finished) {
-      self->quit();
-      return;
-    }
-    std::cerr << "error: node " << node->kernel->config().node
-              << " lost its coordinator; stopping\n";
+    if (!self->state.finished)
+      std::cerr << "error: node " << node_id(self)
+                << " lost its coordinator; stopping\n";
     self->quit(caf::exit_reason::user_shutdown);
   });
   return {
@@ -190,7 +223,7 @@ caf::behavior node_actor(node_actor_ptr self, node_instance* node,
     [=](protocol::peers_atom, std::vector<caf::actor>& lower) {
       auto& st = self->state;
       st.peers_complete = self->make_response_promise();
-      uint32_t me = st.node->kernel->config().node;
+      uint32_t me = node_id(self);
       for (uint32_t i = 0; i < lower.size(); ++i)
         if (i != me && lower[i])
           self->send(lower[i], protocol::hello_atom::value, me,
@@ -202,32 +235,27 @@ caf::behavior node_actor(node_actor_ptr self, node_instance* node,
     [=](protocol::hello_atom, uint32_t from, caf::actor& peer) {
       add_peer(self, from, peer);
     },
-    [=](protocol::window_cmd cmd) {
-      auto& st = self->state;
-      st.pending = cmd;
-      st.window_pending = true;
-      if (inputs_complete(st))
-        run_window(self);
+    // Window 0: nothing has run; every node tells the others its first
+    // event time.
+    [=](protocol::go_atom) {
+      broadcast(self);
+      try_advance(self);
     },
-    [=](protocol::event_blob& blob) {
+    [=](protocol::window_batch& batch) {
       auto& st = self->state;
-      std::vector<event> events;
       try {
-        wire::decode_batch(blob.bytes, events);
+        st.inbox[batch.window].push_back(std::move(batch));
+        try_advance(self);
       } catch (const std::exception& e) {
         st.node->kernel->fail("bad event batch from node "
-                              + std::to_string(blob.from) + ": " + e.what());
+                              + std::to_string(batch.from) + ": " + e.what());
+        finish(self);
       }
-      st.received_from.at(blob.from) += blob.count;
-      st.node->kernel->accept(std::move(events));
-      if (st.window_pending && inputs_complete(st))
-        run_window(self);
     },
-    // Stays up after answering, so that the answer is not cut off by the
-    // process exiting; quits when the coordinator goes away.
-    [=](protocol::finish_atom) -> protocol::final_report {
-      self->state.finished = true;
-      return finish(self);
+    [=](protocol::ping_atom) {
+      auto& st = self->state;
+      return caf::make_message(protocol::pong_atom::value, node_id(self),
+                               static_cast<int64_t>(st.window_start));
     },
   };
 }
@@ -235,8 +263,8 @@ caf::behavior node_actor(node_actor_ptr self, node_instance* node,
 } // namespace
 
 caf::actor spawn_node_actor(caf::actor_system& sys, node_instance& node,
-                            caf::actor coordinator) {
-  return sys.spawn(node_actor, &node, std::move(coordinator));
+                            caf::actor coordinator, sim_time until) {
+  return sys.spawn(node_actor, &node, std::move(coordinator), until);
 }
 
 } // namespace vmss::detail
@@ -296,7 +324,8 @@ int run_node(const node_options& opts) {
     std::cerr << "error: " << label << ": " << e.what() << "\n";
     return 2;
   }
-  auto actor = detail::spawn_node_actor(sys, *node, *coordinator);
+  auto actor = detail::spawn_node_actor(sys, *node, *coordinator,
+                                        setup.until_ns);
   auto port = sys.middleman().publish(actor, 0, "127.0.0.1", true);
   if (!port) {
     std::cerr << "error: " << label << ": cannot publish: "

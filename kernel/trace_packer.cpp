@@ -8,6 +8,7 @@
 #include "kernel/trace_packer.hpp"
 
 #include <cstring>
+#include <vector>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -123,8 +124,8 @@ pack_ssse3(const capnp::word* in, size_t n, uint8_t* out) {
 }
 
 bool cpu_has_ssse3() {
-  static const bool has = __builtin_cpu_supports("ssse3") &&
-                          __builtin_cpu_supports("popcnt");
+  static const bool has =
+      __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt");
   return has;
 }
 
@@ -142,26 +143,39 @@ uint8_t* pack_words(const capnp::word* in, size_t n, uint8_t* out,
   return pack_portable(in, n, out);
 }
 
-void append_packed_message(
-    kj::ArrayPtr<const kj::ArrayPtr<const capnp::word>> segments,
-    std::vector<uint8_t>& out, packer_kind kind) {
-  // Segment table as capnp::writeMessage lays it out: count - 1, sizes,
-  // padded to a whole word; packed as its own piece, like each segment.
+namespace {
+
+/// Segment table as capnp::writeMessage lays it out: count - 1, the sizes,
+/// padded with a zero to a whole number of words.
+std::vector<uint32_t>
+segment_table(kj::ArrayPtr<const kj::ArrayPtr<const capnp::word>> segments) {
   std::vector<uint32_t> table((segments.size() + 2) & ~size_t(1), 0);
   table[0] = static_cast<uint32_t>(segments.size() - 1);
-  size_t words = table.size() / 2;
-  for (size_t i = 0; i < segments.size(); ++i) {
+  for (size_t i = 0; i < segments.size(); ++i)
     table[i + 1] = static_cast<uint32_t>(segments[i].size());
-    words += segments[i].size();
-  }
-  size_t start = out.size();
-  out.resize(start + 10 * words + 2 * (segments.size() + 1));
-  uint8_t* end = out.data() + start;
-  end = pack_words(reinterpret_cast<const capnp::word*>(table.data()),
-                   table.size() / 2, end, kind);
+  return table;
+}
+
+} // namespace
+
+size_t packed_size_bound(
+    kj::ArrayPtr<const kj::ArrayPtr<const capnp::word>> segments) {
+  size_t words = (segments.size() + 2) / 2;
   for (auto segment : segments)
-    end = pack_words(segment.begin(), segment.size(), end, kind);
-  out.resize(end - out.data());
+    words += segment.size();
+  return 10 * words + 2 * (segments.size() + 1);
+}
+
+uint8_t*
+pack_message(kj::ArrayPtr<const kj::ArrayPtr<const capnp::word>> segments,
+             uint8_t* out, packer_kind kind) {
+  // Each piece is packed on its own, as capnp's OutputStream::write(pieces).
+  std::vector<uint32_t> table = segment_table(segments);
+  out = pack_words(reinterpret_cast<const capnp::word*>(table.data()),
+                   table.size() / 2, out, kind);
+  for (auto segment : segments)
+    out = pack_words(segment.begin(), segment.size(), out, kind);
+  return out;
 }
 
 } // namespace vmss::trace

@@ -10,7 +10,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 namespace vmss::trace {
 
@@ -23,10 +22,15 @@ enum class packer_kind { best, portable };
 uint8_t* pack_words(const capnp::word* in, size_t n, uint8_t* out,
                     packer_kind kind = packer_kind::best);
 
-/// Appends the message made of `segments` (segment table, then segments)
-/// in packed form to `out`, exactly as capnp::writePackedMessage writes it.
-void append_packed_message(
-    kj::ArrayPtr<const kj::ArrayPtr<const capnp::word>> segments,
-    std::vector<uint8_t>& out, packer_kind kind = packer_kind::best);
+/// Upper bound of the packed size of the message made of `segments`.
+size_t
+packed_size_bound(kj::ArrayPtr<const kj::ArrayPtr<const capnp::word>> segments);
+
+/// Packs the message made of `segments` (segment table, then segments) to
+/// `out`, which must have room for packed_size_bound(segments) bytes,
+/// exactly as capnp::writePackedMessage writes it. Returns the end.
+uint8_t*
+pack_message(kj::ArrayPtr<const kj::ArrayPtr<const capnp::word>> segments,
+             uint8_t* out, packer_kind kind = packer_kind::best);
 
 } // namespace vmss::trace

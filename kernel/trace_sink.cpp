@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -96,7 +97,6 @@ public:
       : path_(std::move(path)), node_(node), fd_(open_file(path_)),
         segment_(kj::heapArray<capnp::word>(first_segment_words)) {
     std::memset(segment_.begin(), 0, segment_.size() * sizeof(capnp::word));
-    packed_.reserve(2 * file_buffer_bytes);
   }
 
   /// Encodes one batch as a ShardBatch message and appends it packed.
@@ -114,15 +114,17 @@ public:
     new_keys_.clear();
     set_records(root.initRecords(b.size), b);
     // Same bytes as capnp::writePackedMessage, ~3x cheaper (trace_packer).
-    append_packed_message(msg.getSegmentsForOutput(), packed_);
-    if (packed_.size() >= file_buffer_bytes)
+    auto segments = msg.getSegmentsForOutput();
+    reserve(packed_size_bound(segments));
+    used_ = pack_message(segments, packed_.get() + used_) - packed_.get();
+    if (used_ >= file_buffer_bytes)
       flush();
   }
 
   /// Writes buffered bytes to the file.
   void flush() {
-    const uint8_t* p = packed_.data();
-    size_t left = packed_.size();
+    const uint8_t* p = packed_.get();
+    size_t left = used_;
     while (left > 0) {
       ssize_t n = ::write(fd_.get(), p, left);
       if (n < 0 && errno == EINTR)
@@ -133,12 +135,22 @@ public:
       p += n;
       left -= static_cast<size_t>(n);
     }
-    packed_.clear();
+    used_ = 0;
   }
 
   const std::string& path() const { return path_; }
 
 private:
+  /// Makes room for `more` bytes after the used part (never zero-fills).
+  void reserve(size_t more) {
+    if (used_ + more <= capacity_)
+      return;
+    capacity_ = std::max(2 * capacity_, used_ + more);
+    std::unique_ptr<uint8_t[]> bigger(new uint8_t[capacity_]);
+    std::memcpy(bigger.get(), packed_.get(), used_);
+    packed_ = std::move(bigger);
+  }
+
   static kj::AutoCloseFd open_file(const std::string& path) {
     int fd =
         ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -217,7 +229,9 @@ private:
   uint32_t node_;
   kj::AutoCloseFd fd_;
   kj::Array<capnp::word> segment_;
-  std::vector<uint8_t> packed_; ///< packed batches not yet written
+  std::unique_ptr<uint8_t[]> packed_; ///< packed batches not yet written
+  size_t used_ = 0;
+  size_t capacity_ = 0;
   uint32_t next_index_ = 0;
   std::unordered_map<std::string, uint16_t> key_table_;
   std::vector<std::string> new_keys_;

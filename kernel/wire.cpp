@@ -89,6 +89,7 @@ std::vector<char> encode_batch(uint32_t from_node,
   batch.setFromNode(from_node);
   auto list = batch.initEvents(static_cast<unsigned>(events.size()));
   std::vector<char> payloads;
+  payloads.reserve(events.size() * 80);
   auto& reg = registry::instance();
   for (unsigned i = 0; i < events.size(); ++i) {
     const auto& ev = events[i];

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace vmss::wire {
@@ -58,18 +59,32 @@ public:
   size_t size() const { return types_.size(); }
 
 private:
+  // Trivially copyable types travel as their bytes: every node runs the same
+  // binary, so layouts agree, and this skips CAF's per-field serializer.
+  // Other types go through CAF's binary serializer (their inspect()).
   template <class T>
   static void encode_impl(const caf::message& msg, std::vector<char>& out) {
-    caf::binary_serializer sink{nullptr, out};
-    if (auto err = sink(const_cast<T&>(msg.get_as<T>(0))))
-      throw std::runtime_error("cannot encode a message");
+    const T& x = msg.get_as<T>(0);
+    if constexpr (std::is_trivially_copyable_v<T>) {
+      auto* bytes = reinterpret_cast<const char*>(&x);
+      out.insert(out.end(), bytes, bytes + sizeof(T));
+    } else {
+      caf::binary_serializer sink{nullptr, out};
+      if (auto err = sink(const_cast<T&>(x)))
+        throw std::runtime_error("cannot encode a message");
+    }
   }
 
   template <class T>
   static caf::message decode_impl(caf::binary_deserializer& in) {
     T x;
-    if (auto err = in(x))
-      throw std::runtime_error("truncated or corrupt message payload");
+    if constexpr (std::is_trivially_copyable_v<T>) {
+      if (auto err = in.apply_raw(sizeof(T), &x))
+        throw std::runtime_error("truncated message payload");
+    } else {
+      if (auto err = in(x))
+        throw std::runtime_error("truncated or corrupt message payload");
+    }
     return caf::make_message(std::move(x));
   }
 

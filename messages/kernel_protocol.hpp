@@ -14,7 +14,6 @@ namespace vmss::protocol {
 using hello_atom = caf::atom_constant<caf::atom("hello")>;
 using ready_atom = caf::atom_constant<caf::atom("ready")>;
 using peers_atom = caf::atom_constant<caf::atom("peers")>;
-using finish_atom = caf::atom_constant<caf::atom("finish")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 
 /// What a node needs to build its part of the run (coordinator -> node).
@@ -34,51 +33,30 @@ typename Inspector::result_type inspect(Inspector& f, node_setup& x) {
            x.node, x.until_ns, x.trace_dir, x.trace_deliveries);
 }
 
-/// Run every event before `end_ns`, once at least expected_from[i] events
-/// from each node i have arrived since the start (coordinator -> node).
-/// Blobs from one node arrive in order, so a count per sender cannot be
-/// satisfied by a later window's blob while an earlier one is missing.
-struct window_cmd {
-  int64_t end_ns = 0;
-  std::vector<uint64_t> expected_from;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, window_cmd& x) {
-  return f(caf::meta::type_name("window_cmd"), x.end_ns, x.expected_from);
-}
-
-/// A node finished a window (node -> coordinator).
-struct window_report {
-  uint32_t node = 0;
-  std::vector<uint64_t> sent; ///< events sent to each node in this window
-  int64_t next_ns = 0;        ///< earliest local event left
-  int64_t outbox_min_ns = 0;  ///< earliest event sent to another node
-  std::string error;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, window_report& x) {
-  return f(caf::meta::type_name("window_report"), x.node, x.sent, x.next_ns,
-           x.outbox_min_ns, x.error);
-}
-
-/// One window's events from one node to another, as one Cap'n Proto blob.
-struct event_blob {
+/// What a node sends every other node after each window: the events for
+/// that node as one Cap'n Proto blob (possibly empty), and the earliest time
+/// of anything the sender still holds or sent. Once a node has every peer's
+/// batch for window w, it knows the global next event time, and so the next
+/// window, without a round trip through the coordinator.
+struct window_batch {
   uint32_t from = 0;
-  uint64_t count = 0;
+  uint64_t window = 0;
+  int64_t next_ns = 0; ///< min(own next event, earliest event it sent)
+  uint64_t count = 0;  ///< events in `bytes`
   std::vector<char> bytes;
 };
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, event_blob& x) {
-  return f(caf::meta::type_name("event_blob"), x.from, x.count, x.bytes);
+typename Inspector::result_type inspect(Inspector& f, window_batch& x) {
+  return f(caf::meta::type_name("window_batch"), x.from, x.window, x.next_ns,
+           x.count, x.bytes);
 }
 
 /// A node's results at the end of the run (node -> coordinator).
 struct final_report {
   uint32_t node = 0;
   uint64_t events = 0;
+  uint64_t windows = 0;
   int64_t last_ns = 0;
   std::vector<uint64_t> digests; ///< (entity id, delivered, hash) triples
   std::vector<std::string> counter_names;
@@ -92,7 +70,8 @@ struct final_report {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, final_report& x) {
-  return f(caf::meta::type_name("final_report"), x.node, x.events, x.last_ns,
+  return f(caf::meta::type_name("final_report"), x.node, x.events, x.windows,
+           x.last_ns,
            x.digests, x.counter_names, x.counter_values, x.failures,
            x.trace_records, x.trace_bytes, x.rss_kb, x.error);
 }
@@ -104,5 +83,9 @@ namespace vmss::protocol {
 using run_atom = caf::atom_constant<caf::atom("run")>;
 using start_atom = caf::atom_constant<caf::atom("start")>;
 using ok_atom = caf::atom_constant<caf::atom("ok")>;
+using go_atom = caf::atom_constant<caf::atom("go")>;
+using ping_atom = caf::atom_constant<caf::atom("ping")>;
+using pong_atom = caf::atom_constant<caf::atom("pong")>;
+using done_atom = caf::atom_constant<caf::atom("done")>;
 
 } // namespace vmss::protocol

@@ -23,9 +23,7 @@ void add_sim(caf::actor_system_config& cfg, const char* name) {
 void register_messages(caf::actor_system_config& cfg) {
   // The window protocol (CAF messages between processes).
   cfg.add_message_type<protocol::node_setup>("vmss.node_setup");
-  cfg.add_message_type<protocol::window_cmd>("vmss.window_cmd");
-  cfg.add_message_type<protocol::window_report>("vmss.window_report");
-  cfg.add_message_type<protocol::event_blob>("vmss.event_blob");
+  cfg.add_message_type<protocol::window_batch>("vmss.window_batch");
   cfg.add_message_type<protocol::final_report>("vmss.final_report");
   cfg.add_message_type<std::vector<caf::actor>>("vmss.actor_list");
   cfg.add_message_type<std::vector<uint16_t>>("vmss.port_list");

@@ -32,11 +32,13 @@ std::vector<uint8_t> our_packed(const segment_list& segs,
   std::vector<kj::ArrayPtr<const capnp::word>> ptrs;
   for (const auto& s : segs)
     ptrs.emplace_back(s.data(), s.size());
-  std::vector<uint8_t> out = {0xab}; // appends, keeps what was there
-  trace::append_packed_message(kj::arrayPtr(ptrs.data(), ptrs.size()), out,
-                               kind);
-  EXPECT_EQ(out.at(0), 0xab);
-  out.erase(out.begin());
+  auto ptr_list = kj::arrayPtr(ptrs.data(), ptrs.size());
+  size_t bound = trace::packed_size_bound(ptr_list);
+  std::vector<uint8_t> out(bound + 1, 0xab); // last byte: overrun guard
+  uint8_t* end = trace::pack_message(ptr_list, out.data(), kind);
+  EXPECT_LE(end - out.data(), static_cast<ptrdiff_t>(bound));
+  EXPECT_EQ(out.back(), 0xab);
+  out.resize(end - out.data());
   return out;
 }
 
