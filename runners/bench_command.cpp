@@ -55,6 +55,8 @@ int bench_main(const bench_args& a) {
     std::cerr << "error: " << res.error << "\n";
     return 1;
   }
+  if (!opts.trace_dir.empty())
+    write_run_manifest(opts, res, "bench " + opts.model_spec);
   std::printf("# setup_s=%.3f windows=%llu events=%llu virtual_end_s=%.6f",
               res.setup_s, static_cast<unsigned long long>(res.windows),
               static_cast<unsigned long long>(res.events),

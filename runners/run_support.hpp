@@ -68,6 +68,11 @@ inline void apply_common(const common_args& a, run_options& opts) {
   opts.executable = self_executable();
 }
 
+/// Writes DIR/manifest.json, which ties the node shards of a traced run
+/// together (entity table, shard sizes, seed).
+void write_run_manifest(const run_options& opts, const run_result& res,
+                        const std::string& scenario);
+
 /// Prints the model's description and any failed checks as '#' lines.
 inline void print_run_lines(const run_result& res) {
   for (const auto& line : res.run_lines)

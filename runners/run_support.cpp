@@ -1,0 +1,28 @@
+#include "runners/run_support.hpp"
+
+#include "kernel/trace_manifest.hpp"
+
+namespace vmss {
+
+void write_run_manifest(const run_options& opts, const run_result& res,
+                        const std::string& scenario) {
+  auto sim = opts.factory(opts.model_spec, opts.seed, opts.nodes);
+  entity_table table(opts.nodes);
+  sim->describe(table);
+  table.finalize();
+  trace::manifest m;
+  m.scenario = scenario;
+  m.seed = opts.seed;
+  m.nodes = opts.nodes;
+  m.lookahead_ns = sim->lookahead();
+  m.end_t_ns = res.end_t;
+  m.events = res.events;
+  for (const auto& e : table.entries())
+    m.entities.push_back({e.path, e.kind, e.node});
+  for (uint32_t k = 0; k < opts.nodes; ++k)
+    m.shards.push_back({k, trace::shard_file_name(k), res.shards[k].records,
+                        res.shards[k].bytes});
+  trace::write_manifest(opts.trace_dir, m);
+}
+
+} // namespace vmss
