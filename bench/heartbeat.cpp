@@ -18,7 +18,9 @@ struct w2_params {
   int64_t seconds;
 
   sim_time offset(int64_t host) const { return host * seconds_ns / hosts; }
-  int64_t watched_by(int64_t m) const { return (hosts - m + monitors - 1) / monitors; }
+  int64_t watched_by(int64_t m) const {
+    return (hosts - m + monitors - 1) / monitors;
+  }
 
   static constexpr sim_time seconds_ns = 1'000'000'000;
 };
@@ -35,7 +37,7 @@ class host : public entity {
 public:
   host(caf::actor_config& cfg, node_kernel& k, entity_id id, uint32_t index,
        entity_id monitor, const w2_params* params)
-    : entity(cfg, k, id), index_(index), monitor_(monitor), params_(params) {}
+      : entity(cfg, k, id), index_(index), monitor_(monitor), params_(params) {}
 
   void on_start() override { after(params_->offset(index_), beat_due{}); }
 
@@ -58,11 +60,11 @@ private:
 
 class monitor : public entity {
 public:
-  monitor(caf::actor_config& cfg, node_kernel& k, entity_id id,
-          uint32_t index, const w2_params* params, w2_counts* counts)
-    : entity(cfg, k, id), index_(index), params_(params), counts_(counts),
-      last_seen_(params->watched_by(index), -1),
-      next_seq_(params->watched_by(index), 0) {}
+  monitor(caf::actor_config& cfg, node_kernel& k, entity_id id, uint32_t index,
+          const w2_params* params, w2_counts* counts)
+      : entity(cfg, k, id), index_(index), params_(params), counts_(counts),
+        last_seen_(params->watched_by(index), -1),
+        next_seq_(params->watched_by(index), 0) {}
 
   caf::behavior make_behavior() override {
     return {[=](const heartbeat& hb) {
@@ -81,8 +83,8 @@ public:
       ++counts_->monitors_complete;
     for (size_t slot = 0; slot < last_seen_.size(); ++slot) {
       int64_t host = static_cast<int64_t>(slot) * params_->monitors + index_;
-      sim_time want = (params_->seconds - 1) * w2_params::seconds_ns
-                      + params_->offset(host) + ms(1);
+      sim_time want = (params_->seconds - 1) * w2_params::seconds_ns +
+                      params_->offset(host) + ms(1);
       if (last_seen_[slot] != want)
         ++counts_->wrong_last_seen;
     }
@@ -99,21 +101,21 @@ private:
 
 std::string numbered(const char* prefix, int64_t i) {
   char buf[32];
-  std::snprintf(buf, sizeof(buf), "%s%07lld", prefix, static_cast<long long>(i));
+  std::snprintf(buf, sizeof(buf), "%s%07lld", prefix,
+                static_cast<long long>(i));
   return buf;
 }
 
 class heartbeat_model final : public model {
 public:
   heartbeat_model(model_spec& spec, uint32_t nodes)
-    : params_{spec.get_int("hosts", 10000), spec.get_int("monitors", 5),
-              spec.get_int("seconds", 100)},
-      nodes_(nodes),
-      net_(ms(1)) {
+      : params_{spec.get_int("hosts", 10000), spec.get_int("monitors", 5),
+                spec.get_int("seconds", 100)},
+        nodes_(nodes), net_(ms(1)) {
     spec.reject_unknown();
     if (params_.hosts < 1 || params_.monitors < 1 || params_.seconds < 1)
       throw std::invalid_argument(
-        "heartbeat: hosts, monitors and seconds must be >= 1");
+          "heartbeat: hosts, monitors and seconds must be >= 1");
   }
 
   void describe(entity_table& table) override {
@@ -154,29 +156,28 @@ public:
     };
     int64_t total = params_.hosts * params_.seconds;
     if (count("heartbeats") != total)
-      failures.push_back("expected " + std::to_string(total)
-                         + " heartbeats, got "
-                         + std::to_string(count("heartbeats")));
+      failures.push_back("expected " + std::to_string(total) +
+                         " heartbeats, got " +
+                         std::to_string(count("heartbeats")));
     if (count("monitors_complete") != params_.monitors)
-      failures.push_back("only " + std::to_string(count("monitors_complete"))
-                         + " monitors got their expected count");
+      failures.push_back("only " + std::to_string(count("monitors_complete")) +
+                         " monitors got their expected count");
     if (count("out_of_order") != 0 || count("wrong_last_seen") != 0)
-      failures.push_back(std::to_string(count("out_of_order"))
-                         + " heartbeats out of order, "
-                         + std::to_string(count("wrong_last_seen"))
-                         + " wrong last-seen times");
-    sim_time want = (params_.seconds - 1) * w2_params::seconds_ns
-                    + params_.offset(params_.hosts - 1) + ms(1);
+      failures.push_back(
+          std::to_string(count("out_of_order")) + " heartbeats out of order, " +
+          std::to_string(count("wrong_last_seen")) + " wrong last-seen times");
+    sim_time want = (params_.seconds - 1) * w2_params::seconds_ns +
+                    params_.offset(params_.hosts - 1) + ms(1);
     if (end != want)
-      failures.push_back("virtual end time " + std::to_string(end)
-                         + " ns, expected " + std::to_string(want));
+      failures.push_back("virtual end time " + std::to_string(end) +
+                         " ns, expected " + std::to_string(want));
   }
 
   std::vector<std::string> describe_run() const override {
-    return {"w2_heartbeat hosts=" + std::to_string(params_.hosts)
-            + " monitors=" + std::to_string(params_.monitors)
-            + " seconds=" + std::to_string(params_.seconds)
-            + " msgs=" + std::to_string(params_.hosts * params_.seconds)};
+    return {"w2_heartbeat hosts=" + std::to_string(params_.hosts) +
+            " monitors=" + std::to_string(params_.monitors) +
+            " seconds=" + std::to_string(params_.seconds) +
+            " msgs=" + std::to_string(params_.hosts * params_.seconds)};
   }
 
 private:

@@ -28,7 +28,7 @@ class phold_entity : public entity {
 public:
   phold_entity(caf::actor_config& cfg, node_kernel& k, entity_id id,
                const phold_params* params, phold_counts* counts)
-    : entity(cfg, k, id), params_(params), counts_(counts) {}
+      : entity(cfg, k, id), params_(params), counts_(counts) {}
 
   void on_start() override {
     for (int64_t j = 0; j < params_->jobs; ++j)
@@ -37,17 +37,17 @@ public:
 
   caf::behavior make_behavior() override {
     return {
-      [=](const phold_job& job) {
-        ++counts_->received;
-        after(think(), phold_due{job.hops + 1});
-      },
-      [=](const phold_due& due) {
-        auto target = static_cast<entity_id>(
-          random().below(static_cast<uint64_t>(params_->entities)));
-        trace("hop", {{"to", static_cast<int64_t>(target)},
-                      {"hops", static_cast<int64_t>(due.hops)}});
-        send(target, phold_job{due.hops});
-      },
+        [=](const phold_job& job) {
+          ++counts_->received;
+          after(think(), phold_due{job.hops + 1});
+        },
+        [=](const phold_due& due) {
+          auto target = static_cast<entity_id>(
+              random().below(static_cast<uint64_t>(params_->entities)));
+          trace("hop", {{"to", static_cast<int64_t>(target)},
+                        {"hops", static_cast<int64_t>(due.hops)}});
+          send(target, phold_job{due.hops});
+        },
     };
   }
 
@@ -62,11 +62,10 @@ private:
 class phold_model final : public model {
 public:
   phold_model(model_spec& spec, uint32_t nodes)
-    : params_{spec.get_int("entities", 64), spec.get_int("jobs", 4),
-              spec.get_duration("think", ms(1)),
-              spec.get_duration("latency", ms(1)), 0},
-      nodes_(nodes),
-      net_(params_.latency) {
+      : params_{spec.get_int("entities", 64), spec.get_int("jobs", 4),
+                spec.get_duration("think", ms(1)),
+                spec.get_duration("latency", ms(1)), 0},
+        nodes_(nodes), net_(params_.latency) {
     params_.lookahead = spec.get_duration("lookahead", params_.latency);
     spec.reject_unknown();
     if (params_.entities < 1 || params_.jobs < 0 || params_.lookahead <= 0)
@@ -96,11 +95,11 @@ public:
   }
 
   std::vector<std::string> describe_run() const override {
-    return {"phold entities=" + std::to_string(params_.entities)
-            + " jobs=" + std::to_string(params_.jobs)
-            + " think_ns=" + std::to_string(params_.think)
-            + " latency_ns=" + std::to_string(params_.latency)
-            + " lookahead_ns=" + std::to_string(params_.lookahead)};
+    return {"phold entities=" + std::to_string(params_.entities) +
+            " jobs=" + std::to_string(params_.jobs) +
+            " think_ns=" + std::to_string(params_.think) +
+            " latency_ns=" + std::to_string(params_.latency) +
+            " lookahead_ns=" + std::to_string(params_.lookahead)};
   }
 
 private:

@@ -29,8 +29,8 @@ class pinger : public entity {
 public:
   pinger(caf::actor_config& cfg, node_kernel& k, entity_id id,
          entity_id partner, uint32_t rounds, w1_counts* counts)
-    : entity(cfg, k, id), partner_(partner), rounds_(rounds),
-      counts_(counts) {}
+      : entity(cfg, k, id), partner_(partner), rounds_(rounds),
+        counts_(counts) {}
 
   void on_start() override { send(partner_, ping{0, make_payload(0)}); }
 
@@ -56,7 +56,7 @@ class ponger : public entity {
 public:
   ponger(caf::actor_config& cfg, node_kernel& k, entity_id id,
          entity_id partner, w1_counts* counts)
-    : entity(cfg, k, id), partner_(partner), counts_(counts) {}
+      : entity(cfg, k, id), partner_(partner), counts_(counts) {}
 
   caf::behavior make_behavior() override {
     return {[=](const ping& p) {
@@ -76,11 +76,9 @@ private:
 class pingpong_model final : public model {
 public:
   pingpong_model(model_spec& spec, uint32_t nodes)
-    : pairs_(spec.get_int("pairs", 1000)),
-      rounds_(spec.get_int("rounds", 1000)),
-      cross_(spec.get_int("cross", 1) != 0),
-      nodes_(nodes),
-      net_(ms(1)) {
+      : pairs_(spec.get_int("pairs", 1000)),
+        rounds_(spec.get_int("rounds", 1000)),
+        cross_(spec.get_int("cross", 1) != 0), nodes_(nodes), net_(ms(1)) {
     spec.reject_unknown();
     if (pairs_ < 1 || rounds_ < 1)
       throw std::invalid_argument("pingpong: pairs and rounds must be >= 1");
@@ -101,11 +99,11 @@ public:
   void spawn(caf::actor_system& sys, node_kernel& k, entity_id id) override {
     const auto& path = k.table()[id].path;
     bool is_pinger = path.back() == 'a';
-    auto partner = k.table().id_of(path.substr(0, path.size() - 1)
-                                   + (is_pinger ? "b" : "a"));
+    auto partner = k.table().id_of(path.substr(0, path.size() - 1) +
+                                   (is_pinger ? "b" : "a"));
     if (is_pinger)
-      spawn_entity<pinger>(sys, k, id, partner,
-                           static_cast<uint32_t>(rounds_), &counts_);
+      spawn_entity<pinger>(sys, k, id, partner, static_cast<uint32_t>(rounds_),
+                           &counts_);
     else
       spawn_entity<ponger>(sys, k, id, partner, &counts_);
   }
@@ -124,23 +122,23 @@ public:
       return i == r.counters.end() ? 0 : i->second;
     };
     if (count("pings") != expected || count("pongs") != expected)
-      failures.push_back("expected " + std::to_string(expected)
-                         + " pings and pongs, got "
-                         + std::to_string(count("pings")) + " and "
-                         + std::to_string(count("pongs")));
+      failures.push_back("expected " + std::to_string(expected) +
+                         " pings and pongs, got " +
+                         std::to_string(count("pings")) + " and " +
+                         std::to_string(count("pongs")));
     if (count("out_of_order") != 0)
-      failures.push_back(std::to_string(count("out_of_order"))
-                         + " messages out of order");
+      failures.push_back(std::to_string(count("out_of_order")) +
+                         " messages out of order");
     if (end != rounds_ * ms(2))
-      failures.push_back("virtual end time " + std::to_string(end)
-                         + " ns, expected " + std::to_string(rounds_ * ms(2)));
+      failures.push_back("virtual end time " + std::to_string(end) +
+                         " ns, expected " + std::to_string(rounds_ * ms(2)));
   }
 
   std::vector<std::string> describe_run() const override {
-    return {"w1_pingpong pairs=" + std::to_string(pairs_)
-            + " rounds=" + std::to_string(rounds_)
-            + " msgs=" + std::to_string(2 * pairs_ * rounds_)
-            + " expected_virtual_end_s=" + std::to_string(to_seconds(rounds_ * ms(2)))};
+    return {"w1_pingpong pairs=" + std::to_string(pairs_) +
+            " rounds=" + std::to_string(rounds_) + " msgs=" +
+            std::to_string(2 * pairs_ * rounds_) + " expected_virtual_end_s=" +
+            std::to_string(to_seconds(rounds_ * ms(2)))};
   }
 
 private:

@@ -18,11 +18,11 @@ struct roundtrip_counts {
 class echo : public entity {
 public:
   echo(caf::actor_config& cfg, node_kernel& k, entity_id id)
-    : entity(cfg, k, id) {}
+      : entity(cfg, k, id) {}
 
   caf::behavior make_behavior() override {
-    set_default_handler([=](caf::scheduled_actor*, caf::message_view& x)
-                          -> caf::result<caf::message> {
+    set_default_handler([=](caf::scheduled_actor*,
+                            caf::message_view& x) -> caf::result<caf::message> {
       send_message(source(), kernel_.current_type(),
                    x.copy_content_to_message());
       return caf::message{};
@@ -36,7 +36,7 @@ class prober : public entity {
 public:
   prober(caf::actor_config& cfg, node_kernel& k, entity_id id, entity_id peer,
          roundtrip_counts* counts)
-    : entity(cfg, k, id), peer_(peer), counts_(counts) {}
+      : entity(cfg, k, id), peer_(peer), counts_(counts) {}
 
   void on_start() override {
     auto& reg = wire::registry::instance();
@@ -45,8 +45,8 @@ public:
   }
 
   caf::behavior make_behavior() override {
-    set_default_handler([=](caf::scheduled_actor*, caf::message_view& x)
-                          -> caf::result<caf::message> {
+    set_default_handler([=](caf::scheduled_actor*,
+                            caf::message_view& x) -> caf::result<caf::message> {
       auto& info = wire::registry::instance().at(kernel_.current_type());
       auto original = info.sample(kernel_.current_type() + 1);
       if (info.equal(original, x.copy_content_to_message())) {
@@ -68,7 +68,7 @@ private:
 class roundtrip_model final : public model {
 public:
   roundtrip_model(model_spec& spec, uint32_t nodes)
-    : nodes_(nodes), net_(ms(1)) {
+      : nodes_(nodes), net_(ms(1)) {
     spec.reject_unknown();
   }
 
@@ -100,15 +100,15 @@ public:
     auto types = static_cast<int64_t>(wire::registry::instance().size());
     auto ok = r.counters.count("types_ok") ? r.counters.at("types_ok") : 0;
     if (ok != types)
-      failures.push_back(std::to_string(ok) + " of " + std::to_string(types)
-                         + " message types came back unchanged");
+      failures.push_back(std::to_string(ok) + " of " + std::to_string(types) +
+                         " message types came back unchanged");
     for (auto& f : r.failures)
       failures.push_back(f);
   }
 
   std::vector<std::string> describe_run() const override {
-    return {"roundtrip types="
-            + std::to_string(wire::registry::instance().size())};
+    return {"roundtrip types=" +
+            std::to_string(wire::registry::instance().size())};
   }
 
 private:

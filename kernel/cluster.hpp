@@ -13,32 +13,32 @@
 namespace vmss {
 
 struct run_options {
-  std::string model_spec;  ///< "name key=value ...", see model.hpp
+  std::string model_spec; ///< "name key=value ...", see model.hpp
   model_factory factory;
   uint64_t seed = 1;
-  uint32_t nodes = 1;       ///< node processes; 1 = everything in-process
-  uint32_t threads = 2;     ///< CAF scheduler threads per process
+  uint32_t nodes = 1;   ///< node processes; 1 = everything in-process
+  uint32_t threads = 2; ///< CAF scheduler threads per process
   sim_time until = sim_time_never;
-  std::string trace_dir;    ///< empty: no trace
+  std::string trace_dir; ///< empty: no trace
   bool trace_deliveries = false;
   double node_timeout_s = 10; ///< a silent node fails the run after this
-  std::string executable;   ///< the vmss-sim binary, for node processes
-  bool progress = false;    ///< progress lines on stderr for long runs
+  std::string executable;     ///< the vmss-sim binary, for node processes
+  bool progress = false;      ///< progress lines on stderr for long runs
 };
 
 struct run_result {
-  std::string error;             ///< empty when the run completed
-  uint64_t events = 0;           ///< messages and timers delivered
-  sim_time end_t = 0;            ///< time of the last delivered event
-  double wall_s = 0;             ///< actor creation to last delivery
-  double setup_s = 0;            ///< excluded set-up (processes, topology)
-  int64_t rss_kb = 0;            ///< peak RSS of the largest process
-  uint64_t windows = 0;          ///< synchronisation windows
+  std::string error;    ///< empty when the run completed
+  uint64_t events = 0;  ///< messages and timers delivered
+  sim_time end_t = 0;   ///< time of the last delivered event
+  double wall_s = 0;    ///< actor creation to last delivery
+  double setup_s = 0;   ///< excluded set-up (processes, topology)
+  int64_t rss_kb = 0;   ///< peak RSS of the largest process
+  uint64_t windows = 0; ///< synchronisation windows
   uint64_t trace_records = 0;
   uint64_t trace_bytes = 0;
   std::vector<trace::shard_stats> shards; ///< by node, when traced
-  std::string delivery_digest;   ///< SHA-256 over every entity's deliveries
-  model_report report;           ///< summed over nodes
+  std::string delivery_digest; ///< SHA-256 over every entity's deliveries
+  model_report report;         ///< summed over nodes
   std::vector<std::string> check_failures;
   std::vector<std::string> run_lines; ///< the model's describe_run()
 };

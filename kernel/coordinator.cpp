@@ -28,7 +28,9 @@ double seconds_since(steady::time_point t0) {
   return std::chrono::duration<double>(steady::now() - t0).count();
 }
 
-std::string node_name(uint32_t k) { return "node " + std::to_string(k); }
+std::string node_name(uint32_t k) {
+  return "node " + std::to_string(k);
+}
 
 struct coordinator_state {
   const run_options* opts = nullptr;
@@ -43,7 +45,7 @@ struct coordinator_state {
   // watches them (pings) and collects their final reports.
   bool running = false;
   std::vector<steady::time_point> last_heard; ///< by node
-  std::vector<sim_time> node_time;           ///< by node, from pongs
+  std::vector<sim_time> node_time;            ///< by node, from pongs
   size_t done_count = 0;
   std::vector<protocol::final_report> finals;
   caf::response_promise done;
@@ -131,8 +133,8 @@ void on_final(coord_ptr self, protocol::final_report& report) {
   st.finals.push_back(std::move(report));
   if (st.finals.size() == st.nodes.size()) {
     st.running = false;
-    st.result->setup_s
-      += std::chrono::duration<double>(st.t_start - st.t_created).count();
+    st.result->setup_s +=
+        std::chrono::duration<double>(st.t_start - st.t_created).count();
     aggregate(self);
     complete(self);
   }
@@ -140,8 +142,8 @@ void on_final(coord_ptr self, protocol::final_report& report) {
 
 sim_time slowest_time(const coordinator_state& st) {
   return st.node_time.empty()
-           ? 0
-           : *std::min_element(st.node_time.begin(), st.node_time.end());
+             ? 0
+             : *std::min_element(st.node_time.begin(), st.node_time.end());
 }
 
 void print_progress(coord_ptr self) {
@@ -162,8 +164,8 @@ void on_tick(coord_ptr self) {
   print_progress(self);
   double limit = st.opts->node_timeout_s;
   if (!st.running) {
-    bool waiting = st.hello_count < st.nodes.size()
-                   || st.connected_count < st.nodes.size();
+    bool waiting = st.hello_count < st.nodes.size() ||
+                   st.connected_count < st.nodes.size();
     if (waiting && seconds_since(st.t_created) > limit * 3) {
       for (uint32_t k = 0; k < st.nodes.size(); ++k)
         if (!st.said_hello[k]) {
@@ -177,10 +179,10 @@ void on_tick(coord_ptr self) {
   for (uint32_t k = 0; k < st.nodes.size(); ++k) {
     double silent = seconds_since(st.last_heard[k]);
     if (silent > limit) {
-      fail(self, node_name(k) + " stopped answering: nothing for "
-                   + std::to_string(static_cast<int>(silent))
-                   + " s at virtual time "
-                   + std::to_string(to_seconds(st.node_time[k])) + " s");
+      fail(self, node_name(k) + " stopped answering: nothing for " +
+                     std::to_string(static_cast<int>(silent)) +
+                     " s at virtual time " +
+                     std::to_string(to_seconds(st.node_time[k])) + " s");
       return;
     }
     self->send(st.nodes[k], protocol::ping_atom::value);
@@ -202,75 +204,75 @@ caf::behavior coordinator(coord_ptr self, const run_options* opts,
     auto& st = self->state;
     for (uint32_t k = 0; k < st.nodes.size(); ++k)
       if (st.nodes[k] && msg.source == st.nodes[k].address())
-        fail(self, node_name(k) + " died ("
-                     + self->system().render(msg.reason)
-                     + ") at virtual time "
-                     + std::to_string(to_seconds(st.node_time[k])) + " s");
+        fail(self, node_name(k) + " died (" +
+                       self->system().render(msg.reason) +
+                       ") at virtual time " +
+                       std::to_string(to_seconds(st.node_time[k])) + " s");
   });
   self->send(self, protocol::tick_atom::value);
   return {
-    [=](protocol::run_atom) {
-      self->state.done = self->make_response_promise();
-    },
-    [=](protocol::start_atom, std::vector<caf::actor>& nodes) {
-      auto& st = self->state;
-      st.done = self->make_response_promise();
-      st.nodes = std::move(nodes);
-      st.t_start = steady::now();
-      st.hello_count = st.connected_count = st.nodes.size();
-      start_running(self);
-    },
-    [=](protocol::hello_atom, uint32_t k) {
-      auto& st = self->state;
-      auto rp = self->make_response_promise();
-      if (k >= st.nodes.size() || st.said_hello[k])
-        return;
-      st.said_hello[k] = true;
-      st.hellos[k] = rp;
-      if (++st.hello_count < st.nodes.size())
-        return;
-      st.t_start = steady::now();
-      for (uint32_t j = 0; j < st.nodes.size(); ++j) {
-        protocol::node_setup setup;
-        setup.model_spec = st.opts->model_spec;
-        setup.seed = st.opts->seed;
-        setup.nodes = st.opts->nodes;
-        setup.node = j;
-        setup.until_ns = st.opts->until;
-        setup.trace_dir = st.opts->trace_dir;
-        setup.trace_deliveries = st.opts->trace_deliveries;
-        st.hellos[j].deliver(std::move(setup));
-      }
-    },
-    [=](protocol::ready_atom, uint32_t k, caf::actor node, uint16_t port) {
-      auto& st = self->state;
-      auto rp = self->make_response_promise();
-      if (k >= st.nodes.size())
-        return;
-      st.readies[k] = rp;
-      st.nodes[k] = node;
-      st.ports[k] = port;
-      if (++st.ready_count < st.nodes.size())
-        return;
-      for (auto& r : st.readies)
-        r.deliver(st.ports);
-    },
-    [=](protocol::peers_atom, uint32_t) {
-      auto& st = self->state;
-      if (++st.connected_count == st.nodes.size())
+      [=](protocol::run_atom) {
+        self->state.done = self->make_response_promise();
+      },
+      [=](protocol::start_atom, std::vector<caf::actor>& nodes) {
+        auto& st = self->state;
+        st.done = self->make_response_promise();
+        st.nodes = std::move(nodes);
+        st.t_start = steady::now();
+        st.hello_count = st.connected_count = st.nodes.size();
         start_running(self);
-      return protocol::ok_atom::value;
-    },
-    [=](protocol::pong_atom, uint32_t k, int64_t t) {
-      auto& st = self->state;
-      if (k < st.nodes.size() && st.running) {
-        st.last_heard[k] = steady::now();
-        st.node_time[k] = t;
-      }
-    },
-    [=](protocol::done_atom, uint32_t) { on_done(self); },
-    [=](protocol::final_report& report) { on_final(self, report); },
-    [=](protocol::tick_atom) { on_tick(self); },
+      },
+      [=](protocol::hello_atom, uint32_t k) {
+        auto& st = self->state;
+        auto rp = self->make_response_promise();
+        if (k >= st.nodes.size() || st.said_hello[k])
+          return;
+        st.said_hello[k] = true;
+        st.hellos[k] = rp;
+        if (++st.hello_count < st.nodes.size())
+          return;
+        st.t_start = steady::now();
+        for (uint32_t j = 0; j < st.nodes.size(); ++j) {
+          protocol::node_setup setup;
+          setup.model_spec = st.opts->model_spec;
+          setup.seed = st.opts->seed;
+          setup.nodes = st.opts->nodes;
+          setup.node = j;
+          setup.until_ns = st.opts->until;
+          setup.trace_dir = st.opts->trace_dir;
+          setup.trace_deliveries = st.opts->trace_deliveries;
+          st.hellos[j].deliver(std::move(setup));
+        }
+      },
+      [=](protocol::ready_atom, uint32_t k, caf::actor node, uint16_t port) {
+        auto& st = self->state;
+        auto rp = self->make_response_promise();
+        if (k >= st.nodes.size())
+          return;
+        st.readies[k] = rp;
+        st.nodes[k] = node;
+        st.ports[k] = port;
+        if (++st.ready_count < st.nodes.size())
+          return;
+        for (auto& r : st.readies)
+          r.deliver(st.ports);
+      },
+      [=](protocol::peers_atom, uint32_t) {
+        auto& st = self->state;
+        if (++st.connected_count == st.nodes.size())
+          start_running(self);
+        return protocol::ok_atom::value;
+      },
+      [=](protocol::pong_atom, uint32_t k, int64_t t) {
+        auto& st = self->state;
+        if (k < st.nodes.size() && st.running) {
+          st.last_heard[k] = steady::now();
+          st.node_time[k] = t;
+        }
+      },
+      [=](protocol::done_atom, uint32_t) { on_done(self); },
+      [=](protocol::final_report& report) { on_final(self, report); },
+      [=](protocol::tick_atom) { on_tick(self); },
   };
 }
 
@@ -281,10 +283,11 @@ public:
 
   bool start(const run_options& opts, uint16_t port, std::string& error) {
     for (uint32_t k = 0; k < opts.nodes; ++k) {
-      std::vector<std::string> args{opts.executable, "node", "--coordinator",
-                                    "127.0.0.1:" + std::to_string(port),
-                                    "--node-id", std::to_string(k),
-                                    "--threads", std::to_string(opts.threads)};
+      std::vector<std::string> args{
+          opts.executable, "node",
+          "--coordinator", "127.0.0.1:" + std::to_string(port),
+          "--node-id",     std::to_string(k),
+          "--threads",     std::to_string(opts.threads)};
       std::vector<char*> argv;
       for (auto& a : args)
         argv.push_back(a.data());
@@ -339,11 +342,11 @@ void run_in_process(caf::actor_system& sys, const run_options& opts,
   caf::scoped_actor self{sys};
   self->request(coord, caf::infinite, protocol::start_atom::value,
                 std::vector<caf::actor>{actor})
-    .receive([](protocol::ok_atom) {},
-             [&](caf::error& err) {
-               if (result.error.empty())
-                 result.error = sys.render(err);
-             });
+      .receive([](protocol::ok_atom) {},
+               [&](caf::error& err) {
+                 if (result.error.empty())
+                   result.error = sys.render(err);
+               });
   self->wait_for(actor);
   result.wall_s += build_s;
 }
@@ -352,7 +355,8 @@ void run_distributed(caf::actor_system& sys, const run_options& opts,
                      run_result& result, caf::actor coord) {
   auto port = sys.middleman().publish(coord, 0, "127.0.0.1", true);
   if (!port) {
-    result.error = "cannot publish the coordinator: " + sys.render(port.error());
+    result.error =
+        "cannot publish the coordinator: " + sys.render(port.error());
     return;
   }
   node_processes children;
@@ -360,11 +364,11 @@ void run_distributed(caf::actor_system& sys, const run_options& opts,
     return;
   caf::scoped_actor self{sys};
   self->request(coord, caf::infinite, protocol::run_atom::value)
-    .receive([](protocol::ok_atom) {},
-             [&](caf::error& err) {
-               if (result.error.empty())
-                 result.error = sys.render(err);
-             });
+      .receive([](protocol::ok_atom) {},
+               [&](caf::error& err) {
+                 if (result.error.empty())
+                   result.error = sys.render(err);
+               });
   children.stop(!result.error.empty());
 }
 

@@ -22,7 +22,7 @@ template <class Event>
 class event_queue {
 public:
   explicit event_queue(sim_time slot_width = ms(1), size_t ring_size = 4096)
-    : width_(slot_width > 0 ? slot_width : 1), ring_(round_up(ring_size)) {}
+      : width_(slot_width > 0 ? slot_width : 1), ring_(round_up(ring_size)) {}
 
   bool empty() const { return size_ == 0; }
   size_t size() const { return size_; }
@@ -69,8 +69,8 @@ public:
   Event pop() {
     settle();
     --size_;
-    bool from_late = !late_.empty()
-                     && (pos_ == cur_.size() || late_.front() < cur_[pos_]);
+    bool from_late =
+        !late_.empty() && (pos_ == cur_.size() || late_.front() < cur_[pos_]);
     if (from_late) {
       std::pop_heap(late_.begin(), late_.end(), greater{});
       Event ev = std::move(late_.back());

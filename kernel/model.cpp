@@ -13,8 +13,8 @@ model_spec::model_spec(const std::string& text) {
   while (in >> word) {
     auto eq = word.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw std::invalid_argument("model option '" + word
-                                  + "' is not key=value");
+      throw std::invalid_argument("model option '" + word +
+                                  "' is not key=value");
     options_[word.substr(0, eq)] = word.substr(eq + 1);
   }
 }
@@ -31,8 +31,8 @@ int64_t model_spec::get_int(const std::string& key, int64_t fallback) {
       throw std::invalid_argument("");
     return value;
   } catch (const std::exception&) {
-    throw std::invalid_argument(name_ + ": " + key + "=" + i->second
-                                + " is not an integer");
+    throw std::invalid_argument(name_ + ": " + key + "=" + i->second +
+                                " is not an integer");
   }
 }
 
@@ -43,8 +43,8 @@ sim_time model_spec::get_duration(const std::string& key, sim_time fallback) {
   used_[key] = true;
   sim_time out = 0;
   if (!parse_duration(i->second, out))
-    throw std::invalid_argument(name_ + ": " + key + "=" + i->second
-                                + " is not a duration (e.g. 90s, 5ms)");
+    throw std::invalid_argument(name_ + ": " + key + "=" + i->second +
+                                " is not a duration (e.g. 90s, 5ms)");
   return out;
 }
 

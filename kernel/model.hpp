@@ -79,7 +79,7 @@ public:
 };
 
 using model_factory = std::function<std::unique_ptr<model>(
-  const std::string& spec, uint64_t seed, uint32_t nodes)>;
+    const std::string& spec, uint64_t seed, uint32_t nodes)>;
 
 /// Spawns entity actor T for `id` (lazily initialised, hidden: it never
 /// runs from a mailbox, only from the kernel) and attaches it.

@@ -1,6 +1,6 @@
 #include "kernel/cluster_internal.hpp"
-#include "messages/registry.hpp"
 #include "kernel/wire.hpp"
+#include "messages/registry.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -40,11 +40,11 @@ std::unique_ptr<node_instance> build_node(caf::actor_system& sys,
   kcfg.node = setup.node;
   kcfg.slot_width = std::min(node->sim->lookahead(), ms(1));
   kcfg.trace_deliveries = setup.trace_deliveries;
-  node->kernel = std::make_unique<node_kernel>(node->table,
-                                               node->sim->network(), kcfg);
+  node->kernel =
+      std::make_unique<node_kernel>(node->table, node->sim->network(), kcfg);
   if (!setup.trace_dir.empty()) {
-    node->trace = std::make_unique<trace::shard_writer>(setup.trace_dir,
-                                                        setup.node);
+    node->trace =
+        std::make_unique<trace::shard_writer>(setup.trace_dir, setup.node);
     node->kernel->set_trace(node->trace.get());
   }
   for (entity_id id = 0; id < node->table.size(); ++id)
@@ -71,9 +71,9 @@ struct node_state {
   caf::response_promise peers_complete;
   sim_time lookahead = sim_time_never;
   sim_time until = sim_time_never;
-  uint64_t window = 0;      ///< the last window this node ran (0: none yet)
+  uint64_t window = 0; ///< the last window this node ran (0: none yet)
   sim_time window_start = 0;
-  sim_time own_next = 0;    ///< this node's next_ns for `window`
+  sim_time own_next = 0; ///< this node's next_ns for `window`
   /// Peer batches by window; peers run at most one window ahead.
   std::map<uint64_t, std::vector<protocol::window_batch>> inbox;
   bool finished = false;
@@ -143,8 +143,8 @@ void broadcast(node_actor_ptr self) {
   for (uint32_t j = 0; j < st.peers.size(); ++j) {
     if (j == me)
       continue;
-    protocol::window_batch batch{me, st.window, st.own_next, outbox[j].size(),
-                                 {}};
+    protocol::window_batch batch{
+        me, st.window, st.own_next, outbox[j].size(), {}};
     if (!outbox[j].empty())
       batch.bytes = wire::encode_batch(me, outbox[j]);
     self->send(st.peers[j], std::move(batch));
@@ -177,8 +177,8 @@ void try_advance(node_actor_ptr self) {
       return;
     }
     st.window_start = next;
-    sim_time end = st.lookahead >= st.until - next ? st.until
-                                                  : next + st.lookahead;
+    sim_time end =
+        st.lookahead >= st.until - next ? st.until : next + st.lookahead;
     ++st.window;
     if (!kernel.run_window(end, self->context())) {
       finish(self);
@@ -216,47 +216,47 @@ caf::behavior node_actor(node_actor_ptr self, node_instance* node,
     self->quit(caf::exit_reason::user_shutdown);
   });
   return {
-    // From this process's main thread: the lower-numbered peers it
-    // connected to. Each pair of nodes shares one connection: this node
-    // introduces itself over it to the lower peers, and the higher peers
-    // introduce themselves to it. Answers once every peer is known.
-    [=](protocol::peers_atom, std::vector<caf::actor>& lower) {
-      auto& st = self->state;
-      st.peers_complete = self->make_response_promise();
-      uint32_t me = node_id(self);
-      for (uint32_t i = 0; i < lower.size(); ++i)
-        if (i != me && lower[i])
-          self->send(lower[i], protocol::hello_atom::value, me,
-                     caf::actor_cast<caf::actor>(self));
-      for (uint32_t i = 0; i < lower.size(); ++i)
-        if (lower[i])
-          add_peer(self, i, lower[i]);
-    },
-    [=](protocol::hello_atom, uint32_t from, caf::actor& peer) {
-      add_peer(self, from, peer);
-    },
-    // Window 0: nothing has run; every node tells the others its first
-    // event time.
-    [=](protocol::go_atom) {
-      broadcast(self);
-      try_advance(self);
-    },
-    [=](protocol::window_batch& batch) {
-      auto& st = self->state;
-      try {
-        st.inbox[batch.window].push_back(std::move(batch));
+      // From this process's main thread: the lower-numbered peers it
+      // connected to. Each pair of nodes shares one connection: this node
+      // introduces itself over it to the lower peers, and the higher peers
+      // introduce themselves to it. Answers once every peer is known.
+      [=](protocol::peers_atom, std::vector<caf::actor>& lower) {
+        auto& st = self->state;
+        st.peers_complete = self->make_response_promise();
+        uint32_t me = node_id(self);
+        for (uint32_t i = 0; i < lower.size(); ++i)
+          if (i != me && lower[i])
+            self->send(lower[i], protocol::hello_atom::value, me,
+                       caf::actor_cast<caf::actor>(self));
+        for (uint32_t i = 0; i < lower.size(); ++i)
+          if (lower[i])
+            add_peer(self, i, lower[i]);
+      },
+      [=](protocol::hello_atom, uint32_t from, caf::actor& peer) {
+        add_peer(self, from, peer);
+      },
+      // Window 0: nothing has run; every node tells the others its first
+      // event time.
+      [=](protocol::go_atom) {
+        broadcast(self);
         try_advance(self);
-      } catch (const std::exception& e) {
-        st.node->kernel->fail("bad event batch from node "
-                              + std::to_string(batch.from) + ": " + e.what());
-        finish(self);
-      }
-    },
-    [=](protocol::ping_atom) {
-      auto& st = self->state;
-      return caf::make_message(protocol::pong_atom::value, node_id(self),
-                               static_cast<int64_t>(st.window_start));
-    },
+      },
+      [=](protocol::window_batch& batch) {
+        auto& st = self->state;
+        try {
+          st.inbox[batch.window].push_back(std::move(batch));
+          try_advance(self);
+        } catch (const std::exception& e) {
+          st.node->kernel->fail("bad event batch from node " +
+                                std::to_string(batch.from) + ": " + e.what());
+          finish(self);
+        }
+      },
+      [=](protocol::ping_atom) {
+        auto& st = self->state;
+        return caf::make_message(protocol::pong_atom::value, node_id(self),
+                                 static_cast<int64_t>(st.window_start));
+      },
   };
 }
 
@@ -279,8 +279,8 @@ using namespace std::chrono_literals;
 caf::expected<caf::actor> connect(caf::actor_system& sys,
                                   const std::string& host, uint16_t port,
                                   double timeout_s) {
-  auto deadline = std::chrono::steady_clock::now()
-                  + std::chrono::duration<double>(timeout_s);
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::duration<double>(timeout_s);
   for (;;) {
     auto result = sys.middleman().remote_actor(host, port);
     if (result || std::chrono::steady_clock::now() > deadline)
@@ -296,25 +296,26 @@ int run_node(const node_options& opts) {
   detail::configure(cfg, opts.threads, true);
   caf::actor_system sys{cfg};
   auto label = "node " + std::to_string(opts.node_id);
-  auto coordinator = connect(sys, opts.coordinator_host,
-                             opts.coordinator_port, opts.connect_timeout_s);
+  auto coordinator = connect(sys, opts.coordinator_host, opts.coordinator_port,
+                             opts.connect_timeout_s);
   if (!coordinator) {
     std::cerr << "error: " << label << ": cannot reach the coordinator at "
-              << opts.coordinator_host << ":" << opts.coordinator_port
-              << ": " << sys.render(coordinator.error()) << "\n";
+              << opts.coordinator_host << ":" << opts.coordinator_port << ": "
+              << sys.render(coordinator.error()) << "\n";
     return 2;
   }
   caf::scoped_actor self{sys};
   auto timeout = std::chrono::duration_cast<caf::timespan>(
-    std::chrono::duration<double>(opts.connect_timeout_s * 6));
+      std::chrono::duration<double>(opts.connect_timeout_s * 6));
   std::string failure;
   protocol::node_setup setup;
-  self->request(*coordinator, timeout, protocol::hello_atom::value, opts.node_id)
-    .receive([&](protocol::node_setup& s) { setup = std::move(s); },
-             [&](caf::error& err) { failure = sys.render(err); });
+  self->request(*coordinator, timeout, protocol::hello_atom::value,
+                opts.node_id)
+      .receive([&](protocol::node_setup& s) { setup = std::move(s); },
+               [&](caf::error& err) { failure = sys.render(err); });
   if (!failure.empty()) {
-    std::cerr << "error: " << label << ": no set-up from the coordinator: "
-              << failure << "\n";
+    std::cerr << "error: " << label
+              << ": no set-up from the coordinator: " << failure << "\n";
     return 2;
   }
   std::unique_ptr<detail::node_instance> node;
@@ -324,45 +325,44 @@ int run_node(const node_options& opts) {
     std::cerr << "error: " << label << ": " << e.what() << "\n";
     return 2;
   }
-  auto actor = detail::spawn_node_actor(sys, *node, *coordinator,
-                                        setup.until_ns);
+  auto actor =
+      detail::spawn_node_actor(sys, *node, *coordinator, setup.until_ns);
   auto port = sys.middleman().publish(actor, 0, "127.0.0.1", true);
   if (!port) {
-    std::cerr << "error: " << label << ": cannot publish: "
-              << sys.render(port.error()) << "\n";
+    std::cerr << "error: " << label
+              << ": cannot publish: " << sys.render(port.error()) << "\n";
     return 2;
   }
   std::vector<uint16_t> ports;
   self->request(*coordinator, timeout, protocol::ready_atom::value,
                 opts.node_id, actor, *port)
-    .receive([&](std::vector<uint16_t>& ps) { ports = std::move(ps); },
-             [&](caf::error& err) { failure = sys.render(err); });
+      .receive([&](std::vector<uint16_t>& ps) { ports = std::move(ps); },
+               [&](caf::error& err) { failure = sys.render(err); });
   // Connect to the lower-numbered nodes only: one connection per pair.
   std::vector<caf::actor> peers(opts.node_id + 1);
-  for (uint32_t j = 0; j <= opts.node_id && j < ports.size()
-                       && failure.empty();
+  for (uint32_t j = 0; j <= opts.node_id && j < ports.size() && failure.empty();
        ++j) {
     if (j == opts.node_id) {
       peers[j] = actor;
       continue;
     }
-    auto peer = connect(sys, opts.coordinator_host, ports[j],
-                        opts.connect_timeout_s);
+    auto peer =
+        connect(sys, opts.coordinator_host, ports[j], opts.connect_timeout_s);
     if (!peer)
-      failure = "cannot reach node " + std::to_string(j) + ": "
-                + sys.render(peer.error());
+      failure = "cannot reach node " + std::to_string(j) + ": " +
+                sys.render(peer.error());
     else
       peers[j] = *peer;
   }
   if (failure.empty())
     self->request(actor, timeout, protocol::peers_atom::value, peers)
-      .receive([](protocol::ok_atom) {},
-               [&](caf::error& err) { failure = sys.render(err); });
+        .receive([](protocol::ok_atom) {},
+                 [&](caf::error& err) { failure = sys.render(err); });
   if (failure.empty())
     self->request(*coordinator, timeout, protocol::peers_atom::value,
                   opts.node_id)
-      .receive([](protocol::ok_atom) {},
-               [&](caf::error& err) { failure = sys.render(err); });
+        .receive([](protocol::ok_atom) {},
+                 [&](caf::error& err) { failure = sys.render(err); });
   if (!failure.empty()) {
     std::cerr << "error: " << label << ": " << failure << "\n";
     caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);

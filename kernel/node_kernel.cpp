@@ -40,13 +40,9 @@ public:
 
 node_kernel::node_kernel(const entity_table& table, network_model& net,
                          kernel_config cfg)
-  : table_(table),
-    net_(net),
-    cfg_(cfg),
-    slots_(table.size()),
-    queue_(cfg.slot_width),
-    outbox_(table.num_nodes()),
-    envelope_(std::make_unique<envelope>()) {
+    : table_(table), net_(net), cfg_(cfg), slots_(table.size()),
+      queue_(cfg.slot_width), outbox_(table.num_nodes()),
+      envelope_(std::make_unique<envelope>()) {
   net_.bind(table_);
 }
 
@@ -97,14 +93,14 @@ void node_kernel::send(entity_id src, entity_id dst, wire::type_id type,
   ev.kind = event_kind::message;
   ev.msg = std::move(msg);
   if (!is_local(dst) && ev.t < window_end_) {
-    fail("lookahead violation: " + table_[src].path + " (node "
-         + std::to_string(table_[src].node) + ") -> " + table_[dst].path
-         + " (node " + std::to_string(table_[dst].node) + ") has latency "
-         + std::to_string(latency) + " ns, so a message sent at t="
-         + std::to_string(now_) + " ns arrives at " + std::to_string(ev.t)
-         + " ns, inside the current window ending at "
-         + std::to_string(window_end_)
-         + " ns; cross-node latency must be at least the lookahead");
+    fail("lookahead violation: " + table_[src].path + " (node " +
+         std::to_string(table_[src].node) + ") -> " + table_[dst].path +
+         " (node " + std::to_string(table_[dst].node) + ") has latency " +
+         std::to_string(latency) + " ns, so a message sent at t=" +
+         std::to_string(now_) + " ns arrives at " + std::to_string(ev.t) +
+         " ns, inside the current window ending at " +
+         std::to_string(window_end_) +
+         " ns; cross-node latency must be at least the lookahead");
     return;
   }
   route(std::move(ev));
@@ -140,8 +136,7 @@ void node_kernel::trace(std::string_view event, const trace::field* fields,
     record(trace_->intern(event), fields, n);
 }
 
-void node_kernel::record(uint16_t id,
-                         const trace::field* fields, size_t n) {
+void node_kernel::record(uint16_t id, const trace::field* fields, size_t n) {
   trace::order_key key{now_, cur_dst_, cur_src_, cur_seq_, cur_sub_++};
   trace_->append(key, id, fields, n);
   ++stats_.trace_records;
@@ -156,8 +151,8 @@ bool node_kernel::run_window(sim_time end, caf::execution_unit* ctx) {
       deliver(ev);
     }
   } catch (const std::exception& e) {
-    fail(std::string{"entity "} + table_[cur_dst_].path + " at t="
-         + std::to_string(now_) + " ns: " + e.what());
+    fail(std::string{"entity "} + table_[cur_dst_].path +
+         " at t=" + std::to_string(now_) + " ns: " + e.what());
   }
   return error_.empty();
 }
@@ -175,22 +170,22 @@ void node_kernel::deliver(event& ev) {
     s.self->activate(ctx_);
   }
   switch (ev.kind) {
-    case event_kind::message:
-      if (!s.up) {
-        trace("dropped_while_down", nullptr, 0);
-        return;
-      }
-      break;
-    case event_kind::timer:
-      if (!s.up || ev.incarnation != s.incarnation)
-        return;
-      break;
-    default:
-      handle_kernel_event(s, ev);
+  case event_kind::message:
+    if (!s.up) {
+      trace("dropped_while_down", nullptr, 0);
       return;
+    }
+    break;
+  case event_kind::timer:
+    if (!s.up || ev.incarnation != s.incarnation)
+      return;
+    break;
+  default:
+    handle_kernel_event(s, ev);
+    return;
   }
-  s.hash = mix64(s.hash ^ mix64(static_cast<uint64_t>(ev.t) ^ ev.type)
-                 ^ (static_cast<uint64_t>(ev.src) << 32) ^ ev.seq);
+  s.hash = mix64(s.hash ^ mix64(static_cast<uint64_t>(ev.t) ^ ev.type) ^
+                 (static_cast<uint64_t>(ev.src) << 32) ^ ev.seq);
   ++s.delivered;
   ++stats_.events;
   stats_.last_t = ev.t;
@@ -210,26 +205,26 @@ void node_kernel::deliver(event& ev) {
 
 void node_kernel::handle_kernel_event(slot& s, event& ev) {
   switch (ev.kind) {
-    case event_kind::start:
-      s.self->on_start();
-      break;
-    case event_kind::crash:
-      if (!s.up)
-        return;
-      s.up = false;
-      ++s.incarnation;
-      trace("entity_crashed", nullptr, 0);
-      s.self->on_crash();
-      break;
-    case event_kind::restart:
-      if (s.up)
-        return;
-      s.up = true;
-      trace("entity_restarted", nullptr, 0);
-      s.self->on_restart();
-      break;
-    default:
-      break;
+  case event_kind::start:
+    s.self->on_start();
+    break;
+  case event_kind::crash:
+    if (!s.up)
+      return;
+    s.up = false;
+    ++s.incarnation;
+    trace("entity_crashed", nullptr, 0);
+    s.self->on_crash();
+    break;
+  case event_kind::restart:
+    if (s.up)
+      return;
+    s.up = true;
+    trace("entity_restarted", nullptr, 0);
+    s.self->on_restart();
+    break;
+  default:
+    break;
   }
 }
 
@@ -243,8 +238,8 @@ std::vector<std::vector<event>> node_kernel::take_outbox() {
 void node_kernel::accept(std::vector<event>&& events) {
   for (auto& ev : events) {
     if (!is_local(ev.dst)) {
-      fail("received an event for " + table_[ev.dst].path
-           + ", which node " + std::to_string(cfg_.node) + " does not run");
+      fail("received an event for " + table_[ev.dst].path + ", which node " +
+           std::to_string(cfg_.node) + " does not run");
       return;
     }
     queue_.push(std::move(ev));
@@ -256,8 +251,7 @@ void node_kernel::fail(std::string message) {
     error_ = std::move(message);
 }
 
-std::vector<node_kernel::entity_digest>
-node_kernel::delivery_digests() const {
+std::vector<node_kernel::entity_digest> node_kernel::delivery_digests() const {
   std::vector<entity_digest> result;
   for (entity_id id = 0; id < table_.size(); ++id)
     if (is_local(id))

@@ -26,21 +26,20 @@ class entity;
 struct kernel_config {
   uint64_t seed = 1;
   uint32_t node = 0;
-  sim_time slot_width = ms(1); ///< calendar bucket width (speed only)
+  sim_time slot_width = ms(1);   ///< calendar bucket width (speed only)
   bool trace_deliveries = false; ///< a `deliver` record per delivered message
 };
 
 /// What a node contributes to the run's results.
 struct node_stats {
-  uint64_t events = 0;    ///< messages and timers handled by entity actors
-  sim_time last_t = 0;    ///< time of the last handled event
+  uint64_t events = 0; ///< messages and timers handled by entity actors
+  sim_time last_t = 0; ///< time of the last handled event
   uint64_t trace_records = 0;
 };
 
 class node_kernel {
 public:
-  node_kernel(const entity_table& table, network_model& net,
-              kernel_config cfg);
+  node_kernel(const entity_table& table, network_model& net, kernel_config cfg);
   ~node_kernel();
 
   node_kernel(const node_kernel&) = delete;
@@ -59,8 +58,8 @@ public:
   /// Schedules a kernel event (start, crash, restart, or a message from the
   /// scenario). Every node must make the same calls in the same order: the
   /// kernel numbers them, and keeps only those for local entities.
-  void inject(sim_time t, entity_id dst, event_kind kind,
-              caf::message msg = {}, wire::type_id type = wire::no_type);
+  void inject(sim_time t, entity_id dst, event_kind kind, caf::message msg = {},
+              wire::type_id type = wire::no_type);
 
   /// Schedules the start event of every local entity at t = 0.
   void schedule_starts();
@@ -71,8 +70,7 @@ public:
   entity_id current_source() const { return cur_src_; }
   /// Wire type of the message being handled.
   wire::type_id current_type() const { return cur_type_; }
-  void send(entity_id src, entity_id dst, wire::type_id type,
-            caf::message msg);
+  void send(entity_id src, entity_id dst, wire::type_id type, caf::message msg);
   void after(entity_id self, sim_time delay, wire::type_id type,
              caf::message msg);
   void trace(std::string_view event, const trace::field* fields, size_t n);

@@ -12,13 +12,23 @@ using sim_time = int64_t;
 /// Marks "no event": later than any real time.
 constexpr sim_time sim_time_never = std::numeric_limits<sim_time>::max();
 
-constexpr sim_time ns(int64_t x) { return x; }
-constexpr sim_time us(int64_t x) { return x * 1000; }
-constexpr sim_time ms(int64_t x) { return x * 1000 * 1000; }
-constexpr sim_time seconds(int64_t x) { return x * 1000 * 1000 * 1000; }
+constexpr sim_time ns(int64_t x) {
+  return x;
+}
+constexpr sim_time us(int64_t x) {
+  return x * 1000;
+}
+constexpr sim_time ms(int64_t x) {
+  return x * 1000 * 1000;
+}
+constexpr sim_time seconds(int64_t x) {
+  return x * 1000 * 1000 * 1000;
+}
 
 /// Virtual time as seconds, for printing.
-inline double to_seconds(sim_time t) { return static_cast<double>(t) / 1e9; }
+inline double to_seconds(sim_time t) {
+  return static_cast<double>(t) / 1e9;
+}
 
 /// Parses a duration such as "90s", "1.5ms", "2m", "1h", "250us", "10ns" or a
 /// bare number of seconds. Returns false on malformed input.

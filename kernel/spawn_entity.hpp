@@ -16,9 +16,9 @@ template <class T, class... Ts>
 void spawn_entity(caf::actor_system& sys, node_kernel& kernel, entity_id id,
                   Ts&&... xs) {
   auto handle = sys.spawn<T, caf::lazy_init + caf::hidden>(
-    std::ref(kernel), id, std::forward<Ts>(xs)...);
-  auto* self = static_cast<entity*>(
-    caf::actor_cast<caf::abstract_actor*>(handle));
+      std::ref(kernel), id, std::forward<Ts>(xs)...);
+  auto* self =
+      static_cast<entity*>(caf::actor_cast<caf::abstract_actor*>(handle));
   kernel.attach(id, self, std::move(handle));
 }
 

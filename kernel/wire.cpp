@@ -2,9 +2,9 @@
 
 #include "messages/batch.capnp.h"
 
+#include <caf/deserializer.hpp>
 #include <capnp/message.h>
 #include <capnp/serialize.h>
-#include <caf/deserializer.hpp>
 
 #include <cstring>
 
@@ -104,7 +104,7 @@ std::vector<char> encode_batch(uint32_t from_node,
     out.setPayloadSize(static_cast<uint32_t>(payloads.size() - before));
   }
   batch.setPayloads(capnp::Data::Reader(
-    reinterpret_cast<const kj::byte*>(payloads.data()), payloads.size()));
+      reinterpret_cast<const kj::byte*>(payloads.data()), payloads.size()));
   auto words = capnp::messageToFlatArray(builder);
   auto bytes = words.asBytes();
   return std::vector<char>(bytes.begin(), bytes.end());
@@ -112,9 +112,10 @@ std::vector<char> encode_batch(uint32_t from_node,
 
 void decode_batch(const std::vector<char>& blob, std::vector<event>& out) {
   if (blob.size() % sizeof(capnp::word) != 0)
-    throw std::runtime_error("event batch: size is not a whole number of words");
-  kj::Array<capnp::word> words
-    = kj::heapArray<capnp::word>(blob.size() / sizeof(capnp::word));
+    throw std::runtime_error(
+        "event batch: size is not a whole number of words");
+  kj::Array<capnp::word> words =
+      kj::heapArray<capnp::word>(blob.size() / sizeof(capnp::word));
   std::memcpy(words.begin(), blob.data(), blob.size());
   capnp::ReaderOptions options;
   options.traversalLimitInWords = uint64_t{1} << 40;

@@ -90,8 +90,8 @@ private:
 
   template <class T>
   static bool equal_impl(const caf::message& a, const caf::message& b) {
-    return a.match_elements<T>() && b.match_elements<T>()
-           && a.get_as<T>(0) == b.get_as<T>(0);
+    return a.match_elements<T>() && b.match_elements<T>() &&
+           a.get_as<T>(0) == b.get_as<T>(0);
   }
 
   template <class T>

@@ -71,8 +71,7 @@ struct final_report {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, final_report& x) {
   return f(caf::meta::type_name("final_report"), x.node, x.events, x.windows,
-           x.last_ns,
-           x.digests, x.counter_names, x.counter_values, x.failures,
+           x.last_ns, x.digests, x.counter_names, x.counter_values, x.failures,
            x.trace_records, x.trace_bytes, x.rss_kb, x.error);
 }
 

@@ -29,15 +29,15 @@ int bench_main(const bench_args& a) {
   int64_t msgs = 0;
   if (a.workload == "pingpong") {
     name = "w1_pingpong";
-    opts.model_spec = "pingpong pairs=" + std::to_string(a.pairs)
-                      + " rounds=" + std::to_string(a.rounds)
-                      + " cross=" + (a.same_node_pairs ? "0" : "1");
+    opts.model_spec = "pingpong pairs=" + std::to_string(a.pairs) +
+                      " rounds=" + std::to_string(a.rounds) +
+                      " cross=" + (a.same_node_pairs ? "0" : "1");
     msgs = 2 * a.pairs * a.rounds;
   } else {
     name = "w2_heartbeat";
-    opts.model_spec = "heartbeat hosts=" + std::to_string(a.hosts)
-                      + " monitors=" + std::to_string(a.monitors)
-                      + " seconds=" + std::to_string(a.seconds);
+    opts.model_spec = "heartbeat hosts=" + std::to_string(a.hosts) +
+                      " monitors=" + std::to_string(a.monitors) +
+                      " seconds=" + std::to_string(a.seconds);
     msgs = a.hosts * a.seconds;
   }
   if (!a.trace_dir.empty()) {
@@ -83,28 +83,28 @@ int bench_main(const bench_args& a) {
 void add_bench_command(CLI::App& root) {
   auto a = std::make_shared<bench_args>();
   auto* cmd = root.add_subcommand(
-    "bench", "Benchmark workloads W1 pingpong and W2 heartbeat "
-             "(bench/WORKLOADS.md); prints one result line");
+      "bench", "Benchmark workloads W1 pingpong and W2 heartbeat "
+               "(bench/WORKLOADS.md); prints one result line");
   cmd->add_option("workload", a->workload, "pingpong or heartbeat")
-    ->required()
-    ->check(CLI::IsMember({"pingpong", "heartbeat"}));
+      ->required()
+      ->check(CLI::IsMember({"pingpong", "heartbeat"}));
   cmd->add_option("--pairs", a->pairs, "W1 pairs P")->capture_default_str();
   cmd->add_option("--rounds", a->rounds, "W1 round trips R per pair")
-    ->capture_default_str();
+      ->capture_default_str();
   cmd->add_flag("--same-node-pairs", a->same_node_pairs,
                 "W1 with --nodes: keep both actors of a pair on one node "
                 "(default: every message crosses processes)");
   cmd->add_option("--hosts", a->hosts, "W2 hosts H")->capture_default_str();
   cmd->add_option("--monitors", a->monitors, "W2 monitors M")
-    ->capture_default_str();
+      ->capture_default_str();
   cmd->add_option("--seconds", a->seconds, "W2 virtual seconds T")
-    ->capture_default_str();
+      ->capture_default_str();
   cmd->add_option("--trace", a->trace_dir,
                   "write a trace with a record per delivered message");
   add_common_options(*cmd, a->common);
   cmd->callback([a] {
-    if (a->pairs < 1 || a->rounds < 1 || a->hosts < 1 || a->monitors < 1
-        || a->seconds < 1) {
+    if (a->pairs < 1 || a->rounds < 1 || a->hosts < 1 || a->monitors < 1 ||
+        a->seconds < 1) {
       std::cerr << "error: workload sizes must be >= 1\n";
       throw CLI::RuntimeError(2);
     }

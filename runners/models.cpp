@@ -22,8 +22,9 @@ std::unique_ptr<model> make_any_model(const std::string& text, uint64_t seed,
     return bench::make_roundtrip(spec, nodes);
   if (spec.name() == "demo")
     return demo::make_demo(spec, seed, nodes);
-  throw std::invalid_argument("unknown model '" + spec.name()
-                              + "' (known: demo, pingpong, heartbeat, phold, roundtrip)");
+  throw std::invalid_argument(
+      "unknown model '" + spec.name() +
+      "' (known: demo, pingpong, heartbeat, phold, roundtrip)");
 }
 
 std::string self_executable() {

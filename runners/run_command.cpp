@@ -22,10 +22,10 @@ struct builtin_scenario {
 
 const std::map<std::string, builtin_scenario>& builtin_scenarios() {
   static const std::map<std::string, builtin_scenario> table{
-    {"default",
-     {"demo", seconds(120),
-      "3 zones x 2 racks x 4 hosts heartbeat to zone monitors; a host "
-      "crashes at 30 s and restarts at 60 s"}},
+      {"default",
+       {"demo", seconds(120),
+        "3 zones x 2 racks x 4 hosts heartbeat to zone monitors; a host "
+        "crashes at 30 s and restarts at 60 s"}},
   };
   return table;
 }
@@ -76,8 +76,8 @@ int run_main(const run_args& args) {
   write_run_manifest(opts, res, scenario_name);
   auto digest = analysis::trace_digest(opts.trace_dir);
   std::cout << "# trace=" << opts.trace_dir << " records=" << res.trace_records
-            << " bytes=" << res.trace_bytes << " delivery_digest="
-            << res.delivery_digest << std::endl;
+            << " bytes=" << res.trace_bytes
+            << " delivery_digest=" << res.delivery_digest << std::endl;
   std::printf("digest=%s events=%llu virtual_s=%.6f wall_s=%.3f\n",
               digest.c_str(), static_cast<unsigned long long>(res.events),
               to_seconds(res.end_t), res.wall_s);
@@ -100,7 +100,7 @@ void add_run_options(CLI::App* cmd, const std::shared_ptr<run_args>& args) {
                   "run a built-in model instead, e.g. 'phold entities=64' "
                   "(demo, pingpong, heartbeat, phold, roundtrip)");
   cmd->add_option("--out", args->out, "trace directory (replaced)")
-    ->capture_default_str();
+      ->capture_default_str();
   cmd->add_option("--until", args->until,
                   "stop at this virtual time, e.g. 90s, 5m (default: the "
                   "scenario's duration)");
@@ -119,14 +119,14 @@ void add_run_command(CLI::App& root) {
                                              "trace (no argument: the "
                                              "built-in default scenario)"),
                   std::make_shared<run_args>());
-  auto* cluster = root.add_subcommand("cluster",
-                                      "Multi-node runs described by a "
-                                      "cluster.conf");
+  auto* cluster =
+      root.add_subcommand("cluster", "Multi-node runs described by a "
+                                     "cluster.conf");
   cluster->require_subcommand(1);
   auto args = std::make_shared<run_args>();
   auto* up = cluster->add_subcommand(
-    "up", "Start the coordinator and every node of cluster.conf and run the "
-          "scenario (same options as run)");
+      "up", "Start the coordinator and every node of cluster.conf and run the "
+            "scenario (same options as run)");
   add_run_options(up, args);
   up->get_option("--config")->required();
 }
@@ -135,14 +135,13 @@ void add_node_command(CLI::App& root) {
   auto opts = std::make_shared<node_options>();
   auto coordinator = std::make_shared<std::string>();
   auto* cmd = root.add_subcommand(
-    "node", "One node process of a multi-node run (started by `run --nodes` "
-            "and `bench --nodes`)");
-  cmd->add_option("--coordinator", *coordinator,
-                  "HOST:PORT of the coordinator")
-    ->required();
+      "node", "One node process of a multi-node run (started by `run --nodes` "
+              "and `bench --nodes`)");
+  cmd->add_option("--coordinator", *coordinator, "HOST:PORT of the coordinator")
+      ->required();
   cmd->add_option("--node-id", opts->node_id, "this node's number")->required();
   cmd->add_option("--threads", opts->threads, "CAF scheduler threads")
-    ->capture_default_str();
+      ->capture_default_str();
   cmd->callback([opts, coordinator] {
     auto colon = coordinator->rfind(':');
     if (colon == std::string::npos) {
@@ -151,8 +150,8 @@ void add_node_command(CLI::App& root) {
       throw CLI::RuntimeError(2);
     }
     opts->coordinator_host = coordinator->substr(0, colon);
-    opts->coordinator_port = static_cast<uint16_t>(
-      std::stoi(coordinator->substr(colon + 1)));
+    opts->coordinator_port =
+        static_cast<uint16_t>(std::stoi(coordinator->substr(colon + 1)));
     opts->factory = &make_any_model;
     int code = run_node(*opts);
     if (code != 0)

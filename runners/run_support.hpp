@@ -26,27 +26,27 @@ struct common_args {
 };
 
 inline void add_common_options(CLI::App& cmd, common_args& a) {
-  a.seed_opt = cmd.add_option("--seed,-s", a.seed, "run seed")
-                 ->capture_default_str();
+  a.seed_opt =
+      cmd.add_option("--seed,-s", a.seed, "run seed")->capture_default_str();
   a.threads_opt = cmd.add_option("--threads", a.threads,
                                  "CAF scheduler threads per process")
-                    ->check(CLI::Range(1, 64))
-                    ->capture_default_str();
+                      ->check(CLI::Range(1, 64))
+                      ->capture_default_str();
   a.nodes_opt = cmd.add_option("--nodes", a.nodes,
                                "node processes on this machine (1: "
                                "everything in-process)")
-                  ->check(CLI::Range(1, 64))
-                  ->capture_default_str();
+                    ->check(CLI::Range(1, 64))
+                    ->capture_default_str();
   a.timeout_opt = cmd.add_option("--node-timeout", a.node_timeout_s,
                                  "seconds of silence after which a node "
                                  "counts as dead")
-                    ->check(CLI::PositiveNumber)
-                    ->capture_default_str();
+                      ->check(CLI::PositiveNumber)
+                      ->capture_default_str();
   cmd.add_option("--config", a.config,
                  "cluster.conf with [cluster] nodes, threads, node-timeout "
                  "and [sim] seed")
-    ->check(CLI::ExistingFile)
-    ->excludes(a.nodes_opt);
+      ->check(CLI::ExistingFile)
+      ->excludes(a.nodes_opt);
   cmd.add_flag("--progress", a.progress, "progress lines on stderr");
 }
 
@@ -61,8 +61,8 @@ inline void apply_common(const common_args& a, run_options& opts) {
   opts.seed = pick(a.seed_opt, a.seed, file.seed);
   opts.threads = pick(a.threads_opt, a.threads, file.threads);
   opts.nodes = pick(a.nodes_opt, a.nodes, file.nodes);
-  opts.node_timeout_s = pick(a.timeout_opt, a.node_timeout_s,
-                             file.node_timeout_s);
+  opts.node_timeout_s =
+      pick(a.timeout_opt, a.node_timeout_s, file.node_timeout_s);
   opts.progress = a.progress;
   opts.factory = &make_any_model;
   opts.executable = self_executable();

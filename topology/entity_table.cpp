@@ -20,10 +20,10 @@ void entity_table::finalize() {
     if (!index_.emplace(entries_[i].path, i).second)
       throw std::invalid_argument("duplicate entity path: " + entries_[i].path);
     if (entries_[i].node >= num_nodes_)
-      throw std::invalid_argument("entity " + entries_[i].path
-                                  + " placed on node "
-                                  + std::to_string(entries_[i].node) + " of "
-                                  + std::to_string(num_nodes_));
+      throw std::invalid_argument("entity " + entries_[i].path +
+                                  " placed on node " +
+                                  std::to_string(entries_[i].node) + " of " +
+                                  std::to_string(num_nodes_));
   }
 }
 entity_id entity_table::id_of(const std::string& path) const {

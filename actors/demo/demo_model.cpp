@@ -17,14 +17,18 @@ struct demo_params {
   int64_t missed;
 };
 
-std::string zone_path(int64_t z) { return "demo/z" + std::to_string(z + 1); }
-
-std::string host_path(int64_t z, int64_t r, int64_t h) {
-  return zone_path(z) + "/r" + std::to_string(r + 1) + "/h"
-         + std::to_string(h + 1);
+std::string zone_path(int64_t z) {
+  return "demo/z" + std::to_string(z + 1);
 }
 
-std::string monitor_path(int64_t z) { return zone_path(z) + "/monitor"; }
+std::string host_path(int64_t z, int64_t r, int64_t h) {
+  return zone_path(z) + "/r" + std::to_string(r + 1) + "/h" +
+         std::to_string(h + 1);
+}
+
+std::string monitor_path(int64_t z) {
+  return zone_path(z) + "/monitor";
+}
 
 int64_t zone_of(const std::string& path) {
   return std::stoll(path.substr(6, path.find('/', 6) - 6)) - 1;
@@ -35,7 +39,7 @@ class demo_host : public entity {
 public:
   demo_host(caf::actor_config& cfg, node_kernel& k, entity_id id,
             entity_id monitor, const demo_params* params)
-    : entity(cfg, k, id), monitor_(monitor), params_(params) {}
+      : entity(cfg, k, id), monitor_(monitor), params_(params) {}
 
   void on_start() override {
     trace("host_started");
@@ -65,30 +69,31 @@ class demo_monitor : public entity {
 public:
   demo_monitor(caf::actor_config& cfg, node_kernel& k, entity_id id,
                const demo_params* params)
-    : entity(cfg, k, id), params_(params) {}
+      : entity(cfg, k, id), params_(params) {}
 
   void on_start() override { after(params_->period, sweep_due{}); }
 
   caf::behavior make_behavior() override {
     return {
-      [=](const host_alive& msg) {
-        auto& h = hosts_[source()];
-        if (h.down)
-          trace("host_up", {{"host", kernel_.table()[source()].path},
-                            {"seq", static_cast<int64_t>(msg.seq)}});
-        h.down = false;
-        h.last_seen = now();
-      },
-      [=](const sweep_due&) {
-        for (auto& [host, h] : hosts_) {
-          if (!h.down && now() - h.last_seen > params_->missed * params_->period) {
-            h.down = true;
-            trace("host_down", {{"host", kernel_.table()[host].path},
-                                {"last_seen_ns", h.last_seen}});
+        [=](const host_alive& msg) {
+          auto& h = hosts_[source()];
+          if (h.down)
+            trace("host_up", {{"host", kernel_.table()[source()].path},
+                              {"seq", static_cast<int64_t>(msg.seq)}});
+          h.down = false;
+          h.last_seen = now();
+        },
+        [=](const sweep_due&) {
+          for (auto& [host, h] : hosts_) {
+            if (!h.down &&
+                now() - h.last_seen > params_->missed * params_->period) {
+              h.down = true;
+              trace("host_down", {{"host", kernel_.table()[host].path},
+                                  {"last_seen_ns", h.last_seen}});
+            }
           }
-        }
-        after(params_->period, sweep_due{});
-      },
+          after(params_->period, sweep_due{});
+        },
     };
   }
 
@@ -104,15 +109,17 @@ private:
 class demo_model final : public model {
 public:
   demo_model(model_spec& spec, uint32_t nodes)
-    : params_{spec.get_int("zones", 3),         spec.get_int("racks", 2),
-              spec.get_int("hosts", 4),         spec.get_duration("period", seconds(1)),
-              spec.get_duration("crash_at", seconds(30)),
-              spec.get_duration("restart_at", seconds(60)),
-              spec.get_int("missed", 3)},
-      nodes_(nodes) {
+      : params_{spec.get_int("zones", 3),
+                spec.get_int("racks", 2),
+                spec.get_int("hosts", 4),
+                spec.get_duration("period", seconds(1)),
+                spec.get_duration("crash_at", seconds(30)),
+                spec.get_duration("restart_at", seconds(60)),
+                spec.get_int("missed", 3)},
+        nodes_(nodes) {
     spec.reject_unknown();
-    if (params_.zones < 1 || params_.racks < 1 || params_.hosts < 1
-        || params_.period <= 0 || params_.missed < 1)
+    if (params_.zones < 1 || params_.racks < 1 || params_.hosts < 1 ||
+        params_.period <= 0 || params_.missed < 1)
       throw std::invalid_argument("demo: zones, racks, hosts, period and "
                                   "missed must be positive");
   }
@@ -142,18 +149,19 @@ public:
   }
 
   void inject(node_kernel& k) override {
-    auto victim = k.table().id_of(host_path(std::min<int64_t>(1, params_.zones - 1), 0,
-                                            std::min<int64_t>(1, params_.hosts - 1)));
+    auto victim =
+        k.table().id_of(host_path(std::min<int64_t>(1, params_.zones - 1), 0,
+                                  std::min<int64_t>(1, params_.hosts - 1)));
     k.inject(params_.crash_at, victim, event_kind::crash);
     k.inject(params_.restart_at, victim, event_kind::restart);
   }
 
   std::vector<std::string> describe_run() const override {
-    return {"demo zones=" + std::to_string(params_.zones)
-            + " racks=" + std::to_string(params_.racks)
-            + " hosts_per_rack=" + std::to_string(params_.hosts)
-            + " crash_at_s=" + std::to_string(to_seconds(params_.crash_at))
-            + " restart_at_s=" + std::to_string(to_seconds(params_.restart_at))};
+    return {"demo zones=" + std::to_string(params_.zones) +
+            " racks=" + std::to_string(params_.racks) +
+            " hosts_per_rack=" + std::to_string(params_.hosts) +
+            " crash_at_s=" + std::to_string(to_seconds(params_.crash_at)) +
+            " restart_at_s=" + std::to_string(to_seconds(params_.restart_at))};
   }
 
 private:

@@ -50,9 +50,9 @@ outcome run_sim(const std::string& args, OnLine on_line) {
   }
   int status = pclose(pipe);
   out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now()
-                                             - t0)
-                 .count();
+  out.wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+          .count();
   return out;
 }
 
@@ -65,15 +65,14 @@ std::string tmp_dir(const std::string& name) {
 }
 
 TEST(determinism, phold_same_trace_digest_on_threads_and_nodes) {
-  const std::string base
-    = "run --model 'phold entities=60 jobs=3' --until 500ms --seed 11";
-  std::vector<std::string> variants{"--threads 1", "--threads 2",
-                                    "--nodes 2", "--nodes 3",
-                                    "--nodes 2 --threads 1"};
+  const std::string base =
+      "run --model 'phold entities=60 jobs=3' --until 500ms --seed 11";
+  std::vector<std::string> variants{"--threads 1", "--threads 2", "--nodes 2",
+                                    "--nodes 3", "--nodes 2 --threads 1"};
   std::string first;
   for (size_t i = 0; i < variants.size(); ++i) {
-    auto res = run_sim(base + " " + variants[i] + " --out "
-                       + tmp_dir("phold" + std::to_string(i)));
+    auto res = run_sim(base + " " + variants[i] + " --out " +
+                       tmp_dir("phold" + std::to_string(i)));
     ASSERT_EQ(res.exit_code, 0) << variants[i] << "\n" << res.output;
     auto digest = res.value("digest");
     ASSERT_EQ(digest.size(), 64u) << res.output;
@@ -84,14 +83,15 @@ TEST(determinism, phold_same_trace_digest_on_threads_and_nodes) {
   }
   // A different seed gives a different history.
   auto other = run_sim("run --model 'phold entities=60 jobs=3' --until 500ms "
-                       "--seed 12 --out " + tmp_dir("phold-seed12"));
+                       "--seed 12 --out " +
+                       tmp_dir("phold-seed12"));
   ASSERT_EQ(other.exit_code, 0) << other.output;
   EXPECT_NE(other.value("digest"), first);
 }
 
 TEST(determinism, heartbeat_same_digest_on_threads_and_nodes) {
-  const std::string base
-    = "bench heartbeat --hosts 300 --monitors 5 --seconds 3";
+  const std::string base =
+      "bench heartbeat --hosts 300 --monitors 5 --seconds 3";
   std::vector<std::string> variants{"--threads 1", "--threads 2", "--nodes 2",
                                     "--nodes 3"};
   std::string first;
@@ -107,24 +107,24 @@ TEST(determinism, heartbeat_same_digest_on_threads_and_nodes) {
 }
 
 TEST(distribution, every_message_type_round_trips_between_processes) {
-  auto res = run_sim("run --model roundtrip --nodes 2 --out "
-                     + tmp_dir("roundtrip"));
+  auto res =
+      run_sim("run --model roundtrip --nodes 2 --out " + tmp_dir("roundtrip"));
   EXPECT_EQ(res.exit_code, 0) << res.output;
   EXPECT_EQ(res.output.find("check failed"), std::string::npos) << res.output;
 }
 
 TEST(distribution, lookahead_violation_is_rejected_naming_the_pair) {
   auto res = run_sim("run --model 'phold entities=8 latency=500us "
-                     "lookahead=1ms' --until 1s --nodes 2 --out "
-                     + tmp_dir("violation"));
+                     "lookahead=1ms' --until 1s --nodes 2 --out " +
+                     tmp_dir("violation"));
   EXPECT_NE(res.exit_code, 0);
   EXPECT_NE(res.output.find("lookahead violation"), std::string::npos)
-    << res.output;
-  EXPECT_TRUE(std::regex_search(res.output,
-                                std::regex("phold/e\\d+ \\(node \\d\\) -> "
-                                           "phold/e\\d+ \\(node \\d\\) has "
-                                           "latency 500000 ns")))
-    << res.output;
+      << res.output;
+  EXPECT_TRUE(
+      std::regex_search(res.output, std::regex("phold/e\\d+ \\(node \\d\\) -> "
+                                               "phold/e\\d+ \\(node \\d\\) has "
+                                               "latency 500000 ns")))
+      << res.output;
 }
 
 /// Starts a long 3-node run, hits node 1 with `sig` once the run is under
@@ -132,8 +132,8 @@ TEST(distribution, lookahead_violation_is_rejected_naming_the_pair) {
 outcome run_and_signal_node(int sig, const std::string& extra) {
   bool sent = false;
   return run_sim("run --model 'phold entities=600 jobs=4' --until 1h "
-                 "--nodes 3 --progress --out "
-                   + tmp_dir("kill") + " " + extra,
+                 "--nodes 3 --progress --out " +
+                     tmp_dir("kill") + " " + extra,
                  [&](const std::string& line) {
                    std::smatch m;
                    static const std::regex pid_re("# node 1 pid (\\d+)");
@@ -157,7 +157,7 @@ TEST(distribution, silent_node_fails_the_run_after_the_timeout) {
   auto res = run_and_signal_node(SIGSTOP, "--node-timeout 3");
   EXPECT_NE(res.exit_code, 0);
   EXPECT_NE(res.output.find("node 1 stopped answering"), std::string::npos)
-    << res.output;
+      << res.output;
   EXPECT_LT(res.wall_s, 2 + 3 + 8) << res.output;
 }
 

@@ -18,8 +18,9 @@ struct ev {
 
 TEST(event_queue, pops_in_order_across_slots_ring_and_far_future) {
   vmss::event_queue<ev> q(vmss::ms(1), 8);
-  std::vector<ev> all{{vmss::ms(50), 1}, {0, 2}, {vmss::us(10), 3},
-                      {vmss::ms(3), 4}, {vmss::us(10), 0}, {vmss::ms(9), 5}};
+  std::vector<ev> all{{vmss::ms(50), 1}, {0, 2},
+                      {vmss::us(10), 3}, {vmss::ms(3), 4},
+                      {vmss::us(10), 0}, {vmss::ms(9), 5}};
   for (auto e : all)
     q.push(e);
   std::sort(all.begin(), all.end());

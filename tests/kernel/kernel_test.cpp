@@ -28,9 +28,9 @@ struct log_sink {
 /// and sets a timer of `delay` to itself.
 class sender : public entity {
 public:
-  sender(caf::actor_config& cfg, node_kernel& k, entity_id id,
-         entity_id target, int count)
-    : entity(cfg, k, id), target_(target), count_(count) {}
+  sender(caf::actor_config& cfg, node_kernel& k, entity_id id, entity_id target,
+         int count)
+      : entity(cfg, k, id), target_(target), count_(count) {}
 
   void on_start() override {
     for (int i = 0; i < count_; ++i)
@@ -49,9 +49,8 @@ private:
 /// Logs every job; on start sets timers at 5 ms and 2 ms.
 class receiver : public entity {
 public:
-  receiver(caf::actor_config& cfg, node_kernel& k, entity_id id,
-           log_sink* log)
-    : entity(cfg, k, id), log_(log) {}
+  receiver(caf::actor_config& cfg, node_kernel& k, entity_id id, log_sink* log)
+      : entity(cfg, k, id), log_(log) {}
 
   void on_start() override {
     after(ms(5), phold_due{5});
@@ -60,10 +59,10 @@ public:
 
   caf::behavior make_behavior() override {
     return {
-      [=](const phold_job& job) {
-        log_->received.emplace_back(now(), source(), job.hops);
-      },
-      [=](const phold_due&) { log_->timers.push_back(now()); },
+        [=](const phold_job& job) {
+          log_->received.emplace_back(now(), source(), job.hops);
+        },
+        [=](const phold_due&) { log_->timers.push_back(now()); },
     };
   }
 
@@ -105,10 +104,10 @@ run_options options_for(model_factory f) {
 
 TEST(kernel, delivers_in_time_destination_source_sequence_order) {
   log_sink log;
-  auto res = run_simulation(options_for(
-    [&](const std::string&, uint64_t, uint32_t) {
-      return std::make_unique<order_model>(&log);
-    }));
+  auto res =
+      run_simulation(options_for([&](const std::string&, uint64_t, uint32_t) {
+        return std::make_unique<order_model>(&log);
+      }));
   ASSERT_EQ(res.error, "");
   // a = id 0, c = id 2; all six arrive at 1 ms: source 0 before source 2,
   // each source's messages in its sequence order.
@@ -119,10 +118,10 @@ TEST(kernel, delivers_in_time_destination_source_sequence_order) {
 
 TEST(kernel, timers_fire_at_their_time_in_time_order) {
   log_sink log;
-  auto res = run_simulation(options_for(
-    [&](const std::string&, uint64_t, uint32_t) {
-      return std::make_unique<order_model>(&log);
-    }));
+  auto res =
+      run_simulation(options_for([&](const std::string&, uint64_t, uint32_t) {
+        return std::make_unique<order_model>(&log);
+      }));
   ASSERT_EQ(res.error, "");
   EXPECT_EQ(log.timers, (std::vector<sim_time>{ms(2), ms(5)}));
   EXPECT_EQ(res.end_t, ms(5));
@@ -140,7 +139,7 @@ struct crash_log {
 class ticker : public entity {
 public:
   ticker(caf::actor_config& cfg, node_kernel& k, entity_id id, entity_id to)
-    : entity(cfg, k, id), to_(to) {}
+      : entity(cfg, k, id), to_(to) {}
   void on_start() override { after(ms(10), phold_due{}); }
   caf::behavior make_behavior() override {
     return {[=](const phold_due&) {
@@ -157,7 +156,7 @@ private:
 class counter : public entity {
 public:
   counter(caf::actor_config& cfg, node_kernel& k, entity_id id, crash_log* log)
-    : entity(cfg, k, id), log_(log) {}
+      : entity(cfg, k, id), log_(log) {}
   void on_start() override {
     ++log_->starts;
     after(ms(50), phold_due{});
@@ -165,11 +164,11 @@ public:
   void on_crash() override { volatile_ = 0; }
   caf::behavior make_behavior() override {
     return {
-      [=](const phold_job&) {
-        ++log_->durable;
-        log_->ticks.emplace_back(now(), ++volatile_);
-      },
-      [=](const phold_due&) { log_->timer_fired.push_back(now()); },
+        [=](const phold_job&) {
+          ++log_->durable;
+          log_->ticks.emplace_back(now(), ++volatile_);
+        },
+        [=](const phold_due&) { log_->timer_fired.push_back(now()); },
     };
   }
 
@@ -206,17 +205,17 @@ private:
 
 TEST(kernel, crash_drops_input_and_timers_and_restart_keeps_durable_state) {
   crash_log log;
-  auto res = run_simulation(options_for(
-    [&](const std::string&, uint64_t, uint32_t) {
-      return std::make_unique<crash_model>(&log);
-    }));
+  auto res =
+      run_simulation(options_for([&](const std::string&, uint64_t, uint32_t) {
+        return std::make_unique<crash_model>(&log);
+      }));
   ASSERT_EQ(res.error, "");
   // Ticks arrive at 11, 21, ... 101 ms. Up until 35 ms: 11, 21, 31.
   // Down from 35 to 75 ms: 41..71 dropped. Restarted: 81, 91, 101 with
   // the volatile count starting again from 1.
-  std::vector<std::pair<sim_time, int>> want{
-    {ms(11), 1}, {ms(21), 2}, {ms(31), 3},
-    {ms(81), 1}, {ms(91), 2}, {ms(101), 3}};
+  std::vector<std::pair<sim_time, int>> want{{ms(11), 1}, {ms(21), 2},
+                                             {ms(31), 3}, {ms(81), 1},
+                                             {ms(91), 2}, {ms(101), 3}};
   EXPECT_EQ(log.ticks, want);
   EXPECT_EQ(log.durable, 6);
   EXPECT_EQ(log.starts, 2);
