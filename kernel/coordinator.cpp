@@ -46,6 +46,8 @@ struct coordinator_state {
   bool running = false;
   std::vector<steady::time_point> last_heard; ///< by node
   std::vector<sim_time> node_time;            ///< by node, from pongs
+  uint64_t max_window = 0;                    ///< furthest window reported
+  steady::time_point last_progress;
   size_t done_count = 0;
   std::vector<protocol::final_report> finals;
   caf::response_promise done;
@@ -110,6 +112,7 @@ void start_running(coord_ptr self) {
   st.running = true;
   st.last_heard.assign(st.nodes.size(), steady::now());
   st.node_time.assign(st.nodes.size(), 0);
+  st.last_progress = steady::now();
   for (auto& node : st.nodes) {
     self->monitor(node);
     self->send(node, protocol::go_atom::value);
@@ -176,6 +179,11 @@ void on_tick(coord_ptr self) {
     }
     return;
   }
+  for (auto& node : st.nodes)
+    self->send(node, protocol::ping_atom::value);
+  // In one process a long window is just a long window.
+  if (st.opts->nodes == 1)
+    return;
   for (uint32_t k = 0; k < st.nodes.size(); ++k) {
     double silent = seconds_since(st.last_heard[k]);
     if (silent > limit) {
@@ -185,8 +193,15 @@ void on_tick(coord_ptr self) {
                      std::to_string(to_seconds(st.node_time[k])) + " s");
       return;
     }
-    self->send(st.nodes[k], protocol::ping_atom::value);
   }
+  // Every node answers, yet no window completes: a protocol bug, not a
+  // dead node. Fail rather than hang.
+  if (seconds_since(st.last_progress) > limit && st.done_count == 0)
+    fail(self, "no node has finished a window for "
+                 + std::to_string(static_cast<int>(limit))
+                 + " s (stuck after window " + std::to_string(st.max_window)
+                 + " at virtual time "
+                 + std::to_string(to_seconds(slowest_time(st))) + " s)");
 }
 
 caf::behavior coordinator(coord_ptr self, const run_options* opts,
@@ -263,11 +278,15 @@ caf::behavior coordinator(coord_ptr self, const run_options* opts,
           start_running(self);
         return protocol::ok_atom::value;
       },
-      [=](protocol::pong_atom, uint32_t k, int64_t t) {
+      [=](protocol::pong_atom, uint32_t k, uint64_t window, int64_t t) {
         auto& st = self->state;
         if (k < st.nodes.size() && st.running) {
           st.last_heard[k] = steady::now();
           st.node_time[k] = t;
+          if (window > st.max_window) {
+            st.max_window = window;
+            st.last_progress = steady::now();
+          }
         }
       },
       [=](protocol::done_atom, uint32_t) { on_done(self); },

@@ -76,6 +76,7 @@ struct node_state {
   sim_time own_next = 0; ///< this node's next_ns for `window`
   /// Peer batches by window; peers run at most one window ahead.
   std::map<uint64_t, std::vector<protocol::window_batch>> inbox;
+  bool started = false; ///< got `go` and sent its window-0 batch
   bool finished = false;
 };
 
@@ -155,7 +156,7 @@ void broadcast(node_actor_ptr self) {
 void try_advance(node_actor_ptr self) {
   auto& st = self->state;
   auto& kernel = *st.node->kernel;
-  while (!st.finished) {
+  if (st.started && !st.finished) {
     auto i = st.inbox.find(st.window);
     size_t have = i == st.inbox.end() ? 0 : i->second.size();
     if (have + 1 < st.peers.size())
@@ -185,6 +186,10 @@ void try_advance(node_actor_ptr self) {
       return;
     }
     broadcast(self);
+    // Alone, nobody else wakes this node up: continue through the mailbox,
+    // so that the coordinator's pings are answered between windows.
+    if (st.peers.size() == 1)
+      self->send(self, protocol::go_atom::value);
   }
 }
 
@@ -204,7 +209,9 @@ caf::behavior node_actor(node_actor_ptr self, node_instance* node,
   st.coordinator = coordinator;
   st.until = until;
   uint32_t nodes = node->table.num_nodes();
-  st.lookahead = nodes > 1 ? node->sim->lookahead() : sim_time_never;
+  // Alone, a node needs no lookahead; it still pauses every virtual second
+  // so that it can answer the coordinator (progress lines).
+  st.lookahead = nodes > 1 ? node->sim->lookahead() : seconds(1);
   st.peers.resize(nodes);
   self->monitor(coordinator);
   self->set_down_handler([=](caf::down_msg& msg) {
@@ -238,7 +245,11 @@ caf::behavior node_actor(node_actor_ptr self, node_instance* node,
       // Window 0: nothing has run; every node tells the others its first
       // event time.
       [=](protocol::go_atom) {
-        broadcast(self);
+        auto& st = self->state;
+        if (!st.started) {
+          st.started = true;
+          broadcast(self);
+        }
         try_advance(self);
       },
       [=](protocol::window_batch& batch) {
@@ -255,6 +266,7 @@ caf::behavior node_actor(node_actor_ptr self, node_instance* node,
       [=](protocol::ping_atom) {
         auto& st = self->state;
         return caf::make_message(protocol::pong_atom::value, node_id(self),
+                                 st.window,
                                  static_cast<int64_t>(st.window_start));
       },
   };
