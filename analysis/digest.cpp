@@ -1,9 +1,8 @@
-/// SHA-256 (OpenSSL EVP) over canonical record encodings, fed in 64 KiB
+/// SHA-256 (kernel/sha256.hpp) over canonical record encodings, fed in 64 KiB
 /// chunks.
 
 #include "analysis/digest.hpp"
 
-#include <openssl/evp.h>
 
 #include <cstring>
 #include <stdexcept>
@@ -64,13 +63,7 @@ void append_canonical(const record& r, std::string& out) {
   }
 }
 
-digest_builder::digest_builder() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
-  if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("digest: cannot initialise SHA-256");
-  pending_.reserve(chunk_bytes + 4096);
-}
-
-digest_builder::~digest_builder() = default;
+digest_builder::digest_builder() { pending_.reserve(chunk_bytes + 4096); }
 
 void digest_builder::add(const record& r) {
   append_canonical(r, pending_);
@@ -80,24 +73,13 @@ void digest_builder::add(const record& r) {
 }
 
 void digest_builder::flush() {
-  if (EVP_DigestUpdate(ctx_.get(), pending_.data(), pending_.size()) != 1)
-    throw std::runtime_error("digest: SHA-256 update failed");
+  hash_.update(pending_.data(), pending_.size());
   pending_.clear();
 }
 
 std::string digest_builder::hex_digest() {
   flush();
-  unsigned char hash[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_DigestFinal_ex(ctx_.get(), hash, &length) != 1)
-    throw std::runtime_error("digest: SHA-256 final failed");
-  static const char hex[] = "0123456789abcdef";
-  std::string text;
-  for (unsigned int i = 0; i < length; ++i) {
-    text.push_back(hex[hash[i] >> 4]);
-    text.push_back(hex[hash[i] & 0xf]);
-  }
-  return text;
+  return hash_.hex();
 }
 
 std::string trace_digest(const std::string& dir) {

@@ -8,11 +8,11 @@
 ///   3 string) | int64 LE / IEEE-754 bits LE / one byte 0|1 / bytes '\0'
 
 #include "analysis/trace_reader.hpp"
+#include "kernel/sha256.hpp"
 
 #include <memory>
 #include <string>
 
-struct evp_md_ctx_st;
 
 namespace vmss::analysis {
 
@@ -23,7 +23,6 @@ void append_canonical(const record& r, std::string& out);
 class digest_builder {
 public:
   digest_builder();
-  ~digest_builder();
   digest_builder(const digest_builder&) = delete;
   digest_builder& operator=(const digest_builder&) = delete;
 
@@ -38,7 +37,7 @@ public:
 private:
   void flush();
 
-  std::unique_ptr<evp_md_ctx_st, void (*)(evp_md_ctx_st*)> ctx_;
+  sha256 hash_;
   std::string pending_;
   uint64_t records_ = 0;
 };

@@ -150,22 +150,18 @@ public:
 
   void check(const model_report& r, sim_time end,
              std::vector<std::string>& failures) override {
-    auto count = [&](const char* key) {
-      auto i = r.counters.find(key);
-      return i == r.counters.end() ? 0 : i->second;
-    };
     int64_t total = params_.hosts * params_.seconds;
-    if (count("heartbeats") != total)
+    if (r.counter("heartbeats") != total)
       failures.push_back("expected " + std::to_string(total) +
                          " heartbeats, got " +
-                         std::to_string(count("heartbeats")));
-    if (count("monitors_complete") != params_.monitors)
-      failures.push_back("only " + std::to_string(count("monitors_complete")) +
+                         std::to_string(r.counter("heartbeats")));
+    if (r.counter("monitors_complete") != params_.monitors)
+      failures.push_back("only " + std::to_string(r.counter("monitors_complete")) +
                          " monitors got their expected count");
-    if (count("out_of_order") != 0 || count("wrong_last_seen") != 0)
+    if (r.counter("out_of_order") != 0 || r.counter("wrong_last_seen") != 0)
       failures.push_back(
-          std::to_string(count("out_of_order")) + " heartbeats out of order, " +
-          std::to_string(count("wrong_last_seen")) + " wrong last-seen times");
+          std::to_string(r.counter("out_of_order")) + " heartbeats out of order, " +
+          std::to_string(r.counter("wrong_last_seen")) + " wrong last-seen times");
     sim_time want = (params_.seconds - 1) * w2_params::seconds_ns +
                     params_.offset(params_.hosts - 1) + ms(1);
     if (end != want)

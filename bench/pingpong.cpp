@@ -117,17 +117,13 @@ public:
   void check(const model_report& r, sim_time end,
              std::vector<std::string>& failures) override {
     int64_t expected = pairs_ * rounds_;
-    auto count = [&](const char* key) {
-      auto i = r.counters.find(key);
-      return i == r.counters.end() ? 0 : i->second;
-    };
-    if (count("pings") != expected || count("pongs") != expected)
+    if (r.counter("pings") != expected || r.counter("pongs") != expected)
       failures.push_back("expected " + std::to_string(expected) +
                          " pings and pongs, got " +
-                         std::to_string(count("pings")) + " and " +
-                         std::to_string(count("pongs")));
-    if (count("out_of_order") != 0)
-      failures.push_back(std::to_string(count("out_of_order")) +
+                         std::to_string(r.counter("pings")) + " and " +
+                         std::to_string(r.counter("pongs")));
+    if (r.counter("out_of_order") != 0)
+      failures.push_back(std::to_string(r.counter("out_of_order")) +
                          " messages out of order");
     if (end != rounds_ * ms(2))
       failures.push_back("virtual end time " + std::to_string(end) +

@@ -98,7 +98,7 @@ public:
   void check(const model_report& r, sim_time,
              std::vector<std::string>& failures) override {
     auto types = static_cast<int64_t>(wire::registry::instance().size());
-    auto ok = r.counters.count("types_ok") ? r.counters.at("types_ok") : 0;
+    auto ok = r.counter("types_ok");
     if (ok != types)
       failures.push_back(std::to_string(ok) + " of " + std::to_string(types) +
                          " message types came back unchanged");

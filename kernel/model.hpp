@@ -43,6 +43,12 @@ private:
 struct model_report {
   std::map<std::string, int64_t> counters;
   std::vector<std::string> failures;
+
+  /// A counter's value; 0 if no node reported it.
+  int64_t counter(const std::string& key) const {
+    auto i = counters.find(key);
+    return i == counters.end() ? 0 : i->second;
+  }
 };
 
 class model {

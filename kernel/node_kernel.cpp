@@ -81,17 +81,25 @@ void node_kernel::schedule_starts() {
       inject(0, id, event_kind::start);
 }
 
-void node_kernel::send(entity_id src, entity_id dst, wire::type_id type,
-                       caf::message msg) {
-  sim_time latency = net_.latency(src, dst);
+event node_kernel::make_event(entity_id src, entity_id dst, sim_time delay,
+                              wire::type_id type, event_kind kind,
+                              caf::message msg) {
   event ev;
-  ev.t = now_ + std::max<sim_time>(latency, 0);
+  ev.t = now_ + std::max<sim_time>(delay, 0);
   ev.dst = dst;
   ev.src = src;
   ev.seq = slots_[src].next_seq++;
   ev.type = type;
-  ev.kind = event_kind::message;
+  ev.kind = kind;
   ev.msg = std::move(msg);
+  return ev;
+}
+
+void node_kernel::send(entity_id src, entity_id dst, wire::type_id type,
+                       caf::message msg) {
+  sim_time latency = net_.latency(src, dst);
+  auto ev = make_event(src, dst, latency, type, event_kind::message,
+                       std::move(msg));
   if (!is_local(dst) && ev.t < window_end_) {
     fail("lookahead violation: " + table_[src].path + " (node " +
          std::to_string(table_[src].node) + ") -> " + table_[dst].path +
@@ -108,15 +116,9 @@ void node_kernel::send(entity_id src, entity_id dst, wire::type_id type,
 
 void node_kernel::after(entity_id self, sim_time delay, wire::type_id type,
                         caf::message msg) {
-  event ev;
-  ev.t = now_ + std::max<sim_time>(delay, 0);
-  ev.dst = self;
-  ev.src = self;
-  ev.seq = slots_[self].next_seq++;
-  ev.type = type;
-  ev.kind = event_kind::timer;
+  auto ev = make_event(self, self, delay, type, event_kind::timer,
+                       std::move(msg));
   ev.incarnation = slots_[self].incarnation;
-  ev.msg = std::move(msg);
   queue_.push(std::move(ev));
 }
 

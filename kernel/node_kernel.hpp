@@ -125,6 +125,8 @@ private:
 
   class envelope;
 
+  event make_event(entity_id src, entity_id dst, sim_time delay,
+                   wire::type_id type, event_kind kind, caf::message msg);
   void deliver(event& ev);
   void handle_kernel_event(slot& s, event& ev);
   void route(event ev);
