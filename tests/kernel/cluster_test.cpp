@@ -162,3 +162,62 @@ TEST(distribution, silent_node_fails_the_run_after_the_timeout) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(default_scenario, host_crash_is_seen_down_and_up_and_checks_hold) {
+  auto dir = tmp_dir("default");
+  auto run = run_sim("run --out " + dir);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  auto three = run_sim("run --nodes 3 --out " + dir + "-3");
+  ASSERT_EQ(three.exit_code, 0) << three.output;
+  EXPECT_EQ(three.value("digest"), run.value("digest"));
+  auto check = run_sim("trace check " + dir);
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  auto jsonl = run_sim("trace export " + dir + " --format jsonl");
+  ASSERT_EQ(jsonl.exit_code, 0) << jsonl.output;
+  const auto& out = jsonl.output;
+  // The crash at 30 s, the monitor's verdict after 3 missed periods, the
+  // restart at 60 s and the first heartbeat after it.
+  EXPECT_NE(out.find("{\"t_ns\":30000000000,\"node\":0,\"entity\":\"demo/z2/r1/"
+                     "h2\",\"kind\":\"demo_host\",\"event\":\"entity_crashed\""),
+            std::string::npos)
+    << out;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+    out, m, std::regex("\"t_ns\":(\\d+),[^\\n]*\"event\":\"host_down\","
+                       "\"host\":\"demo/z2/r1/h2\"")))
+    << out;
+  EXPECT_GT(std::stoll(m[1]), 32'000'000'000LL);
+  EXPECT_LE(std::stoll(m[1]), 34'000'000'000LL);
+  ASSERT_TRUE(std::regex_search(
+    out, m, std::regex("\"t_ns\":(\\d+),[^\\n]*\"event\":\"host_up\","
+                       "\"host\":\"demo/z2/r1/h2\"")))
+    << out;
+  EXPECT_GT(std::stoll(m[1]), 60'000'000'000LL);
+  EXPECT_LT(std::stoll(m[1]), 61'100'000'000LL);
+}
+
+TEST(cli, bad_input_is_rejected_with_a_reason) {
+  auto unknown = run_sim("run no-such-scenario");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.output.find("scenario 'no-such-scenario'"),
+            std::string::npos)
+    << unknown.output;
+  auto option = run_sim("run --model 'phold entitys=3'");
+  EXPECT_NE(option.exit_code, 0);
+  EXPECT_NE(option.output.find("unknown option 'entitys'"), std::string::npos)
+    << option.output;
+  auto conf = tmp_dir("bad.conf");
+  FILE* f = std::fopen(conf.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs("[cluster]\nnodes=2\nthreds=4\n", f);
+  std::fclose(f);
+  auto config = run_sim("run --config " + conf);
+  EXPECT_EQ(config.exit_code, 2);
+  EXPECT_NE(config.output.find(conf + ":3: cluster.threds=4: unknown key"),
+            std::string::npos)
+    << config.output;
+}
+
+} // namespace
