@@ -170,6 +170,7 @@ void node_kernel::deliver(event& ev) {
   if (!s.activated) {
     s.activated = true;
     s.self->activate(ctx_);
+    s.ctx = ctx_;
   }
   switch (ev.kind) {
   case event_kind::message:
@@ -193,7 +194,12 @@ void node_kernel::deliver(event& ev) {
   stats_.last_t = ev.t;
   if (trace_ && cfg_.trace_deliveries)
     record(deliver_id_, nullptr, 0);
-  s.self->context(ctx_);
+  // The actor's execution unit changes only when the node actor moves to
+  // another worker; writing it every time would touch a cold cache line.
+  if (s.ctx != ctx_) {
+    s.ctx = ctx_;
+    s.self->context(ctx_);
+  }
   // Run the actor's current behaviour on the message directly. Entity
   // actors have no awaited responses and get no system messages, so CAF's
   // mailbox bookkeeping in reactivate() is not needed; it is still used

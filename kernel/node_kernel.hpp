@@ -115,6 +115,7 @@ public:
 private:
   struct slot {
     entity* self = nullptr;
+    caf::execution_unit* ctx = nullptr; ///< what self->context() was set to
     uint64_t next_seq = 1;
     uint64_t hash = 0;
     uint64_t delivered = 0;
