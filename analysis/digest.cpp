@@ -3,7 +3,6 @@
 
 #include "analysis/digest.hpp"
 
-
 #include <cstring>
 #include <stdexcept>
 
@@ -63,7 +62,9 @@ void append_canonical(const record& r, std::string& out) {
   }
 }
 
-digest_builder::digest_builder() { pending_.reserve(chunk_bytes + 4096); }
+digest_builder::digest_builder() {
+  pending_.reserve(chunk_bytes + 4096);
+}
 
 void digest_builder::add(const record& r) {
   append_canonical(r, pending_);

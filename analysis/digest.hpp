@@ -13,7 +13,6 @@
 #include <memory>
 #include <string>
 
-
 namespace vmss::analysis {
 
 /// Appends the canonical encoding of `r` to `out`.

@@ -156,12 +156,14 @@ public:
                          " heartbeats, got " +
                          std::to_string(r.counter("heartbeats")));
     if (r.counter("monitors_complete") != params_.monitors)
-      failures.push_back("only " + std::to_string(r.counter("monitors_complete")) +
+      failures.push_back("only " +
+                         std::to_string(r.counter("monitors_complete")) +
                          " monitors got their expected count");
     if (r.counter("out_of_order") != 0 || r.counter("wrong_last_seen") != 0)
-      failures.push_back(
-          std::to_string(r.counter("out_of_order")) + " heartbeats out of order, " +
-          std::to_string(r.counter("wrong_last_seen")) + " wrong last-seen times");
+      failures.push_back(std::to_string(r.counter("out_of_order")) +
+                         " heartbeats out of order, " +
+                         std::to_string(r.counter("wrong_last_seen")) +
+                         " wrong last-seen times");
     sim_time want = (params_.seconds - 1) * w2_params::seconds_ns +
                     params_.offset(params_.hosts - 1) + ms(1);
     if (end != want)

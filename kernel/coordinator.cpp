@@ -197,11 +197,11 @@ void on_tick(coord_ptr self) {
   // Every node answers, yet no window completes: a protocol bug, not a
   // dead node. Fail rather than hang.
   if (seconds_since(st.last_progress) > limit && st.done_count == 0)
-    fail(self, "no node has finished a window for "
-                 + std::to_string(static_cast<int>(limit))
-                 + " s (stuck after window " + std::to_string(st.max_window)
-                 + " at virtual time "
-                 + std::to_string(to_seconds(slowest_time(st))) + " s)");
+    fail(self, "no node has finished a window for " +
+                   std::to_string(static_cast<int>(limit)) +
+                   " s (stuck after window " + std::to_string(st.max_window) +
+                   " at virtual time " +
+                   std::to_string(to_seconds(slowest_time(st))) + " s)");
 }
 
 caf::behavior coordinator(coord_ptr self, const run_options* opts,

@@ -98,8 +98,8 @@ event node_kernel::make_event(entity_id src, entity_id dst, sim_time delay,
 void node_kernel::send(entity_id src, entity_id dst, wire::type_id type,
                        caf::message msg) {
   sim_time latency = net_.latency(src, dst);
-  auto ev = make_event(src, dst, latency, type, event_kind::message,
-                       std::move(msg));
+  auto ev =
+      make_event(src, dst, latency, type, event_kind::message, std::move(msg));
   if (!is_local(dst) && ev.t < window_end_) {
     fail("lookahead violation: " + table_[src].path + " (node " +
          std::to_string(table_[src].node) + ") -> " + table_[dst].path +
@@ -116,8 +116,8 @@ void node_kernel::send(entity_id src, entity_id dst, wire::type_id type,
 
 void node_kernel::after(entity_id self, sim_time delay, wire::type_id type,
                         caf::message msg) {
-  auto ev = make_event(self, self, delay, type, event_kind::timer,
-                       std::move(msg));
+  auto ev =
+      make_event(self, self, delay, type, event_kind::timer, std::move(msg));
   ev.incarnation = slots_[self].incarnation;
   queue_.push(std::move(ev));
 }

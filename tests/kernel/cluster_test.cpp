@@ -179,21 +179,24 @@ TEST(default_scenario, host_crash_is_seen_down_and_up_and_checks_hold) {
   const auto& out = jsonl.output;
   // The crash at 30 s, the monitor's verdict after 3 missed periods, the
   // restart at 60 s and the first heartbeat after it.
-  EXPECT_NE(out.find("{\"t_ns\":30000000000,\"node\":0,\"entity\":\"demo/z2/r1/"
-                     "h2\",\"kind\":\"demo_host\",\"event\":\"entity_crashed\""),
-            std::string::npos)
-    << out;
+  EXPECT_NE(
+      out.find("{\"t_ns\":30000000000,\"node\":0,\"entity\":\"demo/z2/r1/"
+               "h2\",\"kind\":\"demo_host\",\"event\":\"entity_crashed\""),
+      std::string::npos)
+      << out;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(
-    out, m, std::regex("\"t_ns\":(\\d+),[^\\n]*\"event\":\"host_down\","
-                       "\"host\":\"demo/z2/r1/h2\"")))
-    << out;
+      out, m,
+      std::regex("\"t_ns\":(\\d+),[^\\n]*\"event\":\"host_down\","
+                 "\"host\":\"demo/z2/r1/h2\"")))
+      << out;
   EXPECT_GT(std::stoll(m[1]), 32'000'000'000LL);
   EXPECT_LE(std::stoll(m[1]), 34'000'000'000LL);
   ASSERT_TRUE(std::regex_search(
-    out, m, std::regex("\"t_ns\":(\\d+),[^\\n]*\"event\":\"host_up\","
-                       "\"host\":\"demo/z2/r1/h2\"")))
-    << out;
+      out, m,
+      std::regex("\"t_ns\":(\\d+),[^\\n]*\"event\":\"host_up\","
+                 "\"host\":\"demo/z2/r1/h2\"")))
+      << out;
   EXPECT_GT(std::stoll(m[1]), 60'000'000'000LL);
   EXPECT_LT(std::stoll(m[1]), 61'100'000'000LL);
 }
@@ -203,11 +206,11 @@ TEST(cli, bad_input_is_rejected_with_a_reason) {
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.output.find("scenario 'no-such-scenario'"),
             std::string::npos)
-    << unknown.output;
+      << unknown.output;
   auto option = run_sim("run --model 'phold entitys=3'");
   EXPECT_NE(option.exit_code, 0);
   EXPECT_NE(option.output.find("unknown option 'entitys'"), std::string::npos)
-    << option.output;
+      << option.output;
   auto conf = tmp_dir("bad.conf");
   FILE* f = std::fopen(conf.c_str(), "w");
   ASSERT_NE(f, nullptr);
@@ -217,7 +220,7 @@ TEST(cli, bad_input_is_rejected_with_a_reason) {
   EXPECT_EQ(config.exit_code, 2);
   EXPECT_NE(config.output.find(conf + ":3: cluster.threds=4: unknown key"),
             std::string::npos)
-    << config.output;
+      << config.output;
 }
 
 } // namespace
