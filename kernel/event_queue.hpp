@@ -121,11 +121,31 @@ private:
     cur_ = std::move(ring_[index(cur_slot_)]);
     ring_[index(cur_slot_)] = std::vector<Event>();
     ring_count_ -= cur_.size();
-    // Buckets often fill in delivery order already.
-    if (!std::is_sorted(cur_.begin(), cur_.end()))
-      std::sort(cur_.begin(), cur_.end());
+    sort_bucket(cur_);
     active_ = true;
     return true;
+  }
+
+  /// Buckets often fill as a few already sorted runs (e.g. timers set long
+  /// ago, then messages sent just before): merge those, sort the rest.
+  static void sort_bucket(std::vector<Event>& v) {
+    constexpr size_t max_runs = 8;
+    size_t starts[max_runs];
+    size_t runs = 1;
+    starts[0] = 0;
+    for (size_t i = 1; i < v.size(); ++i) {
+      if (!(v[i] < v[i - 1]))
+        continue;
+      if (runs == max_runs) {
+        std::sort(v.begin(), v.end());
+        return;
+      }
+      starts[runs++] = i;
+    }
+    for (size_t r = 1; r < runs; ++r) {
+      size_t end = r + 1 < runs ? starts[r + 1] : v.size();
+      std::inplace_merge(v.begin(), v.begin() + starts[r], v.begin() + end);
+    }
   }
 
   /// First non-empty slot after the current one (the current one is spent).

@@ -34,6 +34,33 @@ TEST(event_queue, pops_in_order_across_slots_ring_and_far_future) {
   EXPECT_EQ(q.next_time(), vmss::sim_time_never);
 }
 
+TEST(event_queue, bucket_of_a_few_sorted_runs_pops_in_order) {
+  vmss::event_queue<ev> q(vmss::ms(1), 8);
+  // Three sorted runs into one slot: evens, odds, then a tie-breaking run.
+  for (int i = 0; i < 100; i += 2)
+    q.push({i, i});
+  for (int i = 1; i < 100; i += 2)
+    q.push({i, i});
+  for (int i = 0; i < 100; i += 10)
+    q.push({i, 1000 + i});
+  std::vector<ev> got;
+  while (!q.empty())
+    got.push_back(q.pop());
+  ASSERT_EQ(got.size(), 110u);
+  EXPECT_TRUE(std::is_sorted(got.begin(), got.end()));
+}
+
+TEST(event_queue, peeking_does_not_block_an_earlier_push) {
+  vmss::event_queue<ev> q(vmss::ms(1), 8);
+  q.push({vmss::ms(5), 1});
+  EXPECT_EQ(q.next_time(), vmss::ms(5));
+  // An event from another node arrives after the peek, earlier in time.
+  q.push({vmss::ms(2), 2});
+  EXPECT_EQ(q.next_time(), vmss::ms(2));
+  EXPECT_EQ(q.pop().id, 2);
+  EXPECT_EQ(q.pop().id, 1);
+}
+
 TEST(event_queue, interleaved_pushes_match_a_reference_sort) {
   vmss::event_queue<ev> q(vmss::us(100), 16);
   vmss::rng r(7, 1);
