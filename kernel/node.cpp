@@ -303,85 +303,108 @@ caf::expected<caf::actor> connect(caf::actor_system& sys,
 
 } // namespace
 
+namespace {
+
+/// The steps by which a node process joins a run. Each throws
+/// std::runtime_error saying what failed.
+class node_join {
+public:
+  node_join(caf::actor_system& sys, const node_options& opts)
+      : sys_(sys), opts_(opts), self_(sys),
+        timeout_(std::chrono::duration_cast<caf::timespan>(
+            std::chrono::duration<double>(opts.connect_timeout_s * 6))) {
+    auto coordinator = connect(sys, opts.coordinator_host,
+                               opts.coordinator_port, opts.connect_timeout_s);
+    if (!coordinator)
+      throw std::runtime_error("cannot reach the coordinator at " +
+                               opts.coordinator_host + ":" +
+                               std::to_string(opts.coordinator_port) + ": " +
+                               sys.render(coordinator.error()));
+    coordinator_ = *coordinator;
+  }
+
+  const caf::actor& coordinator() const { return coordinator_; }
+
+  /// Says hello; the coordinator answers once every node has.
+  protocol::node_setup hello() {
+    return ask<protocol::node_setup>(coordinator_, protocol::hello_atom::value,
+                                     opts_.node_id);
+  }
+
+  /// Publishes this node's actor and connects it to its peers: to the
+  /// lower-numbered ones itself (one connection per pair), while the
+  /// higher-numbered ones connect to it. Then tells the coordinator.
+  void join_peers(const caf::actor& actor) {
+    auto port = sys_.middleman().publish(actor, 0, "127.0.0.1", true);
+    if (!port)
+      throw std::runtime_error("cannot publish: " + sys_.render(port.error()));
+    auto ports = ask<std::vector<uint16_t>>(
+        coordinator_, protocol::ready_atom::value, opts_.node_id, actor, *port);
+    std::vector<caf::actor> lower(opts_.node_id + 1);
+    lower[opts_.node_id] = actor;
+    for (uint32_t j = 0; j < opts_.node_id && j < ports.size(); ++j) {
+      auto peer = connect(sys_, opts_.coordinator_host, ports[j],
+                          opts_.connect_timeout_s);
+      if (!peer)
+        throw std::runtime_error("cannot reach node " + std::to_string(j) +
+                                 ": " + sys_.render(peer.error()));
+      lower[j] = *peer;
+    }
+    ask<protocol::ok_atom>(actor, protocol::peers_atom::value, lower);
+    ask<protocol::ok_atom>(coordinator_, protocol::peers_atom::value,
+                           opts_.node_id);
+  }
+
+  void wait_for(const caf::actor& actor) { self_->wait_for(actor); }
+
+private:
+  template <class Result, class... Ts>
+  Result ask(const caf::actor& dst, Ts&&... xs) {
+    Result out{};
+    std::string failure;
+    self_->request(dst, timeout_, std::forward<Ts>(xs)...)
+        .receive([&](Result& r) { out = std::move(r); },
+                 [&](caf::error& err) { failure = sys_.render(err); });
+    if (!failure.empty())
+      throw std::runtime_error(failure);
+    return out;
+  }
+
+  caf::actor_system& sys_;
+  const node_options& opts_;
+  caf::scoped_actor self_;
+  caf::timespan timeout_;
+  caf::actor coordinator_;
+};
+
+} // namespace
+
 int run_node(const node_options& opts) {
   caf::actor_system_config cfg;
   detail::configure(cfg, opts.threads, true);
   caf::actor_system sys{cfg};
-  auto label = "node " + std::to_string(opts.node_id);
-  auto coordinator = connect(sys, opts.coordinator_host, opts.coordinator_port,
-                             opts.connect_timeout_s);
-  if (!coordinator) {
-    std::cerr << "error: " << label << ": cannot reach the coordinator at "
-              << opts.coordinator_host << ":" << opts.coordinator_port << ": "
-              << sys.render(coordinator.error()) << "\n";
-    return 2;
-  }
-  caf::scoped_actor self{sys};
-  auto timeout = std::chrono::duration_cast<caf::timespan>(
-      std::chrono::duration<double>(opts.connect_timeout_s * 6));
-  std::string failure;
-  protocol::node_setup setup;
-  self->request(*coordinator, timeout, protocol::hello_atom::value,
-                opts.node_id)
-      .receive([&](protocol::node_setup& s) { setup = std::move(s); },
-               [&](caf::error& err) { failure = sys.render(err); });
-  if (!failure.empty()) {
-    std::cerr << "error: " << label
-              << ": no set-up from the coordinator: " << failure << "\n";
-    return 2;
-  }
+  // Declared first: the node actor uses `node` until it has terminated.
   std::unique_ptr<detail::node_instance> node;
+  caf::actor actor;
   try {
+    node_join join(sys, opts);
+    auto setup = join.hello();
     node = detail::build_node(sys, setup, opts.factory);
+    actor = detail::spawn_node_actor(sys, *node, join.coordinator(),
+                                     setup.until_ns);
+    join.join_peers(actor);
+    join.wait_for(actor);
+    return 0;
   } catch (const std::exception& e) {
-    std::cerr << "error: " << label << ": " << e.what() << "\n";
-    return 2;
-  }
-  auto actor =
-      detail::spawn_node_actor(sys, *node, *coordinator, setup.until_ns);
-  auto port = sys.middleman().publish(actor, 0, "127.0.0.1", true);
-  if (!port) {
-    std::cerr << "error: " << label
-              << ": cannot publish: " << sys.render(port.error()) << "\n";
-    return 2;
-  }
-  std::vector<uint16_t> ports;
-  self->request(*coordinator, timeout, protocol::ready_atom::value,
-                opts.node_id, actor, *port)
-      .receive([&](std::vector<uint16_t>& ps) { ports = std::move(ps); },
-               [&](caf::error& err) { failure = sys.render(err); });
-  // Connect to the lower-numbered nodes only: one connection per pair.
-  std::vector<caf::actor> peers(opts.node_id + 1);
-  for (uint32_t j = 0; j <= opts.node_id && j < ports.size() && failure.empty();
-       ++j) {
-    if (j == opts.node_id) {
-      peers[j] = actor;
-      continue;
+    std::cerr << "error: node " << opts.node_id << ": " << e.what() << "\n";
+    if (actor) {
+      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+      caf::scoped_actor {
+        sys
+        } -> wait_for(actor);
     }
-    auto peer =
-        connect(sys, opts.coordinator_host, ports[j], opts.connect_timeout_s);
-    if (!peer)
-      failure = "cannot reach node " + std::to_string(j) + ": " +
-                sys.render(peer.error());
-    else
-      peers[j] = *peer;
-  }
-  if (failure.empty())
-    self->request(actor, timeout, protocol::peers_atom::value, peers)
-        .receive([](protocol::ok_atom) {},
-                 [&](caf::error& err) { failure = sys.render(err); });
-  if (failure.empty())
-    self->request(*coordinator, timeout, protocol::peers_atom::value,
-                  opts.node_id)
-        .receive([](protocol::ok_atom) {},
-                 [&](caf::error& err) { failure = sys.render(err); });
-  if (!failure.empty()) {
-    std::cerr << "error: " << label << ": " << failure << "\n";
-    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
     return 2;
   }
-  self->wait_for(actor);
-  return 0;
 }
 
 } // namespace vmss
