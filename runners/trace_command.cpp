@@ -64,7 +64,10 @@ void add_digest(CLI::App& trace) {
       *dir);
   sub->footer(exit_footer);
   sub->callback([dir] {
-    guarded([&] { std::cout << "digest=" << trace_digest(*dir) << std::endl; });
+    guarded([&] {
+      auto digest = trace_digest(*dir); // before printing: no partial line
+      std::cout << "digest=" << digest << std::endl;
+    });
   });
 }
 
