@@ -65,6 +65,12 @@ public:
     return std::min_element(bucket.begin(), bucket.end())->t;
   }
 
+  /// The k-th event after the next one in the current slot's sorted run,
+  /// if there is one (a hint for prefetching; ignores late pushes).
+  const Event* upcoming(size_t k) const {
+    return active_ && pos_ + k < cur_.size() ? &cur_[pos_ + k] : nullptr;
+  }
+
   /// Removes and returns the earliest event; the queue must not be empty.
   Event pop() {
     settle();

@@ -49,8 +49,9 @@ public:
   const kernel_config& config() const { return cfg_; }
   bool is_local(entity_id id) const { return table_[id].node == cfg_.node; }
 
-  /// Registers a local entity actor; the kernel keeps it alive.
-  void attach(entity_id id, entity* self, caf::actor handle);
+  /// Registers a local entity actor of `self_bytes` bytes; the kernel keeps
+  /// it alive.
+  void attach(entity_id id, entity* self, size_t self_bytes, caf::actor handle);
 
   /// Writes this node's trace records to `sink` (nullptr: no trace).
   void set_trace(trace::shard_writer* sink);
@@ -116,6 +117,7 @@ private:
   struct slot {
     entity* self = nullptr;
     caf::execution_unit* ctx = nullptr; ///< what self->context() was set to
+    uint32_t self_bytes = 0;            ///< the actor's size, for prefetching
     uint64_t next_seq = 1;
     uint64_t hash = 0;
     uint64_t delivered = 0;
@@ -128,6 +130,7 @@ private:
 
   event make_event(entity_id src, entity_id dst, sim_time delay,
                    wire::type_id type, event_kind kind, caf::message msg);
+  void prefetch(const event* upcoming) const;
   void deliver(event& ev);
   void handle_kernel_event(slot& s, event& ev);
   void route(event ev);
@@ -154,6 +157,8 @@ private:
   caf::execution_unit* ctx_ = nullptr;
   std::unique_ptr<envelope> envelope_;
 
+  size_t attached_bytes_ = 0; ///< total size of the local entity actors
+  bool prefetch_ = false;     ///< see prefetch()
   trace::shard_writer* trace_ = nullptr;
   uint16_t deliver_id_ = 0;
   std::string error_;

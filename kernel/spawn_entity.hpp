@@ -19,7 +19,7 @@ void spawn_entity(caf::actor_system& sys, node_kernel& kernel, entity_id id,
       std::ref(kernel), id, std::forward<Ts>(xs)...);
   auto* self =
       static_cast<entity*>(caf::actor_cast<caf::abstract_actor*>(handle));
-  kernel.attach(id, self, std::move(handle));
+  kernel.attach(id, self, sizeof(T), std::move(handle));
 }
 
 } // namespace vmss
