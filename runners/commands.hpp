@@ -20,5 +20,6 @@ std::string self_executable();
 void add_run_command(CLI::App& root);
 void add_node_command(CLI::App& root);
 void add_bench_command(CLI::App& root);
+void add_topology_command(CLI::App& root);
 
 } // namespace vmss

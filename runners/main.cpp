@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   vmss::add_node_command(app);
   vmss::add_bench_command(app);
   vmss::add_trace_command(app);
+  vmss::add_topology_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

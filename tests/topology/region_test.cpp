@@ -1,0 +1,115 @@
+#include "topology/region.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace {
+
+using namespace vmss;
+using namespace vmss::topology;
+
+std::string write_file(const std::string& name, const std::string& text) {
+  auto path = ::testing::TempDir() + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+/// The error text of read_region on `text`, or "" if it was accepted.
+std::string error_of(const std::string& text) {
+  auto path = write_file("topology-test.json", text);
+  try {
+    read_region(path);
+    return "";
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+}
+
+TEST(topology, region_preset_matches_spec_layer_7) {
+  auto r = preset("region");
+  EXPECT_EQ(r.zones, 3u);
+  EXPECT_EQ(r.racks_per_zone, 40u);
+  EXPECT_EQ(r.hosts_per_rack, 40u);
+  EXPECT_EQ(r.hosts(), 4800u);
+  EXPECT_EQ(r.host_cores, 64u);
+  EXPECT_EQ(r.host_ram_gb, 512u);
+  EXPECT_EQ(r.tor_port_gbps, 25u);
+  EXPECT_EQ(r.tor_uplinks, 2u);
+  EXPECT_EQ(r.tor_uplink_gbps, 100u);
+  EXPECT_EQ(r.fc_replica_sites.size(), 5u);
+  EXPECT_NO_THROW(validate(r));
+  EXPECT_THROW(preset("huge"), std::invalid_argument);
+}
+
+TEST(topology, paths_are_padded_and_locate_back) {
+  auto r = preset("region");
+  EXPECT_EQ(host_path(r, 1, 6, 12), "westeurope/z2/r07/h13");
+  auto loc = locate(r, "westeurope/z2/r07/h13/vm4");
+  EXPECT_EQ(loc.zone, 1);
+  EXPECT_EQ(loc.rack, 6);
+  EXPECT_EQ(loc.host, 12);
+  auto zone_only = locate(r, zone_path(r, 2));
+  EXPECT_EQ(zone_only.zone, 2);
+  EXPECT_EQ(zone_only.rack, -1);
+  EXPECT_EQ(locate(r, "eastus/z1").zone, -1);
+}
+
+TEST(topology, latency_grows_with_distance) {
+  auto r = preset("small");
+  auto at = [&](const std::string& p) { return locate(r, p); };
+  auto h = at("westeurope/z1/r1/h1/vm0");
+  EXPECT_EQ(latency(r, h, at("westeurope/z1/r1/h1/vm1")), r.latency.same_host);
+  EXPECT_EQ(latency(r, h, at("westeurope/z1/r1/h2")), r.latency.same_rack);
+  EXPECT_EQ(latency(r, h, at("westeurope/z1/r2/h1")), r.latency.cross_rack);
+  EXPECT_EQ(latency(r, h, at("westeurope/z3/r1/h1")), r.latency.cross_zone);
+  EXPECT_EQ(latency(r, h, at("northeurope/z1/r1/h1")), r.latency.cross_region);
+  EXPECT_LT(r.latency.same_host, r.latency.same_rack);
+  EXPECT_LT(r.latency.cross_rack, r.latency.cross_zone);
+}
+
+TEST(topology, zones_partition_onto_nodes) {
+  EXPECT_EQ(node_of_zone(0, 1), 0u);
+  EXPECT_EQ(node_of_zone(2, 3), 2u);
+  EXPECT_EQ(node_of_zone(2, 2), 0u);
+}
+
+TEST(topology, file_overrides_the_region_preset) {
+  auto path = write_file("topology-ok.json", R"({
+    "region": "northeurope", "zones": 2, "racks_per_zone": 3,
+    "hosts_per_rack": 5, "host": {"cores": 32},
+    "latency_us": {"cross_zone": 1500},
+    "fc_replica_sites": ["z1", "z2/r03", "z1/r02"]
+  })");
+  auto r = read_region(path);
+  EXPECT_EQ(r.name, "northeurope");
+  EXPECT_EQ(r.hosts(), 30u);
+  EXPECT_EQ(r.host_cores, 32u);
+  EXPECT_EQ(r.host_ram_gb, 512u); // kept from the preset
+  EXPECT_EQ(r.latency.cross_zone, us(1500));
+}
+
+TEST(topology, bad_files_name_the_field_and_the_reason) {
+  EXPECT_NE(error_of(R"({"zone": 3})").find("topology.zone: unknown field"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"racks_per_zone": -4})")
+                .find("topology.racks_per_zone: must be a whole number"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"host": {"cpus": 8}})")
+                .find("topology.host.cpus: unknown field"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"zones": "three"})")
+                .find("topology.zones: must be a whole number"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"fc_replica_sites": ["z4/r01"]})")
+                .find("fc_replica_sites: 'z4/r01' does not exist"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"latency_us": {"cross_zone": -1}})")
+                .find("latency_us.cross_zone: must be a non-negative"),
+            std::string::npos);
+  EXPECT_NE(error_of("{not json").find("not valid JSON"), std::string::npos);
+  EXPECT_EQ(error_of("{}"), "");
+}
+
+} // namespace

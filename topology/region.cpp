@@ -1,0 +1,271 @@
+#include "topology/region.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <set>
+#include <stdexcept>
+
+namespace vmss::topology {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string padded(char prefix, uint32_t number, uint32_t largest) {
+  auto digits = std::to_string(largest).size();
+  auto text = std::to_string(number);
+  return prefix +
+         std::string(digits > text.size() ? digits - text.size() : 0, '0') +
+         text;
+}
+
+/// Reads an object's keys into setters; any key without one is an error.
+struct object_reader {
+  const json& object;
+  std::string where; ///< "topology.json: latency_us"
+
+  template <class F>
+  void read(const char* key, F&& apply) {
+    if (!object.contains(key))
+      return;
+    try {
+      apply(object.at(key));
+    } catch (const json::exception&) {
+      throw std::runtime_error(where + "." + key + ": wrong type");
+    }
+  }
+
+  void reject_unknown(const std::set<std::string>& known) const {
+    if (!object.is_object())
+      throw std::runtime_error(where + ": must be an object");
+    for (const auto& [key, value] : object.items())
+      if (!known.count(key))
+        throw std::runtime_error(where + "." + key + ": unknown field");
+  }
+};
+
+uint32_t positive(const json& v, const std::string& field) {
+  if (!v.is_number_integer() || v.get<int64_t>() < 1 ||
+      v.get<int64_t>() > 1'000'000)
+    throw std::runtime_error(field + ": must be a whole number from 1 to "
+                                     "1000000");
+  return v.get<uint32_t>();
+}
+
+sim_time micros(const json& v, const std::string& field) {
+  if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 1e9)
+    throw std::runtime_error(field + ": must be a non-negative number of "
+                                     "microseconds");
+  return static_cast<sim_time>(v.get<double>() * 1000);
+}
+
+void read_latencies(const json& j, const std::string& where, latencies& l) {
+  if (!j.is_object())
+    throw std::runtime_error(where + ": must be an object");
+  object_reader in{j, where};
+  in.reject_unknown(
+      {"same_host", "same_rack", "cross_rack", "cross_zone", "cross_region"});
+  in.read("same_host",
+          [&](auto& v) { l.same_host = micros(v, where + ".same_host"); });
+  in.read("same_rack",
+          [&](auto& v) { l.same_rack = micros(v, where + ".same_rack"); });
+  in.read("cross_rack",
+          [&](auto& v) { l.cross_rack = micros(v, where + ".cross_rack"); });
+  in.read("cross_zone",
+          [&](auto& v) { l.cross_zone = micros(v, where + ".cross_zone"); });
+  in.read("cross_region", [&](auto& v) {
+    l.cross_region = micros(v, where + ".cross_region");
+  });
+}
+
+/// Parses "zN" or "zN/rM" (1-based); false if malformed.
+bool parse_site(const std::string& site, uint32_t& zone, int64_t& rack) {
+  unsigned z = 0, rr = 0;
+  char tail = 0;
+  rack = -1;
+  if (std::sscanf(site.c_str(), "z%u/r%u%c", &z, &rr, &tail) == 2) {
+    rack = static_cast<int64_t>(rr) - 1;
+  } else if (std::sscanf(site.c_str(), "z%u%c", &z, &tail) != 1) {
+    return false;
+  }
+  if (z == 0 || (rack < 0 && site.find('/') != std::string::npos))
+    return false;
+  zone = z - 1;
+  return true;
+}
+
+} // namespace
+
+std::vector<std::string> preset_names() {
+  return {"region", "small"};
+}
+
+region preset(const std::string& name) {
+  region r;
+  r.fc_replica_sites = {"z1/r01", "z1/r21", "z2/r01", "z2/r21", "z3/r01"};
+  if (name == "region")
+    return r;
+  if (name == "small") {
+    r.racks_per_zone = 2;
+    r.hosts_per_rack = 4;
+    r.storage_clusters_per_zone = 1;
+    r.fc_replica_sites = {"z1/r01", "z1/r02", "z2/r01", "z2/r02", "z3/r01"};
+    return r;
+  }
+  throw std::invalid_argument("unknown topology preset '" + name +
+                              "' (known: region, small)");
+}
+
+void validate(const region& r) {
+  auto check = [](uint32_t v, const char* field) {
+    if (v < 1)
+      throw std::invalid_argument(std::string(field) + ": must be at least 1");
+  };
+  check(r.zones, "zones");
+  check(r.racks_per_zone, "racks_per_zone");
+  check(r.hosts_per_rack, "hosts_per_rack");
+  check(r.host_cores, "host.cores");
+  check(r.host_ram_gb, "host.ram_gb");
+  check(r.tor_port_gbps, "tor.port_gbps");
+  check(r.tor_uplinks, "tor.uplinks");
+  check(r.tor_uplink_gbps, "tor.uplink_gbps");
+  check(r.storage_clusters_per_zone, "storage_clusters_per_zone");
+  if (r.fc_replica_sites.empty())
+    throw std::invalid_argument("fc_replica_sites: at least one is needed");
+  for (const auto& site : r.fc_replica_sites) {
+    uint32_t zone = 0;
+    int64_t rack = -1;
+    if (!parse_site(site, zone, rack))
+      throw std::invalid_argument("fc_replica_sites: '" + site +
+                                  "' is not zN or zN/rM");
+    if (zone >= r.zones || rack >= static_cast<int64_t>(r.racks_per_zone))
+      throw std::invalid_argument("fc_replica_sites: '" + site +
+                                  "' does not exist in " +
+                                  std::to_string(r.zones) + " zones of " +
+                                  std::to_string(r.racks_per_zone) + " racks");
+  }
+}
+
+region read_region(const std::string& path) {
+  std::ifstream file(path);
+  if (!file)
+    throw std::runtime_error(path + ": cannot open");
+  json j;
+  try {
+    j = json::parse(file);
+  } catch (const json::parse_error& e) {
+    throw std::runtime_error(path + ": not valid JSON: " + e.what());
+  }
+  if (!j.is_object())
+    throw std::runtime_error(path + ": must be a JSON object");
+  region r = preset("region");
+  object_reader in{j, path + ": "};
+  in.where = path + ": topology";
+  in.reject_unknown({"region", "zones", "racks_per_zone", "hosts_per_rack",
+                     "host", "tor", "latency_us", "storage_clusters_per_zone",
+                     "fc_replica_sites"});
+  auto field = [&](const char* key) { return in.where + "." + key; };
+  in.read("region", [&](auto& v) { r.name = v.template get<std::string>(); });
+  in.read("zones", [&](auto& v) { r.zones = positive(v, field("zones")); });
+  in.read("racks_per_zone", [&](auto& v) {
+    r.racks_per_zone = positive(v, field("racks_per_zone"));
+  });
+  in.read("hosts_per_rack", [&](auto& v) {
+    r.hosts_per_rack = positive(v, field("hosts_per_rack"));
+  });
+  in.read("storage_clusters_per_zone", [&](auto& v) {
+    r.storage_clusters_per_zone =
+        positive(v, field("storage_clusters_per_zone"));
+  });
+  in.read("host", [&](auto& v) {
+    object_reader host{v, field("host")};
+    host.reject_unknown({"cores", "ram_gb"});
+    host.read("cores", [&](auto& x) {
+      r.host_cores = positive(x, field("host.cores"));
+    });
+    host.read("ram_gb", [&](auto& x) {
+      r.host_ram_gb = positive(x, field("host.ram_gb"));
+    });
+  });
+  in.read("tor", [&](auto& v) {
+    object_reader tor{v, field("tor")};
+    tor.reject_unknown({"port_gbps", "uplinks", "uplink_gbps"});
+    tor.read("port_gbps", [&](auto& x) {
+      r.tor_port_gbps = positive(x, field("tor.port_gbps"));
+    });
+    tor.read("uplinks", [&](auto& x) {
+      r.tor_uplinks = positive(x, field("tor.uplinks"));
+    });
+    tor.read("uplink_gbps", [&](auto& x) {
+      r.tor_uplink_gbps = positive(x, field("tor.uplink_gbps"));
+    });
+  });
+  in.read("latency_us",
+          [&](auto& v) { read_latencies(v, field("latency_us"), r.latency); });
+  in.read("fc_replica_sites", [&](auto& v) {
+    r.fc_replica_sites = v.template get<std::vector<std::string>>();
+  });
+  if (r.name.empty() || r.name.find('/') != std::string::npos)
+    throw std::runtime_error(field("region") + ": must be a name without '/'");
+  try {
+    validate(r);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(in.where + "." + e.what());
+  }
+  return r;
+}
+
+std::string zone_path(const region& r, uint32_t zone) {
+  return r.name + "/" + padded('z', zone + 1, r.zones);
+}
+
+std::string rack_path(const region& r, uint32_t zone, uint32_t rack) {
+  return zone_path(r, zone) + "/" + padded('r', rack + 1, r.racks_per_zone);
+}
+
+std::string host_path(const region& r, uint32_t zone, uint32_t rack,
+                      uint32_t host) {
+  return rack_path(r, zone, rack) + "/" +
+         padded('h', host + 1, r.hosts_per_rack);
+}
+
+location locate(const region& r, const std::string& path) {
+  location loc;
+  if (path.compare(0, r.name.size() + 1, r.name + "/") != 0)
+    return loc;
+  size_t pos = r.name.size() + 1;
+  int64_t* levels[] = {&loc.zone, &loc.rack, &loc.host};
+  const char prefixes[] = {'z', 'r', 'h'};
+  for (int level = 0; level < 3 && pos < path.size(); ++level) {
+    size_t end = path.find('/', pos);
+    auto part = path.substr(pos, end == std::string::npos ? end : end - pos);
+    if (part.size() < 2 || part[0] != prefixes[level] ||
+        part.find_first_not_of("0123456789", 1) != std::string::npos)
+      break;
+    *levels[level] = std::stoll(part.substr(1)) - 1;
+    if (end == std::string::npos)
+      break;
+    pos = end + 1;
+  }
+  return loc;
+}
+
+sim_time latency(const region& r, const location& a, const location& b) {
+  const auto& l = r.latency;
+  if (a.zone < 0 || b.zone < 0)
+    return l.cross_region;
+  if (a.zone != b.zone)
+    return l.cross_zone;
+  if (a.rack < 0 || b.rack < 0 || a.rack != b.rack)
+    return l.cross_rack;
+  if (a.host >= 0 && a.host == b.host)
+    return l.same_host;
+  return l.same_rack;
+}
+
+uint32_t node_of_zone(uint32_t zone, uint32_t nodes) {
+  return nodes == 0 ? 0 : zone % nodes;
+}
+
+} // namespace vmss::topology
