@@ -2,6 +2,7 @@
 
 #include "kernel/spawn_entity.hpp"
 #include "messages/demo_messages.hpp"
+#include "topology/region_network.hpp"
 
 #include <caf/all.hpp>
 
@@ -12,26 +13,12 @@ namespace vmss::demo {
 namespace {
 
 struct demo_params {
-  int64_t zones, racks, hosts;
   sim_time period, crash_at, restart_at;
   int64_t missed;
 };
 
-std::string zone_path(int64_t z) {
-  return "demo/z" + std::to_string(z + 1);
-}
-
-std::string host_path(int64_t z, int64_t r, int64_t h) {
-  return zone_path(z) + "/r" + std::to_string(r + 1) + "/h" +
-         std::to_string(h + 1);
-}
-
-std::string monitor_path(int64_t z) {
-  return zone_path(z) + "/monitor";
-}
-
-int64_t zone_of(const std::string& path) {
-  return std::stoll(path.substr(6, path.find('/', 6) - 6)) - 1;
+std::string monitor_path(const topology::region& r, uint32_t zone) {
+  return topology::zone_path(r, zone) + "/monitor";
 }
 
 /// A host that says it is alive every period, with seeded jitter.
@@ -108,34 +95,30 @@ private:
 
 class demo_model final : public model {
 public:
-  demo_model(model_spec& spec, uint32_t nodes)
-      : params_{spec.get_int("zones", 3),
-                spec.get_int("racks", 2),
-                spec.get_int("hosts", 4),
-                spec.get_duration("period", seconds(1)),
+  explicit demo_model(model_spec& spec)
+      : params_{spec.get_duration("period", seconds(1)),
                 spec.get_duration("crash_at", seconds(30)),
                 spec.get_duration("restart_at", seconds(60)),
                 spec.get_int("missed", 3)},
-        nodes_(nodes) {
+        net_(make_region(spec)) {
     spec.reject_unknown();
-    if (params_.zones < 1 || params_.racks < 1 || params_.hosts < 1 ||
-        params_.period <= 0 || params_.missed < 1)
-      throw std::invalid_argument("demo: zones, racks, hosts, period and "
-                                  "missed must be positive");
+    if (params_.period <= 0 || params_.missed < 1)
+      throw std::invalid_argument("demo: period and missed must be positive");
   }
 
   void describe(entity_table& table) override {
-    for (int64_t z = 0; z < params_.zones; ++z) {
-      auto node = static_cast<uint32_t>(z % nodes_);
-      table.add(monitor_path(z), "demo_monitor", node);
-      for (int64_t r = 0; r < params_.racks; ++r)
-        for (int64_t h = 0; h < params_.hosts; ++h)
-          table.add(host_path(z, r, h), "demo_host", node);
+    const auto& r = net_.layout();
+    for (uint32_t z = 0; z < r.zones; ++z) {
+      auto node = topology::node_of_zone(z, table.num_nodes());
+      table.add(monitor_path(r, z), "demo_monitor", node);
+      for (uint32_t k = 0; k < r.racks_per_zone; ++k)
+        for (uint32_t h = 0; h < r.hosts_per_rack; ++h)
+          table.add(topology::host_path(r, z, k, h), "demo_host", node);
     }
   }
 
   network_model& network() override { return net_; }
-  sim_time lookahead() const override { return net_.cross_zone; }
+  sim_time lookahead() const override { return net_.lookahead(); }
 
   void spawn(caf::actor_system& sys, node_kernel& k, entity_id id) override {
     const auto& e = k.table()[id];
@@ -144,53 +127,56 @@ public:
       return;
     }
     // Each zone's hosts report to the next zone's monitor.
-    auto watcher = monitor_path((zone_of(e.path) + 1) % params_.zones);
+    const auto& r = net_.layout();
+    auto zone = static_cast<uint32_t>(topology::locate(r, e.path).zone);
+    auto watcher = monitor_path(r, (zone + 1) % r.zones);
     spawn_entity<demo_host>(sys, k, id, k.table().id_of(watcher), &params_);
   }
 
   void inject(node_kernel& k) override {
-    auto victim =
-        k.table().id_of(host_path(std::min<int64_t>(1, params_.zones - 1), 0,
-                                  std::min<int64_t>(1, params_.hosts - 1)));
+    const auto& r = net_.layout();
+    auto victim = k.table().id_of(topology::host_path(
+        r, std::min(1u, r.zones - 1), 0, std::min(1u, r.hosts_per_rack - 1)));
     k.inject(params_.crash_at, victim, event_kind::crash);
     k.inject(params_.restart_at, victim, event_kind::restart);
   }
 
   std::vector<std::string> describe_run() const override {
-    return {"demo zones=" + std::to_string(params_.zones) +
-            " racks=" + std::to_string(params_.racks) +
-            " hosts_per_rack=" + std::to_string(params_.hosts) +
+    const auto& r = net_.layout();
+    return {"demo region=" + r.name + " zones=" + std::to_string(r.zones) +
+            " racks=" + std::to_string(r.racks_per_zone) +
+            " hosts_per_rack=" + std::to_string(r.hosts_per_rack) +
             " crash_at_s=" + std::to_string(to_seconds(params_.crash_at)) +
             " restart_at_s=" + std::to_string(to_seconds(params_.restart_at))};
   }
 
 private:
-  /// 0.2 ms inside a zone, 1 ms across zones.
-  struct zone_latency final : network_model {
-    std::vector<int64_t> zone; ///< by entity id
-    sim_time same_zone = us(200);
-    sim_time cross_zone = ms(1);
-
-    void bind(const entity_table& table) override {
-      zone.clear();
-      for (const auto& e : table.entries())
-        zone.push_back(zone_of(e.path));
-    }
-
-    sim_time latency(entity_id src, entity_id dst) override {
-      return zone[src] == zone[dst] ? same_zone : cross_zone;
-    }
-  };
+  /// The "small" preset, resized by the zones=, racks= and hosts= options.
+  static topology::region make_region(model_spec& spec) {
+    auto r = topology::preset("small");
+    auto size = [&](const char* key, uint32_t fallback) {
+      auto v = spec.get_int(key, fallback);
+      if (v < 1 || v > 10000)
+        throw std::invalid_argument(std::string("demo: ") + key +
+                                    " must be from 1 to 10000");
+      return static_cast<uint32_t>(v);
+    };
+    r.zones = size("zones", r.zones);
+    r.racks_per_zone = size("racks", r.racks_per_zone);
+    r.hosts_per_rack = size("hosts", r.hosts_per_rack);
+    r.fc_replica_sites = {"z1"};
+    topology::validate(r);
+    return r;
+  }
 
   demo_params params_;
-  uint32_t nodes_;
-  zone_latency net_;
+  topology::region_network net_;
 };
 
 } // namespace
 
-std::unique_ptr<model> make_demo(model_spec& spec, uint64_t, uint32_t nodes) {
-  return std::make_unique<demo_model>(spec, nodes);
+std::unique_ptr<model> make_demo(model_spec& spec, uint64_t, uint32_t) {
+  return std::make_unique<demo_model>(spec);
 }
 
 } // namespace vmss::demo

@@ -180,7 +180,7 @@ TEST(default_scenario, host_crash_is_seen_down_and_up_and_checks_hold) {
   // The crash at 30 s, the monitor's verdict after 3 missed periods, the
   // restart at 60 s and the first heartbeat after it.
   EXPECT_NE(
-      out.find("{\"t_ns\":30000000000,\"node\":0,\"entity\":\"demo/z2/r1/"
+      out.find("{\"t_ns\":30000000000,\"node\":0,\"entity\":\"westeurope/z2/r1/"
                "h2\",\"kind\":\"demo_host\",\"event\":\"entity_crashed\""),
       std::string::npos)
       << out;
@@ -188,14 +188,14 @@ TEST(default_scenario, host_crash_is_seen_down_and_up_and_checks_hold) {
   ASSERT_TRUE(std::regex_search(
       out, m,
       std::regex("\"t_ns\":(\\d+),[^\\n]*\"event\":\"host_down\","
-                 "\"host\":\"demo/z2/r1/h2\"")))
+                 "\"host\":\"westeurope/z2/r1/h2\"")))
       << out;
   EXPECT_GT(std::stoll(m[1]), 32'000'000'000LL);
   EXPECT_LE(std::stoll(m[1]), 34'000'000'000LL);
   ASSERT_TRUE(std::regex_search(
       out, m,
       std::regex("\"t_ns\":(\\d+),[^\\n]*\"event\":\"host_up\","
-                 "\"host\":\"demo/z2/r1/h2\"")))
+                 "\"host\":\"westeurope/z2/r1/h2\"")))
       << out;
   EXPECT_GT(std::stoll(m[1]), 60'000'000'000LL);
   EXPECT_LT(std::stoll(m[1]), 61'100'000'000LL);
