@@ -25,7 +25,6 @@ public:
   entity(caf::actor_config& cfg, node_kernel& kernel, entity_id id);
 
   entity_id id() const { return id_; }
-  const std::string& path() const { return kernel_.table()[id_].path; }
 
   /// Called at t = 0 (start) and, by default, after a restart.
   virtual void on_start() {}

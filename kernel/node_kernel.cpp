@@ -146,7 +146,6 @@ void node_kernel::trace(std::string_view event, const trace::field* fields,
 void node_kernel::record(uint16_t id, const trace::field* fields, size_t n) {
   trace::order_key key{now_, cur_dst_, cur_src_, cur_seq_, cur_sub_++};
   trace_->append(key, id, fields, n);
-  ++stats_.trace_records;
 }
 
 bool node_kernel::run_window(sim_time end, caf::execution_unit* ctx) {

@@ -34,7 +34,6 @@ struct kernel_config {
 struct node_stats {
   uint64_t events = 0; ///< messages and timers handled by entity actors
   sim_time last_t = 0; ///< time of the last handled event
-  uint64_t trace_records = 0;
 };
 
 class node_kernel {

@@ -66,9 +66,6 @@ public:
     return lo + static_cast<int64_t>(below(static_cast<uint64_t>(hi - lo) + 1));
   }
 
-  /// Uniform double in [0, 1).
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-
 private:
   static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   uint64_t s_[4];
