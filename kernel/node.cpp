@@ -138,7 +138,7 @@ void broadcast(node_actor_ptr self) {
   auto& st = self->state;
   auto& kernel = *st.node->kernel;
   sim_time sent_min = kernel.outbox_min_time();
-  auto outbox = kernel.take_outbox();
+  const auto& outbox = kernel.outbox();
   st.own_next = std::min(kernel.next_time(), sent_min);
   uint32_t me = node_id(self);
   for (uint32_t j = 0; j < st.peers.size(); ++j) {
@@ -150,6 +150,7 @@ void broadcast(node_actor_ptr self) {
       batch.bytes = wire::encode_batch(me, outbox[j]);
     self->send(st.peers[j], std::move(batch));
   }
+  kernel.clear_outbox();
 }
 
 /// Runs the next window once every peer's batch for the current one is in.
@@ -168,6 +169,7 @@ void try_advance(node_actor_ptr self) {
         if (batch.count == 0)
           continue;
         std::vector<event> events;
+        events.reserve(batch.count);
         wire::decode_batch(batch.bytes, events);
         kernel.accept(std::move(events));
       }

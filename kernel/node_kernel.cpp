@@ -255,11 +255,10 @@ void node_kernel::handle_kernel_event(slot& s, event& ev) {
   }
 }
 
-std::vector<std::vector<event>> node_kernel::take_outbox() {
-  std::vector<std::vector<event>> result(table_.num_nodes());
-  result.swap(outbox_);
+void node_kernel::clear_outbox() {
+  for (auto& events : outbox_)
+    events.clear(); // keeps the capacity for the next window
   outbox_min_ = sim_time_never;
-  return result;
 }
 
 void node_kernel::accept(std::vector<event>&& events) {

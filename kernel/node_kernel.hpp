@@ -85,8 +85,10 @@ public:
   /// Time of the earliest local event, or sim_time_never.
   sim_time next_time() { return queue_.next_time(); }
 
-  /// Events for other nodes collected since the last take_outbox().
-  std::vector<std::vector<event>> take_outbox();
+  /// Events for other nodes collected since the last clear_outbox(), by
+  /// destination node.
+  const std::vector<std::vector<event>>& outbox() const { return outbox_; }
+  void clear_outbox();
 
   /// Earliest time among the events in the outbox, or sim_time_never.
   sim_time outbox_min_time() const { return outbox_min_; }
