@@ -4,6 +4,7 @@
 #include "messages/bench_messages.hpp"
 #include "messages/demo_messages.hpp"
 #include "messages/kernel_protocol.hpp"
+#include "messages/physical_messages.hpp"
 
 #include <caf/actor_system_config.hpp>
 
@@ -37,6 +38,8 @@ void register_messages(caf::actor_system_config& cfg) {
   add_sim<demo::host_alive>(cfg, "vmss.demo.host_alive");
   add_sim<demo::alive_due>(cfg, "vmss.demo.alive_due");
   add_sim<demo::sweep_due>(cfg, "vmss.demo.sweep_due");
+  add_sim<physical::vm_create>(cfg, "vmss.physical.vm_create");
+  add_sim<physical::vm_phase_due>(cfg, "vmss.physical.vm_phase_due");
 }
 
 std::vector<std::string> simulation_message_names() {

@@ -23,9 +23,10 @@ struct builtin_scenario {
 const std::map<std::string, builtin_scenario>& builtin_scenarios() {
   static const std::map<std::string, builtin_scenario> table{
       {"default",
-       {"demo", seconds(120),
-        "3 zones x 2 racks x 4 hosts heartbeat to zone monitors; a host "
-        "crashes at 30 s and restarts at 60 s"}},
+       {"demo", seconds(300),
+        "3 zones x 2 racks x 4 hosts heartbeat to zone monitors; host "
+        "westeurope/z2/r1/h2 crashes at 30 s and restarts at 60 s; one VM "
+        "per zone is created at 1 s and becomes healthy after about 3 min"}},
   };
   return table;
 }
@@ -54,6 +55,7 @@ int run_main(const run_args& args) {
     }
     opts.model_spec = i->second.model_spec;
     opts.until = i->second.until;
+    std::cout << "# " << i->first << ": " << i->second.summary << "\n";
   }
   if (!args.until.empty() && !parse_duration(args.until, opts.until)) {
     std::cerr << "error: --until " << args.until

@@ -1,5 +1,6 @@
 #include "actors/demo/demo_model.hpp"
 
+#include "actors/physical/vm.hpp"
 #include "kernel/spawn_entity.hpp"
 #include "messages/demo_messages.hpp"
 #include "topology/region_network.hpp"
@@ -19,6 +20,11 @@ struct demo_params {
 
 std::string monitor_path(const topology::region& r, uint32_t zone) {
   return topology::zone_path(r, zone) + "/monitor";
+}
+
+/// One VM of the demo scale set per zone, on the zone's first host.
+std::string vm_path(const topology::region& r, uint32_t zone) {
+  return topology::host_path(r, zone, 0, 0) + "/vm0";
 }
 
 /// A host that says it is alive every period, with seeded jitter.
@@ -111,6 +117,7 @@ public:
     for (uint32_t z = 0; z < r.zones; ++z) {
       auto node = topology::node_of_zone(z, table.num_nodes());
       table.add(monitor_path(r, z), "demo_monitor", node);
+      table.add(vm_path(r, z), "vm", node);
       for (uint32_t k = 0; k < r.racks_per_zone; ++k)
         for (uint32_t h = 0; h < r.hosts_per_rack; ++h)
           table.add(topology::host_path(r, z, k, h), "demo_host", node);
@@ -126,6 +133,10 @@ public:
       spawn_entity<demo_monitor>(sys, k, id, &params_);
       return;
     }
+    if (e.kind == "vm") {
+      spawn_entity<physical::vm>(sys, k, id, &vm_timings_);
+      return;
+    }
     // Each zone's hosts report to the next zone's monitor.
     const auto& r = net_.layout();
     auto zone = static_cast<uint32_t>(topology::locate(r, e.path).zone);
@@ -139,6 +150,12 @@ public:
         r, std::min(1u, r.zones - 1), 0, std::min(1u, r.hosts_per_rack - 1)));
     k.inject(params_.crash_at, victim, event_kind::crash);
     k.inject(params_.restart_at, victim, event_kind::restart);
+    // A scale set of one VM per zone, placed at 1 s (until the fabric
+    // controller exists, the scenario places them).
+    for (uint32_t z = 0; z < r.zones; ++z)
+      k.inject(seconds(1), k.table().id_of(vm_path(r, z)), event_kind::message,
+               caf::make_message(physical::vm_create{"demo-vmss", z}),
+               wire::id_of<physical::vm_create>);
   }
 
   std::vector<std::string> describe_run() const override {
@@ -170,6 +187,7 @@ private:
   }
 
   demo_params params_;
+  physical::vm_timings vm_timings_;
   topology::region_network net_;
 };
 

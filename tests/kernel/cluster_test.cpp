@@ -15,6 +15,8 @@
 
 namespace {
 
+using sim_time = long long;
+
 struct outcome {
   int exit_code = -1;
   std::string output; ///< stdout and stderr
@@ -199,6 +201,27 @@ TEST(default_scenario, host_crash_is_seen_down_and_up_and_checks_hold) {
       << out;
   EXPECT_GT(std::stoll(m[1]), 60'000'000'000LL);
   EXPECT_LT(std::stoll(m[1]), 61'100'000'000LL);
+  // Each zone's VM, created at 1 s, passes the spec's states in order and
+  // is healthy about 3 minutes later (Layer 6).
+  for (int zone = 1; zone <= 3; ++zone) {
+    std::string vm = "westeurope/z" + std::to_string(zone) + "/r1/h1/vm0";
+    std::vector<std::string> states;
+    sim_time healthy_at = -1;
+    std::regex re("\"t_ns\":(\\d+),[^\\n]*\"entity\":\"" + vm +
+                  "\"[^\\n]*\"state\":\"(\\w+)\"");
+    for (auto it = std::sregex_iterator(out.begin(), out.end(), re);
+         it != std::sregex_iterator(); ++it) {
+      states.push_back((*it)[2]);
+      if ((*it)[2] == "healthy")
+        healthy_at = std::stoll((*it)[1]);
+    }
+    EXPECT_EQ(states,
+              (std::vector<std::string>{"allocating", "creating", "starting",
+                                        "running", "healthy"}))
+        << vm;
+    EXPECT_GE(healthy_at, 141'000'000'000LL) << vm;
+    EXPECT_LE(healthy_at, 198'000'000'000LL) << vm;
+  }
 }
 
 TEST(cli, bad_input_is_rejected_with_a_reason) {

@@ -1,0 +1,109 @@
+#include "actors/physical/vm_lifecycle.hpp"
+
+namespace vmss::physical {
+
+const char* to_string(vm_state s) {
+  switch (s) {
+  case vm_state::pending:
+    return "pending";
+  case vm_state::allocating:
+    return "allocating";
+  case vm_state::creating:
+    return "creating";
+  case vm_state::starting:
+    return "starting";
+  case vm_state::running:
+    return "running";
+  case vm_state::healthy:
+    return "healthy";
+  case vm_state::unhealthy:
+    return "unhealthy";
+  case vm_state::repairing:
+    return "repairing";
+  case vm_state::deleting:
+    return "deleting";
+  case vm_state::deleted:
+    return "deleted";
+  }
+  return "unknown";
+}
+
+vm_step vm_lifecycle::enter(vm_state next, rng& r) {
+  vm_step step{true, state_, next, 0};
+  state_ = next;
+  switch (next) {
+  case vm_state::allocating:
+    step.phase_ns = timings_->allocating.draw(r);
+    break;
+  case vm_state::creating:
+    step.phase_ns = timings_->creating.draw(r);
+    break;
+  case vm_state::starting:
+    step.phase_ns = timings_->starting.draw(r);
+    break;
+  case vm_state::running:
+    step.phase_ns = timings_->running.draw(r);
+    break;
+  case vm_state::repairing:
+    step.phase_ns = timings_->repairing.draw(r);
+    break;
+  case vm_state::deleting:
+    step.phase_ns = timings_->deleting.draw(r);
+    break;
+  default:
+    break;
+  }
+  return step;
+}
+
+/// Where a timed phase leads when its timer fires.
+vm_state vm_lifecycle::after_phase() const {
+  switch (state_) {
+  case vm_state::allocating:
+    return vm_state::creating;
+  case vm_state::creating:
+    return vm_state::starting;
+  case vm_state::starting:
+    return vm_state::running;
+  case vm_state::repairing:
+    return vm_state::creating; // reimage
+  case vm_state::deleting:
+    return vm_state::deleted;
+  default:
+    return state_;
+  }
+}
+
+vm_step vm_lifecycle::on(vm_input in, rng& r) {
+  vm_step ignored{false, state_, state_, 0};
+  bool gone = state_ == vm_state::deleting || state_ == vm_state::deleted;
+  switch (in) {
+  case vm_input::placed:
+    return state_ == vm_state::pending ? enter(vm_state::allocating, r)
+                                       : ignored;
+  case vm_input::phase_done:
+    // Running's timer means "extensions done, first probe due": accepted,
+    // no change of state; the owner probes and feeds the result back.
+    if (state_ == vm_state::running)
+      return {true, state_, state_, 0};
+    if (after_phase() == state_)
+      return ignored;
+    return enter(after_phase(), r);
+  case vm_input::probe_ok:
+    if (state_ == vm_state::running || state_ == vm_state::unhealthy)
+      return enter(vm_state::healthy, r);
+    return ignored;
+  case vm_input::probe_failed:
+    if (state_ == vm_state::running || state_ == vm_state::healthy)
+      return enter(vm_state::unhealthy, r);
+    return ignored;
+  case vm_input::repair:
+    return state_ == vm_state::unhealthy ? enter(vm_state::repairing, r)
+                                         : ignored;
+  case vm_input::delete_vm:
+    return gone ? ignored : enter(vm_state::deleting, r);
+  }
+  return ignored;
+}
+
+} // namespace vmss::physical

@@ -1,0 +1,112 @@
+#include "actors/physical/vm_lifecycle.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace vmss;
+using namespace vmss::physical;
+
+/// Drives a VM from Pending to Healthy; returns the virtual time it took.
+sim_time time_to_healthy(vm_lifecycle& vm, rng& r) {
+  sim_time t = 0;
+  auto step = vm.on(vm_input::placed, r);
+  while (vm.state() != vm_state::running) {
+    EXPECT_TRUE(step.accepted);
+    EXPECT_GT(step.phase_ns, 0);
+    t += step.phase_ns;
+    step = vm.on(vm_input::phase_done, r);
+  }
+  t += step.phase_ns; // running: extensions, then the first probe is due
+  auto due = vm.on(vm_input::phase_done, r);
+  EXPECT_TRUE(due.accepted);
+  EXPECT_EQ(due.to, vm_state::running);
+  EXPECT_EQ(vm.on(vm_input::probe_ok, r).to, vm_state::healthy);
+  return t;
+}
+
+TEST(vm_lifecycle, follows_the_spec_states_to_healthy) {
+  vm_timings timings;
+  vm_lifecycle vm(timings);
+  rng r(1, 2);
+  std::vector<vm_state> seen{vm.state()};
+  auto step = vm.on(vm_input::placed, r);
+  seen.push_back(step.to);
+  while (vm.state() != vm_state::running)
+    seen.push_back(vm.on(vm_input::phase_done, r).to);
+  EXPECT_EQ(seen,
+            (std::vector<vm_state>{vm_state::pending, vm_state::allocating,
+                                   vm_state::creating, vm_state::starting,
+                                   vm_state::running}));
+}
+
+TEST(vm_lifecycle, healthy_after_about_three_minutes_as_in_layer_6) {
+  vm_timings timings;
+  sim_time total = 0, lo = sim_time_never, hi = 0;
+  const int vms = 200;
+  for (int i = 0; i < vms; ++i) {
+    vm_lifecycle vm(timings);
+    rng r(42, static_cast<uint64_t>(i));
+    auto t = time_to_healthy(vm, r);
+    total += t;
+    lo = std::min(lo, t);
+    hi = std::max(hi, t);
+  }
+  // Each phase stays inside its range; the mean is the spec's ~3 minutes.
+  EXPECT_GE(lo, seconds(140));
+  EXPECT_LE(hi, seconds(197));
+  EXPECT_NEAR(to_seconds(total / vms), 169, 6);
+}
+
+TEST(vm_lifecycle, failed_probe_repairs_through_reimage) {
+  vm_timings timings;
+  vm_lifecycle vm(timings);
+  rng r(3, 4);
+  time_to_healthy(vm, r);
+  EXPECT_EQ(vm.on(vm_input::probe_failed, r).to, vm_state::unhealthy);
+  auto repair = vm.on(vm_input::repair, r);
+  EXPECT_EQ(repair.to, vm_state::repairing);
+  EXPECT_GE(repair.phase_ns, timings.repairing.min);
+  EXPECT_EQ(vm.on(vm_input::phase_done, r).to, vm_state::creating);
+}
+
+TEST(vm_lifecycle, unhealthy_vm_that_recovers_is_healthy_again) {
+  vm_timings timings;
+  vm_lifecycle vm(timings);
+  rng r(5, 6);
+  time_to_healthy(vm, r);
+  vm.on(vm_input::probe_failed, r);
+  EXPECT_EQ(vm.on(vm_input::probe_ok, r).to, vm_state::healthy);
+}
+
+TEST(vm_lifecycle, delete_from_any_live_state_and_nothing_after) {
+  vm_timings timings;
+  rng r(7, 8);
+  for (int phases = 0; phases < 4; ++phases) {
+    vm_lifecycle vm(timings);
+    vm.on(vm_input::placed, r);
+    for (int i = 0; i < phases; ++i)
+      vm.on(vm_input::phase_done, r);
+    auto del = vm.on(vm_input::delete_vm, r);
+    EXPECT_TRUE(del.accepted);
+    EXPECT_EQ(del.to, vm_state::deleting);
+    EXPECT_EQ(vm.on(vm_input::phase_done, r).to, vm_state::deleted);
+    EXPECT_FALSE(vm.on(vm_input::delete_vm, r).accepted);
+    EXPECT_FALSE(vm.on(vm_input::placed, r).accepted);
+    EXPECT_FALSE(vm.on(vm_input::phase_done, r).accepted);
+  }
+}
+
+TEST(vm_lifecycle, inputs_that_mean_nothing_are_refused) {
+  vm_timings timings;
+  vm_lifecycle vm(timings);
+  rng r(9, 10);
+  EXPECT_FALSE(vm.on(vm_input::phase_done, r).accepted); // pending: no timer
+  EXPECT_FALSE(vm.on(vm_input::probe_ok, r).accepted);
+  EXPECT_FALSE(vm.on(vm_input::repair, r).accepted);
+  vm.on(vm_input::placed, r);
+  EXPECT_FALSE(vm.on(vm_input::placed, r).accepted);
+  EXPECT_EQ(vm.state(), vm_state::allocating);
+}
+
+} // namespace
