@@ -35,11 +35,12 @@ void register_messages(caf::actor_system_config& cfg) {
   add_sim<bench::beat_due>(cfg, "vmss.bench.beat_due");
   add_sim<bench::phold_job>(cfg, "vmss.bench.phold_job");
   add_sim<bench::phold_due>(cfg, "vmss.bench.phold_due");
-  add_sim<demo::host_alive>(cfg, "vmss.demo.host_alive");
-  add_sim<demo::alive_due>(cfg, "vmss.demo.alive_due");
   add_sim<demo::sweep_due>(cfg, "vmss.demo.sweep_due");
   add_sim<physical::vm_create>(cfg, "vmss.physical.vm_create");
   add_sim<physical::vm_phase_due>(cfg, "vmss.physical.vm_phase_due");
+  add_sim<physical::vm_place>(cfg, "vmss.physical.vm_place");
+  add_sim<physical::host_heartbeat>(cfg, "vmss.physical.host_heartbeat");
+  add_sim<physical::heartbeat_due>(cfg, "vmss.physical.heartbeat_due");
 }
 
 std::vector<std::string> simulation_message_names() {

@@ -1,5 +1,6 @@
 #include "actors/demo/demo_model.hpp"
 
+#include "actors/physical/host_agent.hpp"
 #include "actors/physical/vm.hpp"
 #include "kernel/spawn_entity.hpp"
 #include "messages/demo_messages.hpp"
@@ -27,36 +28,6 @@ std::string vm_path(const topology::region& r, uint32_t zone) {
   return topology::host_path(r, zone, 0, 0) + "/vm0";
 }
 
-/// A host that says it is alive every period, with seeded jitter.
-class demo_host : public entity {
-public:
-  demo_host(caf::actor_config& cfg, node_kernel& k, entity_id id,
-            entity_id monitor, const demo_params* params)
-      : entity(cfg, k, id), monitor_(monitor), params_(params) {}
-
-  void on_start() override {
-    trace("host_started");
-    after(jitter(), alive_due{});
-  }
-
-  void on_crash() override { seq_ = 0; }
-
-  caf::behavior make_behavior() override {
-    return {[=](const alive_due&) {
-      send(monitor_, host_alive{seq_++});
-      after(params_->period + jitter(), alive_due{});
-    }};
-  }
-
-private:
-  /// Up to 1% of the period, drawn from this host's seeded stream.
-  sim_time jitter() { return random().uniform(0, params_->period / 100); }
-
-  entity_id monitor_;
-  const demo_params* params_;
-  uint64_t seq_ = 0; ///< volatile: restarts from 0 after a crash
-};
-
 /// Marks a host down after `missed` silent periods, up when it speaks again.
 class demo_monitor : public entity {
 public:
@@ -68,7 +39,7 @@ public:
 
   caf::behavior make_behavior() override {
     return {
-        [=](const host_alive& msg) {
+        [=](const physical::host_heartbeat& msg) {
           auto& h = hosts_[source()];
           if (h.down)
             trace("host_up", {{"host", kernel_.table()[source()].path},
@@ -110,6 +81,8 @@ public:
     spec.reject_unknown();
     if (params_.period <= 0 || params_.missed < 1)
       throw std::invalid_argument("demo: period and missed must be positive");
+    const auto& r = net_.layout();
+    host_params_ = {params_.period, r.host_cores, r.host_ram_gb};
   }
 
   void describe(entity_table& table) override {
@@ -120,7 +93,7 @@ public:
       table.add(vm_path(r, z), "vm", node);
       for (uint32_t k = 0; k < r.racks_per_zone; ++k)
         for (uint32_t h = 0; h < r.hosts_per_rack; ++h)
-          table.add(topology::host_path(r, z, k, h), "demo_host", node);
+          table.add(topology::host_path(r, z, k, h), "host_agent", node);
     }
   }
 
@@ -141,7 +114,8 @@ public:
     const auto& r = net_.layout();
     auto zone = static_cast<uint32_t>(topology::locate(r, e.path).zone);
     auto watcher = monitor_path(r, (zone + 1) % r.zones);
-    spawn_entity<demo_host>(sys, k, id, k.table().id_of(watcher), &params_);
+    spawn_entity<physical::host_agent>(sys, k, id, k.table().id_of(watcher),
+                                       &host_params_);
   }
 
   void inject(node_kernel& k) override {
@@ -152,10 +126,13 @@ public:
     k.inject(params_.restart_at, victim, event_kind::restart);
     // A scale set of one VM per zone, placed at 1 s (until the fabric
     // controller exists, the scenario places them).
-    for (uint32_t z = 0; z < r.zones; ++z)
-      k.inject(seconds(1), k.table().id_of(vm_path(r, z)), event_kind::message,
-               caf::make_message(physical::vm_create{"demo-vmss", z}),
-               wire::id_of<physical::vm_create>);
+    for (uint32_t z = 0; z < r.zones; ++z) {
+      physical::vm_place place{k.table().id_of(vm_path(r, z)), "demo-vmss", z,
+                               2, 8};
+      k.inject(seconds(1), k.table().id_of(topology::host_path(r, z, 0, 0)),
+               event_kind::message, caf::make_message(std::move(place)),
+               wire::id_of<physical::vm_place>);
+    }
   }
 
   std::vector<std::string> describe_run() const override {
@@ -188,6 +165,7 @@ private:
 
   demo_params params_;
   physical::vm_timings vm_timings_;
+  physical::host_agent_params host_params_;
   topology::region_network net_;
 };
 

@@ -183,7 +183,7 @@ TEST(default_scenario, host_crash_is_seen_down_and_up_and_checks_hold) {
   // restart at 60 s and the first heartbeat after it.
   EXPECT_NE(
       out.find("{\"t_ns\":30000000000,\"node\":0,\"entity\":\"westeurope/z2/r1/"
-               "h2\",\"kind\":\"demo_host\",\"event\":\"entity_crashed\""),
+               "h2\",\"kind\":\"host_agent\",\"event\":\"entity_crashed\""),
       std::string::npos)
       << out;
   std::smatch m;
@@ -201,6 +201,17 @@ TEST(default_scenario, host_crash_is_seen_down_and_up_and_checks_hold) {
       << out;
   EXPECT_GT(std::stoll(m[1]), 60'000'000'000LL);
   EXPECT_LT(std::stoll(m[1]), 61'100'000'000LL);
+  // Each zone's first host agent admits its VM within capacity (64 cores,
+  // 512 GB, less the hypervisor's 8 GB, less the VM's 8 GB).
+  for (int zone = 1; zone <= 3; ++zone)
+    EXPECT_NE(out.find("\"entity\":\"westeurope/z" + std::to_string(zone) +
+                       "/r1/h1\",\"kind\":\"host_agent\",\"event\":"
+                       "\"vm_admitted\",\"vm\":\"westeurope/z" +
+                       std::to_string(zone) +
+                       "/r1/h1/vm0\",\"vcpus\":2,\"ram_gb\":8,"
+                       "\"ram_gb_free\":496}"),
+              std::string::npos)
+        << zone;
   // Each zone's VM, created at 1 s, passes the spec's states in order and
   // is healthy about 3 minutes later (Layer 6).
   for (int zone = 1; zone <= 3; ++zone) {
