@@ -135,7 +135,7 @@ outcome run_and_signal_node(int sig, const std::string& extra) {
   bool sent = false;
   return run_sim("run --model 'phold entities=600 jobs=4' --until 1h "
                  "--nodes 3 --progress --out " +
-                     tmp_dir("kill") + " " + extra,
+                     tmp_dir("signal" + std::to_string(sig)) + " " + extra,
                  [&](const std::string& line) {
                    std::smatch m;
                    static const std::regex pid_re("# node 1 pid (\\d+)");
