@@ -18,7 +18,8 @@ void print_region(const topology::region& r, std::ostream& out) {
       << "host: " << r.host_cores << " cores, " << r.host_ram_gb << " GB\n"
       << "tor: " << r.tor_port_gbps << " Gbps ports, " << r.tor_uplinks << " x "
       << r.tor_uplink_gbps << " Gbps uplinks\n"
-      << "storage clusters per zone: " << r.storage_clusters_per_zone << "\n"
+      << "storage clusters per zone: " << r.storage_clusters_per_zone << " of "
+      << r.storage_nodes_per_cluster << " servers\n"
       << "latency_us: same_host=" << us_of(r.latency.same_host)
       << " same_rack=" << us_of(r.latency.same_rack)
       << " cross_rack=" << us_of(r.latency.cross_rack)

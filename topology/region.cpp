@@ -110,6 +110,7 @@ region preset(const std::string& name) {
     r.racks_per_zone = 2;
     r.hosts_per_rack = 4;
     r.storage_clusters_per_zone = 1;
+    r.storage_nodes_per_cluster = 3;
     r.fc_replica_sites = {"z1/r01", "z1/r02", "z2/r01", "z2/r02", "z3/r01"};
     return r;
   }
@@ -131,6 +132,9 @@ void validate(const region& r) {
   check(r.tor_uplinks, "tor.uplinks");
   check(r.tor_uplink_gbps, "tor.uplink_gbps");
   check(r.storage_clusters_per_zone, "storage_clusters_per_zone");
+  if (r.storage_nodes_per_cluster < storage_fault_domains)
+    throw std::invalid_argument("storage_nodes_per_cluster: must be at least "
+                                "3 (one per fault domain)");
   if (r.fc_replica_sites.empty())
     throw std::invalid_argument("fc_replica_sites: at least one is needed");
   for (const auto& site : r.fc_replica_sites) {
@@ -164,7 +168,7 @@ region read_region(const std::string& path) {
   in.where = path + ": topology";
   in.reject_unknown({"region", "zones", "racks_per_zone", "hosts_per_rack",
                      "host", "tor", "latency_us", "storage_clusters_per_zone",
-                     "fc_replica_sites"});
+                     "storage_nodes_per_cluster", "fc_replica_sites"});
   auto field = [&](const char* key) { return in.where + "." + key; };
   in.read("region", [&](auto& v) { r.name = v.template get<std::string>(); });
   in.read("zones", [&](auto& v) { r.zones = positive(v, field("zones")); });
@@ -177,6 +181,10 @@ region read_region(const std::string& path) {
   in.read("storage_clusters_per_zone", [&](auto& v) {
     r.storage_clusters_per_zone =
         positive(v, field("storage_clusters_per_zone"));
+  });
+  in.read("storage_nodes_per_cluster", [&](auto& v) {
+    r.storage_nodes_per_cluster =
+        positive(v, field("storage_nodes_per_cluster"));
   });
   in.read("host", [&](auto& v) {
     object_reader host{v, field("host")};
@@ -230,6 +238,22 @@ std::string host_path(const region& r, uint32_t zone, uint32_t rack,
          padded('h', host + 1, r.hosts_per_rack);
 }
 
+std::string tor_path(const region& r, uint32_t zone, uint32_t rack) {
+  return rack_path(r, zone, rack) + "/tor";
+}
+
+std::string storage_cluster_path(const region& r, uint32_t zone,
+                                 uint32_t cluster) {
+  return zone_path(r, zone) + "/" +
+         padded('s', cluster + 1, r.storage_clusters_per_zone);
+}
+
+std::string storage_node_path(const region& r, uint32_t zone, uint32_t cluster,
+                              uint32_t node) {
+  return storage_cluster_path(r, zone, cluster) + "/" +
+         padded('n', node + 1, r.storage_nodes_per_cluster);
+}
+
 location locate(const region& r, const std::string& path) {
   location loc;
   if (path.compare(0, r.name.size() + 1, r.name + "/") != 0)
@@ -237,13 +261,17 @@ location locate(const region& r, const std::string& path) {
   size_t pos = r.name.size() + 1;
   int64_t* levels[] = {&loc.zone, &loc.rack, &loc.host};
   const char prefixes[] = {'z', 'r', 'h'};
+  const char storage_prefixes[] = {'z', 's', 'n'};
   for (int level = 0; level < 3 && pos < path.size(); ++level) {
     size_t end = path.find('/', pos);
     auto part = path.substr(pos, end == std::string::npos ? end : end - pos);
-    if (part.size() < 2 || part[0] != prefixes[level] ||
+    if (part.size() < 2 ||
+        (part[0] != prefixes[level] && part[0] != storage_prefixes[level]) ||
         part.find_first_not_of("0123456789", 1) != std::string::npos)
       break;
     *levels[level] = std::stoll(part.substr(1)) - 1;
+    if (level == 1 && part[0] == 's')
+      loc.rack += r.racks_per_zone;
     if (end == std::string::npos)
       break;
     pos = end + 1;

@@ -32,6 +32,7 @@ struct region {
   uint32_t tor_uplinks = 2;
   uint32_t tor_uplink_gbps = 100;
   uint32_t storage_clusters_per_zone = 2;
+  uint32_t storage_nodes_per_cluster = 9; ///< storage servers, 3 fault domains
   latencies latency;
   /// Where the fabric-controller replicas run: zone ("z2") or rack
   /// ("z2/r07") paths relative to the region.
@@ -68,10 +69,22 @@ std::string zone_path(const region& r, uint32_t zone);
 std::string rack_path(const region& r, uint32_t zone, uint32_t rack);
 std::string host_path(const region& r, uint32_t zone, uint32_t rack,
                       uint32_t host);
+/// The TOR switch of a rack: "westeurope/z2/r07/tor".
+std::string tor_path(const region& r, uint32_t zone, uint32_t rack);
+/// A storage cluster is a rack of storage servers with its own TOR:
+/// "westeurope/z2/s1", its servers "westeurope/z2/s1/n04" and its switch
+/// "westeurope/z2/s1/tor".
+std::string storage_cluster_path(const region& r, uint32_t zone,
+                                 uint32_t cluster);
+std::string storage_node_path(const region& r, uint32_t zone, uint32_t cluster,
+                              uint32_t node);
+/// Storage servers spread over 3 fault domains: node n is in n mod 3.
+constexpr uint32_t storage_fault_domains = 3;
 
 /// Where a path is: zone, rack and host numbers (0-based), -1 where the
 /// path stops above that level. Paths below a host (".../h13/vm4") count as
-/// on that host.
+/// on that host. Storage clusters count as racks numbered after the compute
+/// racks (s1 is rack racks_per_zone), their servers ("n04") as hosts.
 struct location {
   int64_t zone = -1;
   int64_t rack = -1;

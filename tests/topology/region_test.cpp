@@ -54,6 +54,16 @@ TEST(topology, paths_are_padded_and_locate_back) {
   EXPECT_EQ(zone_only.zone, 2);
   EXPECT_EQ(zone_only.rack, -1);
   EXPECT_EQ(locate(r, "eastus/z1").zone, -1);
+  EXPECT_EQ(tor_path(r, 1, 6), "westeurope/z2/r07/tor");
+  auto tor = locate(r, tor_path(r, 1, 6));
+  EXPECT_EQ(tor.rack, 6);
+  EXPECT_EQ(tor.host, -1);
+  // Storage clusters are racks numbered after the compute racks.
+  EXPECT_EQ(storage_node_path(r, 2, 1, 3), "westeurope/z3/s2/n4");
+  auto server = locate(r, storage_node_path(r, 2, 1, 3));
+  EXPECT_EQ(server.zone, 2);
+  EXPECT_EQ(server.rack, 41);
+  EXPECT_EQ(server.host, 3);
 }
 
 TEST(topology, latency_grows_with_distance) {
