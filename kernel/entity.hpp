@@ -39,6 +39,16 @@ public:
   /// The run is over: publish results (e.g. into a model's report).
   virtual void on_finish() {}
 
+  /// Switch entities only: a message from `ev.src` to `ev.to` passes this
+  /// entity (network_model::route chose it as a hop). Returns how long the
+  /// message waits here before going on (queueing), or a negative value to
+  /// drop it. Not called while the entity is down: the kernel drops the
+  /// message. The default forwards at once.
+  virtual sim_time on_transit(const event& ev) {
+    (void)ev;
+    return 0;
+  }
+
 protected:
   sim_time now() const { return kernel_.now(); }
 

@@ -26,6 +26,7 @@ enum class event_kind : uint8_t {
   start,   ///< the entity starts (t = 0)
   crash,   ///< the entity crashes: loses volatile state, drops input
   restart, ///< the entity restarts from its durable state
+  transit, ///< a message passing a switch entity on its way to `to`
 };
 
 struct event {
@@ -34,7 +35,10 @@ struct event {
   entity_id src = 0;
   uint64_t seq = 0;
   caf::message msg;
-  uint32_t incarnation = 0; ///< the destination's incarnation (timers only)
+  union {
+    uint32_t incarnation = 0; ///< timers: the destination's incarnation
+    entity_id to;             ///< transit: the message's final destination
+  };
   wire::type_id type = wire::no_type;
   event_kind kind = event_kind::message;
 

@@ -18,6 +18,18 @@ public:
 
   /// One-way latency of a message from `src` to `dst`; must be >= 0.
   virtual sim_time latency(entity_id src, entity_id dst) = 0;
+
+  /// The next hop of a message at `at` on its way to `dst`, and the latency
+  /// to it. A hop other than `dst` is a switch entity that the message
+  /// passes (entity::on_transit), e.g. a rack's TOR. Default: straight to
+  /// `dst`.
+  struct hop {
+    entity_id next;
+    sim_time latency;
+  };
+  virtual hop route(entity_id at, entity_id dst) {
+    return {dst, latency(at, dst)};
+  }
 };
 
 /// The same latency for every pair.

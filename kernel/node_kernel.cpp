@@ -102,21 +102,44 @@ event node_kernel::make_event(entity_id src, entity_id dst, sim_time delay,
 
 void node_kernel::send(entity_id src, entity_id dst, wire::type_id type,
                        caf::message msg) {
-  sim_time latency = net_.latency(src, dst);
-  auto ev =
-      make_event(src, dst, latency, type, event_kind::message, std::move(msg));
-  if (!is_local(dst) && ev.t < window_end_) {
-    fail("lookahead violation: " + table_[src].path + " (node " +
-         std::to_string(table_[src].node) + ") -> " + table_[dst].path +
-         " (node " + std::to_string(table_[dst].node) + ") has latency " +
-         std::to_string(latency) + " ns, so a message sent at t=" +
-         std::to_string(now_) + " ns arrives at " + std::to_string(ev.t) +
-         " ns, inside the current window ending at " +
-         std::to_string(window_end_) +
-         " ns; cross-node latency must be at least the lookahead");
-    return;
+  auto hop = net_.route(src, dst);
+  auto ev = make_event(src, hop.next, hop.latency, type, event_kind::message,
+                       std::move(msg));
+  if (hop.next != dst) {
+    ev.kind = event_kind::transit;
+    ev.to = dst;
   }
-  route(std::move(ev));
+  if (check_lookahead(ev, src, hop.latency))
+    route(std::move(ev));
+}
+
+bool node_kernel::check_lookahead(const event& ev, entity_id from,
+                                  sim_time latency) {
+  if (is_local(ev.dst) || ev.t >= window_end_)
+    return true;
+  fail("lookahead violation: " + table_[from].path + " (node " +
+       std::to_string(table_[from].node) + ") -> " + table_[ev.dst].path +
+       " (node " + std::to_string(table_[ev.dst].node) + ") has latency " +
+       std::to_string(latency) + " ns, so a message sent at t=" +
+       std::to_string(now_) + " ns arrives at " + std::to_string(ev.t) +
+       " ns, inside the current window ending at " +
+       std::to_string(window_end_) +
+       " ns; cross-node latency must be at least the lookahead");
+  return false;
+}
+
+void node_kernel::forward(slot& s, event& ev) {
+  sim_time wait = s.self->on_transit(ev);
+  if (wait < 0)
+    return; // the switch dropped it (and traced why)
+  entity_id at = ev.dst;
+  auto hop = net_.route(at, ev.to);
+  ev.t = now_ + wait + hop.latency;
+  ev.dst = hop.next;
+  if (hop.next == ev.to)
+    ev.kind = event_kind::message;
+  if (check_lookahead(ev, at, hop.latency))
+    route(std::move(ev));
 }
 
 void node_kernel::after(entity_id self, sim_time delay, wire::type_id type,
@@ -198,6 +221,15 @@ void node_kernel::deliver(event& ev) {
       return;
     }
     break;
+  case event_kind::transit:
+    if (!s.up) {
+      trace("dropped_while_down", nullptr, 0);
+      return;
+    }
+    ++stats_.events;
+    stats_.last_t = ev.t;
+    forward(s, ev);
+    return;
   case event_kind::timer:
     if (!s.up || ev.incarnation != s.incarnation)
       return;

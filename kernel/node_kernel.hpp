@@ -133,6 +133,11 @@ private:
                    wire::type_id type, event_kind kind, caf::message msg);
   void prefetch(const event* upcoming) const;
   void deliver(event& ev);
+  /// Passes a transit event through switch entity `s` to its next hop.
+  void forward(slot& s, event& ev);
+  /// False (and the run fails) if `ev`, sent from `from` with `latency`,
+  /// would reach another node inside the current window.
+  bool check_lookahead(const event& ev, entity_id from, sim_time latency);
   void handle_kernel_event(slot& s, event& ev);
   void route(event ev);
   void record(uint16_t id, const trace::field* fields, size_t n);

@@ -99,6 +99,7 @@ std::vector<char> encode_batch(uint32_t from_node,
     out.setSrc(ev.src);
     out.setSeq(ev.seq);
     out.setType(ev.type);
+    out.setTo(ev.kind == event_kind::transit ? ev.to : ev.dst);
     size_t before = payloads.size();
     reg.at(ev.type).encode(ev.msg, payloads);
     out.setPayloadSize(static_cast<uint32_t>(payloads.size() - before));
@@ -134,6 +135,10 @@ void decode_batch(const std::vector<char>& blob, std::vector<event>& out) {
     e.seq = ev.getSeq();
     e.type = ev.getType();
     e.kind = event_kind::message;
+    if (ev.getTo() != e.dst) {
+      e.kind = event_kind::transit;
+      e.to = ev.getTo();
+    }
     e.msg = reg.at(e.type).decode(in);
     out.push_back(std::move(e));
   }

@@ -15,4 +15,5 @@ struct Event {
   seq @3 :UInt64;           # the source's sequence number
   type @4 :UInt16;          # wire type id (kernel/wire.hpp)
   payloadSize @5 :UInt32;   # bytes of this event's payload in `payloads`
+  to @6 :UInt32;            # final destination; != dst: in transit via dst
 }

@@ -135,6 +135,15 @@ void validate(const region& r) {
   if (r.storage_nodes_per_cluster < storage_fault_domains)
     throw std::invalid_argument("storage_nodes_per_cluster: must be at least "
                                 "3 (one per fault domain)");
+  const auto& l = r.latency;
+  if (!(l.same_host <= l.same_rack && l.same_rack <= l.cross_rack &&
+        l.cross_rack <= l.cross_zone && l.cross_zone <= l.cross_region))
+    throw std::invalid_argument(
+        "latency_us: must not shrink with distance (same_host <= same_rack "
+        "<= cross_rack <= cross_zone <= cross_region)");
+  if (l.cross_zone <= l.same_rack)
+    throw std::invalid_argument("latency_us.cross_zone: must be larger than "
+                                "same_rack (it bounds the lookahead)");
   if (r.fc_replica_sites.empty())
     throw std::invalid_argument("fc_replica_sites: at least one is needed");
   for (const auto& site : r.fc_replica_sites) {

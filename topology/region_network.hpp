@@ -1,7 +1,14 @@
 #pragma once
 /// The kernel's network hook for a region: one-way latency by topology
 /// distance (same host, same rack, across racks, across zones, across
-/// regions; docs/topology.md). Faults and queueing come with the TOR model.
+/// regions; docs/topology.md) and routing through the racks' TOR switches.
+///
+/// A message that leaves a host goes through its rack's switch (an entity
+/// of kind `tor_switch`, path ".../rNN/tor"); one that enters a rack goes
+/// through that rack's switch. Messages between two entities of one host
+/// go straight. The end-to-end latency is the same as without switches:
+/// the host-to-switch hop costs half of `same_rack`, and a switch-to-switch
+/// hop the rest of the distance.
 
 #include "kernel/network.hpp"
 #include "topology/region.hpp"
@@ -12,29 +19,35 @@ namespace vmss::topology {
 
 class region_network final : public network_model {
 public:
+  static constexpr entity_id no_gateway = static_cast<entity_id>(-1);
+
   explicit region_network(region r) : region_(std::move(r)) {}
 
-  void bind(const entity_table& table) override {
-    where_.clear();
-    for (const auto& e : table.entries())
-      where_.push_back(locate(region_, e.path));
-  }
+  void bind(const entity_table& table) override;
+  sim_time latency(entity_id src, entity_id dst) override;
+  hop route(entity_id at, entity_id dst) override;
 
-  sim_time latency(entity_id src, entity_id dst) override {
-    return topology::latency(region_, where_[src], where_[dst]);
-  }
-
-  /// With zones partitioned onto nodes (node_of_zone), the smallest latency
-  /// between entities on different nodes.
-  sim_time lookahead() const {
-    return std::min(region_.latency.cross_zone, region_.latency.cross_region);
-  }
+  /// The smallest latency of a hop between zones (zones are the partition
+  /// onto nodes, node_of_zone).
+  sim_time lookahead() const;
 
   const region& layout() const { return region_; }
+  const location& where(entity_id id) const { return info_[id].where; }
+  /// The switch of the rack `id` is in; no_gateway for switches themselves
+  /// and for entities outside racks.
+  entity_id gateway(entity_id id) const { return info_[id].gateway; }
+  bool is_switch(entity_id id) const { return info_[id].is_switch; }
 
 private:
+  struct entity_info {
+    location where;
+    entity_id gateway = no_gateway;
+    bool is_switch = false;
+  };
+  bool same_host(const entity_info& a, const entity_info& b) const;
+
   region region_;
-  std::vector<location> where_; ///< by entity id
+  std::vector<entity_info> info_; ///< by entity id
 };
 
 } // namespace vmss::topology
