@@ -5,6 +5,7 @@
 #include "messages/demo_messages.hpp"
 #include "messages/kernel_protocol.hpp"
 #include "messages/physical_messages.hpp"
+#include "messages/storage_messages.hpp"
 
 #include <caf/actor_system_config.hpp>
 
@@ -41,6 +42,16 @@ void register_messages(caf::actor_system_config& cfg) {
   add_sim<physical::vm_place>(cfg, "vmss.physical.vm_place");
   add_sim<physical::host_heartbeat>(cfg, "vmss.physical.host_heartbeat");
   add_sim<physical::heartbeat_due>(cfg, "vmss.physical.heartbeat_due");
+  add_sim<physical::disk_io>(cfg, "vmss.physical.disk_io");
+  add_sim<physical::disk_io_result>(cfg, "vmss.physical.disk_io_result");
+  add_sim<physical::disk_data>(cfg, "vmss.physical.disk_data");
+  add_sim<physical::disk_replicate>(cfg, "vmss.physical.disk_replicate");
+  add_sim<physical::disk_replicated>(cfg, "vmss.physical.disk_replicated");
+  add_sim<physical::disk_copy>(cfg, "vmss.physical.disk_copy");
+  add_sim<physical::disk_copied>(cfg, "vmss.physical.disk_copied");
+  add_sim<physical::disk_timer>(cfg, "vmss.physical.disk_timer");
+  add_sim<physical::disk_io_due>(cfg, "vmss.physical.disk_io_due");
+  add_sim<physical::disk_slow>(cfg, "vmss.physical.disk_slow");
 }
 
 std::vector<std::string> simulation_message_names() {
