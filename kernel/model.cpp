@@ -36,6 +36,15 @@ int64_t model_spec::get_int(const std::string& key, int64_t fallback) {
   }
 }
 
+std::string model_spec::get_string(const std::string& key,
+                                   const std::string& fallback) {
+  auto i = options_.find(key);
+  if (i == options_.end())
+    return fallback;
+  used_[key] = true;
+  return i->second;
+}
+
 sim_time model_spec::get_duration(const std::string& key, sim_time fallback) {
   auto i = options_.find(key);
   if (i == options_.end())

@@ -29,6 +29,7 @@ public:
   /// std::invalid_argument naming the key on a bad value.
   int64_t get_int(const std::string& key, int64_t fallback);
   sim_time get_duration(const std::string& key, sim_time fallback);
+  std::string get_string(const std::string& key, const std::string& fallback);
 
   /// Throws std::invalid_argument naming the first key nobody asked for.
   void reject_unknown() const;

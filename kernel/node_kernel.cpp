@@ -217,13 +217,13 @@ void node_kernel::deliver(event& ev) {
   switch (ev.kind) {
   case event_kind::message:
     if (!s.up) {
-      trace("dropped_while_down", nullptr, 0);
+      trace_drop(ev);
       return;
     }
     break;
   case event_kind::transit:
     if (!s.up) {
-      trace("dropped_while_down", nullptr, 0);
+      trace_drop(ev);
       return;
     }
     ++stats_.events;
@@ -260,6 +260,21 @@ void node_kernel::deliver(event& ev) {
     return;
   envelope_->msg = &ev.msg;
   s.self->reactivate(*envelope_);
+}
+
+void node_kernel::trace_drop(const event& ev) {
+  if (!trace_)
+    return;
+  auto path = [&](entity_id id) {
+    return id == kernel_source ? std::string("kernel") : table_[id].path;
+  };
+  if (ev.kind == event_kind::transit) {
+    trace::field fields[] = {{"from", path(ev.src)}, {"to", path(ev.to)}};
+    trace("dropped_while_down", fields, 2);
+  } else {
+    trace::field fields[] = {{"from", path(ev.src)}};
+    trace("dropped_while_down", fields, 1);
+  }
 }
 
 void node_kernel::handle_kernel_event(slot& s, event& ev) {

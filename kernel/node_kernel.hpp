@@ -139,6 +139,8 @@ private:
   /// would reach another node inside the current window.
   bool check_lookahead(const event& ev, entity_id from, sim_time latency);
   void handle_kernel_event(slot& s, event& ev);
+  /// Traces `dropped_while_down` (from, and to for a message in transit).
+  void trace_drop(const event& ev);
   void route(event ev);
   void record(uint16_t id, const trace::field* fields, size_t n);
 

@@ -147,7 +147,8 @@ private:
       return;
     capacity_ = std::max(2 * capacity_, used_ + more);
     std::unique_ptr<uint8_t[]> bigger(new uint8_t[capacity_]);
-    std::memcpy(bigger.get(), packed_.get(), used_);
+    if (used_ > 0)
+      std::memcpy(bigger.get(), packed_.get(), used_);
     packed_ = std::move(bigger);
   }
 

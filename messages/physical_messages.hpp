@@ -8,19 +8,23 @@
 
 namespace vmss::physical {
 
-/// Create this VM as instance `instance_id` of scale set `scale_set`: the
-/// fabric controller has placed it on its host.
+/// The hypervisor tells a VM slot to become instance `instance_id` of scale
+/// set `scale_set` (empty: another tenant's VM). `existing`: the VM was
+/// already running when the simulation began (a background tenant).
 struct vm_create {
   std::string scale_set;
   uint32_t instance_id = 0;
+  bool existing = false;
   friend bool operator==(const vm_create& a, const vm_create& b) {
-    return a.scale_set == b.scale_set && a.instance_id == b.instance_id;
+    return a.scale_set == b.scale_set && a.instance_id == b.instance_id &&
+           a.existing == b.existing;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, vm_create& x) {
-  return f(caf::meta::type_name("vm_create"), x.scale_set, x.instance_id);
+  return f(caf::meta::type_name("vm_create"), x.scale_set, x.instance_id,
+           x.existing);
 }
 
 /// Timer: the VM's current lifecycle phase is over. `phase` numbers the
@@ -38,24 +42,87 @@ typename Inspector::result_type inspect(Inspector& f, vm_phase_due& x) {
 }
 
 /// The fabric controller (for now: the scenario) asks a host agent to run a
-/// VM of this size; the agent reserves capacity and creates it.
+/// VM of this size; the agent reserves capacity, picks a free VM slot and
+/// passes the request on to its hypervisor with `vm` set to that slot.
 struct vm_place {
-  uint32_t vm = 0; ///< the VM's entity id
+  uint32_t vm = 0; ///< the VM slot's entity id (set by the host agent)
   std::string scale_set;
   uint32_t instance_id = 0;
   uint32_t vcpus = 0;
   uint32_t ram_gb = 0;
+  bool existing = false; ///< see vm_create
   friend bool operator==(const vm_place& a, const vm_place& b) {
     return a.vm == b.vm && a.scale_set == b.scale_set &&
            a.instance_id == b.instance_id && a.vcpus == b.vcpus &&
-           a.ram_gb == b.ram_gb;
+           a.ram_gb == b.ram_gb && a.existing == b.existing;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, vm_place& x) {
   return f(caf::meta::type_name("vm_place"), x.vm, x.scale_set, x.instance_id,
-           x.vcpus, x.ram_gb);
+           x.vcpus, x.ram_gb, x.existing);
+}
+
+/// A request about a running VM, host agent -> hypervisor -> VM.
+enum class vm_op : uint8_t { start, stop, reimage, delete_vm };
+
+/// "start", "stop", "reimage", "delete".
+inline const char* to_string(vm_op op) {
+  switch (op) {
+  case vm_op::start:
+    return "start";
+  case vm_op::stop:
+    return "stop";
+  case vm_op::reimage:
+    return "reimage";
+  case vm_op::delete_vm:
+    return "delete";
+  }
+  return "unknown";
+}
+
+/// Asks the host agent (which passes it to the hypervisor, which passes it
+/// to the VM) to start, stop, reimage or delete VM slot `vm`.
+struct vm_command {
+  uint32_t vm = 0;
+  vm_op op = vm_op::start;
+  friend bool operator==(const vm_command& a, const vm_command& b) {
+    return a.vm == b.vm && a.op == b.op;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, vm_command& x) {
+  return f(caf::meta::type_name("vm_command"), x.vm, x.op);
+}
+
+/// A VM's new lifecycle state (vm_lifecycle's vm_state as a number), VM ->
+/// hypervisor -> host agent.
+struct vm_status {
+  uint32_t vm = 0;
+  uint8_t state = 0;
+  friend bool operator==(const vm_status& a, const vm_status& b) {
+    return a.vm == b.vm && a.state == b.state;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, vm_status& x) {
+  return f(caf::meta::type_name("vm_status"), x.vm, x.state);
+}
+
+/// Timer: a VM's next application health probe.
+struct probe_due {
+  uint32_t phase = 0; ///< the VM's phase number when it was set
+  friend bool operator==(const probe_due& a, const probe_due& b) {
+    return a.phase == b.phase;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, probe_due& x) {
+  return f(caf::meta::type_name("probe_due"), x.phase);
 }
 
 /// A host agent tells its health monitor it is alive.
@@ -81,6 +148,68 @@ struct heartbeat_due {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, heartbeat_due&) {
   return f(caf::meta::type_name("heartbeat_due"));
+}
+
+/// Timer: a health monitor's next sweep over its hosts.
+struct health_sweep_due {
+  friend bool operator==(const health_sweep_due&, const health_sweep_due&) {
+    return true;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, health_sweep_due&) {
+  return f(caf::meta::type_name("health_sweep_due"));
+}
+
+/// Fault: the application inside a VM crashes (up = false) or comes back.
+struct app_fault {
+  bool up = false;
+  friend bool operator==(const app_fault& a, const app_fault& b) {
+    return a.up == b.up;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, app_fault& x) {
+  return f(caf::meta::type_name("app_fault"), x.up);
+}
+
+/// Fault, to a TOR switch: the state of its links to zone `zone` (0-based).
+/// All zero: healthy.
+struct link_fault {
+  uint32_t zone = 0;
+  bool partitioned = false;
+  int64_t extra_latency_ns = 0;
+  uint32_t loss_ppm = 0; ///< messages lost, per million
+  friend bool operator==(const link_fault& a, const link_fault& b) {
+    return a.zone == b.zone && a.partitioned == b.partitioned &&
+           a.extra_latency_ns == b.extra_latency_ns && a.loss_ppm == b.loss_ppm;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, link_fault& x) {
+  return f(caf::meta::type_name("link_fault"), x.zone, x.partitioned,
+           x.extra_latency_ns, x.loss_ppm);
+}
+
+/// To the control entity: a fault was injected or recovered (it traces
+/// `fault_injected` / `fault_recovered`).
+struct fault_notice {
+  std::string fault;
+  std::string target;
+  bool recovered = false;
+  friend bool operator==(const fault_notice& a, const fault_notice& b) {
+    return a.fault == b.fault && a.target == b.target &&
+           a.recovered == b.recovered;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fault_notice& x) {
+  return f(caf::meta::type_name("fault_notice"), x.fault, x.target,
+           x.recovered);
 }
 
 } // namespace vmss::physical

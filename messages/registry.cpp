@@ -2,7 +2,6 @@
 
 #include "kernel/wire.hpp"
 #include "messages/bench_messages.hpp"
-#include "messages/demo_messages.hpp"
 #include "messages/kernel_protocol.hpp"
 #include "messages/physical_messages.hpp"
 #include "messages/storage_messages.hpp"
@@ -36,7 +35,6 @@ void register_messages(caf::actor_system_config& cfg) {
   add_sim<bench::beat_due>(cfg, "vmss.bench.beat_due");
   add_sim<bench::phold_job>(cfg, "vmss.bench.phold_job");
   add_sim<bench::phold_due>(cfg, "vmss.bench.phold_due");
-  add_sim<demo::sweep_due>(cfg, "vmss.demo.sweep_due");
   add_sim<physical::vm_create>(cfg, "vmss.physical.vm_create");
   add_sim<physical::vm_phase_due>(cfg, "vmss.physical.vm_phase_due");
   add_sim<physical::vm_place>(cfg, "vmss.physical.vm_place");
@@ -52,6 +50,13 @@ void register_messages(caf::actor_system_config& cfg) {
   add_sim<physical::disk_timer>(cfg, "vmss.physical.disk_timer");
   add_sim<physical::disk_io_due>(cfg, "vmss.physical.disk_io_due");
   add_sim<physical::disk_slow>(cfg, "vmss.physical.disk_slow");
+  add_sim<physical::vm_command>(cfg, "vmss.physical.vm_command");
+  add_sim<physical::vm_status>(cfg, "vmss.physical.vm_status");
+  add_sim<physical::probe_due>(cfg, "vmss.physical.probe_due");
+  add_sim<physical::app_fault>(cfg, "vmss.physical.app_fault");
+  add_sim<physical::link_fault>(cfg, "vmss.physical.link_fault");
+  add_sim<physical::fault_notice>(cfg, "vmss.physical.fault_notice");
+  add_sim<physical::health_sweep_due>(cfg, "vmss.physical.health_sweep_due");
 }
 
 std::vector<std::string> simulation_message_names() {

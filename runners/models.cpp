@@ -1,4 +1,4 @@
-#include "actors/demo/demo_model.hpp"
+#include "actors/physical/region_model.hpp"
 #include "bench/workloads.hpp"
 #include "runners/commands.hpp"
 
@@ -9,7 +9,7 @@
 
 namespace vmss {
 
-std::unique_ptr<model> make_any_model(const std::string& text, uint64_t seed,
+std::unique_ptr<model> make_any_model(const std::string& text, uint64_t /*seed*/,
                                       uint32_t nodes) {
   model_spec spec(text);
   if (spec.name() == "pingpong")
@@ -20,11 +20,11 @@ std::unique_ptr<model> make_any_model(const std::string& text, uint64_t seed,
     return bench::make_phold(spec, nodes);
   if (spec.name() == "roundtrip")
     return bench::make_roundtrip(spec, nodes);
-  if (spec.name() == "demo")
-    return demo::make_demo(spec, seed, nodes);
+  if (spec.name() == "region")
+    return physical::make_region_model(spec);
   throw std::invalid_argument(
       "unknown model '" + spec.name() +
-      "' (known: demo, pingpong, heartbeat, phold, roundtrip)");
+      "' (known: region, pingpong, heartbeat, phold, roundtrip)");
 }
 
 std::string self_executable() {

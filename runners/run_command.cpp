@@ -23,10 +23,13 @@ struct builtin_scenario {
 const std::map<std::string, builtin_scenario>& builtin_scenarios() {
   static const std::map<std::string, builtin_scenario> table{
       {"default",
-       {"demo", seconds(300),
-        "3 zones x 2 racks x 4 hosts heartbeat to zone monitors; host "
-        "westeurope/z2/r1/h2 crashes at 30 s and restarts at 60 s; one VM "
-        "per zone is created at 1 s and becomes healthy after about 3 min"}},
+       {"region preset=small faults=demo", seconds(300),
+        "a small region (3 zones x 2 racks x 4 hosts, TOR switches, "
+        "hypervisors, 8 VM slots a host half filled by other tenants, a "
+        "storage cluster a zone); a scale set of one VM per zone created at "
+        "1 s, healthy about 3 min later; faults one after the other: host "
+        "crash, TOR failure, storage replica loss, slow disk, zone "
+        "partition, application crash, rack power loss, each recovered"}},
   };
   return table;
 }
@@ -100,7 +103,7 @@ void add_run_options(CLI::App* cmd, const std::shared_ptr<run_args>& args) {
                   "built-in scenario name (default: default)");
   cmd->add_option("--model", args->model,
                   "run a built-in model instead, e.g. 'phold entities=64' "
-                  "(demo, pingpong, heartbeat, phold, roundtrip)");
+                  "(region, pingpong, heartbeat, phold, roundtrip)");
   cmd->add_option("--out", args->out, "trace directory (replaced)")
       ->capture_default_str();
   cmd->add_option("--until", args->until,

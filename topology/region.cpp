@@ -110,7 +110,7 @@ region preset(const std::string& name) {
     r.racks_per_zone = 2;
     r.hosts_per_rack = 4;
     r.storage_clusters_per_zone = 1;
-    r.storage_nodes_per_cluster = 3;
+    r.storage_nodes_per_cluster = 6;
     r.fc_replica_sites = {"z1/r01", "z1/r02", "z2/r01", "z2/r02", "z3/r01"};
     return r;
   }

@@ -1,13 +1,64 @@
 #include "actors/physical/host_agent.hpp"
 
+#include "actors/physical/vm_lifecycle.hpp"
+
 #include <caf/all.hpp>
 
+#include <algorithm>
+#include <array>
+#include <cmath>
+
 namespace vmss::physical {
+
+namespace {
+
+/// Other tenants' VM sizes and their shares (spec Layer 7, "Physical
+/// Resource Allocation": B2s, D4s, D8s_v3 and 2 vCPU / 8 GB VMs side by
+/// side, 40-60 VMs a server; the weights are ours).
+struct tenant_size {
+  vm_size size;
+  int64_t weight; ///< percent
+};
+constexpr std::array<tenant_size, 4> tenant_mix{{
+    {{2, 4}, 50},  // Standard_B2s
+    {{2, 8}, 30},  // Standard_D2s_v3
+    {{4, 16}, 15}, // Standard_D4s_v3
+    {{8, 32}, 5},  // Standard_D8s_v3
+}};
+
+vm_size draw_tenant(rng& r) {
+  auto pick = r.uniform(0, 99);
+  for (const auto& t : tenant_mix) {
+    if (pick < t.weight)
+      return t.size;
+    pick -= t.weight;
+  }
+  return tenant_mix.back().size;
+}
+
+} // namespace
+
+std::string hypervisor_path(const std::string& host) {
+  return host + "/hv";
+}
+
+std::string vm_slot_path(const std::string& host, uint32_t slot,
+                         uint32_t slots) {
+  auto digits = std::to_string(std::max(slots, 1u) - 1).size();
+  auto number = std::to_string(slot);
+  return host + "/vm" +
+         std::string(digits - std::min(digits, number.size()), '0') + number;
+}
 
 host_agent::host_agent(caf::actor_config& cfg, node_kernel& k, entity_id id,
                        entity_id monitor, const host_agent_params* params)
     : entity(cfg, k, id), monitor_(monitor), params_(params),
-      capacity_(params->cores, params->ram_gb) {
+      capacity_(params->cores, params->ram_gb),
+      slot_used_(params->slots, false) {
+  const auto& path = k.table()[id].path;
+  hypervisor_ = k.table().id_of(hypervisor_path(path));
+  for (uint32_t s = 0; s < params->slots; ++s)
+    slots_.push_back(k.table().id_of(vm_slot_path(path, s, params->slots)));
 }
 
 sim_time host_agent::jitter() {
@@ -16,24 +67,71 @@ sim_time host_agent::jitter() {
 
 void host_agent::on_start() {
   trace("host_started");
+  place_tenants();
   after(jitter(), heartbeat_due{});
 }
 
-void host_agent::place(const vm_place& request) {
-  const auto& vm_path = kernel_.table()[request.vm].path;
+void host_agent::on_restart() {
+  after(jitter(), heartbeat_due{});
+}
+
+void host_agent::place_tenants() {
+  if (params_->tenant_utilisation <= 0)
+    return;
+  auto target = static_cast<uint32_t>(
+      std::floor(params_->tenant_utilisation * capacity_.vcpus_usable()));
+  // Tenants fill slots from the last one down and leave a tenth of them
+  // (at least one) free for new VMs, which take the lowest free slot.
+  auto keep_free = std::max<size_t>(1, slots_.size() / 10);
+  uint32_t placed = 0;
+  for (size_t s = slots_.size(); s > keep_free; --s) {
+    auto slot = s - 1;
+    auto size = draw_tenant(random());
+    if (capacity_.vcpus_reserved() + size.vcpus > target ||
+        capacity_.reserve(slots_[slot], size) != reserve_result::ok)
+      break;
+    slot_used_[slot] = true;
+    ++placed;
+    send(hypervisor_, vm_place{slots_[slot], "", static_cast<uint32_t>(slot),
+                               size.vcpus, size.ram_gb, true});
+  }
+  trace("tenants_placed",
+        {{"vms", static_cast<int64_t>(placed)},
+         {"vcpus", static_cast<int64_t>(capacity_.vcpus_reserved())},
+         {"ram_gb", static_cast<int64_t>(capacity_.ram_gb_reserved())}});
+}
+
+int64_t host_agent::slot_of(entity_id vm) const {
+  auto i = std::find(slots_.begin(), slots_.end(), vm);
+  return i == slots_.end() ? -1 : i - slots_.begin();
+}
+
+void host_agent::place(vm_place request) {
+  auto free = std::find(slot_used_.begin(), slot_used_.end(), false);
+  if (free == slot_used_.end()) {
+    trace("vm_rejected",
+          {{"scale_set", request.scale_set},
+           {"instance_id", static_cast<int64_t>(request.instance_id)},
+           {"reason", std::string("no_slot")}});
+    return;
+  }
+  request.vm = slots_[free - slot_used_.begin()];
   auto result = capacity_.reserve(request.vm, {request.vcpus, request.ram_gb});
   if (result != reserve_result::ok) {
     trace("vm_rejected",
-          {{"vm", vm_path}, {"reason", std::string(to_string(result))}});
+          {{"scale_set", request.scale_set},
+           {"instance_id", static_cast<int64_t>(request.instance_id)},
+           {"reason", std::string(to_string(result))}});
     return;
   }
+  *free = true;
   trace("vm_admitted",
-        {{"vm", vm_path},
+        {{"vm", kernel_.table()[request.vm].path},
          {"vcpus", static_cast<int64_t>(request.vcpus)},
          {"ram_gb", static_cast<int64_t>(request.ram_gb)},
          {"ram_gb_free", static_cast<int64_t>(capacity_.ram_gb_usable() -
                                               capacity_.ram_gb_reserved())}});
-  send(request.vm, vm_create{request.scale_set, request.instance_id});
+  send(hypervisor_, std::move(request));
 }
 
 caf::behavior host_agent::make_behavior() {
@@ -43,6 +141,29 @@ caf::behavior host_agent::make_behavior() {
         after(params_->heartbeat_period + jitter(), heartbeat_due{});
       },
       [=](const vm_place& request) { place(request); },
+      [=](const vm_command& command) {
+        auto slot = slot_of(command.vm);
+        if (slot < 0 || !slot_used_[slot]) {
+          trace("vm_command_rejected",
+                {{"vm", kernel_.table()[command.vm].path},
+                 {"op", std::string(to_string(command.op))}});
+          return;
+        }
+        send(hypervisor_, command);
+      },
+      [=](const vm_status& status) {
+        if (static_cast<vm_state>(status.state) != vm_state::deleted)
+          return;
+        auto slot = slot_of(status.vm);
+        if (slot >= 0 && capacity_.release(status.vm)) {
+          slot_used_[slot] = false;
+          trace("capacity_released",
+                {{"vm", kernel_.table()[status.vm].path},
+                 {"ram_gb_free",
+                  static_cast<int64_t>(capacity_.ram_gb_usable() -
+                                       capacity_.ram_gb_reserved())}});
+        }
+      },
   };
 }
 

@@ -1,21 +1,39 @@
 #pragma once
-/// The host agent of one server: heartbeats to its health monitor, and
-/// admits VMs within the host's capacity (host_capacity: RAM strictly,
-/// vCPUs up to 2:1, hypervisor overhead kept back) before creating them.
-/// Traces `host_started`, `vm_admitted` and `vm_rejected`. Not modelled
-/// yet: stop, delete and reimage requests, reports to the fabric
-/// controller, the VMs' fate when the host crashes.
+/// The host agent of one server: heartbeats to its health monitor, admits
+/// VMs within the host's capacity (host_capacity: RAM strictly, vCPUs up to
+/// 2:1, hypervisor overhead kept back), puts each in a free VM slot through
+/// the hypervisor, passes requests about its VMs on (vm_command) and
+/// releases a VM's capacity and slot once the VM reports it is deleted.
+///
+/// At its first start it fills the server with other tenants' VMs up to the
+/// configured utilisation (background tenants), already running, from the
+/// last slot down, leaving a tenth of the slots (at least one) free.
+///
+/// Traces `host_started`, `vm_admitted` (vm, vcpus, ram_gb, ram_gb_free),
+/// `vm_rejected` (reason), `capacity_released` (vm) and, once,
+/// `tenants_placed` (vms, vcpus, ram_gb).
 
 #include "actors/physical/host_capacity.hpp"
 #include "kernel/entity.hpp"
 #include "messages/physical_messages.hpp"
 
+#include <vector>
+
 namespace vmss::physical {
+
+/// Paths of a server's hypervisor and VM slots: ".../h13/hv",
+/// ".../h13/vm07" (zero-padded to the width of `slots - 1`).
+std::string hypervisor_path(const std::string& host);
+std::string vm_slot_path(const std::string& host, uint32_t slot,
+                         uint32_t slots);
 
 struct host_agent_params {
   sim_time heartbeat_period = seconds(1);
   uint32_t cores = 64;
   uint32_t ram_gb = 512;
+  uint32_t slots = 8; ///< VM slots (VM entities) per server
+  /// Background tenants fill the server's usable vCPUs to this fraction.
+  double tenant_utilisation = 0;
 };
 
 class host_agent : public entity {
@@ -24,18 +42,27 @@ public:
              entity_id monitor, const host_agent_params* params);
 
   void on_start() override;
+  void on_restart() override;
   void on_crash() override { heartbeat_seq_ = 0; }
   caf::behavior make_behavior() override;
 
 private:
   /// Up to 1% of the heartbeat period, from this host's seeded stream.
   sim_time jitter();
-  void place(const vm_place& request);
+  void place(vm_place request);
+  void place_tenants();
+  /// Index of the slot holding entity `vm`, or -1.
+  int64_t slot_of(entity_id vm) const;
 
   entity_id monitor_;
   const host_agent_params* params_;
-  host_capacity capacity_;     ///< durable: survives an agent restart
-  uint64_t heartbeat_seq_ = 0; ///< volatile: from 0 after a crash
+  entity_id hypervisor_;
+  std::vector<entity_id> slots_;
+  // Durable: survives an agent restart.
+  host_capacity capacity_;
+  std::vector<bool> slot_used_;
+  // Volatile: from 0 after a crash.
+  uint64_t heartbeat_seq_ = 0;
 };
 
 } // namespace vmss::physical

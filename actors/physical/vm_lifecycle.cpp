@@ -20,10 +20,42 @@ const char* to_string(vm_state s) {
     return "unhealthy";
   case vm_state::repairing:
     return "repairing";
+  case vm_state::stopping:
+    return "stopping";
+  case vm_state::stopped:
+    return "stopped";
   case vm_state::deleting:
     return "deleting";
   case vm_state::deleted:
     return "deleted";
+  }
+  return "unknown";
+}
+
+const char* to_string(vm_input in) {
+  switch (in) {
+  case vm_input::placed:
+    return "placed";
+  case vm_input::adopted:
+    return "adopted";
+  case vm_input::phase_done:
+    return "phase_done";
+  case vm_input::probe_ok:
+    return "probe_ok";
+  case vm_input::probe_failed:
+    return "probe_failed";
+  case vm_input::repair:
+    return "repair";
+  case vm_input::reimage:
+    return "reimage";
+  case vm_input::stop:
+    return "stop";
+  case vm_input::start:
+    return "start";
+  case vm_input::delete_vm:
+    return "delete";
+  case vm_input::power_restored:
+    return "power_restored";
   }
   return "unknown";
 }
@@ -47,6 +79,9 @@ vm_step vm_lifecycle::enter(vm_state next, rng& r) {
   case vm_state::repairing:
     step.phase_ns = timings_->repairing.draw(r);
     break;
+  case vm_state::stopping:
+    step.phase_ns = timings_->stopping.draw(r);
+    break;
   case vm_state::deleting:
     step.phase_ns = timings_->deleting.draw(r);
     break;
@@ -67,6 +102,8 @@ vm_state vm_lifecycle::after_phase() const {
     return vm_state::running;
   case vm_state::repairing:
     return vm_state::creating; // reimage
+  case vm_state::stopping:
+    return vm_state::stopped;
   case vm_state::deleting:
     return vm_state::deleted;
   default:
@@ -77,10 +114,14 @@ vm_state vm_lifecycle::after_phase() const {
 vm_step vm_lifecycle::on(vm_input in, rng& r) {
   vm_step ignored{false, state_, state_, 0};
   bool gone = state_ == vm_state::deleting || state_ == vm_state::deleted;
+  bool up = state_ == vm_state::running || state_ == vm_state::healthy ||
+            state_ == vm_state::unhealthy;
   switch (in) {
   case vm_input::placed:
     return state_ == vm_state::pending ? enter(vm_state::allocating, r)
                                        : ignored;
+  case vm_input::adopted:
+    return state_ == vm_state::pending ? enter(vm_state::healthy, r) : ignored;
   case vm_input::phase_done:
     // Running's timer means "extensions done, first probe due": accepted,
     // no change of state; the owner probes and feeds the result back.
@@ -100,8 +141,32 @@ vm_step vm_lifecycle::on(vm_input in, rng& r) {
   case vm_input::repair:
     return state_ == vm_state::unhealthy ? enter(vm_state::repairing, r)
                                          : ignored;
+  case vm_input::reimage:
+    return up || state_ == vm_state::stopped ? enter(vm_state::repairing, r)
+                                             : ignored;
+  case vm_input::stop:
+    return up ? enter(vm_state::stopping, r) : ignored;
+  case vm_input::start:
+    return state_ == vm_state::stopped ? enter(vm_state::starting, r) : ignored;
   case vm_input::delete_vm:
     return gone ? ignored : enter(vm_state::deleting, r);
+  case vm_input::power_restored:
+    switch (state_) {
+    case vm_state::allocating:
+    case vm_state::creating:
+      return enter(vm_state::creating, r);
+    case vm_state::starting:
+    case vm_state::running:
+    case vm_state::healthy:
+    case vm_state::unhealthy:
+      return enter(vm_state::starting, r);
+    case vm_state::stopping:
+      return enter(vm_state::stopped, r);
+    default: // the other phases go on where they were
+      return state_ == vm_state::repairing || state_ == vm_state::deleting
+                 ? enter(state_, r)
+                 : ignored;
+    }
   }
   return ignored;
 }

@@ -3,12 +3,13 @@
 /// timeline of Layer 6 "Complete Scale-Out Flow"), as a pure core: feed it
 /// an input, it changes state and says how long the next phase takes.
 ///
+///   Pending --adopted--> Healthy (a VM running before the simulation)
 ///   Pending --placed--> Allocating --done--> Creating --done--> Starting
 ///                                               ^                  |
 ///                                               |                done
 ///                                          Repairing               v
 ///                                               ^               Running
-///                                             repair               |
+///                                     repair, reimage              |
 ///                                               |          done (extensions,
 ///                                           Unhealthy <--+  first probe due)
 ///                                               |        |         v
@@ -16,7 +17,14 @@
 ///                                               v        |         |
 ///                                            Healthy ----+ <--probe_ok
 ///
+///   Running, Healthy, Unhealthy --stop--> Stopping --done--> Stopped
+///   Stopped --start--> Starting;  Stopped --reimage--> Repairing
 ///   any state but Deleting/Deleted --delete--> Deleting --done--> Deleted
+///
+///   After a power loss of its host (power_restored): Allocating and
+///   Creating start creating again, Starting to Unhealthy boot again
+///   (Starting), Stopping is Stopped, Repairing and Deleting start their
+///   phase again; the rest stay where they were.
 ///
 /// Phase durations are drawn from the VM's seeded stream, uniform within
 /// each phase's [min, max] (vm_timings; docs/model.md gives the sources).
@@ -37,6 +45,8 @@ enum class vm_state : uint8_t {
   healthy,
   unhealthy,
   repairing,
+  stopping,
+  stopped,
   deleting,
   deleted,
 };
@@ -45,13 +55,21 @@ enum class vm_state : uint8_t {
 const char* to_string(vm_state s);
 
 enum class vm_input : uint8_t {
-  placed,       ///< the fabric controller reserved a host
-  phase_done,   ///< the current phase's timer fired
-  probe_ok,     ///< a health probe passed
-  probe_failed, ///< a health probe failed
-  repair,       ///< automatic repair: reimage
-  delete_vm,    ///< scale-in or manual delete
+  placed,         ///< the fabric controller reserved a host
+  adopted,        ///< already running when the simulation began
+  phase_done,     ///< the current phase's timer fired
+  probe_ok,       ///< a health probe passed
+  probe_failed,   ///< a health probe failed
+  repair,         ///< automatic repair of an unhealthy VM: reimage
+  reimage,        ///< requested reimage (running or stopped VM)
+  stop,           ///< power off (the host keeps its reservation)
+  start,          ///< power on a stopped VM
+  delete_vm,      ///< scale-in or manual delete
+  power_restored, ///< the host came back after a power loss
 };
+
+/// Lower-case name of an input ("stop").
+const char* to_string(vm_input in);
 
 /// A duration drawn uniformly from [min, max].
 struct phase_range {
@@ -67,6 +85,7 @@ struct vm_timings {
   phase_range starting{seconds(20), seconds(30)}; ///< boot to VM agent ready
   phase_range running{seconds(65), seconds(90)};  ///< extensions, first probe
   phase_range repairing{seconds(5), seconds(10)}; ///< reimage starts
+  phase_range stopping{seconds(10), seconds(30)};
   phase_range deleting{seconds(10), seconds(30)};
 };
 

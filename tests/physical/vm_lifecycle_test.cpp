@@ -110,3 +110,62 @@ TEST(vm_lifecycle, inputs_that_mean_nothing_are_refused) {
 }
 
 } // namespace
+
+TEST(vm_lifecycle, stop_and_start_boot_again_without_creating) {
+  vm_timings timings;
+  vm_lifecycle vm(timings);
+  rng r(7, 8);
+  time_to_healthy(vm, r);
+  auto stop = vm.on(vm_input::stop, r);
+  EXPECT_EQ(stop.to, vm_state::stopping);
+  EXPECT_GE(stop.phase_ns, timings.stopping.min);
+  EXPECT_EQ(vm.on(vm_input::phase_done, r).to, vm_state::stopped);
+  EXPECT_FALSE(vm.on(vm_input::stop, r).accepted);
+  auto start = vm.on(vm_input::start, r);
+  EXPECT_EQ(start.to, vm_state::starting);
+  EXPECT_FALSE(vm.on(vm_input::start, r).accepted);
+}
+
+TEST(vm_lifecycle, reimage_creates_the_os_disk_again) {
+  vm_timings timings;
+  vm_lifecycle vm(timings);
+  rng r(9, 10);
+  EXPECT_FALSE(vm.on(vm_input::reimage, r).accepted); // nothing to reimage
+  time_to_healthy(vm, r);
+  EXPECT_EQ(vm.on(vm_input::reimage, r).to, vm_state::repairing);
+  EXPECT_EQ(vm.on(vm_input::phase_done, r).to, vm_state::creating);
+}
+
+TEST(vm_lifecycle, power_restored_boots_a_running_vm_and_recreates_a_new_one) {
+  vm_timings timings;
+  rng r(11, 12);
+  vm_lifecycle healthy(timings);
+  time_to_healthy(healthy, r);
+  auto boot = healthy.on(vm_input::power_restored, r);
+  EXPECT_EQ(boot.to, vm_state::starting);
+  EXPECT_GE(boot.phase_ns, timings.starting.min);
+
+  vm_lifecycle creating(timings);
+  creating.on(vm_input::placed, r);
+  creating.on(vm_input::phase_done, r);
+  ASSERT_EQ(creating.state(), vm_state::creating);
+  auto again = creating.on(vm_input::power_restored, r);
+  EXPECT_TRUE(again.accepted);
+  EXPECT_EQ(again.to, vm_state::creating);
+  EXPECT_GE(again.phase_ns, timings.creating.min);
+
+  vm_lifecycle never_placed(timings);
+  EXPECT_FALSE(never_placed.on(vm_input::power_restored, r).accepted);
+}
+
+TEST(vm_lifecycle, deleted_is_final) {
+  vm_timings timings;
+  vm_lifecycle vm(timings);
+  rng r(13, 14);
+  time_to_healthy(vm, r);
+  EXPECT_EQ(vm.on(vm_input::delete_vm, r).to, vm_state::deleting);
+  EXPECT_EQ(vm.on(vm_input::phase_done, r).to, vm_state::deleted);
+  for (auto in : {vm_input::start, vm_input::stop, vm_input::reimage,
+                  vm_input::delete_vm, vm_input::power_restored})
+    EXPECT_FALSE(vm.on(in, r).accepted) << to_string(in);
+}

@@ -1,0 +1,247 @@
+#include "actors/physical/region_model.hpp"
+
+#include "actors/physical/faults.hpp"
+#include "actors/physical/health_monitor.hpp"
+#include "actors/physical/host_agent.hpp"
+#include "actors/physical/hypervisor.hpp"
+#include "actors/physical/storage_replica.hpp"
+#include "actors/physical/tor_switch.hpp"
+#include "actors/physical/vm.hpp"
+#include "kernel/spawn_entity.hpp"
+#include "topology/region_network.hpp"
+
+#include <caf/all.hpp>
+
+#include <stdexcept>
+
+namespace vmss::physical {
+
+namespace {
+
+std::string monitor_path(const topology::region& r, uint32_t zone) {
+  return topology::zone_path(r, zone) + "/monitor";
+}
+
+std::string control_path(const topology::region& r) {
+  return r.name + "/control";
+}
+
+/// The default scenario's faults, on the `small` layout: one of each kind
+/// of outage, each recovered, one after the other.
+std::vector<planned_fault> demo_faults(const topology::region& r,
+                                       uint32_t slots) {
+  auto zone = [&](uint32_t z) { return topology::zone_path(r, z); };
+  auto host = [&](uint32_t z, uint32_t k, uint32_t h) {
+    return topology::host_path(r, z, k, h);
+  };
+  auto tor = topology::tor_path(r, 2, 1);
+  auto rack = topology::rack_path(r, 0, 1);
+  auto lost = topology::storage_node_path(r, 0, 0, 1);
+  auto slow = topology::storage_node_path(r, 1, 0, 0);
+  // The scale set's VM in zone 1 takes the host's first slot.
+  auto app = vm_slot_path(host(0, 0, 0), 0, slots);
+  auto f = [](fault_kind k, std::string target, std::string peer = {}) {
+    fault x;
+    x.kind = k;
+    x.target = std::move(target);
+    x.peer = std::move(peer);
+    return x;
+  };
+  auto slow_disk = f(fault_kind::slow_disk, slow);
+  slow_disk.slow_permille = 5000;
+  return {
+      {seconds(30), f(fault_kind::host_crash, host(1, 0, 1))},
+      {seconds(60), f(fault_kind::host_restore, host(1, 0, 1))},
+      {seconds(90), f(fault_kind::tor_fail, tor)},
+      {seconds(100), f(fault_kind::replica_loss, lost)},
+      {seconds(120), f(fault_kind::tor_repair, tor)},
+      {seconds(130), slow_disk},
+      {seconds(150), f(fault_kind::zone_partition, zone(0), zone(2))},
+      {seconds(160), f(fault_kind::disk_restore, slow)},
+      {seconds(180), f(fault_kind::zone_heal, zone(0), zone(2))},
+      {seconds(200), f(fault_kind::replica_restore, lost)},
+      {seconds(205), f(fault_kind::app_crash, app)},
+      {seconds(235), f(fault_kind::app_restore, app)},
+      {seconds(250), f(fault_kind::rack_power_off, rack)},
+      {seconds(275), f(fault_kind::rack_power_on, rack)},
+  };
+}
+
+class region_model final : public model {
+public:
+  explicit region_model(model_spec& spec) : net_(make_region(spec)) {
+    const auto& r = net_.layout();
+    bool big = preset_ == "region";
+    health_ = {spec.get_duration("period", seconds(1)),
+               spec.get_int("missed", 3)};
+    if (health_.period <= 0 || health_.missed < 1)
+      throw std::invalid_argument("region: period and missed must be "
+                                  "positive");
+    host_.heartbeat_period = health_.period;
+    host_.cores = r.host_cores;
+    host_.ram_gb = r.host_ram_gb;
+    host_.slots =
+        static_cast<uint32_t>(bounded(spec, "slots", big ? 42 : 8, 1, 1000));
+    host_.tenant_utilisation =
+        bounded(spec, "tenants", big ? 80 : 50, 0, 100) / 100.0;
+    vms_ = static_cast<uint32_t>(
+        bounded(spec, "vms", big ? 0 : 3, 0,
+                int64_t{r.zones} * r.racks_per_zone * r.hosts_per_rack));
+    vm_.probe_period = spec.get_duration("probe", vm_.probe_period);
+    vm_.tenant_probe_period =
+        spec.get_duration("tenant_probe", vm_.tenant_probe_period);
+    if (vm_.probe_period <= 0 || vm_.tenant_probe_period <= 0)
+      throw std::invalid_argument("region: probe and tenant_probe must be "
+                                  "positive");
+    auto disks = spec.get_string("disks", "lrs");
+    if (disks == "zrs")
+      replication_.redundancy = disk_redundancy::zrs;
+    else if (disks != "lrs")
+      throw std::invalid_argument("region: disks=" + disks +
+                                  " is not lrs or zrs");
+    if (replication_.redundancy == disk_redundancy::zrs && r.zones < 3)
+      throw std::invalid_argument("region: disks=zrs needs at least 3 zones");
+    auto plan = spec.get_string("faults", "none");
+    if (plan == "demo")
+      faults_ = demo_faults(r, host_.slots);
+    else if (plan != "none")
+      faults_ = parse_fault_plan(plan);
+    spec.reject_unknown();
+  }
+
+  void describe(entity_table& table) override {
+    const auto& r = net_.layout();
+    table.add(control_path(r), "control", 0);
+    for (uint32_t z = 0; z < r.zones; ++z) {
+      auto node = topology::node_of_zone(z, table.num_nodes());
+      table.add(monitor_path(r, z), "health_monitor", node);
+      for (uint32_t k = 0; k < r.racks_per_zone; ++k) {
+        table.add(topology::tor_path(r, z, k), "tor_switch", node);
+        for (uint32_t h = 0; h < r.hosts_per_rack; ++h) {
+          auto host = topology::host_path(r, z, k, h);
+          table.add(host, "host_agent", node);
+          table.add(hypervisor_path(host), "hypervisor", node);
+          for (uint32_t s = 0; s < host_.slots; ++s)
+            table.add(vm_slot_path(host, s, host_.slots), "vm", node);
+        }
+      }
+      for (uint32_t c = 0; c < r.storage_clusters_per_zone; ++c) {
+        table.add(topology::storage_cluster_path(r, z, c) + "/tor",
+                  "tor_switch", node);
+        for (uint32_t n = 0; n < r.storage_nodes_per_cluster; ++n)
+          table.add(topology::storage_node_path(r, z, c, n), "storage_replica",
+                    node);
+      }
+    }
+  }
+
+  network_model& network() override { return net_; }
+  sim_time lookahead() const override { return net_.lookahead(); }
+
+  void spawn(caf::actor_system& sys, node_kernel& k, entity_id id) override {
+    const auto& e = k.table()[id];
+    const auto& r = net_.layout();
+    if (e.kind == "vm") {
+      if (!directory_) {
+        directory_ = std::make_unique<replica_directory>(
+            r, k.table(), replication_.redundancy);
+        vm_.directory = directory_.get();
+      }
+      spawn_entity<vm>(sys, k, id, &vm_);
+    } else if (e.kind == "storage_replica") {
+      spawn_entity<storage_replica>(sys, k, id, &r, &replication_);
+    } else if (e.kind == "hypervisor") {
+      auto host = e.path.substr(0, e.path.rfind('/'));
+      spawn_entity<hypervisor>(sys, k, id, k.table().id_of(host));
+    } else if (e.kind == "host_agent") {
+      // Each zone's hosts report to the next zone's monitor.
+      auto zone = static_cast<uint32_t>(net_.where(id).zone);
+      auto watcher = k.table().id_of(monitor_path(r, (zone + 1) % r.zones));
+      spawn_entity<host_agent>(sys, k, id, watcher, &host_);
+    } else if (e.kind == "tor_switch") {
+      spawn_entity<tor_switch>(sys, k, id, &net_);
+    } else if (e.kind == "health_monitor") {
+      spawn_entity<health_monitor>(sys, k, id, &health_);
+    } else if (e.kind == "control") {
+      spawn_entity<control>(sys, k, id);
+    } else {
+      throw std::logic_error("region: no actor for kind " + e.kind);
+    }
+  }
+
+  void inject(node_kernel& k) override {
+    const auto& r = net_.layout();
+    // The scale set's VMs, round robin over the zones, each zone's in host
+    // order, placed at 1 s (until the fabric controller exists, the
+    // scenario places them).
+    for (uint32_t i = 0; i < vms_; ++i) {
+      uint32_t zone = i % r.zones;
+      uint32_t nth = i / r.zones;
+      auto host = topology::host_path(r, zone, nth / r.hosts_per_rack,
+                                      nth % r.hosts_per_rack);
+      vm_place place{0, "demo-vmss", i, 2, 8, false};
+      k.inject(seconds(1), k.table().id_of(host), event_kind::message,
+               caf::make_message(std::move(place)), wire::id_of<vm_place>);
+    }
+    auto control = k.table().id_of(control_path(r));
+    for (const auto& f : faults_)
+      inject_fault(k, net_, control, f.at, f.what);
+  }
+
+  std::vector<std::string> describe_run() const override {
+    const auto& r = net_.layout();
+    return {"region preset=" + preset_ + " zones=" + std::to_string(r.zones) +
+            " racks=" + std::to_string(r.racks_per_zone) +
+            " hosts_per_rack=" + std::to_string(r.hosts_per_rack) +
+            " hosts=" + std::to_string(r.hosts()) + " vm_slots=" +
+            std::to_string(r.hosts() * host_.slots) + " tenants_percent=" +
+            std::to_string(static_cast<int>(host_.tenant_utilisation * 100)) +
+            " scale_set_vms=" + std::to_string(vms_) + " disks=" +
+            (replication_.redundancy == disk_redundancy::zrs ? "zrs" : "lrs") +
+            " faults=" + std::to_string(faults_.size())};
+  }
+
+private:
+  static int64_t bounded(model_spec& spec, const char* key, int64_t fallback,
+                         int64_t lo, int64_t hi) {
+    auto v = spec.get_int(key, fallback);
+    if (v < lo || v > hi)
+      throw std::invalid_argument(std::string("region: ") + key +
+                                  " must be from " + std::to_string(lo) +
+                                  " to " + std::to_string(hi));
+    return v;
+  }
+
+  /// The preset, resized by the zones=, racks= and hosts= options.
+  topology::region make_region(model_spec& spec) {
+    preset_ = spec.get_string("preset", "small");
+    auto r = topology::preset(preset_);
+    auto size = [&](const char* key, uint32_t fallback) {
+      return static_cast<uint32_t>(bounded(spec, key, fallback, 1, 10000));
+    };
+    r.zones = size("zones", r.zones);
+    r.racks_per_zone = size("racks", r.racks_per_zone);
+    r.hosts_per_rack = size("hosts", r.hosts_per_rack);
+    r.fc_replica_sites = {"z1"};
+    topology::validate(r);
+    return r;
+  }
+
+  std::string preset_;
+  topology::region_network net_;
+  health_params health_;
+  host_agent_params host_;
+  vm_params vm_;
+  replication_params replication_;
+  std::unique_ptr<replica_directory> directory_; ///< once the table exists
+  uint32_t vms_ = 0;
+  std::vector<planned_fault> faults_;
+};
+
+} // namespace
+
+std::unique_ptr<model> make_region_model(model_spec& spec) {
+  return std::make_unique<region_model>(spec);
+}
+
+} // namespace vmss::physical

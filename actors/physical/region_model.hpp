@@ -1,0 +1,24 @@
+#pragma once
+/// The region model: a whole region's physical plane as entities (design
+/// §5; spec Layers 4-7). Per zone a host health monitor; per rack a TOR
+/// switch and its servers, each a host agent, a hypervisor and VM slots;
+/// per storage cluster a TOR switch and storage servers; one control
+/// entity. Background tenants fill the servers, a scale set's VMs are
+/// placed at 1 s, and a fault plan can run (actors/physical/faults.hpp).
+///
+/// "region [preset=small|region] [zones= racks= hosts=] [slots=N]
+///  [tenants=PERCENT] [vms=N] [disks=lrs|zrs] [faults=none|demo|PLAN]
+///  [probe=10s] [tenant_probe=300s] [period=1s missed=3]"
+
+#include "actors/physical/faults.hpp"
+#include "kernel/model.hpp"
+
+#include <memory>
+
+namespace vmss::physical {
+
+/// PLAN: see parse_fault_plan. Throws std::invalid_argument naming the
+/// option, or the fault and what is wrong with it.
+std::unique_ptr<model> make_region_model(model_spec& spec);
+
+} // namespace vmss::physical

@@ -1,0 +1,236 @@
+// Scenario tests of the region model, through the vmss-sim binary: the
+// built-in default scenario, and one fault at a time on the small region
+// (rack power loss, TOR failure, storage replica loss).
+
+#include "tests/support/jsonl.hpp"
+#include "tests/support/sim_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace vmss_test;
+
+const std::string region = "westeurope";
+
+/// Runs `args` with a trace in `name`, checks the run and the trace
+/// checkers, and returns the trace's records.
+std::vector<jsonl_record> run_and_export(const std::string& args,
+                                         const std::string& name,
+                                         outcome* run_out = nullptr) {
+  auto dir = tmp_dir(name);
+  auto run = run_sim(args + " --out " + dir);
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  auto check = run_sim("trace check " + dir);
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  auto jsonl = run_sim("trace export " + dir + " --format jsonl");
+  EXPECT_EQ(jsonl.exit_code, 0) << jsonl.output;
+  if (run_out)
+    *run_out = run;
+  return parse_jsonl(jsonl.output);
+}
+
+/// The `vm_state` states of `vm` in order, and when each began.
+std::vector<std::pair<std::string, long long>>
+states_of(const std::vector<jsonl_record>& all, const std::string& vm) {
+  std::vector<std::pair<std::string, long long>> out;
+  for (const auto& r : having(all, "vm_state", vm))
+    out.emplace_back(r.field("state"), r.t_ns);
+  return out;
+}
+
+TEST(default_scenario, shows_every_physical_actor_and_each_fault_s_effect) {
+  outcome run;
+  auto all = run_and_export("run", "default", &run);
+  auto three = run_sim("run --nodes 3 --out " + tmp_dir("default-3"));
+  ASSERT_EQ(three.exit_code, 0) << three.output;
+  EXPECT_EQ(three.value("digest"), run.value("digest"));
+
+  std::set<std::string> kinds;
+  for (const auto& r : all)
+    kinds.insert(r.field("kind"));
+  for (auto kind : {"host_agent", "hypervisor", "vm", "tor_switch",
+                    "storage_replica", "health_monitor", "control"})
+    EXPECT_TRUE(kinds.count(kind)) << kind;
+
+  // The host crash at 30 s takes its hypervisor and VMs down with it; the
+  // monitor in the next zone sees it after 3 missed periods.
+  auto victim = region + "/z2/r1/h2";
+  std::set<std::string> crashed_at_30;
+  for (const auto& r : having(all, "entity_crashed"))
+    if (r.t_ns == 30'000'000'000LL)
+      crashed_at_30.insert(r.entity());
+  EXPECT_TRUE(crashed_at_30.count(victim));
+  EXPECT_TRUE(crashed_at_30.count(victim + "/hv"));
+  EXPECT_TRUE(crashed_at_30.count(victim + "/vm7"));
+  EXPECT_EQ(crashed_at_30.size(), 1u + 1u + 8u);
+  auto down = having(all, "host_down");
+  ASSERT_FALSE(down.empty());
+  EXPECT_EQ(down[0].field("host"), victim);
+  EXPECT_GT(down[0].t_ns, 32'000'000'000LL);
+  EXPECT_LE(down[0].t_ns, 34'000'000'000LL);
+  auto up = having(all, "host_up");
+  ASSERT_FALSE(up.empty());
+  EXPECT_EQ(up[0].field("host"), victim);
+  EXPECT_GT(up[0].t_ns, 60'000'000'000LL);
+  EXPECT_LT(up[0].t_ns, 61'100'000'000LL);
+
+  // One VM of the scale set per zone: admitted, then the spec's states in
+  // order, healthy about 3 minutes later (Layer 6). The zone-1 VM's
+  // application crashes at 205 s and comes back at 235 s.
+  for (int zone = 1; zone <= 3; ++zone) {
+    std::string vm = region + "/z" + std::to_string(zone) + "/r1/h1/vm0";
+    EXPECT_EQ(having(all, "vm_admitted").size(), 3u);
+    auto states = states_of(all, vm);
+    std::vector<std::string> names;
+    for (const auto& s : states)
+      names.push_back(s.first);
+    std::vector<std::string> expected{"allocating", "creating", "starting",
+                                      "running", "healthy"};
+    if (zone == 1) {
+      expected.push_back("unhealthy");
+      expected.push_back("healthy");
+    }
+    ASSERT_EQ(names, expected) << vm;
+    EXPECT_GE(states[4].second, 141'000'000'000LL) << vm;
+    EXPECT_LE(states[4].second, 198'000'000'000LL) << vm;
+    if (zone == 1) {
+      EXPECT_GT(states[5].second, 205'000'000'000LL); // next probe: <= 10 s
+      EXPECT_LE(states[5].second, 215'500'000'000LL);
+      EXPECT_GT(states[6].second, 235'000'000'000LL);
+      EXPECT_LE(states[6].second, 245'500'000'000LL);
+    }
+  }
+  // The lost storage replica degrades the disks that used it; one of them
+  // is copied back to three replicas.
+  EXPECT_FALSE(having(all, "disk_degraded").empty());
+  EXPECT_FALSE(having(all, "disk_rereplicated").empty());
+  EXPECT_EQ(having(all, "fault_injected").size(), 7u);
+  EXPECT_EQ(having(all, "fault_recovered").size(), 7u);
+}
+
+TEST(region_faults, rack_power_loss_takes_down_exactly_that_rack) {
+  auto rack = region + "/z1/r2";
+  auto all =
+      run_and_export("run --model 'region faults=rack_power_off@10s:" + rack +
+                         "+rack_power_on@40s:" + rack + "' --until 80s",
+                     "rack-power");
+  std::set<std::string> crashed, restarted;
+  for (const auto& r : having(all, "entity_crashed")) {
+    EXPECT_EQ(r.t_ns, 10'000'000'000LL) << r.line;
+    crashed.insert(r.entity());
+  }
+  for (const auto& r : having(all, "entity_restarted"))
+    restarted.insert(r.entity());
+  // The TOR switch and 4 hosts, each with a host agent, a hypervisor and
+  // 8 VM slots; nothing else.
+  EXPECT_EQ(crashed.size(), 1u + 4u * (1 + 1 + 8));
+  for (const auto& e : crashed)
+    EXPECT_TRUE(starts_with(e, rack + "/")) << e;
+  EXPECT_EQ(restarted, crashed);
+  std::set<std::string> down;
+  for (const auto& r : having(all, "host_down"))
+    down.insert(r.field("host"));
+  EXPECT_EQ(down, (std::set<std::string>{rack + "/h1", rack + "/h2",
+                                         rack + "/h3", rack + "/h4"}));
+  // The rack's running VMs (other tenants') boot again after power returns.
+  size_t booted = 0;
+  for (const auto& r : having(all, "vm_state"))
+    if (starts_with(r.entity(), rack + "/") && r.field("state") == "starting") {
+      EXPECT_GE(r.t_ns, 40'000'000'000LL);
+      ++booted;
+    }
+  EXPECT_GT(booted, 0u);
+}
+
+TEST(region_faults, tor_failure_isolates_its_rack_both_ways) {
+  // 15 VMs: the 14th is the first in zone 3's second rack. It starts
+  // reading its boot blocks (2 GB, about 2 s) before the switch fails at
+  // 3 s; the data coming back is dropped at the dead switch.
+  auto rack = region + "/z3/r2";
+  auto vm = rack + "/h1/vm0";
+  auto all =
+      run_and_export("run --model 'region vms=15 faults=tor_fail@3s:" + rack +
+                         "/tor+tor_repair@40s:" + rack + "/tor' --until 300s",
+                     "tor-fail");
+  std::set<std::string> down;
+  for (const auto& r : having(all, "host_down")) {
+    down.insert(r.field("host"));
+    EXPECT_GT(r.t_ns, 3'000'000'000LL);
+  }
+  // Out of the rack: the hosts' heartbeats stop reaching the monitor, and
+  // only theirs.
+  EXPECT_EQ(down, (std::set<std::string>{rack + "/h1", rack + "/h2",
+                                         rack + "/h3", rack + "/h4"}));
+  // Into the rack: the storage server's reply to the VM is dropped.
+  bool inbound = false;
+  for (const auto& r : having(all, "dropped_while_down", rack + "/tor"))
+    inbound |=
+        starts_with(r.field("from"), region + "/z3/s1/") && r.field("to") == vm;
+  EXPECT_TRUE(inbound);
+  // After the repair the VM gets its data from a replica and comes up.
+  auto states = states_of(all, vm);
+  ASSERT_FALSE(states.empty());
+  EXPECT_EQ(states.back().first, "healthy");
+  EXPECT_GT(states.back().second, 40'000'000'000LL);
+}
+
+/// The scale set's one VM (z1/r1/h1/vm0) is healthy by 198 s; at 200 s
+/// the storage servers `lost` of zone 1's cluster fail.
+std::vector<jsonl_record> lose_servers(const std::vector<int>& lost,
+                                       const std::string& name) {
+  std::string plan;
+  for (int n : lost)
+    plan += std::string(plan.empty() ? "" : "+") +
+            "replica_loss@200s:" + region + "/z1/s1/n" + std::to_string(n);
+  return run_and_export(
+      "run --model 'region vms=1 faults=" + plan + "' --until 260s", name);
+}
+
+TEST(region_faults, two_replicas_of_three_keep_the_disk_available) {
+  // Servers n1 and n4 are fault domain 0 of 3: every disk of the cluster
+  // loses exactly one of its three replicas.
+  auto vm = region + "/z1/r1/h1/vm0";
+  auto all = lose_servers({1, 4}, "quorum-kept");
+  auto states = states_of(all, vm);
+  ASSERT_FALSE(states.empty());
+  EXPECT_EQ(states.back().first, "healthy");
+  EXPECT_FALSE(having(all, "disk_degraded").empty());
+  EXPECT_TRUE(having(all, "disk_unavailable").empty());
+  EXPECT_TRUE(having(all, "disk_io_failed", vm).empty());
+}
+
+TEST(region_faults, one_replica_of_three_makes_the_disk_fail_its_vm) {
+  // Fault domains 0 and 1: every disk keeps one replica of three.
+  auto vm = region + "/z1/r1/h1/vm0";
+  auto all = lose_servers({1, 4, 2, 5}, "quorum-lost");
+  auto states = states_of(all, vm);
+  ASSERT_GE(states.size(), 2u);
+  EXPECT_EQ(states[states.size() - 2].first, "healthy");
+  EXPECT_EQ(states.back().first, "unhealthy");
+  EXPECT_GT(states.back().second, 200'000'000'000LL);
+  EXPECT_LE(states.back().second, 212'000'000'000LL);
+  EXPECT_FALSE(having(all, "disk_io_failed", vm).empty());
+}
+
+TEST(region_faults, bad_fault_plans_are_rejected_with_a_reason) {
+  auto unknown = run_sim("run --model 'region faults=meteor@1s:westeurope/z1' "
+                         "--until 1s --out " +
+                         tmp_dir("bad-fault"));
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.output.find("unknown kind 'meteor'"), std::string::npos)
+      << unknown.output;
+  auto target = run_sim("run --model 'region faults=tor_fail@1s:westeurope/"
+                        "z1/r1/h1' --until 1s --out " +
+                        tmp_dir("bad-target"));
+  EXPECT_NE(target.exit_code, 0);
+  EXPECT_NE(target.output.find("is a host_agent, not a tor_switch"),
+            std::string::npos)
+      << target.output;
+}
+
+} // namespace

@@ -1,0 +1,67 @@
+#pragma once
+// Runs the vmss-sim binary (VMSS_SIM_EXE) from process-level tests and
+// reads `key=value` results from its output.
+
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdio>
+#include <regex>
+#include <string>
+
+namespace vmss_test {
+
+using sim_time = long long;
+
+struct outcome {
+  int exit_code = -1;
+  std::string output; ///< stdout and stderr
+  double wall_s = 0;
+
+  /// Value of `key=` in the output's last line that has it.
+  std::string value(const std::string& key) const {
+    std::smatch m;
+    std::string last;
+    std::regex re("(^|\\s)" + key + "=(\\S+)");
+    auto begin = output.cbegin();
+    while (std::regex_search(begin, output.cend(), m, re)) {
+      last = m[2];
+      begin = m.suffix().first;
+    }
+    return last;
+  }
+};
+
+/// Runs vmss-sim with `args`; `on_line` sees each output line as it comes.
+template <class OnLine>
+outcome run_sim(const std::string& args, OnLine on_line) {
+  outcome out;
+  auto t0 = std::chrono::steady_clock::now();
+  std::string cmd = std::string(VMSS_SIM_EXE) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (!pipe)
+    return out;
+  char buf[4096];
+  while (fgets(buf, sizeof(buf), pipe)) {
+    out.output += buf;
+    on_line(std::string(buf));
+  }
+  int status = pclose(pipe);
+  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  out.wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+          .count();
+  return out;
+}
+
+outcome run_sim(const std::string& args) {
+  return run_sim(args, [](const std::string&) {});
+}
+
+std::string tmp_dir(const std::string& name) {
+  return ::testing::TempDir() + "vmss-" + name;
+}
+
+} // namespace vmss_test
