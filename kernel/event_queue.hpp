@@ -37,12 +37,7 @@ public:
       late_.push_back(std::move(ev));
       std::push_heap(late_.begin(), late_.end(), greater{});
     } else if (s < cur_slot_ + static_cast<int64_t>(ring_.size())) {
-      auto& bucket = ring_[index(s)];
-      if (bucket.capacity() == 0 && !spare_.empty()) {
-        bucket.swap(spare_.back());
-        spare_.pop_back();
-      }
-      bucket.push_back(std::move(ev));
+      bucket(s).push_back(std::move(ev));
       ++ring_count_;
     } else {
       far_.push_back(std::move(ev));
@@ -70,6 +65,9 @@ public:
   const Event* upcoming(size_t k) const {
     return active_ && pos_ + k < cur_.size() ? &cur_[pos_ + k] : nullptr;
   }
+
+  /// Spent bucket storage kept for reuse (bounded; for tests).
+  size_t spare_buckets() const { return spare_.size(); }
 
   /// Removes and returns the earliest event; the queue must not be empty.
   Event pop() {
@@ -102,6 +100,16 @@ private:
     return static_cast<size_t>(slot) & (ring_.size() - 1);
   }
 
+  /// The bucket of `slot`, given spare storage if it has none.
+  std::vector<Event>& bucket(int64_t slot) {
+    auto& b = ring_[index(slot)];
+    if (b.capacity() == 0 && !spare_.empty()) {
+      b.swap(spare_.back());
+      spare_.pop_back();
+    }
+    return b;
+  }
+
   const Event& peek() const {
     if (!late_.empty() && (pos_ == cur_.size() || late_.front() < cur_[pos_]))
       return late_.front();
@@ -122,7 +130,7 @@ private:
     // Take the bucket's storage and keep the spent one as a spare for the
     // next bucket that fills, so that storage is reused, yet idle buckets
     // do not each keep the capacity of the busiest slot.
-    if (cur_.capacity() > 0)
+    if (cur_.capacity() > 0 && spare_.size() < max_spares)
       spare_.push_back(std::move(cur_));
     cur_ = std::move(ring_[index(cur_slot_)]);
     ring_[index(cur_slot_)] = std::vector<Event>();
@@ -172,7 +180,7 @@ private:
     while (!far_.empty() && far_.front().t / width_ < horizon) {
       std::pop_heap(far_.begin(), far_.end(), greater{});
       int64_t s = far_.back().t / width_;
-      ring_[index(s)].push_back(std::move(far_.back()));
+      bucket(s).push_back(std::move(far_.back()));
       ++ring_count_;
       far_.pop_back();
     }
@@ -183,7 +191,10 @@ private:
   std::vector<Event> far_;  ///< min-heap of events beyond the horizon
   std::vector<Event> cur_;  ///< the current slot, sorted
   std::vector<Event> late_; ///< min-heap of pushes into the current slot
-  std::vector<std::vector<Event>> spare_; ///< emptied storage, for reuse
+  /// Emptied storage, for reuse; at most max_spares are kept, so that a
+  /// run whose buckets fill from the far heap does not pile them up.
+  std::vector<std::vector<Event>> spare_;
+  static constexpr size_t max_spares = 64;
   size_t pos_ = 0;
   int64_t cur_slot_ = 0;
   bool active_ = false;

@@ -9,8 +9,8 @@
 
 namespace vmss {
 
-std::unique_ptr<model> make_any_model(const std::string& text, uint64_t /*seed*/,
-                                      uint32_t nodes) {
+std::unique_ptr<model> make_any_model(const std::string& text,
+                                      uint64_t /*seed*/, uint32_t nodes) {
   model_spec spec(text);
   if (spec.name() == "pingpong")
     return bench::make_pingpong(spec, nodes);

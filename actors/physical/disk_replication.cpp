@@ -302,8 +302,12 @@ void disk_replication::crash() {
 
 storage_effects disk_replication::restart() {
   storage_effects fx;
-  for (auto& [disk, d] : records_)
-    start_copy(disk, d, fx);
+  std::vector<uint64_t> disks;
+  for (const auto& entry : records_)
+    disks.push_back(entry.first);
+  std::sort(disks.begin(), disks.end());
+  for (auto disk : disks)
+    start_copy(disk, records_.at(disk), fx);
   return fx;
 }
 

@@ -33,6 +33,7 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -161,7 +162,9 @@ private:
   const replication_params* params_;
   uint32_t slowness_ = 1000;
   uint64_t next_token_ = 1; ///< never reused, so late answers are recognised
-  std::map<uint64_t, disk_record> records_;  ///< durable
+  /// Durable. Hashed: a region's server holds thousands of disks; nothing
+  /// iterates it in an order that shows (restart() sorts).
+  std::unordered_map<uint64_t, disk_record> records_;
   std::map<uint64_t, pending_io> ios_;       ///< volatile, by token
   std::map<uint64_t, pending_write> writes_; ///< volatile, by token
   std::map<uint64_t, copy_job> copies_;      ///< volatile, by disk
