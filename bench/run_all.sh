@@ -23,7 +23,7 @@ bench() {
     local out
     out=$("$sim" bench "$@" 2>&1) || {
       echo "FAILED: $name"; tail -n 5 <<<"$out"; exit 1; }
-    lines+=("$(grep -E '^w[12]_' <<<"$out" | tail -n 1)")
+    lines+=("$(grep -E '^(w[12]_|region_)' <<<"$out" | tail -n 1)")
     details+=("$(grep '^# setup_s' <<<"$out")")
     grep -q 'check=ok' <<<"${lines[-1]}" || { echo "FAILED: $name: ${lines[-1]}"; exit 1; }
   done
@@ -49,6 +49,8 @@ for n in 1 2 3; do
 done
 bench "W2 heartbeat H=100000 T=1 (memory)" heartbeat --hosts 100000 --seconds 1
 bench "empty windows nodes=2" pingpong --pairs 1 --rounds 10000 --nodes 2
+# Issue 3: the region preset (4,800 hosts, 201,600 VM slots), 1 virtual hour.
+bench "region preset 1h nodes=1" region --seconds 3600
 
 # Tracing cost: plain and traced runs interleaved, medians compared.
 plain=() traced=() bytes=()

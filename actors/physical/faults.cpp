@@ -168,37 +168,52 @@ uint32_t parse_count(const std::string& item, const std::string& key,
 
 } // namespace
 
-std::vector<planned_fault> parse_fault_plan(const std::string& text) {
-  std::vector<planned_fault> plan;
+std::vector<plan_item> split_plan(const std::string& text) {
+  std::vector<plan_item> items;
   for (const auto& item : split(text, '+')) {
     auto parts = split(item, ':');
     auto at = parts[0].find('@');
-    planned_fault p;
-    auto bad = [&](const std::string& why) {
-      return std::invalid_argument("fault '" + item + "': " + why);
-    };
+    plan_item p;
+    p.text = item;
     if (at == std::string::npos)
-      throw bad("expected KIND@TIME:TARGET");
-    if (!parse_fault_kind(parts[0].substr(0, at), p.what.kind))
-      throw bad("unknown kind '" + parts[0].substr(0, at) + "'");
+      throw std::invalid_argument("'" + item + "': expected NAME@TIME:TARGET");
+    p.name = parts[0].substr(0, at);
     if (!parse_duration(parts[0].substr(at + 1), p.at))
-      throw bad("'" + parts[0].substr(at + 1) + "' is not a time (e.g. 90s)");
+      throw std::invalid_argument("'" + item + "': '" +
+                                  parts[0].substr(at + 1) +
+                                  "' is not a time (e.g. 90s)");
+    p.args.assign(parts.begin() + 1, parts.end());
+    items.push_back(std::move(p));
+  }
+  return items;
+}
+
+std::vector<planned_fault> parse_fault_plan(const std::string& text) {
+  std::vector<planned_fault> plan;
+  for (const auto& item : split_plan(text)) {
+    planned_fault p;
+    p.at = item.at;
+    auto bad = [&](const std::string& why) {
+      return std::invalid_argument("fault '" + item.text + "': " + why);
+    };
+    if (!parse_fault_kind(item.name, p.what.kind))
+      throw bad("unknown kind '" + item.name + "'");
     std::vector<std::string> paths;
-    for (size_t i = 1; i < parts.size(); ++i) {
-      auto eq = parts[i].find('=');
+    for (const auto& arg : item.args) {
+      auto eq = arg.find('=');
       if (eq == std::string::npos) {
-        paths.push_back(parts[i]);
+        paths.push_back(arg);
         continue;
       }
-      auto key = parts[i].substr(0, eq);
-      auto value = parts[i].substr(eq + 1);
+      auto key = arg.substr(0, eq);
+      auto value = arg.substr(eq + 1);
       if (key == "latency") {
         if (!parse_duration(value, p.what.extra_latency))
           throw bad("latency=" + value + " is not a duration");
       } else if (key == "loss") {
-        p.what.loss_ppm = parse_count(item, key, value, 1'000'000);
+        p.what.loss_ppm = parse_count(item.text, key, value, 1'000'000);
       } else if (key == "factor") {
-        p.what.slow_permille = parse_count(item, key, value, 1'000'000);
+        p.what.slow_permille = parse_count(item.text, key, value, 1'000'000);
       } else {
         throw bad("unknown parameter '" + key + "' (latency, loss, factor)");
       }

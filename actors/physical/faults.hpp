@@ -76,6 +76,18 @@ struct planned_fault {
   fault what;
 };
 
+/// One item of a scenario plan, "NAME@TIME:ARG[:ARG...]".
+struct plan_item {
+  std::string text; ///< the whole item, for error messages
+  std::string name;
+  sim_time at = 0;
+  std::vector<std::string> args;
+};
+
+/// Splits a plan into its items (separated by '+') and parses their times;
+/// throws std::invalid_argument naming the item and the reason.
+std::vector<plan_item> split_plan(const std::string& text);
+
 /// Parses a fault plan: faults separated by '+', each
 /// "KIND@TIME:TARGET[:PEER][:latency=DURATION][:loss=PPM][:factor=PERMILLE]",
 /// e.g. "tor_fail@90s:westeurope/z3/r2/tor+tor_repair@2m:westeurope/z3/r2/tor"

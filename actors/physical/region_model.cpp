@@ -67,6 +67,41 @@ std::vector<planned_fault> demo_faults(const topology::region& r,
   };
 }
 
+/// A request about a VM from the scenario, to the VM's host agent (until
+/// the fabric controller sends them): "vm_stop@200s:westeurope/z1/r1/h1/vm0".
+struct planned_request {
+  sim_time at;
+  vm_op op;
+  std::string vm;
+};
+
+std::vector<planned_request> parse_requests(const std::string& text) {
+  std::vector<planned_request> out;
+  if (text.empty())
+    return out;
+  for (const auto& item : split_plan(text)) {
+    planned_request r{item.at, vm_op::start, {}};
+    if (item.name == "vm_start")
+      r.op = vm_op::start;
+    else if (item.name == "vm_stop")
+      r.op = vm_op::stop;
+    else if (item.name == "vm_reimage")
+      r.op = vm_op::reimage;
+    else if (item.name == "vm_delete")
+      r.op = vm_op::delete_vm;
+    else
+      throw std::invalid_argument(
+          "request '" + item.text + "': unknown kind '" + item.name +
+          "' (vm_start, vm_stop, vm_reimage, vm_delete)");
+    if (item.args.size() != 1)
+      throw std::invalid_argument("request '" + item.text +
+                                  "': expected one VM path");
+    r.vm = item.args[0];
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 class region_model final : public model {
 public:
   explicit region_model(model_spec& spec) : net_(make_region(spec)) {
@@ -106,6 +141,7 @@ public:
       faults_ = demo_faults(r, host_.slots);
     else if (plan != "none")
       faults_ = parse_fault_plan(plan);
+    requests_ = parse_requests(spec.get_string("requests", ""));
     spec.reject_unknown();
   }
 
@@ -183,6 +219,17 @@ public:
       k.inject(seconds(1), k.table().id_of(host), event_kind::message,
                caf::make_message(std::move(place)), wire::id_of<vm_place>);
     }
+    for (const auto& q : requests_) {
+      const auto& table = k.table();
+      if (!table.contains(q.vm) || table[table.id_of(q.vm)].kind != "vm")
+        throw std::invalid_argument("request " + std::string(to_string(q.op)) +
+                                    " " + q.vm + ": no such VM slot");
+      auto vm = table.id_of(q.vm);
+      auto host = q.vm.substr(0, q.vm.rfind('/'));
+      k.inject(q.at, table.id_of(host), event_kind::message,
+               caf::make_message(vm_command{vm, q.op}),
+               wire::id_of<vm_command>);
+    }
     auto control = k.table().id_of(control_path(r));
     for (const auto& f : faults_)
       inject_fault(k, net_, control, f.at, f.what);
@@ -236,6 +283,7 @@ private:
   std::unique_ptr<replica_directory> directory_; ///< once the table exists
   uint32_t vms_ = 0;
   std::vector<planned_fault> faults_;
+  std::vector<planned_request> requests_;
 };
 
 } // namespace

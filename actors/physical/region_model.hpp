@@ -8,7 +8,7 @@
 ///
 /// "region [preset=small|region] [zones= racks= hosts=] [slots=N]
 ///  [tenants=PERCENT] [vms=N] [disks=lrs|zrs] [faults=none|demo|PLAN]
-///  [probe=10s] [tenant_probe=300s] [period=1s missed=3]"
+///  [requests=PLAN] [probe=10s] [tenant_probe=300s] [period=1s missed=3]"
 
 #include "actors/physical/faults.hpp"
 #include "kernel/model.hpp"
@@ -17,7 +17,9 @@
 
 namespace vmss::physical {
 
-/// PLAN: see parse_fault_plan. Throws std::invalid_argument naming the
+/// faults= PLAN: see parse_fault_plan; requests= PLAN: requests to VMs'
+/// host agents, "vm_stop|vm_start|vm_reimage|vm_delete@TIME:VM", '+'
+/// between them. Throws std::invalid_argument naming the
 /// option, or the fault and what is wrong with it.
 std::unique_ptr<model> make_region_model(model_spec& spec);
 

@@ -105,7 +105,7 @@ void vm::apply(vm_input in) {
   if (step.phase_ns > 0)
     after(step.phase_ns, vm_phase_due{++phase_});
   else if (step.to == vm_state::running)
-    probe(); // extensions done: the first probe
+    probe();                        // extensions done: the first probe
   else if (in == vm_input::adopted) // spread the first probes of a region
     after(random().uniform(1, params_->tenant_probe_period), probe_due{phase_});
   if (step.to == vm_state::creating) { // a new OS disk: read its boot blocks

@@ -234,3 +234,57 @@ TEST(region_faults, bad_fault_plans_are_rejected_with_a_reason) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(region_preset, builds_and_runs) {
+  auto dir = vmss_test::tmp_dir("region-preset");
+  auto run = vmss_test::run_sim(
+      "run --model 'region preset=region' --until 2s --out " + dir);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("hosts=4800 vm_slots=201600"), std::string::npos)
+      << run.output;
+  auto summary = vmss_test::run_sim("trace summary " + dir);
+  ASSERT_EQ(summary.exit_code, 0) << summary.output;
+  // Every host agent filled its server with other tenants' VMs.
+  EXPECT_NE(summary.output.find("tenants_placed               4800"),
+            std::string::npos)
+      << summary.output;
+}
+
+} // namespace
+
+namespace {
+
+TEST(region_requests,
+     stop_start_reimage_delete_go_through_host_and_hypervisor) {
+  using namespace vmss_test;
+  const std::string vm = "westeurope/z1/r1/h1/vm0";
+  auto all =
+      run_and_export("run --model 'region vms=1 requests=vm_stop@200s:" + vm +
+                         "+vm_start@240s:" + vm + "+vm_reimage@380s:" + vm +
+                         "+vm_delete@620s:" + vm + "' --until 700s",
+                     "requests");
+  std::vector<std::string> names;
+  for (const auto& s : states_of(all, vm))
+    names.push_back(s.first);
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "allocating", "creating", "starting", "running",
+                       "healthy", "stopping", "stopped", "starting", "running",
+                       "healthy", "repairing", "creating", "starting",
+                       "running", "healthy", "deleting", "deleted"}));
+  // The hypervisor removes the partition and the host agent frees the
+  // capacity and the slot once the VM is deleted.
+  auto removed = having(all, "partition_removed", "westeurope/z1/r1/h1/hv");
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(removed[0].field("vm"), vm);
+  auto released = having(all, "capacity_released", "westeurope/z1/r1/h1");
+  ASSERT_EQ(released.size(), 1u);
+  EXPECT_EQ(released[0].field("vm"), vm);
+  auto admitted = having(all, "vm_admitted", "westeurope/z1/r1/h1");
+  ASSERT_EQ(admitted.size(), 1u);
+  EXPECT_EQ(std::stoll(released[0].field("ram_gb_free")),
+            std::stoll(admitted[0].field("ram_gb_free")) + 8);
+}
+
+} // namespace
