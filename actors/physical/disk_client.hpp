@@ -26,8 +26,10 @@
 namespace vmss::physical {
 
 struct disk_client_params {
-  sim_time io_timeout = ms(200);          ///< read or write
-  sim_time hydrate_timeout = seconds(60); ///< bulk read at boot
+  sim_time io_timeout = ms(200); ///< read or write
+  /// Bulk read at boot: long, since it may queue behind a whole rack's
+  /// boots on the TOR uplinks.
+  sim_time hydrate_timeout = seconds(300);
   uint64_t hydrate_bytes = 2'000'000'000; ///< image blocks a boot reads
 };
 

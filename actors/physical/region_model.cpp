@@ -102,6 +102,23 @@ std::vector<planned_request> parse_requests(const std::string& text) {
   return out;
 }
 
+/// A phase range option, "MIN-MAX" ("55s-75s").
+void read_phase(model_spec& spec, const char* key, phase_range& range) {
+  auto text = spec.get_string(key, "");
+  if (text.empty())
+    return;
+  auto dash = text.find('-');
+  phase_range r{0, 0};
+  if (dash == std::string::npos ||
+      !parse_duration(text.substr(0, dash), r.min) ||
+      !parse_duration(text.substr(dash + 1), r.max) || r.min <= 0 ||
+      r.max < r.min)
+    throw std::invalid_argument(std::string("region: ") + key + "=" + text +
+                                " is not MIN-MAX durations with 0 < MIN <= "
+                                "MAX (e.g. 55s-75s)");
+  range = r;
+}
+
 class region_model final : public model {
 public:
   explicit region_model(model_spec& spec) : net_(make_region(spec)) {
@@ -119,9 +136,20 @@ public:
         static_cast<uint32_t>(bounded(spec, "slots", big ? 42 : 8, 1, 1000));
     host_.tenant_utilisation =
         bounded(spec, "tenants", big ? 80 : 50, 0, 100) / 100.0;
-    vms_ = static_cast<uint32_t>(
-        bounded(spec, "vms", big ? 0 : 3, 0,
-                int64_t{r.zones} * r.racks_per_zone * r.hosts_per_rack));
+    vms_ = static_cast<uint32_t>(bounded(spec, "vms", big ? 0 : 3, 0,
+                                         int64_t{r.zones} * r.racks_per_zone *
+                                             r.hosts_per_rack * host_.slots));
+    auto& t = vm_.timings;
+    read_phase(spec, "allocating", t.allocating);
+    read_phase(spec, "creating", t.creating);
+    read_phase(spec, "starting", t.starting);
+    read_phase(spec, "running", t.running);
+    read_phase(spec, "repairing", t.repairing);
+    read_phase(spec, "stopping", t.stopping);
+    read_phase(spec, "deleting", t.deleting);
+    vm_.disk.hydrate_bytes =
+        static_cast<uint64_t>(bounded(spec, "boot_gb", 2, 0, 1000)) *
+        1'000'000'000;
     vm_.probe_period = spec.get_duration("probe", vm_.probe_period);
     vm_.tenant_probe_period =
         spec.get_duration("tenant_probe", vm_.tenant_probe_period);
@@ -208,11 +236,11 @@ public:
   void inject(node_kernel& k) override {
     const auto& r = net_.layout();
     // The scale set's VMs, round robin over the zones, each zone's in host
-    // order, placed at 1 s (until the fabric controller exists, the
-    // scenario places them).
+    // order (again from the first host when there are more), placed at 1 s
+    // (until the fabric controller exists, the scenario places them).
     for (uint32_t i = 0; i < vms_; ++i) {
       uint32_t zone = i % r.zones;
-      uint32_t nth = i / r.zones;
+      uint32_t nth = i / r.zones % (r.racks_per_zone * r.hosts_per_rack);
       auto host = topology::host_path(r, zone, nth / r.hosts_per_rack,
                                       nth % r.hosts_per_rack);
       vm_place place{0, "demo-vmss", i, 2, 8, false};

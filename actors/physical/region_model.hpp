@@ -8,7 +8,9 @@
 ///
 /// "region [preset=small|region] [zones= racks= hosts=] [slots=N]
 ///  [tenants=PERCENT] [vms=N] [disks=lrs|zrs] [faults=none|demo|PLAN]
-///  [requests=PLAN] [probe=10s] [tenant_probe=300s] [period=1s missed=3]"
+///  [requests=PLAN] [probe=10s] [tenant_probe=300s] [period=1s missed=3]
+///  [boot_gb=2] [allocating= creating= starting= running= repairing=
+///  stopping= deleting=MIN-MAX]"
 
 #include "actors/physical/faults.hpp"
 #include "kernel/model.hpp"

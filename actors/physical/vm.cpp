@@ -65,6 +65,12 @@ void vm::on_disk(const disk_outcome& outcome) {
     break;
   }
   bool ok = outcome.kind == disk_outcome_kind::ok;
+  if (!ok && outcome.reason != disk_failure::none)
+    trace("disk_io_failed",
+          {{"op", to_string(io_op_)},
+           {"reason", std::string(outcome.reason == disk_failure::quorum_lost
+                                      ? "quorum_lost"
+                                      : "no_answer")}});
   bool creating = lifecycle_.state() == vm_state::creating;
   if (io_op_ == disk_op::hydrate) {
     if (!creating)
@@ -80,11 +86,6 @@ void vm::on_disk(const disk_outcome& outcome) {
     start_io(disk_op::hydrate);
     return;
   }
-  if (!ok && outcome.reason != disk_failure::none)
-    trace("disk_io_failed",
-          {{"reason", std::string(outcome.reason == disk_failure::quorum_lost
-                                      ? "quorum_lost"
-                                      : "no_answer")}});
   apply(ok && app_up_ ? vm_input::probe_ok : vm_input::probe_failed);
   auto s = lifecycle_.state();
   if (s == vm_state::healthy || s == vm_state::unhealthy)
