@@ -1,0 +1,142 @@
+#include "actors/fabric/placement.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <tuple>
+
+namespace vmss::fabric {
+
+namespace {
+
+uint32_t count(const std::map<uint32_t, uint32_t>& m, uint32_t key) {
+  auto i = m.find(key);
+  return i == m.end() ? 0 : i->second;
+}
+
+uint32_t count(const std::map<std::pair<uint32_t, uint32_t>, uint32_t>& m,
+               uint32_t zone, uint32_t rack) {
+  auto i = m.find({zone, rack});
+  return i == m.end() ? 0 : i->second;
+}
+
+bool fits(const host_view& h, uint32_t vcpus, uint32_t ram_gb) {
+  return h.up && h.vcpus_free >= vcpus && h.ram_gb_free >= ram_gb;
+}
+
+/// The fault domain of rack `rack`: itself when spreading to the max.
+uint32_t fault_domain_of(uint32_t rack, uint32_t fault_domains) {
+  return fault_domains == 1 ? rack : rack % fault_domains;
+}
+
+/// Places inside one zone; !ok with the reason if nothing fits.
+placement place_in_zone(const std::vector<host_view>& hosts, uint32_t zone,
+                        const scale_set_policy& policy,
+                        const scale_set_layout& layout, uint32_t vcpus,
+                        uint32_t ram_gb) {
+  // Racks with room, and the scale set's VMs per fault domain.
+  std::map<uint32_t, const host_view*> best_in_rack;
+  size_t up = 0;
+  for (const auto& h : hosts) {
+    if (h.zone != zone)
+      continue;
+    up += h.up;
+    if (!fits(h, vcpus, ram_gb))
+      continue;
+    auto& best = best_in_rack[h.rack];
+    if (!best || h.ram_gb_free > best->ram_gb_free ||
+        (h.ram_gb_free == best->ram_gb_free &&
+         (h.vcpus_free > best->vcpus_free ||
+          (h.vcpus_free == best->vcpus_free && h.host < best->host))))
+      best = &h;
+  }
+  placement p;
+  p.zone = zone;
+  if (best_in_rack.empty()) {
+    p.failure = "zone " + std::to_string(zone + 1) + ": no host has " +
+                std::to_string(vcpus) + " vCPUs and " + std::to_string(ram_gb) +
+                " GB free (" + std::to_string(up) + " hosts up)";
+    return p;
+  }
+  std::map<uint32_t, uint32_t> per_fd;
+  for (const auto& [key, n] : layout.per_rack)
+    if (key.first == zone)
+      per_fd[fault_domain_of(key.second, policy.fault_domains)] += n;
+  const host_view* chosen = nullptr;
+  std::tuple<uint32_t, uint32_t, uint32_t> chosen_key{};
+  for (const auto& [rack, host] : best_in_rack) {
+    auto fd = fault_domain_of(rack, policy.fault_domains);
+    std::tuple<uint32_t, uint32_t, uint32_t> key{
+        count(per_fd, fd), count(layout.per_rack, zone, rack), rack};
+    if (!chosen || key < chosen_key) {
+      chosen = host;
+      chosen_key = key;
+    }
+  }
+  p.ok = true;
+  p.host = chosen->host;
+  p.rack = chosen->rack;
+  p.fault_domain = fault_domain_of(chosen->rack, policy.fault_domains);
+  p.update_domain = layout.placed % policy.update_domains;
+  return p;
+}
+
+} // namespace
+
+void scale_set_layout::add(uint32_t zone, uint32_t rack) {
+  ++per_zone[zone];
+  ++per_rack[{zone, rack}];
+  ++placed;
+}
+
+void scale_set_layout::remove(uint32_t zone, uint32_t rack) {
+  auto z = per_zone.find(zone);
+  if (z != per_zone.end() && z->second > 0)
+    --z->second;
+  auto r = per_rack.find({zone, rack});
+  if (r != per_rack.end() && r->second > 0)
+    --r->second;
+}
+
+void validate(const scale_set_policy& policy, uint32_t zones) {
+  if (policy.zones.empty())
+    throw std::invalid_argument("zones: at least one is needed");
+  for (auto z : policy.zones)
+    if (z >= zones)
+      throw std::invalid_argument("zones: zone " + std::to_string(z + 1) +
+                                  " does not exist (the region has " +
+                                  std::to_string(zones) + ")");
+  auto fd = policy.fault_domains;
+  if (fd != 1 && fd != 2 && fd != 3 && fd != 5)
+    throw std::invalid_argument("platformFaultDomainCount: must be 1, 2, 3 "
+                                "or 5, not " +
+                                std::to_string(fd));
+  if (policy.update_domains < 1)
+    throw std::invalid_argument("update domains: at least 1");
+}
+
+placement place(const std::vector<host_view>& hosts,
+                const scale_set_policy& policy, const scale_set_layout& layout,
+                uint32_t vcpus, uint32_t ram_gb) {
+  // Zones in balance order: fewest of the scale set's VMs first.
+  auto zones = policy.zones;
+  std::stable_sort(zones.begin(), zones.end(), [&](uint32_t a, uint32_t b) {
+    auto ca = count(layout.per_zone, a), cb = count(layout.per_zone, b);
+    return ca != cb ? ca < cb : a < b;
+  });
+  std::string failures;
+  for (auto zone : zones) {
+    auto p = place_in_zone(hosts, zone, policy, layout, vcpus, ram_gb);
+    if (p.ok)
+      return p;
+    failures += (failures.empty() ? "" : "; ") + p.failure;
+    if (policy.strict_zone_balance) {
+      p.failure += " (strict zone balance: no other zone may take it)";
+      return p;
+    }
+  }
+  placement failed;
+  failed.failure = failures;
+  return failed;
+}
+
+} // namespace vmss::fabric

@@ -1,0 +1,143 @@
+// Placement rules of the fabric controller (spec Layer 4; Azure docs on
+// zones, fault domains and update domains of scale sets).
+
+#include "actors/fabric/placement.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+namespace {
+
+using namespace vmss::fabric;
+
+/// `zones` x `racks` x `hosts` hosts, each with `vcpus` / `ram` free.
+std::vector<host_view> region(uint32_t zones, uint32_t racks, uint32_t hosts,
+                              uint32_t vcpus = 124, uint32_t ram = 504) {
+  std::vector<host_view> out;
+  uint32_t id = 0;
+  for (uint32_t z = 0; z < zones; ++z)
+    for (uint32_t r = 0; r < racks; ++r)
+      for (uint32_t h = 0; h < hosts; ++h)
+        out.push_back({id++, z, r, vcpus, ram, true});
+  return out;
+}
+
+/// Places `n` VMs of 2 vCPUs / 8 GB, reserving as it goes.
+std::vector<placement> place_many(std::vector<host_view>& hosts,
+                                  const scale_set_policy& policy,
+                                  scale_set_layout& layout, int n) {
+  std::vector<placement> out;
+  for (int i = 0; i < n; ++i) {
+    auto p = place(hosts, policy, layout, 2, 8);
+    if (!p.ok)
+      return out;
+    layout.add(p.zone, p.rack);
+    auto& h = hosts[p.host];
+    h.vcpus_free -= 2;
+    h.ram_gb_free -= 8;
+    out.push_back(p);
+  }
+  return out;
+}
+
+TEST(placement, zones_stay_balanced_within_one_vm) {
+  auto hosts = region(3, 4, 4);
+  scale_set_policy policy{{0, 1, 2}, 1, 5, false};
+  scale_set_layout layout;
+  for (const auto& p : place_many(hosts, policy, layout, 100)) {
+    (void)p;
+    auto [lo, hi] = std::minmax_element(
+        layout.per_zone.begin(), layout.per_zone.end(),
+        [](auto& a, auto& b) { return a.second < b.second; });
+    EXPECT_LE(hi->second - lo->second, 1u);
+  }
+  EXPECT_EQ(layout.placed, 100u);
+}
+
+TEST(placement, max_spreading_uses_every_rack_before_doubling_up) {
+  auto hosts = region(1, 5, 4);
+  scale_set_policy policy{{0}, 1, 5, false};
+  scale_set_layout layout;
+  auto ps = place_many(hosts, policy, layout, 5);
+  std::set<uint32_t> racks;
+  for (const auto& p : ps)
+    racks.insert(p.rack);
+  EXPECT_EQ(racks.size(), 5u);
+}
+
+TEST(placement, fixed_fault_domain_count_maps_racks_round_robin) {
+  auto hosts = region(1, 6, 2);
+  scale_set_policy policy{{0}, 3, 5, false};
+  scale_set_layout layout;
+  auto ps = place_many(hosts, policy, layout, 9);
+  std::map<uint32_t, int> per_fd;
+  for (const auto& p : ps) {
+    EXPECT_EQ(p.fault_domain, p.rack % 3);
+    ++per_fd[p.fault_domain];
+  }
+  EXPECT_EQ(per_fd, (std::map<uint32_t, int>{{0, 3}, {1, 3}, {2, 3}}));
+}
+
+TEST(placement, update_domains_take_turns) {
+  auto hosts = region(1, 2, 2);
+  scale_set_policy policy{{0}, 1, 5, false};
+  scale_set_layout layout;
+  auto ps = place_many(hosts, policy, layout, 7);
+  for (size_t i = 0; i < ps.size(); ++i)
+    EXPECT_EQ(ps[i].update_domain, i % 5);
+}
+
+TEST(placement, least_loaded_host_of_the_rack_wins_and_down_hosts_never) {
+  auto hosts = region(1, 1, 3);
+  hosts[0].ram_gb_free = 100;
+  hosts[1].ram_gb_free = 400;
+  hosts[2].ram_gb_free = 500;
+  hosts[2].up = false;
+  scale_set_policy policy{{0}, 1, 5, false};
+  scale_set_layout layout;
+  auto p = place(hosts, policy, layout, 2, 8);
+  ASSERT_TRUE(p.ok);
+  EXPECT_EQ(p.host, 1u);
+}
+
+TEST(placement, full_region_fails_naming_zone_and_constraint) {
+  auto hosts = region(2, 1, 1, 124, 4);
+  scale_set_policy policy{{0, 1}, 1, 5, false};
+  scale_set_layout layout;
+  auto p = place(hosts, policy, layout, 2, 8);
+  EXPECT_FALSE(p.ok);
+  EXPECT_NE(p.failure.find("zone 1: no host has 2 vCPUs and 8 GB free"),
+            std::string::npos)
+      << p.failure;
+  EXPECT_NE(p.failure.find("zone 2:"), std::string::npos) << p.failure;
+}
+
+TEST(placement, strict_zone_balance_fails_rather_than_unbalance) {
+  auto hosts = region(2, 1, 1);
+  hosts[0].ram_gb_free = 4; // zone 1 is full
+  scale_set_policy strict{{0, 1}, 1, 5, true};
+  scale_set_layout layout;
+  auto p = place(hosts, strict, layout, 2, 8);
+  EXPECT_FALSE(p.ok);
+  EXPECT_NE(p.failure.find("strict zone balance"), std::string::npos);
+  scale_set_policy relaxed{{0, 1}, 1, 5, false};
+  auto q = place(hosts, relaxed, layout, 2, 8);
+  ASSERT_TRUE(q.ok);
+  EXPECT_EQ(q.zone, 1u);
+}
+
+TEST(placement, bad_policies_are_rejected_with_the_field) {
+  EXPECT_THROW(validate({{}, 1, 5, false}, 3), std::invalid_argument);
+  EXPECT_THROW(validate({{3}, 1, 5, false}, 3), std::invalid_argument);
+  try {
+    validate({{0}, 4, 5, false}, 3);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("platformFaultDomainCount"),
+              std::string::npos);
+  }
+}
+
+} // namespace
