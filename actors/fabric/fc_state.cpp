@@ -1,0 +1,169 @@
+#include "actors/fabric/fc_state.hpp"
+
+#include <sstream>
+#include <stdexcept>
+
+namespace vmss::fabric {
+
+namespace {
+
+const char* name_of(command_kind k) {
+  switch (k) {
+  case command_kind::allocate:
+    return "allocate";
+  case command_kind::release:
+    return "release";
+  case command_kind::host_down:
+    return "host_down";
+  case command_kind::host_up:
+    break;
+  }
+  return "host_up";
+}
+
+void write_allocation(std::ostream& out, const vm_key& vm,
+                      const allocation& a) {
+  out << vm.scale_set << ' ' << vm.instance << ' ' << a.host << ' ' << a.zone
+      << ' ' << a.rack << ' ' << a.fault_domain << ' ' << a.update_domain << ' '
+      << a.vcpus << ' ' << a.ram_gb << ' ' << a.requester;
+}
+
+bool read_allocation(std::istream& in, vm_key& vm, allocation& a) {
+  return static_cast<bool>(
+      in >> vm.scale_set >> vm.instance >> a.host >> a.zone >> a.rack >>
+      a.fault_domain >> a.update_domain >> a.vcpus >> a.ram_gb >> a.requester);
+}
+
+} // namespace
+
+std::string vm_key::name() const {
+  return scale_set + "/" + std::to_string(instance);
+}
+
+std::string command::encode() const {
+  std::ostringstream out;
+  out << name_of(kind) << ' ';
+  switch (kind) {
+  case command_kind::allocate:
+    write_allocation(out, vm, where);
+    break;
+  case command_kind::release:
+    out << vm.scale_set << ' ' << vm.instance;
+    break;
+  case command_kind::host_down:
+  case command_kind::host_up:
+    out << host;
+    break;
+  }
+  return out.str();
+}
+
+command command::decode(const std::string& payload) {
+  std::istringstream in(payload);
+  std::string kind;
+  command c;
+  in >> kind;
+  bool ok = false;
+  if (kind == "allocate") {
+    c.kind = command_kind::allocate;
+    ok = read_allocation(in, c.vm, c.where);
+  } else if (kind == "release") {
+    c.kind = command_kind::release;
+    ok = static_cast<bool>(in >> c.vm.scale_set >> c.vm.instance);
+  } else if (kind == "host_down" || kind == "host_up") {
+    c.kind =
+        kind == "host_down" ? command_kind::host_down : command_kind::host_up;
+    ok = static_cast<bool>(in >> c.host);
+  }
+  if (!ok)
+    throw std::invalid_argument("fabric command: malformed '" + payload + "'");
+  return c;
+}
+
+applied fc_state::apply(const command& c) {
+  applied out;
+  switch (c.kind) {
+  case command_kind::allocate:
+    out.changed = vms_.emplace(c.vm, c.where).second;
+    break;
+  case command_kind::release:
+    out.changed = vms_.erase(c.vm) != 0;
+    break;
+  case command_kind::host_down:
+    out.changed = down_.insert(c.host).second;
+    if (out.changed)
+      for (auto i = vms_.begin(); i != vms_.end();) {
+        if (i->second.host == c.host) {
+          out.lost.emplace_back(i->first, i->second);
+          i = vms_.erase(i);
+        } else {
+          ++i;
+        }
+      }
+    break;
+  case command_kind::host_up:
+    out.changed = down_.erase(c.host) != 0;
+    break;
+  }
+  return out;
+}
+
+const allocation* fc_state::find(const vm_key& vm) const {
+  auto i = vms_.find(vm);
+  return i == vms_.end() ? nullptr : &i->second;
+}
+
+scale_set_layout fc_state::layout_of(const std::string& scale_set) const {
+  scale_set_layout layout;
+  for (auto i = vms_.lower_bound(vm_key{scale_set, 0});
+       i != vms_.end() && i->first.scale_set == scale_set; ++i)
+    layout.add(i->second.zone, i->second.rack);
+  return layout;
+}
+
+std::pair<uint32_t, uint32_t> fc_state::reserved_on(entity_id host) const {
+  std::pair<uint32_t, uint32_t> sum{0, 0};
+  for (const auto& [vm, a] : vms_)
+    if (a.host == host) {
+      sum.first += a.vcpus;
+      sum.second += a.ram_gb;
+    }
+  return sum;
+}
+
+std::string fc_state::snapshot() const {
+  std::ostringstream out;
+  out << vms_.size() << ' ' << down_.size();
+  for (const auto& [vm, a] : vms_) {
+    out << ' ';
+    write_allocation(out, vm, a);
+  }
+  for (auto h : down_)
+    out << ' ' << h;
+  return out.str();
+}
+
+void fc_state::restore(const std::string& data) {
+  std::istringstream in(data);
+  size_t vms = 0, down = 0;
+  std::map<vm_key, allocation> restored;
+  std::set<entity_id> restored_down;
+  bool ok = static_cast<bool>(in >> vms >> down);
+  for (size_t i = 0; ok && i < vms; ++i) {
+    vm_key vm;
+    allocation a;
+    ok = read_allocation(in, vm, a);
+    restored.emplace(vm, a);
+  }
+  for (size_t i = 0; ok && i < down; ++i) {
+    entity_id h = 0;
+    ok = static_cast<bool>(in >> h);
+    restored_down.insert(h);
+  }
+  if (!ok)
+    throw std::invalid_argument("fabric snapshot: malformed");
+  vms_ = std::move(restored);
+  down_ = std::move(restored_down);
+}
+
+} // namespace vmss::fabric
