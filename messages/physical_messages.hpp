@@ -125,17 +125,22 @@ typename Inspector::result_type inspect(Inspector& f, probe_due& x) {
   return f(caf::meta::type_name("probe_due"), x.phase);
 }
 
-/// A host agent tells its health monitor it is alive.
+/// A host agent tells the fabric controller it is alive, and how much of
+/// the server other tenants use (the controller knows its own VMs).
 struct host_heartbeat {
   uint64_t seq = 0;
+  uint32_t tenant_vcpus = 0;
+  uint32_t tenant_ram_gb = 0;
   friend bool operator==(const host_heartbeat& a, const host_heartbeat& b) {
-    return a.seq == b.seq;
+    return a.seq == b.seq && a.tenant_vcpus == b.tenant_vcpus &&
+           a.tenant_ram_gb == b.tenant_ram_gb;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_heartbeat& x) {
-  return f(caf::meta::type_name("host_heartbeat"), x.seq);
+  return f(caf::meta::type_name("host_heartbeat"), x.seq, x.tenant_vcpus,
+           x.tenant_ram_gb);
 }
 
 /// Timer: time for a host agent's next heartbeat.
@@ -148,18 +153,6 @@ struct heartbeat_due {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, heartbeat_due&) {
   return f(caf::meta::type_name("heartbeat_due"));
-}
-
-/// Timer: a health monitor's next sweep over its hosts.
-struct health_sweep_due {
-  friend bool operator==(const health_sweep_due&, const health_sweep_due&) {
-    return true;
-  }
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, health_sweep_due&) {
-  return f(caf::meta::type_name("health_sweep_due"));
 }
 
 /// Fault: the application inside a VM crashes (up = false) or comes back.

@@ -56,7 +56,6 @@ void register_messages(caf::actor_system_config& cfg) {
   add_sim<physical::app_fault>(cfg, "vmss.physical.app_fault");
   add_sim<physical::link_fault>(cfg, "vmss.physical.link_fault");
   add_sim<physical::fault_notice>(cfg, "vmss.physical.fault_notice");
-  add_sim<physical::health_sweep_due>(cfg, "vmss.physical.health_sweep_due");
 }
 
 std::vector<std::string> simulation_message_names() {

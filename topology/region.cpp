@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -261,6 +263,37 @@ std::string storage_node_path(const region& r, uint32_t zone, uint32_t cluster,
                               uint32_t node) {
   return storage_cluster_path(r, zone, cluster) + "/" +
          padded('n', node + 1, r.storage_nodes_per_cluster);
+}
+
+std::vector<std::string> fc_replica_hosts(const region& r) {
+  std::vector<std::string> out;
+  std::map<std::pair<uint32_t, int64_t>, uint32_t> taken;
+  for (const auto& site : r.fc_replica_sites) {
+    uint32_t zone = 0;
+    int64_t rack = -1;
+    if (!parse_site(site, zone, rack))
+      throw std::invalid_argument("fc_replica_sites: '" + site +
+                                  "' is not zN or zN/rM");
+    rack = std::max<int64_t>(rack, 0);
+    auto& n = taken[{zone, rack}];
+    if (n >= r.hosts_per_rack)
+      throw std::invalid_argument("fc_replica_sites: more replicas in rack '" +
+                                  site + "' than it has hosts");
+    out.push_back(host_path(r, zone, static_cast<uint32_t>(rack), n++));
+  }
+  return out;
+}
+
+std::vector<std::string> spread_fc_sites(const region& r, uint32_t count) {
+  std::vector<std::string> out;
+  uint64_t hosts = r.hosts();
+  for (uint32_t i = 0; i < count && i < hosts; ++i) {
+    uint32_t zone = i % r.zones;
+    uint32_t rack = (i / r.zones) % r.racks_per_zone;
+    out.push_back("z" + std::to_string(zone + 1) + "/r" +
+                  std::to_string(rack + 1));
+  }
+  return out;
 }
 
 location locate(const region& r, const std::string& path) {

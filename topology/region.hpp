@@ -81,6 +81,15 @@ std::string storage_node_path(const region& r, uint32_t zone, uint32_t cluster,
 /// Storage servers spread over 3 fault domains: node n is in n mod 3.
 constexpr uint32_t storage_fault_domains = 3;
 
+/// The hosts of the fabric-controller replicas, one per site in order: a
+/// site's rack ("z2/r01"; a zone site means its first rack), on the
+/// rack's first host not taken by an earlier site.
+std::vector<std::string> fc_replica_hosts(const region& r);
+
+/// Replica sites spread over zones, then racks, then hosts: `count` of
+/// them (fewer if the region has fewer hosts).
+std::vector<std::string> spread_fc_sites(const region& r, uint32_t count);
+
 /// Where a path is: zone, rack and host numbers (0-based), -1 where the
 /// path stops above that level. Paths below a host (".../h13/vm4") count as
 /// on that host. Storage clusters count as racks numbered after the compute

@@ -2,6 +2,8 @@
 
 #include "actors/physical/vm_lifecycle.hpp"
 
+#include "messages/fabric_messages.hpp"
+
 #include <caf/all.hpp>
 
 #include <algorithm>
@@ -51,8 +53,10 @@ std::string vm_slot_path(const std::string& host, uint32_t slot,
 }
 
 host_agent::host_agent(caf::actor_config& cfg, node_kernel& k, entity_id id,
-                       entity_id monitor, const host_agent_params* params)
-    : entity(cfg, k, id), monitor_(monitor), params_(params),
+                       std::vector<entity_id> controllers,
+                       const host_agent_params* params)
+    : entity(cfg, k, id), controllers_(std::move(controllers)),
+      params_(params),
       capacity_(params->cores, params->ram_gb),
       slot_used_(params->slots, false) {
   const auto& path = k.table()[id].path;
@@ -69,6 +73,23 @@ void host_agent::on_start() {
   trace("host_started");
   place_tenants();
   after(jitter(), heartbeat_due{});
+}
+
+void host_agent::on_crash() {
+  heartbeat_seq_ = 0;
+  controller_ = 0;
+  unacked_ = 0;
+}
+
+void host_agent::heartbeat() {
+  if (unacked_ >= params_->missed) { // that replica is gone: try the next
+    controller_ = (controller_ + 1) % controllers_.size();
+    unacked_ = 0;
+  }
+  ++unacked_;
+  send(controllers_[controller_],
+       host_heartbeat{heartbeat_seq_++, tenant_vcpus_, tenant_ram_gb_});
+  after(params_->heartbeat_period + jitter(), heartbeat_due{});
 }
 
 void host_agent::on_restart() {
@@ -95,6 +116,8 @@ void host_agent::place_tenants() {
     send(hypervisor_, vm_place{slots_[slot], "", static_cast<uint32_t>(slot),
                                size.vcpus, size.ram_gb, true});
   }
+  tenant_vcpus_ = capacity_.vcpus_reserved();
+  tenant_ram_gb_ = capacity_.ram_gb_reserved();
   trace("tenants_placed",
         {{"vms", static_cast<int64_t>(placed)},
          {"vcpus", static_cast<int64_t>(capacity_.vcpus_reserved())},
@@ -107,6 +130,8 @@ int64_t host_agent::slot_of(entity_id vm) const {
 }
 
 void host_agent::place(vm_place request) {
+  if (instances_.count({request.scale_set, request.instance_id}))
+    return; // a repeated request: the VM is here already
   auto free = std::find(slot_used_.begin(), slot_used_.end(), false);
   if (free == slot_used_.end()) {
     trace("vm_rejected",
@@ -125,6 +150,7 @@ void host_agent::place(vm_place request) {
     return;
   }
   *free = true;
+  instances_[{request.scale_set, request.instance_id}] = request.vm;
   trace("vm_admitted",
         {{"vm", kernel_.table()[request.vm].path},
          {"vcpus", static_cast<int64_t>(request.vcpus)},
@@ -136,9 +162,16 @@ void host_agent::place(vm_place request) {
 
 caf::behavior host_agent::make_behavior() {
   return {
-      [=](const heartbeat_due&) {
-        send(monitor_, host_heartbeat{heartbeat_seq_++});
-        after(params_->heartbeat_period + jitter(), heartbeat_due{});
+      [=](const heartbeat_due&) { heartbeat(); },
+      [=](const fabric::fc_heartbeat_ack&) { unacked_ = 0; },
+      [=](const fabric::fc_redirect& r) {
+        if (!r.known)
+          return;
+        for (size_t i = 0; i < controllers_.size(); ++i)
+          if (controllers_[i] == r.leader) {
+            controller_ = i;
+            unacked_ = 0;
+          }
       },
       [=](const vm_place& request) { place(request); },
       [=](const vm_command& command) {
@@ -157,6 +190,11 @@ caf::behavior host_agent::make_behavior() {
         auto slot = slot_of(status.vm);
         if (slot >= 0 && capacity_.release(status.vm)) {
           slot_used_[slot] = false;
+          for (auto i = instances_.begin(); i != instances_.end(); ++i)
+            if (i->second == status.vm) {
+              instances_.erase(i);
+              break;
+            }
           trace("capacity_released",
                 {{"vm", kernel_.table()[status.vm].path},
                  {"ram_gb_free",

@@ -1,5 +1,7 @@
 #pragma once
-/// The host agent of one server: heartbeats to its health monitor, admits
+/// The host agent of one server: heartbeats to the fabric controller's
+/// leader (it finds it by itself: it follows fc_redirect answers, and moves
+/// on to the next replica after `missed` unacknowledged beats), admits
 /// VMs within the host's capacity (host_capacity: RAM strictly, vCPUs up to
 /// 2:1, hypervisor overhead kept back), puts each in a free VM slot through
 /// the hypervisor, passes requests about its VMs on (vm_command) and
@@ -17,6 +19,8 @@
 #include "kernel/entity.hpp"
 #include "messages/physical_messages.hpp"
 
+#include <map>
+#include <string>
 #include <vector>
 
 namespace vmss::physical {
@@ -32,18 +36,21 @@ struct host_agent_params {
   uint32_t cores = 64;
   uint32_t ram_gb = 512;
   uint32_t slots = 8; ///< VM slots (VM entities) per server
+  int64_t missed = 3; ///< unacknowledged beats before trying another replica
   /// Background tenants fill the server's usable vCPUs to this fraction.
   double tenant_utilisation = 0;
 };
 
 class host_agent : public entity {
 public:
+  /// `controllers`: the fabric controller's replicas.
   host_agent(caf::actor_config& cfg, node_kernel& k, entity_id id,
-             entity_id monitor, const host_agent_params* params);
+             std::vector<entity_id> controllers,
+             const host_agent_params* params);
 
   void on_start() override;
   void on_restart() override;
-  void on_crash() override { heartbeat_seq_ = 0; }
+  void on_crash() override;
   caf::behavior make_behavior() override;
 
 private:
@@ -54,15 +61,22 @@ private:
   /// Index of the slot holding entity `vm`, or -1.
   int64_t slot_of(entity_id vm) const;
 
-  entity_id monitor_;
+  void heartbeat();
+
+  std::vector<entity_id> controllers_;
   const host_agent_params* params_;
   entity_id hypervisor_;
   std::vector<entity_id> slots_;
   // Durable: survives an agent restart.
   host_capacity capacity_;
   std::vector<bool> slot_used_;
+  std::map<std::pair<std::string, uint32_t>, entity_id> instances_;
+  uint32_t tenant_vcpus_ = 0;
+  uint32_t tenant_ram_gb_ = 0;
   // Volatile: from 0 after a crash.
   uint64_t heartbeat_seq_ = 0;
+  size_t controller_ = 0;  ///< the replica it believes leads
+  int64_t unacked_ = 0;    ///< beats since the last acknowledgement
 };
 
 } // namespace vmss::physical

@@ -1,7 +1,9 @@
 #include "actors/physical/region_model.hpp"
 
+#include "actors/fabric/fc_replica.hpp"
+#include "actors/fabric/scale_client.hpp"
+#include "actors/physical/control.hpp"
 #include "actors/physical/faults.hpp"
-#include "actors/physical/health_monitor.hpp"
 #include "actors/physical/host_agent.hpp"
 #include "actors/physical/hypervisor.hpp"
 #include "actors/physical/storage_replica.hpp"
@@ -18,12 +20,13 @@ namespace vmss::physical {
 
 namespace {
 
-std::string monitor_path(const topology::region& r, uint32_t zone) {
-  return topology::zone_path(r, zone) + "/monitor";
-}
-
 std::string control_path(const topology::region& r) {
   return r.name + "/control";
+}
+
+/// The scale-out client, outside the zones (as the control plane is).
+std::string client_path(const topology::region& r) {
+  return r.name + "/client";
 }
 
 /// The default scenario's faults, on the `small` layout: one of each kind
@@ -38,8 +41,8 @@ std::vector<planned_fault> demo_faults(const topology::region& r,
   auto rack = topology::rack_path(r, 0, 1);
   auto lost = topology::storage_node_path(r, 0, 0, 1);
   auto slow = topology::storage_node_path(r, 1, 0, 0);
-  // The scale set's VM in zone 1 takes the host's first slot.
-  auto app = vm_slot_path(host(0, 0, 0), 0, slots);
+  // Other tenants fill a host from its last slot down.
+  auto app = vm_slot_path(host(0, 0, 0), slots - 1, slots);
   auto f = [](fault_kind k, std::string target, std::string peer = {}) {
     fault x;
     x.kind = k;
@@ -124,21 +127,35 @@ public:
   explicit region_model(model_spec& spec) : net_(make_region(spec)) {
     const auto& r = net_.layout();
     bool big = preset_ == "region";
-    health_ = {spec.get_duration("period", seconds(1)),
-               spec.get_int("missed", 3)};
-    if (health_.period <= 0 || health_.missed < 1)
+    fc_.heartbeat_period = spec.get_duration("period", seconds(1));
+    fc_.missed = spec.get_int("missed", 3);
+    if (fc_.heartbeat_period <= 0 || fc_.missed < 1)
       throw std::invalid_argument("region: period and missed must be "
                                   "positive");
-    host_.heartbeat_period = health_.period;
+    host_.heartbeat_period = fc_.heartbeat_period;
+    host_.missed = fc_.missed;
     host_.cores = r.host_cores;
     host_.ram_gb = r.host_ram_gb;
     host_.slots =
         static_cast<uint32_t>(bounded(spec, "slots", big ? 42 : 8, 1, 1000));
     host_.tenant_utilisation =
         bounded(spec, "tenants", big ? 80 : 50, 0, 100) / 100.0;
-    vms_ = static_cast<uint32_t>(bounded(spec, "vms", big ? 0 : 3, 0,
-                                         int64_t{r.zones} * r.racks_per_zone *
-                                             r.hosts_per_rack * host_.slots));
+    client_.count = static_cast<uint32_t>(
+        bounded(spec, "vms", big ? 0 : 3, 0,
+                int64_t{r.zones} * r.racks_per_zone * r.hosts_per_rack *
+                    host_.slots));
+    fc_.host_vcpus = (r.host_cores - host_capacity::hypervisor_cores) *
+                     host_capacity::vcpus_per_core;
+    fc_.host_ram_gb = r.host_ram_gb - host_capacity::hypervisor_ram_gb;
+    for (uint32_t z = 0; z < r.zones; ++z)
+      fc_.policy.zones.push_back(z);
+    fc_.policy.fault_domains =
+        static_cast<uint32_t>(bounded(spec, "fault_domains", 1, 1, 5));
+    try {
+      fabric::validate(fc_.policy, r.zones);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("region: ") + e.what());
+    }
     auto& t = vm_.timings;
     read_phase(spec, "allocating", t.allocating);
     read_phase(spec, "creating", t.creating);
@@ -176,9 +193,15 @@ public:
   void describe(entity_table& table) override {
     const auto& r = net_.layout();
     table.add(control_path(r), "control", 0);
+    if (client_.count > 0)
+      table.add(client_path(r), "client", 0);
+    for (const auto& host : topology::fc_replica_hosts(r))
+      table.add(host + "/fc", "fc_replica",
+                topology::node_of_zone(
+                    static_cast<uint32_t>(topology::locate(r, host).zone),
+                    table.num_nodes()));
     for (uint32_t z = 0; z < r.zones; ++z) {
       auto node = topology::node_of_zone(z, table.num_nodes());
-      table.add(monitor_path(r, z), "health_monitor", node);
       for (uint32_t k = 0; k < r.racks_per_zone; ++k) {
         table.add(topology::tor_path(r, z, k), "tor_switch", node);
         for (uint32_t h = 0; h < r.hosts_per_rack; ++h) {
@@ -205,12 +228,9 @@ public:
   void spawn(caf::actor_system& sys, node_kernel& k, entity_id id) override {
     const auto& e = k.table()[id];
     const auto& r = net_.layout();
+    if (!directory_)
+      bind(k.table());
     if (e.kind == "vm") {
-      if (!directory_) {
-        directory_ = std::make_unique<replica_directory>(
-            r, k.table(), replication_.redundancy);
-        vm_.directory = directory_.get();
-      }
       spawn_entity<vm>(sys, k, id, &vm_);
     } else if (e.kind == "storage_replica") {
       spawn_entity<storage_replica>(sys, k, id, &r, &replication_);
@@ -218,14 +238,14 @@ public:
       auto host = e.path.substr(0, e.path.rfind('/'));
       spawn_entity<hypervisor>(sys, k, id, k.table().id_of(host));
     } else if (e.kind == "host_agent") {
-      // Each zone's hosts report to the next zone's monitor.
-      auto zone = static_cast<uint32_t>(net_.where(id).zone);
-      auto watcher = k.table().id_of(monitor_path(r, (zone + 1) % r.zones));
-      spawn_entity<host_agent>(sys, k, id, watcher, &host_);
+      spawn_entity<host_agent>(sys, k, id, fc_.raft.members, &host_);
+    } else if (e.kind == "fc_replica") {
+      spawn_entity<fabric::fc_replica>(sys, k, id, &fc_);
+    } else if (e.kind == "client") {
+      spawn_entity<fabric::scale_client>(sys, k, id, fc_.raft.members,
+                                         &client_);
     } else if (e.kind == "tor_switch") {
       spawn_entity<tor_switch>(sys, k, id, &net_);
-    } else if (e.kind == "health_monitor") {
-      spawn_entity<health_monitor>(sys, k, id, &health_);
     } else if (e.kind == "control") {
       spawn_entity<control>(sys, k, id);
     } else {
@@ -235,18 +255,6 @@ public:
 
   void inject(node_kernel& k) override {
     const auto& r = net_.layout();
-    // The scale set's VMs, round robin over the zones, each zone's in host
-    // order (again from the first host when there are more), placed at 1 s
-    // (until the fabric controller exists, the scenario places them).
-    for (uint32_t i = 0; i < vms_; ++i) {
-      uint32_t zone = i % r.zones;
-      uint32_t nth = i / r.zones % (r.racks_per_zone * r.hosts_per_rack);
-      auto host = topology::host_path(r, zone, nth / r.hosts_per_rack,
-                                      nth % r.hosts_per_rack);
-      vm_place place{0, "demo-vmss", i, 2, 8, false};
-      k.inject(seconds(1), k.table().id_of(host), event_kind::message,
-               caf::make_message(std::move(place)), wire::id_of<vm_place>);
-    }
     for (const auto& q : requests_) {
       const auto& table = k.table();
       if (!table.contains(q.vm) || table[table.id_of(q.vm)].kind != "vm")
@@ -271,7 +279,8 @@ public:
             " hosts=" + std::to_string(r.hosts()) + " vm_slots=" +
             std::to_string(r.hosts() * host_.slots) + " tenants_percent=" +
             std::to_string(static_cast<int>(host_.tenant_utilisation * 100)) +
-            " scale_set_vms=" + std::to_string(vms_) + " disks=" +
+            " fc_replicas=" + std::to_string(r.fc_replica_sites.size()) +
+            " scale_set_vms=" + std::to_string(client_.count) + " disks=" +
             (replication_.redundancy == disk_redundancy::zrs ? "zrs" : "lrs") +
             " faults=" + std::to_string(faults_.size())};
   }
@@ -297,19 +306,42 @@ private:
     r.zones = size("zones", r.zones);
     r.racks_per_zone = size("racks", r.racks_per_zone);
     r.hosts_per_rack = size("hosts", r.hosts_per_rack);
-    r.fc_replica_sites = {"z1"};
+    auto resized = r.zones != topology::preset(preset_).zones ||
+                   r.racks_per_zone != topology::preset(preset_).racks_per_zone ||
+                   r.hosts_per_rack != topology::preset(preset_).hosts_per_rack;
+    auto replicas = bounded(spec, "fc_replicas", 5, 1, 9);
+    if (resized || replicas != 5)
+      r.fc_replica_sites =
+          topology::spread_fc_sites(r, static_cast<uint32_t>(replicas));
     topology::validate(r);
     return r;
   }
 
   std::string preset_;
   topology::region_network net_;
-  health_params health_;
+  /// Entity ids known once the table is: disk placement, the inventory
+  /// and the fabric controller's replicas.
+  void bind(const entity_table& table) {
+    const auto& r = net_.layout();
+    directory_ = std::make_unique<replica_directory>(r, table,
+                                                     replication_.redundancy);
+    vm_.directory = directory_.get();
+    for (const auto& host : topology::fc_replica_hosts(r))
+      fc_.raft.members.push_back(table.id_of(host + "/fc"));
+    for (entity_id id = 0; id < table.size(); ++id)
+      if (table[id].kind == "host_agent") {
+        const auto& at = net_.where(id);
+        fc_.inventory.push_back({id, static_cast<uint32_t>(at.zone),
+                                 static_cast<uint32_t>(at.rack), 0, 0, true});
+      }
+  }
+
+  fabric::fc_params fc_;
+  fabric::scale_client_params client_;
   host_agent_params host_;
   vm_params vm_;
   replication_params replication_;
   std::unique_ptr<replica_directory> directory_; ///< once the table exists
-  uint32_t vms_ = 0;
   std::vector<planned_fault> faults_;
   std::vector<planned_request> requests_;
 };
