@@ -23,13 +23,14 @@ struct builtin_scenario {
 const std::map<std::string, builtin_scenario>& builtin_scenarios() {
   static const std::map<std::string, builtin_scenario> table{
       {"default",
-       {"region preset=small faults=demo", seconds(300),
+       {"region preset=small faults=demo tenant_probe=30s", seconds(300),
         "a small region (3 zones x 2 racks x 4 hosts, TOR switches, "
         "hypervisors, 8 VM slots a host half filled by other tenants, a "
-        "storage cluster a zone); a scale set of one VM per zone created at "
-        "1 s, healthy about 3 min later; faults one after the other: host "
-        "crash, TOR failure, storage replica loss, slow disk, zone "
-        "partition, application crash, rack power loss, each recovered"}},
+        "storage cluster a zone) under a fabric controller of 5 Raft "
+        "replicas; a client asks it for a scale set of 3 VMs at 1 s, placed "
+        "one per zone and healthy about 3 min later; faults one after the "
+        "other: host crash, TOR failure, storage replica loss, slow disk, "
+        "zone partition, application crash, rack power loss, each recovered"}},
   };
   return table;
 }

@@ -48,6 +48,7 @@ void fc_replica::execute(raft_effects fx) {
       hosts_[h.host].last_seen = now();
     proposed_.clear();
     health_proposed_.clear();
+    serving_from_ = now() + 2 * params_->heartbeat_period;
   }
   if (fx.wants_snapshot)
     core_.compact(applied_, state_.snapshot());
@@ -57,6 +58,9 @@ void fc_replica::apply(const raft_entry& entry) {
   if (entry.index <= applied_)
     return;
   applied_ = entry.index;
+  trace("fc_applied", {{"index", static_cast<int64_t>(entry.index)},
+                       {"term", static_cast<int64_t>(entry.term)},
+                       {"command", entry.payload}});
   auto c = command::decode(entry.payload);
   auto done = state_.apply(c);
   if (!leading())
@@ -145,18 +149,25 @@ void fc_replica::on_allocate(const fc_allocate& request) {
   }
   if (proposed_.count(vm))
     return; // answered when it commits
+  if (now() < serving_from_)
+    return; // a new leader first hears from the hosts; the client retries
   // The hosts heard from, less what committed and proposed VMs reserve.
+  std::map<entity_id, std::pair<uint32_t, uint32_t>> in_flight;
+  for (const auto& [key, a] : proposed_) {
+    in_flight[a.host].first += a.vcpus;
+    in_flight[a.host].second += a.ram_gb;
+  }
   std::vector<host_view> view;
   for (auto h : params_->inventory) {
     auto i = hosts_.find(h.host);
     if (i == hosts_.end() || !i->second.heard || state_.is_down(h.host))
       continue;
     auto [vcpus, ram] = state_.reserved_on(h.host);
-    for (const auto& [key, a] : proposed_)
-      if (a.host == h.host) {
-        vcpus += a.vcpus;
-        ram += a.ram_gb;
-      }
+    auto f = in_flight.find(h.host);
+    if (f != in_flight.end()) {
+      vcpus += f->second.first;
+      ram += f->second.second;
+    }
     vcpus += i->second.tenant_vcpus;
     ram += i->second.tenant_ram_gb;
     h.vcpus_free = params_->host_vcpus > vcpus ? params_->host_vcpus - vcpus : 0;

@@ -10,7 +10,8 @@
 ///     host_down after `missed` silent periods, host_up when it beats
 ///     again; a new leader gives every host a fresh grace period;
 ///   - places a client's VM (placement.hpp) over the hosts it has heard
-///     from, less committed and proposed allocations, and proposes it;
+///     from, less committed and proposed allocations, and proposes it (a
+///     new leader first listens for two heartbeat periods);
 ///   - when an allocation commits: traces `placement` (vm, host, zone,
 ///     fault_domain), asks the host agent to create the VM (vm_place) and
 ///     answers the client; when host_down commits: traces `host_down` and
@@ -79,6 +80,7 @@ private:
   std::map<entity_id, host_soft> hosts_;
   std::map<vm_key, allocation> proposed_; ///< allocations not yet committed
   std::set<entity_id> health_proposed_;   ///< host_down/up in flight
+  sim_time serving_from_ = 0; ///< a new leader places after hearing hosts
 };
 
 } // namespace vmss::fabric

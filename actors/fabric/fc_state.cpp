@@ -80,21 +80,36 @@ command command::decode(const std::string& payload) {
   return c;
 }
 
+void fc_state::reserve(const allocation& a, int sign) {
+  auto& r = reserved_[a.host];
+  r.first += sign * static_cast<int>(a.vcpus);
+  r.second += sign * static_cast<int>(a.ram_gb);
+}
+
 applied fc_state::apply(const command& c) {
   applied out;
   switch (c.kind) {
   case command_kind::allocate:
     out.changed = vms_.emplace(c.vm, c.where).second;
+    if (out.changed)
+      reserve(c.where, +1);
     break;
-  case command_kind::release:
-    out.changed = vms_.erase(c.vm) != 0;
+  case command_kind::release: {
+    auto i = vms_.find(c.vm);
+    out.changed = i != vms_.end();
+    if (out.changed) {
+      reserve(i->second, -1);
+      vms_.erase(i);
+    }
     break;
+  }
   case command_kind::host_down:
     out.changed = down_.insert(c.host).second;
     if (out.changed)
       for (auto i = vms_.begin(); i != vms_.end();) {
         if (i->second.host == c.host) {
           out.lost.emplace_back(i->first, i->second);
+          reserve(i->second, -1);
           i = vms_.erase(i);
         } else {
           ++i;
@@ -122,13 +137,9 @@ scale_set_layout fc_state::layout_of(const std::string& scale_set) const {
 }
 
 std::pair<uint32_t, uint32_t> fc_state::reserved_on(entity_id host) const {
-  std::pair<uint32_t, uint32_t> sum{0, 0};
-  for (const auto& [vm, a] : vms_)
-    if (a.host == host) {
-      sum.first += a.vcpus;
-      sum.second += a.ram_gb;
-    }
-  return sum;
+  auto i = reserved_.find(host);
+  return i == reserved_.end() ? std::pair<uint32_t, uint32_t>{0, 0}
+                              : i->second;
 }
 
 std::string fc_state::snapshot() const {
@@ -164,6 +175,9 @@ void fc_state::restore(const std::string& data) {
     throw std::invalid_argument("fabric snapshot: malformed");
   vms_ = std::move(restored);
   down_ = std::move(restored_down);
+  reserved_.clear();
+  for (const auto& [vm, a] : vms_)
+    reserve(a, +1);
 }
 
 } // namespace vmss::fabric

@@ -81,8 +81,11 @@ public:
   void restore(const std::string& data);
 
 private:
+  void reserve(const allocation& a, int sign);
+
   std::map<vm_key, allocation> vms_;
   std::set<entity_id> down_;
+  std::map<entity_id, std::pair<uint32_t, uint32_t>> reserved_; ///< by host
 };
 
 } // namespace vmss::fabric

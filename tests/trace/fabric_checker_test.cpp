@@ -1,0 +1,90 @@
+/// The fabric-controller and capacity checkers on tiny hand-made traces:
+/// a passing and a failing case each.
+#include "analysis/checker.hpp"
+#include "analysis/checkers/fabric.hpp"
+#include "trace_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+namespace vmss::trace_test {
+
+namespace {
+
+/// Entities 0-1: fc replicas, 2: a host agent.
+std::vector<trace::entity_info> fabric_entities() {
+  return {{"r/h1/fc", "fc_replica", 0},
+          {"r/h2/fc", "fc_replica", 0},
+          {"r/h1", "host_agent", 0}};
+}
+
+template <class Checker>
+analysis::check_result run_on(const std::vector<test_record>& records) {
+  auto dir = scratch_dir();
+  write_trace(dir, fabric_entities(), records);
+  std::vector<std::unique_ptr<analysis::checker>> checkers;
+  checkers.push_back(std::make_unique<Checker>());
+  return analysis::run_checkers(dir, std::move(checkers)).at(0);
+}
+
+trace::field f(const char* k, int64_t v) { return {k, v}; }
+trace::field f(const char* k, const char* v) { return {k, std::string(v)}; }
+
+TEST(single_leader, one_leader_a_term_passes_two_fail) {
+  auto ok = run_on<analysis::single_leader_checker>(
+      {{0, key(1, 0), "leader_elected", {f("term", 1)}},
+       {0, key(2, 1), "leader_elected", {f("term", 2)}}});
+  EXPECT_TRUE(ok.ok());
+  auto bad = run_on<analysis::single_leader_checker>(
+      {{0, key(1, 0), "leader_elected", {f("term", 3)}},
+       {0, key(2, 1), "leader_elected", {f("term", 3)}}});
+  EXPECT_EQ(bad.violations.total(), 1u);
+}
+
+TEST(committed_stable, same_entry_everywhere_passes_a_change_fails) {
+  auto ok = run_on<analysis::committed_stable_checker>(
+      {{0, key(1, 0), "fc_applied",
+        {f("index", 1), f("term", 1), f("command", "host_down 4")}},
+       {0, key(1, 1), "fc_applied",
+        {f("index", 1), f("term", 1), f("command", "host_down 4")}}});
+  EXPECT_TRUE(ok.ok());
+  auto bad = run_on<analysis::committed_stable_checker>(
+      {{0, key(1, 0), "fc_applied",
+        {f("index", 1), f("term", 1), f("command", "host_down 4")}},
+       {0, key(2, 1), "fc_applied",
+        {f("index", 1), f("term", 2), f("command", "host_up 4")}}});
+  EXPECT_EQ(bad.violations.total(), 1u);
+}
+
+TEST(ram_committed, consistent_accounting_passes_overcommit_fails) {
+  auto ok = run_on<analysis::ram_committed_checker>(
+      {{0, key(1, 2), "tenants_placed", {f("ram_gb", 400)}},
+       {0, key(2, 2), "vm_admitted",
+        {f("vm", "a"), f("ram_gb", 8), f("ram_gb_free", 96)}},
+       {0, key(3, 2), "capacity_released",
+        {f("vm", "a"), f("ram_gb_free", 104)}}});
+  EXPECT_TRUE(ok.ok()) << ok.violations.kept().at(0).to_string();
+  auto bad = run_on<analysis::ram_committed_checker>(
+      {{0, key(1, 2), "tenants_placed", {f("ram_gb", 400)}},
+       {0, key(2, 2), "vm_admitted",
+        {f("vm", "a"), f("ram_gb", 8), f("ram_gb_free", 96)}},
+       // admits 8 GB more but reports the same free RAM: 8 GB vanished
+       {0, key(3, 2), "vm_admitted",
+        {f("vm", "b"), f("ram_gb", 8), f("ram_gb_free", 96)}}});
+  EXPECT_EQ(bad.violations.total(), 1u);
+}
+
+TEST(vm_one_host, placed_again_only_after_lost) {
+  auto ok = run_on<analysis::vm_one_host_checker>(
+      {{0, key(1, 0), "placement", {f("vm", "s/1"), f("host", "r/h1")}},
+       {0, key(2, 0), "vm_lost", {f("vm", "s/1"), f("host", "r/h1")}},
+       {0, key(3, 1), "placement", {f("vm", "s/1"), f("host", "r/h2")}}});
+  EXPECT_TRUE(ok.ok());
+  auto bad = run_on<analysis::vm_one_host_checker>(
+      {{0, key(1, 0), "placement", {f("vm", "s/1"), f("host", "r/h1")}},
+       {0, key(3, 1), "placement", {f("vm", "s/1"), f("host", "r/h2")}}});
+  EXPECT_EQ(bad.violations.total(), 1u);
+}
+
+} // namespace
+
+} // namespace vmss::trace_test
