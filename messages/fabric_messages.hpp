@@ -44,8 +44,8 @@ struct fc_allocated {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fc_allocated& x) {
-  return f(caf::meta::type_name("fc_allocated"), x.scale_set, x.instance,
-           x.ok, x.host, x.failure);
+  return f(caf::meta::type_name("fc_allocated"), x.scale_set, x.instance, x.ok,
+           x.host, x.failure);
 }
 
 /// A follower's answer to a client or host agent: ask the leader instead
@@ -66,8 +66,7 @@ typename Inspector::result_type inspect(Inspector& f, fc_redirect& x) {
 /// Leader -> host agent: your heartbeat arrived.
 struct fc_heartbeat_ack {
   uint64_t seq = 0;
-  friend bool operator==(const fc_heartbeat_ack& a,
-                         const fc_heartbeat_ack& b) {
+  friend bool operator==(const fc_heartbeat_ack& a, const fc_heartbeat_ack& b) {
     return a.seq == b.seq;
   }
 };
@@ -90,8 +89,7 @@ struct fc_vm_lost {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fc_vm_lost& x) {
-  return f(caf::meta::type_name("fc_vm_lost"), x.scale_set, x.instance,
-           x.host);
+  return f(caf::meta::type_name("fc_vm_lost"), x.scale_set, x.instance, x.host);
 }
 
 /// Timers: a leader's host-health sweep; a client's retry.

@@ -1,7 +1,9 @@
 #include "messages/registry.hpp"
 
+#include "actors/fabric/raft_messages.hpp"
 #include "kernel/wire.hpp"
 #include "messages/bench_messages.hpp"
+#include "messages/fabric_messages.hpp"
 #include "messages/kernel_protocol.hpp"
 #include "messages/physical_messages.hpp"
 #include "messages/storage_messages.hpp"
@@ -56,6 +58,24 @@ void register_messages(caf::actor_system_config& cfg) {
   add_sim<physical::app_fault>(cfg, "vmss.physical.app_fault");
   add_sim<physical::link_fault>(cfg, "vmss.physical.link_fault");
   add_sim<physical::fault_notice>(cfg, "vmss.physical.fault_notice");
+  add_sim<fabric::pre_vote_request>(cfg, "vmss.fabric.pre_vote_request");
+  add_sim<fabric::pre_vote_response>(cfg, "vmss.fabric.pre_vote_response");
+  add_sim<fabric::vote_request>(cfg, "vmss.fabric.vote_request");
+  add_sim<fabric::vote_response>(cfg, "vmss.fabric.vote_response");
+  add_sim<fabric::append_entries>(cfg, "vmss.fabric.append_entries");
+  add_sim<fabric::append_entries_response>(
+      cfg, "vmss.fabric.append_entries_response");
+  add_sim<fabric::install_snapshot>(cfg, "vmss.fabric.install_snapshot");
+  add_sim<fabric::install_snapshot_response>(
+      cfg, "vmss.fabric.install_snapshot_response");
+  add_sim<fabric::raft_timer>(cfg, "vmss.fabric.raft_timer");
+  add_sim<fabric::fc_allocate>(cfg, "vmss.fabric.fc_allocate");
+  add_sim<fabric::fc_allocated>(cfg, "vmss.fabric.fc_allocated");
+  add_sim<fabric::fc_redirect>(cfg, "vmss.fabric.fc_redirect");
+  add_sim<fabric::fc_heartbeat_ack>(cfg, "vmss.fabric.fc_heartbeat_ack");
+  add_sim<fabric::fc_vm_lost>(cfg, "vmss.fabric.fc_vm_lost");
+  add_sim<fabric::fc_sweep_due>(cfg, "vmss.fabric.fc_sweep_due");
+  add_sim<fabric::client_due>(cfg, "vmss.fabric.client_due");
 }
 
 std::vector<std::string> simulation_message_names() {

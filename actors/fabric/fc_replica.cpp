@@ -29,7 +29,9 @@ void fc_replica::on_restart() {
 
 void fc_replica::execute(raft_effects fx) {
   if (fx.restore) {
-    state_.restore(fx.restore->data);
+    state_ = fc_state{};
+    if (!fx.restore->data.empty()) // empty: no snapshot taken yet
+      state_.restore(fx.restore->data);
     applied_ = fx.restore->index;
   }
   for (const auto& entry : fx.committed)
@@ -61,6 +63,8 @@ void fc_replica::apply(const raft_entry& entry) {
   trace("fc_applied", {{"index", static_cast<int64_t>(entry.index)},
                        {"term", static_cast<int64_t>(entry.term)},
                        {"command", entry.payload}});
+  if (entry.payload.empty())
+    return; // a new leader's no-op entry (Raft §8)
   auto c = command::decode(entry.payload);
   auto done = state_.apply(c);
   if (!leading())
@@ -72,12 +76,12 @@ void fc_replica::apply(const raft_entry& entry) {
     if (!a)
       return;
     if (done.changed) {
-      trace("placement", {{"vm", c.vm.name()},
-                          {"host", kernel_.table()[a->host].path},
-                          {"zone", static_cast<int64_t>(a->zone + 1)},
-                          {"fault_domain", static_cast<int64_t>(a->fault_domain)},
-                          {"update_domain",
-                           static_cast<int64_t>(a->update_domain)}});
+      trace("placement",
+            {{"vm", c.vm.name()},
+             {"host", kernel_.table()[a->host].path},
+             {"zone", static_cast<int64_t>(a->zone + 1)},
+             {"fault_domain", static_cast<int64_t>(a->fault_domain)},
+             {"update_domain", static_cast<int64_t>(a->update_domain)}});
       send(a->host, physical::vm_place{0, c.vm.scale_set, c.vm.instance,
                                        a->vcpus, a->ram_gb, false});
     }
@@ -91,8 +95,8 @@ void fc_replica::apply(const raft_entry& entry) {
       return;
     trace("host_down", {{"host", kernel_.table()[c.host].path}});
     for (const auto& [vm, a] : done.lost) {
-      trace("vm_lost", {{"vm", vm.name()},
-                        {"host", kernel_.table()[c.host].path}});
+      trace("vm_lost",
+            {{"vm", vm.name()}, {"host", kernel_.table()[c.host].path}});
       send(a.requester, fc_vm_lost{vm.scale_set, vm.instance, c.host});
     }
     break;
@@ -170,7 +174,8 @@ void fc_replica::on_allocate(const fc_allocate& request) {
     }
     vcpus += i->second.tenant_vcpus;
     ram += i->second.tenant_ram_gb;
-    h.vcpus_free = params_->host_vcpus > vcpus ? params_->host_vcpus - vcpus : 0;
+    h.vcpus_free =
+        params_->host_vcpus > vcpus ? params_->host_vcpus - vcpus : 0;
     h.ram_gb_free = params_->host_ram_gb > ram ? params_->host_ram_gb - ram : 0;
     view.push_back(h);
   }
@@ -181,13 +186,14 @@ void fc_replica::on_allocate(const fc_allocate& request) {
   auto p = place(view, params_->policy, layout, request.vcpus, request.ram_gb);
   if (!p.ok) {
     trace("allocation_failed", {{"vm", vm.name()}, {"reason", p.failure}});
-    send(source(), fc_allocated{vm.scale_set, vm.instance, false, 0, p.failure});
+    send(source(),
+         fc_allocated{vm.scale_set, vm.instance, false, 0, p.failure});
     return;
   }
   command c;
   c.kind = command_kind::allocate;
   c.vm = vm;
-  c.where = {p.host,          p.zone,         p.rack,      p.fault_domain,
+  c.where = {p.host,          p.zone,        p.rack,         p.fault_domain,
              p.update_domain, request.vcpus, request.ram_gb, source()};
   proposed_[vm] = c.where;
   if (!propose(c))

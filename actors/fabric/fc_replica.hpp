@@ -30,12 +30,12 @@
 namespace vmss::fabric {
 
 struct fc_params {
-  raft_config raft;                  ///< members: every replica
+  raft_config raft; ///< members: every replica
   sim_time heartbeat_period = seconds(1);
-  int64_t missed = 3;                ///< silent periods before host_down
-  uint32_t host_vcpus = 124;         ///< usable per host (after overhead)
+  int64_t missed = 3;        ///< silent periods before host_down
+  uint32_t host_vcpus = 124; ///< usable per host (after overhead)
   uint32_t host_ram_gb = 504;
-  scale_set_policy policy;           ///< for every scale set of the run
+  scale_set_policy policy; ///< for every scale set of the run
   /// Every host agent with its zone and rack (the inventory).
   std::vector<host_view> inventory;
 };

@@ -138,8 +138,7 @@ scale_set_layout fc_state::layout_of(const std::string& scale_set) const {
 
 std::pair<uint32_t, uint32_t> fc_state::reserved_on(entity_id host) const {
   auto i = reserved_.find(host);
-  return i == reserved_.end() ? std::pair<uint32_t, uint32_t>{0, 0}
-                              : i->second;
+  return i == reserved_.end() ? std::pair<uint32_t, uint32_t>{0, 0} : i->second;
 }
 
 std::string fc_state::snapshot() const {

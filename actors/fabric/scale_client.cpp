@@ -4,12 +4,11 @@
 
 namespace vmss::fabric {
 
-scale_client::scale_client(caf::actor_config& cfg, node_kernel& k,
-                           entity_id id, std::vector<entity_id> controllers,
+scale_client::scale_client(caf::actor_config& cfg, node_kernel& k, entity_id id,
+                           std::vector<entity_id> controllers,
                            const scale_client_params* params)
-    : entity(cfg, k, id), controllers_(std::move(controllers)),
-      params_(params), attempts_(params->count, 0),
-      done_(params->count, false) {
+    : entity(cfg, k, id), controllers_(std::move(controllers)), params_(params),
+      attempts_(params->count, 0), done_(params->count, false) {
 }
 
 void scale_client::on_start() {
@@ -19,9 +18,8 @@ void scale_client::on_start() {
 
 void scale_client::ask(uint32_t instance) {
   auto attempt = ++attempts_[instance];
-  send(controllers_[target_],
-       fc_allocate{params_->scale_set, instance, params_->vcpus,
-                   params_->ram_gb});
+  send(controllers_[target_], fc_allocate{params_->scale_set, instance,
+                                          params_->vcpus, params_->ram_gb});
   after(params_->retry, client_due{instance, attempt});
 }
 
@@ -31,11 +29,14 @@ caf::behavior scale_client::make_behavior() {
         if (due.instance >= done_.size() || done_[due.instance] ||
             due.attempt != attempts_[due.instance])
           return;
-        if (due.attempt > 0) // no answer: that replica may be gone
+        // Silence from every replica for a whole retry period: the one it
+        // asks may be gone.
+        if (due.attempt > 0 && now() - heard_at_ >= params_->retry)
           target_ = (target_ + 1) % controllers_.size();
         ask(due.instance);
       },
       [=](const fc_redirect& r) {
+        heard_at_ = now();
         if (!r.known)
           return; // the retry timer asks again
         for (size_t i = 0; i < controllers_.size(); ++i)
@@ -43,12 +44,14 @@ caf::behavior scale_client::make_behavior() {
             target_ = i;
       },
       [=](const fc_allocated& a) {
+        heard_at_ = now();
         if (a.instance >= done_.size() || done_[a.instance])
           return;
         done_[a.instance] = true;
         auto vm = a.scale_set + "/" + std::to_string(a.instance);
         if (a.ok)
-          trace("allocated", {{"vm", vm}, {"host", kernel_.table()[a.host].path}});
+          trace("allocated",
+                {{"vm", vm}, {"host", kernel_.table()[a.host].path}});
         else
           trace("allocation_refused", {{"vm", vm}, {"reason", a.failure}});
       },

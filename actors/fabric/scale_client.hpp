@@ -37,7 +37,8 @@ private:
 
   std::vector<entity_id> controllers_;
   const scale_client_params* params_;
-  size_t target_ = 0; ///< the replica it believes leads
+  size_t target_ = 0;              ///< the replica it believes leads
+  sim_time heard_at_ = 0; ///< last answer from any replica
   std::vector<uint32_t> attempts_; ///< by instance; 0: not asked yet
   std::vector<bool> done_;
 };

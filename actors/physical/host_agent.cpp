@@ -55,8 +55,7 @@ std::string vm_slot_path(const std::string& host, uint32_t slot,
 host_agent::host_agent(caf::actor_config& cfg, node_kernel& k, entity_id id,
                        std::vector<entity_id> controllers,
                        const host_agent_params* params)
-    : entity(cfg, k, id), controllers_(std::move(controllers)),
-      params_(params),
+    : entity(cfg, k, id), controllers_(std::move(controllers)), params_(params),
       capacity_(params->cores, params->ram_gb),
       slot_used_(params->slots, false) {
   const auto& path = k.table()[id].path;

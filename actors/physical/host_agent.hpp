@@ -75,8 +75,8 @@ private:
   uint32_t tenant_ram_gb_ = 0;
   // Volatile: from 0 after a crash.
   uint64_t heartbeat_seq_ = 0;
-  size_t controller_ = 0;  ///< the replica it believes leads
-  int64_t unacked_ = 0;    ///< beats since the last acknowledgement
+  size_t controller_ = 0; ///< the replica it believes leads
+  int64_t unacked_ = 0;   ///< beats since the last acknowledgement
 };
 
 } // namespace vmss::physical

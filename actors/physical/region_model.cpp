@@ -60,8 +60,10 @@ std::vector<planned_fault> demo_faults(const topology::region& r,
       {seconds(120), f(fault_kind::tor_repair, tor)},
       {seconds(130), slow_disk},
       {seconds(150), f(fault_kind::zone_partition, zone(0), zone(2))},
+      {seconds(150), f(fault_kind::zone_partition, zone(1), zone(2))},
       {seconds(160), f(fault_kind::disk_restore, slow)},
       {seconds(180), f(fault_kind::zone_heal, zone(0), zone(2))},
+      {seconds(180), f(fault_kind::zone_heal, zone(1), zone(2))},
       {seconds(200), f(fault_kind::replica_restore, lost)},
       {seconds(205), f(fault_kind::app_crash, app)},
       {seconds(235), f(fault_kind::app_restore, app)},
@@ -140,10 +142,9 @@ public:
         static_cast<uint32_t>(bounded(spec, "slots", big ? 42 : 8, 1, 1000));
     host_.tenant_utilisation =
         bounded(spec, "tenants", big ? 80 : 50, 0, 100) / 100.0;
-    client_.count = static_cast<uint32_t>(
-        bounded(spec, "vms", big ? 0 : 3, 0,
-                int64_t{r.zones} * r.racks_per_zone * r.hosts_per_rack *
-                    host_.slots));
+    client_.count = static_cast<uint32_t>(bounded(
+        spec, "vms", big ? 0 : 3, 0,
+        int64_t{r.zones} * r.racks_per_zone * r.hosts_per_rack * host_.slots));
     fc_.host_vcpus = (r.host_cores - host_capacity::hypervisor_cores) *
                      host_capacity::vcpus_per_core;
     fc_.host_ram_gb = r.host_ram_gb - host_capacity::hypervisor_ram_gb;
@@ -306,9 +307,10 @@ private:
     r.zones = size("zones", r.zones);
     r.racks_per_zone = size("racks", r.racks_per_zone);
     r.hosts_per_rack = size("hosts", r.hosts_per_rack);
-    auto resized = r.zones != topology::preset(preset_).zones ||
-                   r.racks_per_zone != topology::preset(preset_).racks_per_zone ||
-                   r.hosts_per_rack != topology::preset(preset_).hosts_per_rack;
+    auto resized =
+        r.zones != topology::preset(preset_).zones ||
+        r.racks_per_zone != topology::preset(preset_).racks_per_zone ||
+        r.hosts_per_rack != topology::preset(preset_).hosts_per_rack;
     auto replicas = bounded(spec, "fc_replicas", 5, 1, 9);
     if (resized || replicas != 5)
       r.fc_replica_sites =
@@ -323,8 +325,8 @@ private:
   /// and the fabric controller's replicas.
   void bind(const entity_table& table) {
     const auto& r = net_.layout();
-    directory_ = std::make_unique<replica_directory>(r, table,
-                                                     replication_.redundancy);
+    directory_ =
+        std::make_unique<replica_directory>(r, table, replication_.redundancy);
     vm_.directory = directory_.get();
     for (const auto& host : topology::fc_replica_hosts(r))
       fc_.raft.members.push_back(table.id_of(host + "/fc"));

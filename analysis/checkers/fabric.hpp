@@ -51,7 +51,7 @@ public:
 private:
   struct host {
     int64_t reserved = 0;
-    int64_t usable = -1; ///< learnt from the first report
+    int64_t usable = -1;                ///< learnt from the first report
     std::map<std::string, int64_t> vms; ///< admitted VM -> GB
   };
   void check(const record& r, host& h, int64_t free_gb);

@@ -31,10 +31,9 @@ bool any_violation_contains(const check_result& r, const std::string& part) {
 
 TEST(checker_registry, lists_builtin_checkers_once) {
   auto names = analysis::builtin_checkers().names();
-  EXPECT_EQ(names,
-            (std::vector<std::string>{"canonical_order", "crash_silence",
-                                      "single_leader", "committed_stable",
-                                      "ram_committed", "vm_one_host"}));
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "canonical_order", "crash_silence", "single_leader",
+                       "committed_stable", "ram_committed", "vm_one_host"}));
   analysis::checker_registry r;
   r.add<analysis::crash_silence_checker>();
   EXPECT_THROW(r.add<analysis::crash_silence_checker>(), std::logic_error);

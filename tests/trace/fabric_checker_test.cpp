@@ -26,8 +26,12 @@ analysis::check_result run_on(const std::vector<test_record>& records) {
   return analysis::run_checkers(dir, std::move(checkers)).at(0);
 }
 
-trace::field f(const char* k, int64_t v) { return {k, v}; }
-trace::field f(const char* k, const char* v) { return {k, std::string(v)}; }
+trace::field f(const char* k, int64_t v) {
+  return {k, v};
+}
+trace::field f(const char* k, const char* v) {
+  return {k, std::string(v)};
+}
 
 TEST(single_leader, one_leader_a_term_passes_two_fail) {
   auto ok = run_on<analysis::single_leader_checker>(
@@ -42,15 +46,23 @@ TEST(single_leader, one_leader_a_term_passes_two_fail) {
 
 TEST(committed_stable, same_entry_everywhere_passes_a_change_fails) {
   auto ok = run_on<analysis::committed_stable_checker>(
-      {{0, key(1, 0), "fc_applied",
+      {{0,
+        key(1, 0),
+        "fc_applied",
         {f("index", 1), f("term", 1), f("command", "host_down 4")}},
-       {0, key(1, 1), "fc_applied",
+       {0,
+        key(1, 1),
+        "fc_applied",
         {f("index", 1), f("term", 1), f("command", "host_down 4")}}});
   EXPECT_TRUE(ok.ok());
   auto bad = run_on<analysis::committed_stable_checker>(
-      {{0, key(1, 0), "fc_applied",
+      {{0,
+        key(1, 0),
+        "fc_applied",
         {f("index", 1), f("term", 1), f("command", "host_down 4")}},
-       {0, key(2, 1), "fc_applied",
+       {0,
+        key(2, 1),
+        "fc_applied",
         {f("index", 1), f("term", 2), f("command", "host_up 4")}}});
   EXPECT_EQ(bad.violations.total(), 1u);
 }
@@ -58,17 +70,25 @@ TEST(committed_stable, same_entry_everywhere_passes_a_change_fails) {
 TEST(ram_committed, consistent_accounting_passes_overcommit_fails) {
   auto ok = run_on<analysis::ram_committed_checker>(
       {{0, key(1, 2), "tenants_placed", {f("ram_gb", 400)}},
-       {0, key(2, 2), "vm_admitted",
+       {0,
+        key(2, 2),
+        "vm_admitted",
         {f("vm", "a"), f("ram_gb", 8), f("ram_gb_free", 96)}},
-       {0, key(3, 2), "capacity_released",
+       {0,
+        key(3, 2),
+        "capacity_released",
         {f("vm", "a"), f("ram_gb_free", 104)}}});
   EXPECT_TRUE(ok.ok()) << ok.violations.kept().at(0).to_string();
   auto bad = run_on<analysis::ram_committed_checker>(
       {{0, key(1, 2), "tenants_placed", {f("ram_gb", 400)}},
-       {0, key(2, 2), "vm_admitted",
+       {0,
+        key(2, 2),
+        "vm_admitted",
         {f("vm", "a"), f("ram_gb", 8), f("ram_gb_free", 96)}},
        // admits 8 GB more but reports the same free RAM: 8 GB vanished
-       {0, key(3, 2), "vm_admitted",
+       {0,
+        key(3, 2),
+        "vm_admitted",
         {f("vm", "b"), f("ram_gb", 8), f("ram_gb_free", 96)}}});
   EXPECT_EQ(bad.violations.total(), 1u);
 }
