@@ -139,9 +139,9 @@ public:
   raft_effects start();
 
   /// Crash and restart: keeps the durable state, drops the rest. The
-  /// effects restore the state machine from the snapshot (if any);
-  /// committed entries after it are applied again as the commit index is
-  /// relearned.
+  /// effects always carry `restore`, the replica's own snapshot (index 0:
+  /// an empty state machine); committed entries after it are applied again
+  /// as the commit index is relearned.
   raft_effects restart();
 
   /// A message from replica `from`.
