@@ -6,21 +6,25 @@
 /// timers, committed entries, role changes) its actor shell carries out. No
 /// CAF, no clock: time arrives as timers the core itself asked for.
 ///
-///                  lease + election timers fire (no leader heard)
-///   +----------+  ------------------------------------------>
-///   +---------------+ | follower | | pre_candidate |
-///   +----------+ <------------------------------------------ +---------------+
-///     ^  ^  ^     append/snapshot of the term, higher term      |  majority of
-///     |  |  |     or pre-votes refused and timers fire again    |  pre-votes
-///     |  |  |                                                   v
-///     |  |  +--- append/snapshot of the term, higher term --- +-----------+
-///     |  |                                                    | candidate |
-///     |  |   higher term; or no majority heard from           +-----------+
-///     |  |   within election_timeout_min (check quorum)         |  majority
-///     |  |                                                      |  of votes
-///     |  |                 +--------+ <-------------------------+
-///     |  +---------------- | leader |   appends a no-op entry of its term
-///     +-- restart() ------ +--------+   (thesis §6.4), then heartbeats
+///              timers fire                majority of pre-votes
+///  +----------+ ----------> +---------------+ -------------------+
+///  | follower |             | pre_candidate | <-- timers fire -+ |
+///  +----------+ <---------- +---------------+                  | v
+///    ^  ^  ^        (1)                                    +-----------+
+///    |  |  +------------------- (1) ---------------------- | candidate |
+///    |  |                                                  +-----------+
+///    |  |                    majority of votes                   |
+///    |  |     +--------+ <---------------------------------------+
+///    |  +---- | leader |  (2)
+///    |        +--------+
+///    +-- restart(), from any role
+///
+///  (1) an append or snapshot of the current term, or any higher term
+///  (2) a higher term; or (check_quorum) no majority heard from within
+///      election_timeout_min
+///  A new leader appends a no-op of its term (thesis §6.4), then sends
+///  heartbeats. Without pre_vote, timers take a follower straight to
+///  candidate.
 ///
 /// Timers: after word from a leader (or a vote granted, or a campaign), a
 /// follower sets `lease_expired` after election_timeout_min; when it fires
@@ -135,9 +139,9 @@ public:
   raft_effects start();
 
   /// Crash and restart: keeps the durable state, drops the rest. The
-  /// effects restore the state machine from the snapshot (if any);
-  /// committed entries after it are applied again as the commit index is
-  /// relearned.
+  /// effects always carry `restore`, the replica's own snapshot (index 0:
+  /// an empty state machine); committed entries after it are applied again
+  /// as the commit index is relearned.
   raft_effects restart();
 
   /// A message from replica `from`.

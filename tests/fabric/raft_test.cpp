@@ -167,6 +167,25 @@ TEST(raft, leader_crash_elects_a_new_leader_that_keeps_committed_entries) {
   }
 }
 
+// Election Safety: two replicas campaign at the same instant in the same
+// term; each voter grants one vote per term, so at most one wins.
+TEST(raft, simultaneous_candidates_at_most_one_leader_per_term) {
+  for (bool pre_vote : {false, true}) {
+    for (uint64_t seed = 1; seed <= 20; ++seed) {
+      raft_config cfg;
+      cfg.election_timeout_min = cfg.election_timeout_max = seconds(100000);
+      cfg.pre_vote = pre_vote;
+      raft_net net(seed, cfg);
+      net.campaign(1);
+      net.campaign(2);
+      net.run_for(ms(100));
+      EXPECT_EQ(net.node(1).term(), net.node(2).term());
+      EXPECT_LE(net.leaders().size(), 1u) << "seed " << seed;
+      EXPECT_TRUE(net.violations.empty()) << no_violations(net);
+    }
+  }
+}
+
 /// Isolates a follower for 10 s, then heals; returns the leader's terms
 /// before and after.
 std::pair<uint64_t, uint64_t> rejoin(bool pre_vote, node_id& leader,
@@ -206,6 +225,26 @@ TEST(raft, without_pre_vote_a_rejoining_node_disrupts_the_leader) {
   auto [before, after] = rejoin(false, leader, isolated, isolated_term);
   EXPECT_GT(isolated_term, before);
   EXPECT_GT(after, before);
+}
+
+// Leader lease (thesis §4.2.3, with pre-vote §9.6): a replica that cannot
+// hear the leader but hears the others cannot win their pre-votes while
+// they still hear the leader, so the leader keeps its term.
+TEST(raft, replica_cut_from_the_leader_only_does_not_disrupt_it) {
+  raft_net net(8);
+  auto leader = elect(net);
+  auto term = net.node(leader).term();
+  net.run_for(ms(100)); // its log is as up to date as anyone's
+  auto cut_off = other_than(net, {leader});
+  net.cut(leader, cut_off);
+  net.run_for(seconds(10));
+  EXPECT_EQ(net.node(leader).role(), raft_role::leader);
+  EXPECT_EQ(net.node(leader).term(), term);
+  EXPECT_EQ(net.node(cut_off).term(), term);
+  EXPECT_GT(net.received<pre_vote_request>(other_than(net, {leader, cut_off})),
+            0u)
+      << "the cut-off replica did ask";
+  EXPECT_TRUE(net.violations.empty()) << no_violations(net);
 }
 
 /// Figure 8 of the paper, scripted: no timer fires on its own; elections
