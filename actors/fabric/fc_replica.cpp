@@ -44,13 +44,16 @@ void fc_replica::execute(raft_effects fx) {
     if (change.role != raft_role::leader)
       continue;
     trace("leader_elected", {{"term", static_cast<int64_t>(change.term)}});
-    // A new leader knows no host's last beat: a fresh grace period each.
+    // A new leader knows no host's last beat. Host agents need up to
+    // `missed` + 1 beats to find it, so each host gets that long on top of
+    // the usual threshold before it can be marked down.
     hosts_.clear();
+    auto grace = (params_->missed + 2) * params_->heartbeat_period;
     for (const auto& h : params_->inventory)
-      hosts_[h.host].last_seen = now();
+      hosts_[h.host].last_seen = now() + grace;
     proposed_.clear();
     health_proposed_.clear();
-    serving_from_ = now() + 2 * params_->heartbeat_period;
+    serving_from_ = now() + grace;
   }
   if (fx.wants_snapshot)
     core_.compact(applied_, state_.snapshot());
@@ -184,6 +187,11 @@ void fc_replica::on_allocate(const fc_allocate& request) {
     if (key.scale_set == vm.scale_set)
       layout.add(a.zone, a.rack);
   auto p = place(view, params_->policy, layout, request.vcpus, request.ram_gb);
+  if (!p.ok && view.size() < hosts_not_down()) {
+    // Some hosts that are not marked down have not reported to this leader
+    // yet: do not refuse on partial knowledge; the client asks again.
+    return;
+  }
   if (!p.ok) {
     trace("allocation_failed", {{"vm", vm.name()}, {"reason", p.failure}});
     send(source(),
@@ -198,6 +206,13 @@ void fc_replica::on_allocate(const fc_allocate& request) {
   proposed_[vm] = c.where;
   if (!propose(c))
     proposed_.erase(vm); // the client retries
+}
+
+size_t fc_replica::hosts_not_down() const {
+  size_t known = 0;
+  for (const auto& h : params_->inventory)
+    known += !state_.is_down(h.host);
+  return known;
 }
 
 void fc_replica::sweep() {

@@ -11,7 +11,8 @@
 ///     again; a new leader gives every host a fresh grace period;
 ///   - places a client's VM (placement.hpp) over the hosts it has heard
 ///     from, less committed and proposed allocations, and proposes it (a
-///     new leader first listens for two heartbeat periods);
+///     new leader first listens for `missed` + 2 heartbeat periods, and
+///     refuses a VM only when every host not marked down has reported);
 ///   - when an allocation commits: traces `placement` (vm, host, zone,
 ///     fault_domain), asks the host agent to create the VM (vm_place) and
 ///     answers the client; when host_down commits: traces `host_down` and
@@ -60,6 +61,8 @@ private:
   void on_heartbeat(const physical::host_heartbeat& beat);
   void on_allocate(const fc_allocate& request);
   void sweep();
+  /// Hosts not marked down: a view smaller than this is incomplete.
+  size_t hosts_not_down() const;
   /// False if the core did not take it (not leader, too many in flight).
   bool propose(const command& c);
   bool leading() const { return core_.role() == raft_role::leader; }

@@ -13,7 +13,7 @@ scale_client::scale_client(caf::actor_config& cfg, node_kernel& k, entity_id id,
 
 void scale_client::on_start() {
   for (uint32_t i = 0; i < params_->count; ++i)
-    after(params_->at, client_due{i, 0});
+    after(params_->at + i * params_->interval, client_due{i, 0});
 }
 
 void scale_client::ask(uint32_t instance) {

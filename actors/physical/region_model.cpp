@@ -145,6 +145,11 @@ public:
     client_.count = static_cast<uint32_t>(bounded(
         spec, "vms", big ? 0 : 3, 0,
         int64_t{r.zones} * r.racks_per_zone * r.hosts_per_rack * host_.slots));
+    client_.at = spec.get_duration("scale_at", client_.at);
+    client_.interval = spec.get_duration("scale_interval", 0);
+    if (client_.at < 0 || client_.interval < 0)
+      throw std::invalid_argument("region: scale_at and scale_interval must "
+                                  "not be negative");
     fc_.host_vcpus = (r.host_cores - host_capacity::hypervisor_cores) *
                      host_capacity::vcpus_per_core;
     fc_.host_ram_gb = r.host_ram_gb - host_capacity::hypervisor_ram_gb;

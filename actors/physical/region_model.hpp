@@ -7,7 +7,9 @@
 /// placed at 1 s, and a fault plan can run (actors/physical/faults.hpp).
 ///
 /// "region [preset=small|region] [zones= racks= hosts=] [slots=N]
-///  [tenants=PERCENT] [vms=N] [disks=lrs|zrs] [faults=none|demo|PLAN]
+///  [tenants=PERCENT] [vms=N scale_at=1s scale_interval=0s]
+///  [fault_domains=1|2|3|5] [fc_replicas=5] [disks=lrs|zrs]
+///  [faults=none|demo|PLAN]
 ///  [requests=PLAN] [probe=10s] [tenant_probe=300s] [period=1s missed=3]
 ///  [boot_gb=2] [allocating= creating= starting= running= repairing=
 ///  stopping= deleting=MIN-MAX]"
