@@ -16,7 +16,7 @@ void fc_replica::on_start() {
 
 void fc_replica::on_crash() {
   hosts_.clear();
-  proposed_.clear();
+  forget_proposals();
   health_proposed_.clear();
 }
 
@@ -51,7 +51,7 @@ void fc_replica::execute(raft_effects fx) {
     auto grace = (params_->missed + 2) * params_->heartbeat_period;
     for (const auto& h : params_->inventory)
       hosts_[h.host].last_seen = now() + grace;
-    proposed_.clear();
+    forget_proposals();
     health_proposed_.clear();
     serving_from_ = now() + grace;
   }
@@ -74,7 +74,7 @@ void fc_replica::apply(const raft_entry& entry) {
     return; // only the leader acts on what commits
   switch (c.kind) {
   case command_kind::allocate: {
-    proposed_.erase(c.vm);
+    unpropose(c.vm);
     const auto* a = state_.find(c.vm);
     if (!a)
       return;
@@ -158,20 +158,18 @@ void fc_replica::on_allocate(const fc_allocate& request) {
     return; // answered when it commits
   if (now() < serving_from_)
     return; // a new leader first hears from the hosts; the client retries
+  if (core_.last_index() - core_.commit_index() >=
+      params_->raft.max_uncommitted)
+    return; // the log is full of uncommitted entries: the client retries
   // The hosts heard from, less what committed and proposed VMs reserve.
-  std::map<entity_id, std::pair<uint32_t, uint32_t>> in_flight;
-  for (const auto& [key, a] : proposed_) {
-    in_flight[a.host].first += a.vcpus;
-    in_flight[a.host].second += a.ram_gb;
-  }
   std::vector<host_view> view;
   for (auto h : params_->inventory) {
     auto i = hosts_.find(h.host);
     if (i == hosts_.end() || !i->second.heard || state_.is_down(h.host))
       continue;
     auto [vcpus, ram] = state_.reserved_on(h.host);
-    auto f = in_flight.find(h.host);
-    if (f != in_flight.end()) {
+    auto f = in_flight_.find(h.host);
+    if (f != in_flight_.end()) {
       vcpus += f->second.first;
       ram += f->second.second;
     }
@@ -183,9 +181,14 @@ void fc_replica::on_allocate(const fc_allocate& request) {
     view.push_back(h);
   }
   auto layout = state_.layout_of(vm.scale_set);
-  for (const auto& [key, a] : proposed_)
-    if (key.scale_set == vm.scale_set)
-      layout.add(a.zone, a.rack);
+  auto pending = proposed_layout_.find(vm.scale_set);
+  if (pending != proposed_layout_.end()) {
+    for (const auto& [zone, n] : pending->second.per_zone)
+      layout.per_zone[zone] += n;
+    for (const auto& [rack, n] : pending->second.per_rack)
+      layout.per_rack[rack] += n;
+    layout.placed += pending->second.placed;
+  }
   auto p = place(view, params_->policy, layout, request.vcpus, request.ram_gb);
   if (!p.ok && view.size() < hosts_not_down()) {
     // Some hosts that are not marked down have not reported to this leader
@@ -204,8 +207,31 @@ void fc_replica::on_allocate(const fc_allocate& request) {
   c.where = {p.host,          p.zone,        p.rack,         p.fault_domain,
              p.update_domain, request.vcpus, request.ram_gb, source()};
   proposed_[vm] = c.where;
+  in_flight_[c.where.host].first += c.where.vcpus;
+  in_flight_[c.where.host].second += c.where.ram_gb;
+  auto& pending_layout = proposed_layout_[vm.scale_set];
+  pending_layout.add(c.where.zone, c.where.rack);
   if (!propose(c))
-    proposed_.erase(vm); // the client retries
+    unpropose(vm); // the client retries
+}
+
+void fc_replica::unpropose(const vm_key& vm) {
+  auto i = proposed_.find(vm);
+  if (i == proposed_.end())
+    return;
+  const auto& a = i->second;
+  in_flight_[a.host].first -= a.vcpus;
+  in_flight_[a.host].second -= a.ram_gb;
+  auto& layout = proposed_layout_[vm.scale_set];
+  layout.remove(a.zone, a.rack);
+  --layout.placed;
+  proposed_.erase(i);
+}
+
+void fc_replica::forget_proposals() {
+  proposed_.clear();
+  in_flight_.clear();
+  proposed_layout_.clear();
 }
 
 size_t fc_replica::hosts_not_down() const {

@@ -61,6 +61,10 @@ private:
   void on_heartbeat(const physical::host_heartbeat& beat);
   void on_allocate(const fc_allocate& request);
   void sweep();
+  /// Drops a proposal (committed, or not taken) from proposed_ and the
+  /// indexes over it.
+  void unpropose(const vm_key& vm);
+  void forget_proposals();
   /// Hosts not marked down: a view smaller than this is incomplete.
   size_t hosts_not_down() const;
   /// False if the core did not take it (not leader, too many in flight).
@@ -82,7 +86,10 @@ private:
   };
   std::map<entity_id, host_soft> hosts_;
   std::map<vm_key, allocation> proposed_; ///< allocations not yet committed
-  std::set<entity_id> health_proposed_;   ///< host_down/up in flight
+  /// What proposed_ holds, by host (vCPUs, GB) and by scale set.
+  std::map<entity_id, std::pair<uint32_t, uint32_t>> in_flight_;
+  std::map<std::string, scale_set_layout> proposed_layout_;
+  std::set<entity_id> health_proposed_; ///< host_down/up in flight
   sim_time serving_from_ = 0; ///< a new leader places after hearing hosts
 };
 

@@ -80,10 +80,15 @@ command command::decode(const std::string& payload) {
   return c;
 }
 
-void fc_state::reserve(const allocation& a, int sign) {
+void fc_state::reserve(const vm_key& vm, const allocation& a, int sign) {
   auto& r = reserved_[a.host];
   r.first += sign * static_cast<int>(a.vcpus);
   r.second += sign * static_cast<int>(a.ram_gb);
+  auto& layout = layouts_[vm.scale_set];
+  if (sign > 0)
+    layout.add(a.zone, a.rack);
+  else
+    layout.remove(a.zone, a.rack);
 }
 
 applied fc_state::apply(const command& c) {
@@ -92,13 +97,13 @@ applied fc_state::apply(const command& c) {
   case command_kind::allocate:
     out.changed = vms_.emplace(c.vm, c.where).second;
     if (out.changed)
-      reserve(c.where, +1);
+      reserve(c.vm, c.where, +1);
     break;
   case command_kind::release: {
     auto i = vms_.find(c.vm);
     out.changed = i != vms_.end();
     if (out.changed) {
-      reserve(i->second, -1);
+      reserve(i->first, i->second, -1);
       vms_.erase(i);
     }
     break;
@@ -109,7 +114,7 @@ applied fc_state::apply(const command& c) {
       for (auto i = vms_.begin(); i != vms_.end();) {
         if (i->second.host == c.host) {
           out.lost.emplace_back(i->first, i->second);
-          reserve(i->second, -1);
+          reserve(i->first, i->second, -1);
           i = vms_.erase(i);
         } else {
           ++i;
@@ -129,11 +134,8 @@ const allocation* fc_state::find(const vm_key& vm) const {
 }
 
 scale_set_layout fc_state::layout_of(const std::string& scale_set) const {
-  scale_set_layout layout;
-  for (auto i = vms_.lower_bound(vm_key{scale_set, 0});
-       i != vms_.end() && i->first.scale_set == scale_set; ++i)
-    layout.add(i->second.zone, i->second.rack);
-  return layout;
+  auto i = layouts_.find(scale_set);
+  return i == layouts_.end() ? scale_set_layout{} : i->second;
 }
 
 std::pair<uint32_t, uint32_t> fc_state::reserved_on(entity_id host) const {
@@ -175,8 +177,9 @@ void fc_state::restore(const std::string& data) {
   vms_ = std::move(restored);
   down_ = std::move(restored_down);
   reserved_.clear();
+  layouts_.clear();
   for (const auto& [vm, a] : vms_)
-    reserve(a, +1);
+    reserve(vm, a, +1);
 }
 
 } // namespace vmss::fabric

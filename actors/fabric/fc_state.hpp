@@ -81,11 +81,13 @@ public:
   void restore(const std::string& data);
 
 private:
-  void reserve(const allocation& a, int sign);
+  /// Keeps the derived indexes (reservations, layouts) in step.
+  void reserve(const vm_key& vm, const allocation& a, int sign);
 
   std::map<vm_key, allocation> vms_;
   std::set<entity_id> down_;
   std::map<entity_id, std::pair<uint32_t, uint32_t>> reserved_; ///< by host
+  std::map<std::string, scale_set_layout> layouts_;             ///< by set
 };
 
 } // namespace vmss::fabric
