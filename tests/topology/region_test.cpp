@@ -123,3 +123,26 @@ TEST(topology, bad_files_name_the_field_and_the_reason) {
 }
 
 } // namespace
+
+TEST(topology, fc_replicas_take_the_first_free_host_of_their_site) {
+  auto r = preset("small");
+  EXPECT_EQ(
+      fc_replica_hosts(r),
+      (std::vector<std::string>{"westeurope/z1/r1/h1", "westeurope/z1/r2/h1",
+                                "westeurope/z2/r1/h1", "westeurope/z2/r2/h1",
+                                "westeurope/z3/r1/h1"}));
+  r.fc_replica_sites = {"z2", "z2/r1", "z2/r01"};
+  EXPECT_EQ(
+      fc_replica_hosts(r),
+      (std::vector<std::string>{"westeurope/z2/r1/h1", "westeurope/z2/r1/h2",
+                                "westeurope/z2/r1/h3"}));
+  r.hosts_per_rack = 2;
+  EXPECT_THROW(fc_replica_hosts(r), std::invalid_argument);
+  // Spread: zones first, then racks.
+  auto one_zone = preset("small");
+  one_zone.zones = 1;
+  EXPECT_EQ(spread_fc_sites(one_zone, 3),
+            (std::vector<std::string>{"z1/r1", "z1/r2", "z1/r1"}));
+  EXPECT_EQ(spread_fc_sites(preset("small"), 4),
+            (std::vector<std::string>{"z1/r1", "z2/r1", "z3/r1", "z1/r2"}));
+}
