@@ -125,22 +125,24 @@ typename Inspector::result_type inspect(Inspector& f, probe_due& x) {
   return f(caf::meta::type_name("probe_due"), x.phase);
 }
 
-/// A host agent tells the fabric controller it is alive, and how much of
-/// the server other tenants use (the controller knows its own VMs).
+/// A host agent tells the fabric controller it is alive, how much of the
+/// server other tenants use (the controller knows its own VMs) and how many
+/// VM slots are free.
 struct host_heartbeat {
   uint64_t seq = 0;
   uint32_t tenant_vcpus = 0;
   uint32_t tenant_ram_gb = 0;
+  uint32_t free_slots = 0;
   friend bool operator==(const host_heartbeat& a, const host_heartbeat& b) {
     return a.seq == b.seq && a.tenant_vcpus == b.tenant_vcpus &&
-           a.tenant_ram_gb == b.tenant_ram_gb;
+           a.tenant_ram_gb == b.tenant_ram_gb && a.free_slots == b.free_slots;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_heartbeat& x) {
   return f(caf::meta::type_name("host_heartbeat"), x.seq, x.tenant_vcpus,
-           x.tenant_ram_gb);
+           x.tenant_ram_gb, x.free_slots);
 }
 
 /// Timer: time for a host agent's next heartbeat.

@@ -87,6 +87,7 @@ void fc_replica::apply(const raft_entry& entry) {
              {"update_domain", static_cast<int64_t>(a->update_domain)}});
       send(a->host, physical::vm_place{0, c.vm.scale_set, c.vm.instance,
                                        a->vcpus, a->ram_gb, false});
+      ++hosts_[a->host].placed_since_beat;
     }
     send(a->requester,
          fc_allocated{c.vm.scale_set, c.vm.instance, true, a->host, ""});
@@ -133,6 +134,8 @@ void fc_replica::on_heartbeat(const physical::host_heartbeat& beat) {
   h.last_seen = now();
   h.tenant_vcpus = beat.tenant_vcpus;
   h.tenant_ram_gb = beat.tenant_ram_gb;
+  h.free_slots = beat.free_slots;
+  h.placed_since_beat = 0;
   h.heard = true;
   send(source(), fc_heartbeat_ack{beat.seq});
   if (state_.is_down(source()) && health_proposed_.insert(source()).second) {
@@ -178,6 +181,11 @@ void fc_replica::on_allocate(const fc_allocate& request) {
     h.vcpus_free =
         params_->host_vcpus > vcpus ? params_->host_vcpus - vcpus : 0;
     h.ram_gb_free = params_->host_ram_gb > ram ? params_->host_ram_gb - ram : 0;
+    // Slots: as the host last reported, less what was placed since.
+    auto v = in_flight_vms_.find(h.host);
+    uint32_t vms = i->second.placed_since_beat +
+                   (v == in_flight_vms_.end() ? 0 : v->second);
+    h.slots_free = i->second.free_slots > vms ? i->second.free_slots - vms : 0;
     view.push_back(h);
   }
   auto layout = state_.layout_of(vm.scale_set);
@@ -209,6 +217,7 @@ void fc_replica::on_allocate(const fc_allocate& request) {
   proposed_[vm] = c.where;
   in_flight_[c.where.host].first += c.where.vcpus;
   in_flight_[c.where.host].second += c.where.ram_gb;
+  ++in_flight_vms_[c.where.host];
   auto& pending_layout = proposed_layout_[vm.scale_set];
   pending_layout.add(c.where.zone, c.where.rack);
   if (!propose(c))
@@ -222,6 +231,7 @@ void fc_replica::unpropose(const vm_key& vm) {
   const auto& a = i->second;
   in_flight_[a.host].first -= a.vcpus;
   in_flight_[a.host].second -= a.ram_gb;
+  --in_flight_vms_[a.host];
   auto& layout = proposed_layout_[vm.scale_set];
   layout.remove(a.zone, a.rack);
   --layout.placed;
@@ -231,6 +241,7 @@ void fc_replica::unpropose(const vm_key& vm) {
 void fc_replica::forget_proposals() {
   proposed_.clear();
   in_flight_.clear();
+  in_flight_vms_.clear();
   proposed_layout_.clear();
 }
 

@@ -82,12 +82,15 @@ private:
     sim_time last_seen = 0;
     uint32_t tenant_vcpus = 0;
     uint32_t tenant_ram_gb = 0;
+    uint32_t free_slots = 0;
+    uint32_t placed_since_beat = 0; ///< committed here since its last beat
     bool heard = false;
   };
   std::map<entity_id, host_soft> hosts_;
   std::map<vm_key, allocation> proposed_; ///< allocations not yet committed
   /// What proposed_ holds, by host (vCPUs, GB) and by scale set.
   std::map<entity_id, std::pair<uint32_t, uint32_t>> in_flight_;
+  std::map<entity_id, uint32_t> in_flight_vms_;
   std::map<std::string, scale_set_layout> proposed_layout_;
   std::set<entity_id> health_proposed_; ///< host_down/up in flight
   sim_time serving_from_ = 0; ///< a new leader places after hearing hosts

@@ -20,7 +20,8 @@ uint32_t count(const std::map<std::pair<uint32_t, uint32_t>, uint32_t>& m,
 }
 
 bool fits(const host_view& h, uint32_t vcpus, uint32_t ram_gb) {
-  return h.up && h.vcpus_free >= vcpus && h.ram_gb_free >= ram_gb;
+  return h.up && h.slots_free > 0 && h.vcpus_free >= vcpus &&
+         h.ram_gb_free >= ram_gb;
 }
 
 /// The fault domain of rack `rack`: itself when spreading to the max.
@@ -53,8 +54,8 @@ placement place_in_zone(const std::vector<host_view>& hosts, uint32_t zone,
   p.zone = zone;
   if (best_in_rack.empty()) {
     p.failure = "zone " + std::to_string(zone + 1) + ": no host has " +
-                std::to_string(vcpus) + " vCPUs and " + std::to_string(ram_gb) +
-                " GB free (" + std::to_string(up) + " hosts up)";
+                std::to_string(vcpus) + " vCPUs, " + std::to_string(ram_gb) +
+                " GB and a VM slot free (" + std::to_string(up) + " hosts up)";
     return p;
   }
   std::map<uint32_t, uint32_t> per_fd;

@@ -10,8 +10,9 @@
 ///      the scale set's VMs wins; with 2, 3 or 5, rack r is in fault
 ///      domain r mod N and the fault domain with the fewest VMs wins, then
 ///      its rack with the fewest;
-///   3. host: among the up hosts of that rack with room for the VM, the one
-///      with the most free RAM, then vCPUs (the least loaded);
+///   3. host: among the up hosts of that rack with room for the VM (RAM,
+///      vCPUs and a free VM slot), the one with the most free RAM, then
+///      vCPUs (the least loaded);
 ///   4. update domain: the scale set's VMs in turn over 5 update domains.
 /// A failure names the zone and the constraint that failed.
 
@@ -32,6 +33,7 @@ struct host_view {
   uint32_t vcpus_free = 0;
   uint32_t ram_gb_free = 0;
   bool up = true;
+  uint32_t slots_free = 1; ///< VM slots left on the host
 };
 
 struct scale_set_policy {

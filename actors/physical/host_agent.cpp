@@ -86,8 +86,11 @@ void host_agent::heartbeat() {
     unacked_ = 0;
   }
   ++unacked_;
+  auto free_slots = static_cast<uint32_t>(
+      std::count(slot_used_.begin(), slot_used_.end(), false));
   send(controllers_[controller_],
-       host_heartbeat{heartbeat_seq_++, tenant_vcpus_, tenant_ram_gb_});
+       host_heartbeat{heartbeat_seq_++, tenant_vcpus_, tenant_ram_gb_,
+                      free_slots});
   after(params_->heartbeat_period + jitter(), heartbeat_due{});
 }
 

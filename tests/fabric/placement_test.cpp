@@ -108,10 +108,24 @@ TEST(placement, full_region_fails_naming_zone_and_constraint) {
   scale_set_layout layout;
   auto p = place(hosts, policy, layout, 2, 8);
   EXPECT_FALSE(p.ok);
-  EXPECT_NE(p.failure.find("zone 1: no host has 2 vCPUs and 8 GB free"),
+  EXPECT_NE(p.failure.find("zone 1: no host has 2 vCPUs, 8 GB and a VM slot "
+                           "free"),
             std::string::npos)
       << p.failure;
   EXPECT_NE(p.failure.find("zone 2:"), std::string::npos) << p.failure;
+}
+
+TEST(placement, a_host_without_a_free_slot_is_full) {
+  auto hosts = region(1, 1, 2);
+  hosts[0].slots_free = 0; // the roomier host has no slot left
+  hosts[0].ram_gb_free = 500;
+  scale_set_policy policy{{0}, 1, 5, false};
+  scale_set_layout layout;
+  auto p = place(hosts, policy, layout, 2, 8);
+  ASSERT_TRUE(p.ok);
+  EXPECT_EQ(p.host, 1u);
+  hosts[1].slots_free = 0;
+  EXPECT_FALSE(place(hosts, policy, layout, 2, 8).ok);
 }
 
 TEST(placement, strict_zone_balance_fails_rather_than_unbalance) {

@@ -513,3 +513,25 @@ TEST(fabric_sweep, checkers_hold_under_random_replica_faults) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(region_placement, a_host_out_of_vm_slots_is_full_to_the_controller) {
+  using namespace vmss_test;
+  // One host of 2 VM slots: the third VM is refused by the controller,
+  // naming the zone; the host agent never has to reject one.
+  auto all = run_and_export(
+      "run --model 'region zones=1 racks=1 hosts=1 slots=2 tenants=0 vms=3' "
+      "--until 20s",
+      "slots");
+  EXPECT_EQ(having(all, "allocated").size(), 2u);
+  auto refused = having(all, "allocation_refused");
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_NE(refused[0].field("reason").find("zone 1: no host has 2 vCPUs, 8 "
+                                            "GB and a VM slot free"),
+            std::string::npos)
+      << refused[0].line;
+  EXPECT_TRUE(having(all, "vm_rejected").empty());
+}
+
+} // namespace
