@@ -92,6 +92,43 @@ typename Inspector::result_type inspect(Inspector& f, fc_vm_lost& x) {
   return f(caf::meta::type_name("fc_vm_lost"), x.scale_set, x.instance, x.host);
 }
 
+/// Client -> fabric controller: start, stop, reimage or delete VM
+/// `instance` of `scale_set` (`op`: physical::vm_op). Fabric controller
+/// leader -> host agent: the same, once committed.
+struct fc_operate {
+  std::string scale_set;
+  uint32_t instance = 0;
+  uint8_t op = 0;
+  friend bool operator==(const fc_operate& a, const fc_operate& b) {
+    return a.scale_set == b.scale_set && a.instance == b.instance &&
+           a.op == b.op;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fc_operate& x) {
+  return f(caf::meta::type_name("fc_operate"), x.scale_set, x.instance, x.op);
+}
+
+/// Leader -> client: the operation is committed (ok) or refused.
+struct fc_operated {
+  std::string scale_set;
+  uint32_t instance = 0;
+  uint8_t op = 0;
+  bool ok = false;
+  std::string failure;
+  friend bool operator==(const fc_operated& a, const fc_operated& b) {
+    return a.scale_set == b.scale_set && a.instance == b.instance &&
+           a.op == b.op && a.ok == b.ok && a.failure == b.failure;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fc_operated& x) {
+  return f(caf::meta::type_name("fc_operated"), x.scale_set, x.instance, x.op,
+           x.ok, x.failure);
+}
+
 /// Timers: a leader's host-health sweep; a client's retry.
 struct fc_sweep_due {
   friend bool operator==(const fc_sweep_due&, const fc_sweep_due&) {
@@ -104,17 +141,19 @@ typename Inspector::result_type inspect(Inspector& f, fc_sweep_due&) {
   return f(caf::meta::type_name("fc_sweep_due"));
 }
 
+/// `request`: a VM's allocation (its instance number) or, from
+/// `operation_base` on, operation `request - operation_base` of the plan.
 struct client_due {
-  uint32_t instance = 0;
+  uint32_t request = 0;
   uint32_t attempt = 0;
   friend bool operator==(const client_due& a, const client_due& b) {
-    return a.instance == b.instance && a.attempt == b.attempt;
+    return a.request == b.request && a.attempt == b.attempt;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, client_due& x) {
-  return f(caf::meta::type_name("client_due"), x.instance, x.attempt);
+  return f(caf::meta::type_name("client_due"), x.request, x.attempt);
 }
 
 } // namespace vmss::fabric

@@ -76,6 +76,8 @@ void register_messages(caf::actor_system_config& cfg) {
   add_sim<fabric::fc_vm_lost>(cfg, "vmss.fabric.fc_vm_lost");
   add_sim<fabric::fc_sweep_due>(cfg, "vmss.fabric.fc_sweep_due");
   add_sim<fabric::client_due>(cfg, "vmss.fabric.client_due");
+  add_sim<fabric::fc_operate>(cfg, "vmss.fabric.fc_operate");
+  add_sim<fabric::fc_operated>(cfg, "vmss.fabric.fc_operated");
 }
 
 std::vector<std::string> simulation_message_names() {

@@ -4,6 +4,9 @@
 
 namespace vmss::fabric {
 
+static_assert(delete_op == static_cast<uint8_t>(physical::vm_op::delete_vm),
+              "fc_state's delete_op is physical::vm_op::delete_vm");
+
 fc_replica::fc_replica(caf::actor_config& cfg, node_kernel& k, entity_id id,
                        const fc_params* params)
     : entity(cfg, k, id), params_(params), core_(id, params->raft, random()) {
@@ -109,9 +112,42 @@ void fc_replica::apply(const raft_entry& entry) {
     if (done.changed)
       trace("host_up", {{"host", kernel_.table()[c.host].path}});
     break;
-  case command_kind::release:
+  case command_kind::operate: {
+    auto op = static_cast<physical::vm_op>(c.op);
+    if (!done.operated) {
+      send(c.where.requester, fc_operated{c.vm.scale_set, c.vm.instance, c.op,
+                                          false, "no such VM"});
+      return;
+    }
+    trace("vm_operation",
+          {{"vm", c.vm.name()},
+           {"op", std::string(physical::to_string(op))},
+           {"host", kernel_.table()[done.operated->host].path}});
+    send(done.operated->host, fc_operate{c.vm.scale_set, c.vm.instance, c.op});
+    send(c.where.requester,
+         fc_operated{c.vm.scale_set, c.vm.instance, c.op, true, ""});
     break;
   }
+  }
+}
+
+void fc_replica::on_operate(const fc_operate& request) {
+  if (!leading()) {
+    redirect();
+    return;
+  }
+  vm_key vm{request.scale_set, request.instance};
+  if (!state_.find(vm)) {
+    send(source(), fc_operated{vm.scale_set, vm.instance, request.op, false,
+                               "no such VM"});
+    return;
+  }
+  command c;
+  c.kind = command_kind::operate;
+  c.vm = vm;
+  c.op = request.op;
+  c.where.requester = source();
+  propose(c); // if not taken, the client asks again
 }
 
 bool fc_replica::propose(const command& c) {
@@ -282,6 +318,7 @@ caf::behavior fc_replica::make_behavior() {
       [=](const raft_timer& t) { execute(core_.on_timer(t)); },
       [=](const physical::host_heartbeat& beat) { on_heartbeat(beat); },
       [=](const fc_allocate& request) { on_allocate(request); },
+      [=](const fc_operate& request) { on_operate(request); },
       [=](const fc_sweep_due&) { sweep(); },
   };
 }

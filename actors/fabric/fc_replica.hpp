@@ -15,8 +15,11 @@
 ///     refuses a VM only when every host not marked down has reported);
 ///   - when an allocation commits: traces `placement` (vm, host, zone,
 ///     fault_domain), asks the host agent to create the VM (vm_place) and
-///     answers the client; when host_down commits: traces `host_down` and
-///     `vm_lost` (vm, host) and tells the requester (fc_vm_lost).
+///     answers the client; when an operation on a VM (start, stop,
+///     reimage, delete) commits: traces `vm_operation` (vm, op, host),
+///     passes it to the VM's host agent and answers the client (a delete
+///     frees the reservation); when host_down commits: traces `host_down`
+///     and `vm_lost` (vm, host) and tells the requester (fc_vm_lost).
 /// Every replica traces `leader_elected` (term) when it becomes leader.
 
 #include "actors/fabric/fc_state.hpp"
@@ -60,6 +63,7 @@ private:
   void apply(const raft_entry& entry);
   void on_heartbeat(const physical::host_heartbeat& beat);
   void on_allocate(const fc_allocate& request);
+  void on_operate(const fc_operate& request);
   void sweep();
   /// Drops a proposal (committed, or not taken) from proposed_ and the
   /// indexes over it.

@@ -11,8 +11,8 @@ const char* name_of(command_kind k) {
   switch (k) {
   case command_kind::allocate:
     return "allocate";
-  case command_kind::release:
-    return "release";
+  case command_kind::operate:
+    return "operate";
   case command_kind::host_down:
     return "host_down";
   case command_kind::host_up:
@@ -47,8 +47,9 @@ std::string command::encode() const {
   case command_kind::allocate:
     write_allocation(out, vm, where);
     break;
-  case command_kind::release:
-    out << vm.scale_set << ' ' << vm.instance;
+  case command_kind::operate:
+    out << vm.scale_set << ' ' << vm.instance << ' ' << unsigned{op} << ' '
+        << where.requester;
     break;
   case command_kind::host_down:
   case command_kind::host_up:
@@ -67,9 +68,13 @@ command command::decode(const std::string& payload) {
   if (kind == "allocate") {
     c.kind = command_kind::allocate;
     ok = read_allocation(in, c.vm, c.where);
-  } else if (kind == "release") {
-    c.kind = command_kind::release;
-    ok = static_cast<bool>(in >> c.vm.scale_set >> c.vm.instance);
+  } else if (kind == "operate") {
+    c.kind = command_kind::operate;
+    unsigned op = 0;
+    ok = static_cast<bool>(in >> c.vm.scale_set >> c.vm.instance >> op >>
+                           c.where.requester) &&
+         op <= 255;
+    c.op = static_cast<uint8_t>(op);
   } else if (kind == "host_down" || kind == "host_up") {
     c.kind =
         kind == "host_down" ? command_kind::host_down : command_kind::host_up;
@@ -99,10 +104,13 @@ applied fc_state::apply(const command& c) {
     if (out.changed)
       reserve(c.vm, c.where, +1);
     break;
-  case command_kind::release: {
+  case command_kind::operate: {
     auto i = vms_.find(c.vm);
-    out.changed = i != vms_.end();
-    if (out.changed) {
+    if (i == vms_.end())
+      break;
+    out.changed = true;
+    out.operated = i->second;
+    if (c.op == delete_op) {
       reserve(i->first, i->second, -1);
       vms_.erase(i);
     }

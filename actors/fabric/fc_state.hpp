@@ -44,12 +44,15 @@ struct allocation {
   entity_id requester = 0; ///< told when the VM is lost
 };
 
-enum class command_kind : uint8_t { allocate, release, host_down, host_up };
+/// allocate: place a VM; operate: start, stop, reimage or delete a placed
+/// VM (a delete frees its reservation); host_down, host_up: host health.
+enum class command_kind : uint8_t { allocate, operate, host_down, host_up };
 
 struct command {
   command_kind kind = command_kind::allocate;
-  vm_key vm;          ///< allocate, release
-  allocation where;   ///< allocate
+  vm_key vm;          ///< allocate, operate
+  allocation where;   ///< allocate; operate: where.requester only
+  uint8_t op = 0;     ///< operate: physical::vm_op
   entity_id host = 0; ///< host_down, host_up
 
   /// One line of text (the log entry's payload), and back. decode throws
@@ -61,9 +64,15 @@ struct command {
 /// What applying a command did, for the owner to act on.
 struct applied {
   bool changed = false;
+  /// operate: the VM's allocation before the command (none: no such VM).
+  std::optional<allocation> operated;
   /// host_down: the VMs that were on the host (now lost).
   std::vector<std::pair<vm_key, allocation>> lost;
 };
+
+/// physical::vm_op::delete_vm, which frees the VM's reservation (the
+/// fabric core does not depend on the physical messages).
+constexpr uint8_t delete_op = 3;
 
 class fc_state {
 public:

@@ -1,39 +1,66 @@
 #include "actors/fabric/scale_client.hpp"
 
+#include "messages/physical_messages.hpp"
+
 #include <caf/all.hpp>
 
 namespace vmss::fabric {
+
+namespace {
+
+std::string op_name(uint8_t op) {
+  return physical::to_string(static_cast<physical::vm_op>(op));
+}
+
+} // namespace
 
 scale_client::scale_client(caf::actor_config& cfg, node_kernel& k, entity_id id,
                            std::vector<entity_id> controllers,
                            const scale_client_params* params)
     : entity(cfg, k, id), controllers_(std::move(controllers)), params_(params),
-      attempts_(params->count, 0), done_(params->count, false) {
+      attempts_(params->count + params->operations.size(), 0),
+      done_(params->count + params->operations.size(), false) {
 }
 
 void scale_client::on_start() {
   for (uint32_t i = 0; i < params_->count; ++i)
     after(params_->at + i * params_->interval, client_due{i, 0});
+  for (uint32_t i = 0; i < params_->operations.size(); ++i)
+    after(params_->operations[i].at, client_due{params_->count + i, 0});
 }
 
-void scale_client::ask(uint32_t instance) {
-  auto attempt = ++attempts_[instance];
-  send(controllers_[target_], fc_allocate{params_->scale_set, instance,
-                                          params_->vcpus, params_->ram_gb});
-  after(params_->retry, client_due{instance, attempt});
+void scale_client::ask(uint32_t request) {
+  auto attempt = ++attempts_[request];
+  auto to = controllers_[target_];
+  if (request < params_->count) {
+    send(to, fc_allocate{params_->scale_set, request, params_->vcpus,
+                         params_->ram_gb});
+  } else {
+    const auto& op = params_->operations[request - params_->count];
+    send(to, fc_operate{params_->scale_set, op.instance, op.op});
+  }
+  after(params_->retry, client_due{request, attempt});
+}
+
+bool scale_client::answer(uint32_t request) {
+  heard_at_ = now();
+  if (request >= done_.size() || done_[request])
+    return false;
+  done_[request] = true;
+  return true;
 }
 
 caf::behavior scale_client::make_behavior() {
   return {
       [=](const client_due& due) {
-        if (due.instance >= done_.size() || done_[due.instance] ||
-            due.attempt != attempts_[due.instance])
+        if (due.request >= done_.size() || done_[due.request] ||
+            due.attempt != attempts_[due.request])
           return;
         // Silence from every replica for a whole retry period: the one it
         // asks may be gone.
         if (due.attempt > 0 && now() - heard_at_ >= params_->retry)
           target_ = (target_ + 1) % controllers_.size();
-        ask(due.instance);
+        ask(due.request);
       },
       [=](const fc_redirect& r) {
         heard_at_ = now();
@@ -44,16 +71,31 @@ caf::behavior scale_client::make_behavior() {
             target_ = i;
       },
       [=](const fc_allocated& a) {
-        heard_at_ = now();
-        if (a.instance >= done_.size() || done_[a.instance])
+        if (a.instance >= params_->count || !answer(a.instance))
           return;
-        done_[a.instance] = true;
         auto vm = a.scale_set + "/" + std::to_string(a.instance);
         if (a.ok)
           trace("allocated",
                 {{"vm", vm}, {"host", kernel_.table()[a.host].path}});
         else
           trace("allocation_refused", {{"vm", vm}, {"reason", a.failure}});
+      },
+      [=](const fc_operated& o) {
+        // The first unanswered operation of the plan it answers.
+        const auto& ops = params_->operations;
+        for (uint32_t i = 0; i < ops.size(); ++i) {
+          if (ops[i].instance != o.instance || ops[i].op != o.op ||
+              done_[params_->count + i] || attempts_[params_->count + i] == 0)
+            continue;
+          answer(params_->count + i);
+          auto vm = o.scale_set + "/" + std::to_string(o.instance);
+          if (o.ok)
+            trace("operated", {{"vm", vm}, {"op", op_name(o.op)}});
+          else
+            trace("operation_refused",
+                  {{"vm", vm}, {"op", op_name(o.op)}, {"reason", o.failure}});
+          return;
+        }
       },
       [=](const fc_vm_lost& lost) {
         trace("vm_lost",

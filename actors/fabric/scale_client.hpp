@@ -1,12 +1,14 @@
 #pragma once
-/// A scale-out client standing in for the scale-set orchestrator (until it
-/// exists): from a time on it asks the fabric controller to place `count`
-/// VMs of one scale set, one every `interval`, and keeps asking until each
-/// is answered. It finds the
-/// leader by itself: it follows fc_redirect, and after `retry` without an
-/// answer asks the next replica. Traces `allocated` (vm, host) or
-/// `allocation_refused` (vm, reason) once per VM, and `vm_lost` (vm, host)
-/// when the controller reports one.
+/// A scale-set client standing in for the scale-set orchestrator (until it
+/// exists). From a time on it asks the fabric controller to place `count`
+/// VMs of one scale set, one every `interval`; at planned times it asks
+/// for operations on them (start, stop, reimage, delete). It keeps asking
+/// until each request is answered, and finds the leader by itself: it
+/// follows fc_redirect, and after a retry period with no answer from any
+/// replica it asks the next one. Traces, once per request, `allocated`
+/// (vm, host) or `allocation_refused` (vm, reason), `operated` (vm, op) or
+/// `operation_refused` (vm, op, reason); and `vm_lost` (vm, host) when the
+/// controller reports one.
 
 #include "kernel/entity.hpp"
 #include "messages/fabric_messages.hpp"
@@ -14,6 +16,13 @@
 #include <vector>
 
 namespace vmss::fabric {
+
+/// An operation on VM `instance` at time `at` (`op`: physical::vm_op).
+struct client_operation {
+  sim_time at = 0;
+  uint32_t instance = 0;
+  uint8_t op = 0;
+};
 
 struct scale_client_params {
   std::string scale_set = "demo-vmss";
@@ -23,6 +32,7 @@ struct scale_client_params {
   uint32_t vcpus = 2;
   uint32_t ram_gb = 8;
   sim_time retry = seconds(2);
+  std::vector<client_operation> operations;
 };
 
 class scale_client : public entity {
@@ -35,13 +45,16 @@ public:
   caf::behavior make_behavior() override;
 
 private:
-  void ask(uint32_t instance);
+  /// Requests are numbered: allocations 0..count-1, then the operations.
+  void ask(uint32_t request);
+  /// Marks `request` answered; false if it already was.
+  bool answer(uint32_t request);
 
   std::vector<entity_id> controllers_;
   const scale_client_params* params_;
   size_t target_ = 0;              ///< the replica it believes leads
   sim_time heard_at_ = 0;          ///< last answer from any replica
-  std::vector<uint32_t> attempts_; ///< by instance; 0: not asked yet
+  std::vector<uint32_t> attempts_; ///< by request; 0: not asked yet
   std::vector<bool> done_;
 };
 

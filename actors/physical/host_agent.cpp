@@ -176,15 +176,18 @@ caf::behavior host_agent::make_behavior() {
           }
       },
       [=](const vm_place& request) { place(request); },
-      [=](const vm_command& command) {
-        auto slot = slot_of(command.vm);
-        if (slot < 0 || !slot_used_[slot]) {
-          trace("vm_command_rejected",
-                {{"vm", kernel_.table()[command.vm].path},
-                 {"op", std::string(to_string(command.op))}});
+      [=](const fabric::fc_operate& request) {
+        auto i = instances_.find({request.scale_set, request.instance});
+        if (i == instances_.end()) {
+          trace(
+              "vm_command_rejected",
+              {{"vm",
+                request.scale_set + "/" + std::to_string(request.instance)},
+               {"op", std::string(to_string(static_cast<vm_op>(request.op)))}});
           return;
         }
-        send(hypervisor_, command);
+        send(hypervisor_,
+             vm_command{i->second, static_cast<vm_op>(request.op)});
       },
       [=](const vm_status& status) {
         if (static_cast<vm_state>(status.state) != vm_state::deleted)

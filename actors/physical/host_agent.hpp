@@ -4,7 +4,8 @@
 /// on to the next replica after `missed` unacknowledged beats), admits
 /// VMs within the host's capacity (host_capacity: RAM strictly, vCPUs up to
 /// 2:1, hypervisor overhead kept back), puts each in a free VM slot through
-/// the hypervisor, passes requests about its VMs on (vm_command) and
+/// the hypervisor, passes the fabric controller's requests about its VMs
+/// on (fc_operate, as vm_command to the hypervisor) and
 /// releases a VM's capacity and slot once the VM reports it is deleted.
 ///
 /// At its first start it fills the server with other tenants' VMs up to the

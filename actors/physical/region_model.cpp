@@ -72,37 +72,49 @@ std::vector<planned_fault> demo_faults(const topology::region& r,
   };
 }
 
-/// A request about a VM from the scenario, to the VM's host agent (until
-/// the fabric controller sends them): "vm_stop@200s:westeurope/z1/r1/h1/vm0".
-struct planned_request {
-  sim_time at;
-  vm_op op;
-  std::string vm;
-};
-
-std::vector<planned_request> parse_requests(const std::string& text) {
-  std::vector<planned_request> out;
+/// The client's plan of operations on its scale set's VMs:
+/// "vm_stop@200s:demo-vmss/0+vm_delete@300s:demo-vmss/0".
+std::vector<fabric::client_operation>
+parse_requests(const std::string& text, const std::string& scale_set) {
+  std::vector<fabric::client_operation> out;
   if (text.empty())
     return out;
   for (const auto& item : split_plan(text)) {
-    planned_request r{item.at, vm_op::start, {}};
+    fabric::client_operation r{item.at, 0, 0};
+    vm_op op = vm_op::start;
     if (item.name == "vm_start")
-      r.op = vm_op::start;
+      op = vm_op::start;
     else if (item.name == "vm_stop")
-      r.op = vm_op::stop;
+      op = vm_op::stop;
     else if (item.name == "vm_reimage")
-      r.op = vm_op::reimage;
+      op = vm_op::reimage;
     else if (item.name == "vm_delete")
-      r.op = vm_op::delete_vm;
+      op = vm_op::delete_vm;
     else
       throw std::invalid_argument(
           "request '" + item.text + "': unknown kind '" + item.name +
           "' (vm_start, vm_stop, vm_reimage, vm_delete)");
-    if (item.args.size() != 1)
+    r.op = static_cast<uint8_t>(op);
+    auto prefix = scale_set + "/";
+    const std::string& vm = item.args.empty() ? "" : item.args[0];
+    size_t pos = 0;
+    bool ok =
+        item.args.size() == 1 && vm.compare(0, prefix.size(), prefix) == 0;
+    if (ok) {
+      try {
+        r.instance =
+            static_cast<uint32_t>(std::stoul(vm.substr(prefix.size()), &pos));
+        ok = pos == vm.size() - prefix.size();
+      } catch (const std::exception&) {
+        ok = false;
+      }
+    }
+    if (!ok)
       throw std::invalid_argument("request '" + item.text +
-                                  "': expected one VM path");
-    r.vm = item.args[0];
-    out.push_back(std::move(r));
+                                  "': expected one "
+                                  "VM of the scale set, e.g. " +
+                                  scale_set + "/0");
+    out.push_back(r);
   }
   return out;
 }
@@ -192,14 +204,15 @@ public:
       faults_ = demo_faults(r, host_.slots);
     else if (plan != "none")
       faults_ = parse_fault_plan(plan);
-    requests_ = parse_requests(spec.get_string("requests", ""));
+    client_.operations =
+        parse_requests(spec.get_string("requests", ""), client_.scale_set);
     spec.reject_unknown();
   }
 
   void describe(entity_table& table) override {
     const auto& r = net_.layout();
     table.add(control_path(r), "control", 0);
-    if (client_.count > 0)
+    if (client_.count > 0 || !client_.operations.empty())
       table.add(client_path(r), "client", 0);
     for (const auto& host : topology::fc_replica_hosts(r))
       table.add(host + "/fc", "fc_replica",
@@ -261,17 +274,6 @@ public:
 
   void inject(node_kernel& k) override {
     const auto& r = net_.layout();
-    for (const auto& q : requests_) {
-      const auto& table = k.table();
-      if (!table.contains(q.vm) || table[table.id_of(q.vm)].kind != "vm")
-        throw std::invalid_argument("request " + std::string(to_string(q.op)) +
-                                    " " + q.vm + ": no such VM slot");
-      auto vm = table.id_of(q.vm);
-      auto host = q.vm.substr(0, q.vm.rfind('/'));
-      k.inject(q.at, table.id_of(host), event_kind::message,
-               caf::make_message(vm_command{vm, q.op}),
-               wire::id_of<vm_command>);
-    }
     auto control = k.table().id_of(control_path(r));
     for (const auto& f : faults_)
       inject_fault(k, net_, control, f.at, f.what);
@@ -350,7 +352,6 @@ private:
   replication_params replication_;
   std::unique_ptr<replica_directory> directory_; ///< once the table exists
   std::vector<planned_fault> faults_;
-  std::vector<planned_request> requests_;
 };
 
 } // namespace

@@ -21,9 +21,10 @@
 
 namespace vmss::physical {
 
-/// faults= PLAN: see parse_fault_plan; requests= PLAN: requests to VMs'
-/// host agents, "vm_stop|vm_start|vm_reimage|vm_delete@TIME:VM", '+'
-/// between them. Throws std::invalid_argument naming the
+/// faults= PLAN: see parse_fault_plan; requests= PLAN: the client's
+/// operations on its VMs through the fabric controller,
+/// "vm_stop|vm_start|vm_reimage|vm_delete@TIME:demo-vmss/N", '+' between
+/// them. Throws std::invalid_argument naming the
 /// option, or the fault and what is wrong with it.
 std::unique_ptr<model> make_region_model(model_spec& spec);
 

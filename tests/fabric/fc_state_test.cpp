@@ -43,6 +43,29 @@ TEST(fc_state, a_vm_is_allocated_once_even_if_asked_twice) {
   EXPECT_EQ(s.reserved_on(11), (std::pair<uint32_t, uint32_t>{0, 0}));
 }
 
+TEST(fc_state, operations_apply_to_placed_vms_and_delete_frees) {
+  fc_state s;
+  s.apply(allocate(1, 10));
+  command stop;
+  stop.kind = command_kind::operate;
+  stop.vm = {"web", 1};
+  stop.op = 1;
+  stop.where.requester = 7;
+  auto back = command::decode(stop.encode());
+  EXPECT_EQ(back.op, 1u);
+  EXPECT_EQ(back.where.requester, 7u);
+  auto r = s.apply(stop);
+  ASSERT_TRUE(r.operated.has_value());
+  EXPECT_EQ(r.operated->host, 10u);
+  EXPECT_NE(s.find({"web", 1}), nullptr); // a stop keeps the reservation
+  command del = stop;
+  del.op = delete_op;
+  EXPECT_TRUE(s.apply(del).operated.has_value());
+  EXPECT_EQ(s.find({"web", 1}), nullptr);
+  EXPECT_EQ(s.reserved_on(10), (std::pair<uint32_t, uint32_t>{0, 0}));
+  EXPECT_FALSE(s.apply(stop).operated.has_value()); // no such VM any more
+}
+
 TEST(fc_state, host_down_loses_exactly_its_vms) {
   fc_state s;
   s.apply(allocate(1, 10));

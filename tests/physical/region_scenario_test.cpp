@@ -304,14 +304,28 @@ TEST(region_preset, builds_and_runs) {
 namespace {
 
 TEST(region_requests,
-     stop_start_reimage_delete_go_through_host_and_hypervisor) {
+     stop_start_reimage_delete_go_through_the_controller_host_and_hypervisor) {
   using namespace vmss_test;
+  // The client's operations on its VM go through the fabric controller's
+  // log to the host agent, the hypervisor and the VM (no other tenants:
+  // the VM lands in the first host's first slot).
   const std::string vm = "westeurope/z1/r1/h1/vm0";
+  const std::string id = "demo-vmss/0";
   auto all = run_and_export(
-      "run --model 'region vms=1 tenants=0 requests=vm_stop@200s:" + vm +
-          "+vm_start@240s:" + vm + "+vm_reimage@380s:" + vm +
-          "+vm_delete@620s:" + vm + "' --until 700s",
+      "run --model 'region vms=1 tenants=0 requests=vm_stop@200s:" + id +
+          "+vm_start@240s:" + id + "+vm_reimage@380s:" + id +
+          "+vm_delete@620s:" + id + "+vm_stop@650s:" + id + "' --until 700s",
       "requests");
+  std::vector<std::string> ops;
+  for (const auto& r : having(all, "vm_operation"))
+    ops.push_back(r.field("op"));
+  EXPECT_EQ(ops,
+            (std::vector<std::string>{"stop", "start", "reimage", "delete"}));
+  EXPECT_EQ(having(all, "operated").size(), 4u);
+  // The deleted VM is gone from the controller: the last stop is refused.
+  auto refused = having(all, "operation_refused");
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].field("reason"), "no such VM");
   std::vector<std::string> names;
   for (const auto& s : states_of(all, vm))
     names.push_back(s.first);
@@ -504,10 +518,12 @@ TEST(fabric_sweep, checkers_hold_under_random_replica_faults) {
         "sweep");
     // Every VM of the scale-out is answered once the faults are healed.
     std::set<std::string> answered;
-    for (const auto& r : all)
+    for (const auto& r : all) {
       if (r.field("kind") == "client" &&
-          (r.event() == "allocated" || r.event() == "allocation_refused"))
+          (r.event() == "allocated" || r.event() == "allocation_refused")) {
         EXPECT_TRUE(answered.insert(r.field("vm")).second) << r.line;
+      }
+    }
     EXPECT_EQ(answered.size(), 20u);
   }
 }
