@@ -52,9 +52,8 @@ std::vector<std::unique_ptr<checker>> checker_registry::create_all() const {
 }
 
 std::vector<check_result>
-run_checkers(const std::string& dir,
+run_checkers(const trace_reader& reader,
              std::vector<std::unique_ptr<checker>> checkers) {
-  trace_reader reader(dir, read_options{false});
   for (auto& c : checkers)
     c->start(reader.manifest());
   uint64_t records = reader.for_each([&checkers](const record& r) {
@@ -65,6 +64,13 @@ run_checkers(const std::string& dir,
   for (auto& c : checkers)
     results.push_back(check_result{c->name(), records, c->finish()});
   return results;
+}
+
+std::vector<check_result>
+run_checkers(const std::string& dir,
+             std::vector<std::unique_ptr<checker>> checkers) {
+  return run_checkers(trace_reader(dir, read_options{false}),
+                      std::move(checkers));
 }
 
 } // namespace vmss::analysis

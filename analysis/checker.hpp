@@ -93,9 +93,14 @@ struct check_result {
   bool ok() const { return violations.empty(); }
 };
 
-/// Streams the merged trace in `dir` once through all `checkers`. Shard
-/// record counts are not verified by the reader (canonical_order does it);
-/// unreadable input still throws std::runtime_error.
+/// Streams the merged trace of `reader` once through all `checkers`;
+/// unreadable input throws std::runtime_error.
+std::vector<check_result>
+run_checkers(const trace_reader& reader,
+             std::vector<std::unique_ptr<checker>> checkers);
+
+/// The same over the trace in `dir`, read without verifying shard record
+/// counts (canonical_order reports them; see read_options).
 std::vector<check_result>
 run_checkers(const std::string& dir,
              std::vector<std::unique_ptr<checker>> checkers);

@@ -84,7 +84,10 @@ std::string digest_builder::hex_digest() {
 }
 
 std::string trace_digest(const std::string& dir) {
-  trace_reader reader(dir);
+  return trace_digest(trace_reader(dir));
+}
+
+std::string trace_digest(const trace_reader& reader) {
   digest_builder digest;
   reader.for_each([&digest](const record& r) { digest.add(r); });
   return digest.hex_digest();

@@ -41,6 +41,10 @@ private:
   uint64_t records_ = 0;
 };
 
+/// Digest of every record `reader` streams (of an incomplete trace: the
+/// records before complete_until_ns).
+std::string trace_digest(const trace_reader& reader);
+
 /// Digest of the trace in `dir` (reads every shard).
 std::string trace_digest(const std::string& dir);
 

@@ -6,11 +6,7 @@
 
 #include <kj/exception.h>
 
-#include <fcntl.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <stdexcept>
 
 namespace vmss::analysis {
@@ -18,14 +14,6 @@ namespace vmss::analysis {
 namespace {
 
 constexpr size_t read_buffer_bytes = 1 << 20;
-
-kj::AutoCloseFd open_shard(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    throw std::runtime_error(path +
-                             ": cannot open shard: " + std::strerror(errno));
-  return kj::AutoCloseFd(fd);
-}
 
 capnp::ReaderOptions reader_options() {
   capnp::ReaderOptions options;
@@ -56,11 +44,20 @@ entity_table::entity_table(const trace::manifest& m) {
   }
 }
 
+size_t limited_fd_input::tryRead(void* buffer, size_t min_bytes,
+                                 size_t max_bytes) {
+  size_t max = static_cast<size_t>(std::min<uint64_t>(max_bytes, left_));
+  size_t n = in_.tryRead(buffer, std::min(min_bytes, max), max);
+  left_ -= n;
+  return n;
+}
+
 shard_cursor::shard_cursor(std::string path, const trace::shard_info& shard,
+                           const trace::manifest& m,
                            const entity_table& entities, bool verify_counts)
-    : path_(std::move(path)), entities_(entities), node_(shard.node),
-      expected_(shard.records), verify_counts_(verify_counts),
-      in_(open_shard(path_)),
+    : path_(std::move(path)), manifest_(m), entities_(entities),
+      node_(shard.node), expected_(shard.records),
+      verify_counts_(verify_counts), file_(path_), in_(file_.fd(), shard.bytes),
       buffer_(kj::heapArray<kj::byte>(read_buffer_bytes)),
       buffered_(in_, buffer_) {
   rec_.node = node_;
@@ -74,25 +71,32 @@ void shard_cursor::fail(const std::string& reason) const {
 
 bool shard_cursor::advance() {
   try {
-    while (next_in_batch_ >= batch_records_.size()) {
-      if (!load_batch()) {
-        check_end();
-        return false;
+    for (;;) {
+      while (next_in_batch_ >= batch_records_.size()) {
+        if (!load_batch()) {
+          check_end();
+          return false;
+        }
       }
+      decode(batch_records_[next_in_batch_++]);
+      if (manifest_.readable(rec_.key.t_ns)) {
+        ++read_;
+        return true;
+      }
+      ++skipped_;
     }
-    decode(batch_records_[next_in_batch_++]);
-    ++read_;
-    return true;
   } catch (const kj::Exception& e) {
-    fail("corrupt or truncated shard (after " + std::to_string(read_) +
+    fail("corrupt or truncated shard (after " +
+         std::to_string(read_ + skipped_) +
          " records): " + e.getDescription().cStr());
   }
 }
 
 void shard_cursor::check_end() const {
-  if (verify_counts_ && read_ != expected_)
-    fail("record count mismatch: shard holds " + std::to_string(read_) +
-         " records, manifest.json says " + std::to_string(expected_));
+  if (verify_counts_ && read_ + skipped_ != expected_)
+    fail("record count mismatch: shard holds " +
+         std::to_string(read_ + skipped_) + " records, manifest.json says " +
+         std::to_string(expected_));
 }
 
 /// Reads the next ShardBatch; false at a clean end of file.
@@ -128,7 +132,7 @@ void shard_cursor::decode(trace::wire::Record::Reader r) {
   rec_.key = trace::order_key{t_ns_, r.getEntity(), r.getSrc(), r.getSeq(),
                               r.getSub()};
   if (rec_.key.entity >= entities_.size())
-    fail("record " + std::to_string(read_) + ": entity id " +
+    fail("record " + std::to_string(read_ + skipped_) + ": entity id " +
          std::to_string(rec_.key.entity) + " out of range (manifest.json has " +
          std::to_string(entities_.size()) + " entities)");
   const auto& entity = entities_[rec_.key.entity];
@@ -136,7 +140,7 @@ void shard_cursor::decode(trace::wire::Record::Reader r) {
   rec_.kind = entity.kind;
   uint16_t event = r.getEvent();
   if (event >= event_names_.size())
-    fail("record " + std::to_string(read_) + ": event name id " +
+    fail("record " + std::to_string(read_ + skipped_) + ": event name id " +
          std::to_string(event) + " not defined");
   rec_.event = event_names_[event];
   decode_fields(r.getFields());
@@ -148,7 +152,7 @@ void shard_cursor::decode_fields(capnp::List<trace::wire::Field>::Reader in) {
     auto f = in[i];
     trace::field& out = rec_.fields[i];
     if (f.getKey() >= field_keys_.size())
-      fail("record " + std::to_string(read_) + ": field key id " +
+      fail("record " + std::to_string(read_ + skipped_) + ": field key id " +
            std::to_string(f.getKey()) + " not defined");
     out.key = field_keys_[f.getKey()];
     auto v = f.getValue();
@@ -171,7 +175,8 @@ void shard_cursor::decode_fields(capnp::List<trace::wire::Field>::Reader in) {
       break;
     }
     default:
-      fail("record " + std::to_string(read_) + ": unknown field value type");
+      fail("record " + std::to_string(read_ + skipped_) +
+           ": unknown field value type");
     }
   }
 }

@@ -34,15 +34,30 @@ private:
   std::vector<entry> entries_;
 };
 
+/// Reads at most `limit` bytes of a file descriptor it does not own.
+class limited_fd_input : public kj::InputStream {
+public:
+  limited_fd_input(int fd, uint64_t limit) : in_(fd), left_(limit) {}
+  size_t tryRead(void* buffer, size_t min_bytes, size_t max_bytes) override;
+
+private:
+  kj::FdInputStream in_;
+  uint64_t left_;
+};
+
 class shard_cursor {
 public:
-  /// Opens the shard file. Throws std::runtime_error naming the file.
+  /// Opens the shard file (the first shard.bytes bytes of it). Throws
+  /// std::runtime_error naming the file.
   shard_cursor(std::string path, const trace::shard_info& shard,
-               const entity_table& entities, bool verify_counts);
+               const trace::manifest& m, const entity_table& entities,
+               bool verify_counts);
   ~shard_cursor();
 
-  /// Decodes the next record into current(). Returns false at the end of
-  /// the shard (after checking the record count if asked to).
+  /// Decodes the next record the manifest makes readable (all of them, or
+  /// those before complete_until_ns) into current(). Returns false at the
+  /// end of the shard's prefix (after checking the record count of the
+  /// prefix if asked to).
   bool advance();
 
   const record& current() const { return rec_; }
@@ -59,12 +74,14 @@ private:
   [[noreturn]] void fail(const std::string& reason) const;
 
   std::string path_;
+  const trace::manifest& manifest_;
   const entity_table& entities_;
   uint32_t node_;
   uint64_t expected_;
   bool verify_counts_;
 
-  kj::FdInputStream in_;
+  trace::trace_file file_;
+  limited_fd_input in_;
   kj::Array<kj::byte> buffer_;
   kj::BufferedInputStreamWrapper buffered_;
   std::unique_ptr<capnp::PackedMessageReader> message_;
@@ -72,7 +89,8 @@ private:
   uint32_t next_in_batch_ = 0;
   uint32_t batches_ = 0;
   int64_t t_ns_ = 0;
-  uint64_t read_ = 0;
+  uint64_t read_ = 0;    ///< records returned
+  uint64_t skipped_ = 0; ///< records at or after complete_until_ns
 
   std::deque<std::string> event_names_; ///< deque: views stay valid
   std::deque<std::string> field_keys_;

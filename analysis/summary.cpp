@@ -22,6 +22,7 @@ void fill_from_manifest(trace_summary& s, const trace::manifest& m) {
   s.nodes = m.nodes;
   s.shards = m.shards.size();
   s.end_t_ns = m.end_t_ns;
+  s.incomplete = incomplete_note(m);
   for (const auto& shard : m.shards)
     s.shard_bytes += shard.bytes;
   for (const auto& e : m.entities)
@@ -57,8 +58,10 @@ trace_summary summarize(const trace_reader& reader) {
 }
 
 void print_summary(const trace_summary& s, std::ostream& out) {
-  out << "scenario: " << s.scenario << '\n'
-      << "seed: " << s.seed << '\n'
+  out << "scenario: " << s.scenario << '\n';
+  if (!s.incomplete.empty())
+    out << "INCOMPLETE: " << s.incomplete << '\n';
+  out << "seed: " << s.seed << '\n'
       << "nodes: " << s.nodes << "  shards: " << s.shards
       << "  shard bytes: " << s.shard_bytes << '\n'
       << "records: " << s.records << '\n'

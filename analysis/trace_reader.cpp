@@ -9,6 +9,7 @@
 #include <memory>
 #include <queue>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 namespace vmss::analysis {
@@ -31,13 +32,9 @@ trace_reader::trace_reader(std::string dir, read_options options)
     : dir_(std::move(dir)), options_(options) {
   check_directory(dir_);
   manifest_ = trace::read_manifest(dir_);
+  trace::check_shard_files(dir_, manifest_);
+  options_.verify_counts = options_.verify_counts || !manifest_.complete;
   entities_ = std::make_shared<const entity_table>(manifest_);
-  for (size_t i = 0; i < manifest_.shards.size(); ++i) {
-    std::error_code ec;
-    if (!fs::is_regular_file(shard_path(i), ec))
-      throw std::runtime_error(shard_path(i) +
-                               ": missing shard (listed in manifest.json)");
-  }
 }
 
 std::string trace_reader::shard_path(size_t index) const {
@@ -47,8 +44,8 @@ std::string trace_reader::shard_path(size_t index) const {
 uint64_t
 trace_reader::for_each_in_shard(size_t index,
                                 const record_callback& on_record) const {
-  shard_cursor cursor(shard_path(index), manifest_.shards.at(index), *entities_,
-                      options_.verify_counts);
+  shard_cursor cursor(shard_path(index), manifest_.shards.at(index), manifest_,
+                      *entities_, options_.verify_counts);
   while (cursor.advance())
     on_record(cursor.current());
   return cursor.records_read();
@@ -57,9 +54,9 @@ trace_reader::for_each_in_shard(size_t index,
 uint64_t trace_reader::for_each(const record_callback& on_record) const {
   std::vector<std::unique_ptr<shard_cursor>> cursors;
   for (size_t i = 0; i < manifest_.shards.size(); ++i)
-    cursors.push_back(
-        std::make_unique<shard_cursor>(shard_path(i), manifest_.shards[i],
-                                       *entities_, options_.verify_counts));
+    cursors.push_back(std::make_unique<shard_cursor>(
+        shard_path(i), manifest_.shards[i], manifest_, *entities_,
+        options_.verify_counts));
   // Min-heap of cursor indices by (current key, index).
   auto later = [&cursors](size_t a, size_t b) {
     const auto& ka = cursors[a]->current().key;
@@ -90,11 +87,24 @@ uint64_t trace_reader::for_each(const record_callback& on_record) const {
 std::vector<std::string> trace_reader::field_keys() const {
   std::set<std::string> keys;
   for (size_t i = 0; i < manifest_.shards.size(); ++i) {
-    shard_cursor cursor(shard_path(i), manifest_.shards[i], *entities_, false);
+    shard_cursor cursor(shard_path(i), manifest_.shards[i], manifest_,
+                        *entities_, false);
     for (auto& key : cursor.remaining_field_keys())
       keys.insert(std::move(key));
   }
   return {keys.begin(), keys.end()};
+}
+
+std::string incomplete_note(const trace::manifest& m) {
+  if (m.complete)
+    return {};
+  std::ostringstream note;
+  note << "incomplete trace (a node process failed during the run): only "
+          "the records before t_ns="
+       << m.complete_until_ns << " ("
+       << static_cast<double>(m.complete_until_ns) / 1e9
+       << " virtual s) are read";
+  return note.str();
 }
 
 } // namespace vmss::analysis

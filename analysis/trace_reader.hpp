@@ -51,12 +51,16 @@ using record_callback = std::function<void(const record&)>;
 
 struct read_options {
   /// Throw when a shard's record count differs from the manifest. The
-  /// `trace check` runner turns this off and reports it as a violation.
+  /// `trace check` runner turns this off and reports it as a violation. On
+  /// for an incomplete trace whatever this says: its counts include records
+  /// at or after complete_until_ns, which no checker sees.
   bool verify_counts = true;
 };
 
 /// A trace directory. Construction reads and validates the manifest and
-/// checks that every shard file exists; streaming decodes the shards.
+/// checks every shard file (trace::check_shard_files); streaming decodes the
+/// first `bytes` bytes of each shard and yields the records the manifest
+/// makes readable (of an incomplete trace: those before complete_until_ns).
 /// All errors are std::runtime_error naming the file and the reason.
 class trace_reader {
 public:
@@ -86,5 +90,9 @@ private:
   trace::manifest manifest_;
   std::shared_ptr<const entity_table> entities_; ///< decoding copy
 };
+
+/// For an incomplete trace, one sentence saying so and up to which virtual
+/// time it is read; empty for a complete trace.
+std::string incomplete_note(const trace::manifest& m);
 
 } // namespace vmss::analysis

@@ -10,8 +10,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include <ext/stdio_filebuf.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -45,6 +52,15 @@ void guarded(Body&& body) {
   }
 }
 
+/// Opens the trace in `dir`; an incomplete one gets a warning on stderr.
+trace_reader open_trace(const std::string& dir, read_options options = {}) {
+  trace_reader reader(dir, options);
+  std::string note = incomplete_note(reader.manifest());
+  if (!note.empty())
+    std::cerr << "warning: " << dir << ": " << note << std::endl;
+  return reader;
+}
+
 CLI::App* add_dir_command(CLI::App& trace, const char* name,
                           const char* description, std::string& dir) {
   CLI::App* sub = trace.add_subcommand(name, description);
@@ -65,7 +81,8 @@ void add_digest(CLI::App& trace) {
   sub->footer(exit_footer);
   sub->callback([dir] {
     guarded([&] {
-      auto digest = trace_digest(*dir); // before printing: no partial line
+      // Digest before printing: no partial line.
+      auto digest = trace_digest(open_trace(*dir));
       std::cout << "digest=" << digest << std::endl;
     });
   });
@@ -85,35 +102,93 @@ void write_export(const trace_reader& reader, const std::string& format,
     export_csv(reader, out);
 }
 
-/// Writes FILE.partial, then renames it to FILE, so a failed export never
-/// leaves a plausible-looking file behind.
-void export_to_file(const trace_reader& reader, const export_options& o) {
-  std::string partial = o.output + ".partial";
-  try {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    if (!out)
-      throw std::runtime_error(partial + ": cannot create");
-    write_export(reader, o.format, out);
-    out.close();
-    if (!out)
-      throw std::runtime_error(partial + ": write failed");
-  } catch (...) {
-    std::remove(partial.c_str());
-    throw;
+/// Returns the permission bits for the export file: those of an existing
+/// regular file at `path`, else 0666 less the umask. Refuses any other
+/// existing file type: export never replaces a directory, a symlink (nor
+/// what it points to), a device, a FIFO or a socket.
+mode_t output_mode(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISREG(st.st_mode))
+      throw std::runtime_error("-o " + path + ": " +
+                               trace::file_type_name(st.st_mode) +
+                               "; export replaces only a regular file");
+    return st.st_mode & 07777;
   }
-  if (std::rename(partial.c_str(), o.output.c_str()) != 0)
-    throw std::runtime_error(o.output + ": cannot rename " + partial);
+  if (errno != ENOENT)
+    throw std::runtime_error("-o " + path + ": " + std::strerror(errno));
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  return 0666 & ~mask;
 }
+
+/// A new file with a unique name beside `path` (mkstemp), removed by the
+/// destructor unless committed by renaming it to `path`.
+class temp_output {
+public:
+  explicit temp_output(const std::string& path) : path_(path) {
+    std::filesystem::path target(path);
+    if (target.filename().empty())
+      throw std::runtime_error("-o " + path + ": not a file name");
+    name_ = (target.parent_path() /
+             ("." + target.filename().string() + ".partial-XXXXXX"))
+                .string();
+    fd_ = ::mkstemp(name_.data());
+    if (fd_ < 0)
+      throw std::runtime_error("-o " + path +
+                               ": cannot create a file beside "
+                               "it: " +
+                               std::strerror(errno));
+  }
+  ~temp_output() {
+    if (fd_ >= 0)
+      ::close(fd_);
+    if (!committed_)
+      ::unlink(name_.c_str());
+  }
+  temp_output(const temp_output&) = delete;
+  temp_output& operator=(const temp_output&) = delete;
+
+  /// Writes everything through `body(std::ostream&)`, then renames.
+  template <class Body>
+  void write_and_commit(mode_t mode, Body&& body) {
+    {
+      __gnu_cxx::stdio_filebuf<char> buf(fd_, std::ios::out);
+      fd_ = -1; // buf owns and closes it
+      std::ostream out(&buf);
+      body(out);
+      out.flush();
+      if (!out || ::fchmod(buf.fd(), mode) != 0 || ::fsync(buf.fd()) != 0 ||
+          buf.close() == nullptr)
+        throw std::runtime_error(name_ +
+                                 ": write failed: " + std::strerror(errno));
+    }
+    if (std::rename(name_.c_str(), path_.c_str()) != 0)
+      throw std::runtime_error("-o " + path_ + ": cannot rename " + name_ +
+                               " to it: " + std::strerror(errno));
+    committed_ = true;
+  }
+
+private:
+  std::string path_;
+  std::string name_;
+  int fd_ = -1;
+  bool committed_ = false;
+};
 
 void run_export(const export_options& o) {
   if (o.format == "chrome")
     throw std::runtime_error(
         "export format 'chrome' is not supported yet (use jsonl or csv)");
-  trace_reader reader(o.dir);
-  if (o.output == "-")
-    write_export(reader, o.format, std::cout);
-  else
-    export_to_file(reader, o);
+  if (o.output == "-") {
+    write_export(open_trace(o.dir), o.format, std::cout);
+    return;
+  }
+  mode_t mode = output_mode(o.output); // refuses before reading the trace
+  trace_reader reader = open_trace(o.dir);
+  temp_output temp(o.output);
+  temp.write_and_commit(
+      mode, [&](std::ostream& out) { write_export(reader, o.format, out); });
 }
 
 void add_export(CLI::App& trace) {
@@ -127,7 +202,9 @@ void add_export(CLI::App& trace) {
   sub->add_option("-f,--format", o->format, "Output format (default jsonl)")
       ->check(CLI::IsMember({"jsonl", "csv", "chrome"}));
   sub->add_option("-o,--output", o->output,
-                  "Output file ('-' or absent: stdout)");
+                  "Output file ('-' or absent: stdout). Written beside it "
+                  "under a temporary name and renamed when complete; an "
+                  "existing FILE must be a regular file");
   sub->footer(exit_footer);
   sub->callback([o] { guarded([&] { run_export(*o); }); });
 }
@@ -168,7 +245,8 @@ void print_result(const check_result& r) {
 void run_check(const check_options& o) {
   bool all_ok = true;
   guarded([&] {
-    auto results = run_checkers(o.dir, select_checkers(o.only));
+    auto results = run_checkers(open_trace(o.dir, read_options{false}),
+                                select_checkers(o.only));
     for (const auto& r : results) {
       print_result(r);
       all_ok = all_ok && r.ok();
@@ -208,8 +286,7 @@ void add_summary(CLI::App& trace) {
   sub->footer(exit_footer);
   sub->callback([dir] {
     guarded([&] {
-      trace_reader reader(*dir);
-      print_summary(summarize(reader), std::cout);
+      print_summary(summarize(open_trace(*dir)), std::cout);
       std::cout.flush();
     });
   });

@@ -1,7 +1,7 @@
 #pragma once
 /// canonical_order: the merged stream is non-decreasing in order_key, each
 /// shard's records are strictly increasing, and each shard holds as many
-/// records as manifest.json says.
+/// records as manifest.json says (of a complete trace).
 
 #include "analysis/checker.hpp"
 
@@ -31,6 +31,7 @@ private:
   bool any_ = false;
   trace::order_key last_;
   int64_t last_t_ns_ = 0;
+  bool counts_seen_ = true; ///< every record of every shard is streamed
   violation_list violations_;
 };
 

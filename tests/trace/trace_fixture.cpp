@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <stdexcept>
 
 namespace vmss::trace_test {
 
@@ -60,6 +62,33 @@ trace::order_key key(int64_t t_ns, uint32_t entity, uint64_t seq) {
   k.entity = entity;
   k.seq = seq;
   return k;
+}
+
+void expect_error(const std::function<void()>& fn,
+                  const std::vector<std::string>& parts) {
+  try {
+    fn();
+    ADD_FAILURE() << "expected an exception";
+  } catch (const std::runtime_error& e) {
+    std::string what = e.what();
+    for (const auto& part : parts)
+      EXPECT_NE(what.find(part), std::string::npos)
+          << "'" << part << "' not in: " << what;
+  }
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+void make_incomplete(const std::string& dir, int64_t until_ns,
+                     const std::string& tail) {
+  auto m = trace::read_manifest(dir);
+  m.complete = false;
+  m.complete_until_ns = until_ns;
+  trace::write_manifest(dir, m);
+  for (const auto& s : m.shards)
+    std::ofstream(dir + "/" + s.file, std::ios::binary | std::ios::app) << tail;
 }
 
 } // namespace vmss::trace_test

@@ -5,6 +5,7 @@
 #include "kernel/trace_manifest.hpp"
 #include "kernel/trace_sink.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,5 +34,17 @@ trace::manifest write_trace(const std::string& dir,
 
 /// Key shortcut: (t_ns, entity, src = 0, seq, sub = 0).
 trace::order_key key(int64_t t_ns, uint32_t entity, uint64_t seq = 0);
+
+/// Expects `fn` to throw std::runtime_error mentioning every part.
+void expect_error(const std::function<void()>& fn,
+                  const std::vector<std::string>& parts);
+
+/// Writes `text` to `path` (replacing it).
+void write_text(const std::string& path, const std::string& text);
+
+/// Marks the trace in `dir` incomplete up to `until_ns` and appends `tail`
+/// (a torn batch) to every shard, as a run whose node died would leave it.
+void make_incomplete(const std::string& dir, int64_t until_ns,
+                     const std::string& tail = std::string(37, '\x5a'));
 
 } // namespace vmss::trace_test

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -13,20 +15,6 @@ namespace {
 
 using analysis::record;
 using analysis::trace_reader;
-
-/// Expects `fn` to throw std::runtime_error mentioning every part.
-template <class Fn>
-void expect_error(Fn&& fn, const std::vector<std::string>& parts) {
-  try {
-    fn();
-    FAIL() << "expected an exception";
-  } catch (const std::runtime_error& e) {
-    std::string what = e.what();
-    for (const auto& part : parts)
-      EXPECT_NE(what.find(part), std::string::npos)
-          << "'" << part << "' not in: " << what;
-  }
-}
 
 uint64_t count_records(const std::string& dir) {
   return trace_reader(dir).for_each([](const record&) {});
@@ -79,7 +67,39 @@ TEST(trace_reader, missing_shard) {
   auto dir = scratch_dir();
   write_trace(dir, make_entities(2, 2), three_node_records(0), 2);
   std::filesystem::remove(dir + "/shard-1.capnp");
-  expect_error([&] { trace_reader{dir}; }, {"shard-1.capnp", "missing"});
+  expect_error([&] { trace_reader{dir}; },
+               {"manifest.json: field 'shards[1].file'", "shard-1.capnp",
+                "No such file"});
+}
+
+TEST(trace_reader, shard_size_must_match_bytes) {
+  auto dir = scratch_dir();
+  write_trace(dir, make_entities(6, 3), three_node_records(30), 3);
+  std::ofstream(dir + "/shard-2.capnp", std::ios::app) << "x";
+  expect_error([&] { trace_reader{dir}; },
+               {"manifest.json: field 'shards[2].bytes'", "says ",
+                "shard-2.capnp holds "});
+}
+
+TEST(trace_reader, shard_symlink_not_followed) {
+  auto dir = scratch_dir();
+  auto elsewhere = scratch_dir("-elsewhere");
+  write_trace(dir, make_entities(1), {{0, key(1, 0), "x", {}}});
+  write_trace(elsewhere, make_entities(1), {{0, key(1, 0), "x", {}}});
+  std::filesystem::remove(dir + "/shard-0.capnp");
+  std::filesystem::create_symlink(elsewhere + "/shard-0.capnp",
+                                  dir + "/shard-0.capnp");
+  expect_error([&] { trace_reader{dir}; },
+               {"field 'shards[0].file'", "symbolic link"});
+}
+
+TEST(trace_reader, shard_fifo_refused_without_blocking) {
+  auto dir = scratch_dir();
+  write_trace(dir, make_entities(1), {});
+  std::filesystem::remove(dir + "/shard-0.capnp");
+  ASSERT_EQ(::mkfifo((dir + "/shard-0.capnp").c_str(), 0600), 0);
+  expect_error([&] { trace_reader{dir}; },
+               {"field 'shards[0].file'", "a FIFO, expected a regular file"});
 }
 
 TEST(trace_reader, truncated_shard) {
@@ -118,10 +138,62 @@ TEST(trace_reader, entity_id_out_of_range) {
 
 TEST(trace_reader, shard_from_wrong_node) {
   auto dir = scratch_dir();
-  auto m = write_trace(dir, make_entities(2), {{0, key(1, 0), "x", {}}});
-  m.shards[0].node = 4;
+  write_trace(dir, make_entities(2, 2), {{0, key(1, 0), "x", {}}}, 2);
+  std::filesystem::copy_file(dir + "/shard-0.capnp", dir + "/shard-1.capnp",
+                             std::filesystem::copy_options::overwrite_existing);
+  auto m = trace::read_manifest(dir);
+  for (auto& s : m.shards)
+    s = trace::shard_info{s.node, s.file, 1, m.shards[0].bytes};
   trace::write_manifest(dir, m);
-  expect_error([&] { count_records(dir); }, {"shard-0.capnp", "node 0"});
+  expect_error([&] { count_records(dir); },
+               {"shard-1.capnp", "batch 0 is from node 0", "says node 1"});
+}
+
+/// 3 nodes, t = 0..99; marked complete until t = 60 with a torn tail.
+std::string incomplete_trace(const std::string& dir) {
+  std::vector<test_record> in;
+  for (int i = 0; i < 100; ++i)
+    in.push_back({static_cast<uint32_t>(i % 3),
+                  key(i, static_cast<uint32_t>(i % 3)),
+                  "tick",
+                  {}});
+  write_trace(dir, make_entities(3, 3), in, 3);
+  make_incomplete(dir, 60);
+  return dir;
+}
+
+TEST(trace_reader, incomplete_trace_reads_the_prefix_before_until) {
+  auto dir = incomplete_trace(scratch_dir());
+  trace_reader reader(dir, analysis::read_options{false});
+  EXPECT_FALSE(reader.manifest().complete);
+  int64_t next = 0;
+  uint64_t n =
+      reader.for_each([&](const record& r) { EXPECT_EQ(r.t_ns(), next++); });
+  EXPECT_EQ(n, 60u);
+  EXPECT_EQ(reader.for_each_in_shard(1, [](const record&) {}), 20u);
+  EXPECT_NE(analysis::incomplete_note(reader.manifest()).find("t_ns=60"),
+            std::string::npos);
+  EXPECT_EQ(analysis::incomplete_note(trace::manifest{}), "");
+}
+
+TEST(trace_reader, incomplete_trace_counts_checked_over_the_prefix) {
+  auto dir = incomplete_trace(scratch_dir());
+  auto m = trace::read_manifest(dir);
+  m.shards[0].records -= 1; // 34 in the prefix, 20 before t = 60
+  trace::write_manifest(dir, m);
+  expect_error(
+      [&] {
+        trace_reader(dir, analysis::read_options{false}).for_each([](auto&) {});
+      },
+      {"shard-0.capnp", "record count mismatch: shard holds 34"});
+}
+
+TEST(trace_reader, incomplete_shard_shorter_than_bytes) {
+  auto dir = incomplete_trace(scratch_dir());
+  auto m = trace::read_manifest(dir);
+  std::filesystem::resize_file(dir + "/shard-1.capnp", m.shards[1].bytes - 1);
+  expect_error([&] { trace_reader{dir}; },
+               {"field 'shards[1].bytes'", "holds only"});
 }
 
 } // namespace
