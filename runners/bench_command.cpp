@@ -1,12 +1,13 @@
 #include "kernel/cluster.hpp"
 #include "runners/commands.hpp"
 #include "runners/run_support.hpp"
+#include "runners/trace_output.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 namespace vmss {
@@ -47,10 +48,12 @@ int bench_main(const bench_args& a) {
                       " seconds=" + std::to_string(a.seconds);
     msgs = a.hosts * a.seconds;
   }
+  // Every input is checked before the trace path is touched.
+  auto sim = check_model(opts);
+  std::unique_ptr<trace_output> out;
   if (!a.trace_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(a.trace_dir, ec);
-    opts.trace_dir = a.trace_dir;
+    out = std::make_unique<trace_output>(a.trace_dir, "--trace");
+    opts.trace_dir = out->staging();
     opts.trace_deliveries = true;
   }
   std::cout << "# " << name << " seed=" << opts.seed << " nodes=" << opts.nodes
@@ -62,8 +65,10 @@ int bench_main(const bench_args& a) {
     std::cerr << "error: " << res.error << "\n";
     return 1;
   }
-  if (!opts.trace_dir.empty())
-    write_run_manifest(opts, res, "bench " + opts.model_spec);
+  if (out) {
+    write_run_manifest(opts, *sim, res, "bench " + opts.model_spec);
+    out->commit();
+  }
   std::printf("# setup_s=%.3f windows=%llu events=%llu virtual_end_s=%.6f",
               res.setup_s, static_cast<unsigned long long>(res.windows),
               static_cast<unsigned long long>(res.events),

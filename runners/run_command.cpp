@@ -2,13 +2,14 @@
 #include "kernel/cluster.hpp"
 #include "runners/commands.hpp"
 #include "runners/run_support.hpp"
+#include "runners/trace_output.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <map>
+#include <stdexcept>
 
 namespace vmss {
 
@@ -51,25 +52,23 @@ int run_main(const run_args& args) {
     scenario_name = "model: " + args.model;
   } else {
     auto i = builtin_scenarios().find(args.scenario);
-    if (i == builtin_scenarios().end()) {
-      std::cerr << "error: scenario '" << args.scenario
-                << "': scenario files are not supported yet; built-in "
-                   "scenarios: default\n";
-      return 2;
-    }
+    if (i == builtin_scenarios().end())
+      throw std::invalid_argument(
+          "scenario '" + args.scenario +
+          "': scenario files are not supported yet; built-in scenarios: "
+          "default");
     opts.model_spec = i->second.model_spec;
     opts.until = i->second.until;
     std::cout << "# " << i->first << ": " << i->second.summary << "\n";
   }
-  if (!args.until.empty() && !parse_duration(args.until, opts.until)) {
-    std::cerr << "error: --until " << args.until
-              << ": not a duration (e.g. 90s, 5m, 1h)\n";
-    return 2;
-  }
+  if (!args.until.empty() && !parse_duration(args.until, opts.until))
+    throw std::invalid_argument("--until " + args.until +
+                                ": not a duration (e.g. 90s, 5m, 1h)");
   apply_common(args.common, opts);
-  opts.trace_dir = args.out;
-  std::error_code ec;
-  std::filesystem::remove_all(args.out, ec);
+  // Every input is checked before the output path is touched.
+  auto sim = check_model(opts);
+  trace_output out(args.out, "--out");
+  opts.trace_dir = out.staging();
   std::cout << "# scenario=" << scenario_name << " seed=" << opts.seed
             << " nodes=" << opts.nodes << " threads=" << opts.threads
             << std::endl;
@@ -79,9 +78,10 @@ int run_main(const run_args& args) {
     std::cerr << "error: " << res.error << "\n";
     return 1;
   }
-  write_run_manifest(opts, res, scenario_name);
-  auto digest = analysis::trace_digest(opts.trace_dir);
-  std::cout << "# trace=" << opts.trace_dir << " records=" << res.trace_records
+  write_run_manifest(opts, *sim, res, scenario_name);
+  out.commit();
+  auto digest = analysis::trace_digest(out.path());
+  std::cout << "# trace=" << out.path() << " records=" << res.trace_records
             << " bytes=" << res.trace_bytes
             << " delivery_digest=" << res.delivery_digest << std::endl;
   std::printf("digest=%s events=%llu virtual_s=%.6f wall_s=%.3f\n",
@@ -105,7 +105,9 @@ void add_run_options(CLI::App* cmd, const std::shared_ptr<run_args>& args) {
   cmd->add_option("--model", args->model,
                   "run a built-in model instead, e.g. 'phold entities=64' "
                   "(region, pingpong, heartbeat, phold, roundtrip)");
-  cmd->add_option("--out", args->out, "trace directory (replaced)")
+  cmd->add_option("--out", args->out,
+                  "trace directory: created, or replaced if it is empty or a "
+                  "trace vmss-sim wrote (anything else is refused)")
       ->capture_default_str();
   cmd->add_option("--until", args->until,
                   "stop at this virtual time, e.g. 90s, 5m (default: the "

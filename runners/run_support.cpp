@@ -2,19 +2,28 @@
 
 #include "kernel/trace_manifest.hpp"
 
+#include <stdexcept>
+
 namespace vmss {
 
-void write_run_manifest(const run_options& opts, const run_result& res,
-                        const std::string& scenario) {
-  auto sim = opts.factory(opts.model_spec, opts.seed, opts.nodes);
+std::unique_ptr<model> check_model(const run_options& opts) {
+  try {
+    return opts.factory(opts.model_spec, opts.seed, opts.nodes);
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(e.what());
+  }
+}
+
+void write_run_manifest(const run_options& opts, model& sim,
+                        const run_result& res, const std::string& scenario) {
   entity_table table(opts.nodes);
-  sim->describe(table);
+  sim.describe(table);
   table.finalize();
   trace::manifest m;
   m.scenario = scenario;
   m.seed = opts.seed;
   m.nodes = opts.nodes;
-  m.lookahead_ns = sim->lookahead();
+  m.lookahead_ns = sim.lookahead();
   m.end_t_ns = res.end_t;
   m.events = res.events;
   for (const auto& e : table.entries())

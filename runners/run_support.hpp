@@ -68,10 +68,15 @@ inline void apply_common(const common_args& a, run_options& opts) {
   opts.executable = self_executable();
 }
 
-/// Writes DIR/manifest.json, which ties the node shards of a traced run
-/// together (entity table, shard sizes, seed).
-void write_run_manifest(const run_options& opts, const run_result& res,
-                        const std::string& scenario);
+/// Builds the model of `opts` once, so that every input (model options,
+/// plans, topology, sizes) is checked before anything is touched. Throws
+/// std::invalid_argument with the reason (bad input: exit 2).
+std::unique_ptr<model> check_model(const run_options& opts);
+
+/// Writes opts.trace_dir/manifest.json, which ties the node shards of a
+/// traced run of `sim` together (entity table, shard sizes, seed).
+void write_run_manifest(const run_options& opts, model& sim,
+                        const run_result& res, const std::string& scenario);
 
 /// Prints the model's description and any failed checks as '#' lines.
 inline void print_run_lines(const run_result& res) {

@@ -56,11 +56,11 @@ outcome run_sim(const std::string& args, OnLine on_line) {
   return out;
 }
 
-outcome run_sim(const std::string& args) {
+inline outcome run_sim(const std::string& args) {
   return run_sim(args, [](const std::string&) {});
 }
 
-std::string tmp_dir(const std::string& name) {
+inline std::string tmp_dir(const std::string& name) {
   return ::testing::TempDir() + "vmss-" + name;
 }
 
