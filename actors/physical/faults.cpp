@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -374,15 +375,16 @@ void check_fault_sequence(const std::vector<planned_fault>& plan) {
     by_time.push_back(&p);
   std::stable_sort(by_time.begin(), by_time.end(),
                    [](auto* a, auto* b) { return a->at < b->at; });
-  std::set<std::string> faulted; // family, target and peer
+  // Faults not yet recovered, by family, target and peer.
+  std::map<std::string, int> open;
   for (const auto* p : by_time) {
     const auto& f = p->what;
     const auto& family = family_of(f.kind);
     auto ends = std::minmax(f.target, f.peer); // a zone pair either way
     auto key = std::string(family.name) + " " + ends.first + " " + ends.second;
     if (f.kind == family.fault) {
-      faulted.insert(key);
-    } else if (faulted.erase(key) == 0) {
+      ++open[key];
+    } else if (open[key]-- == 0) {
       throw std::invalid_argument(
           "fault '" + plan_text(*p) + "': no " + to_string(family.fault) +
           " of " + (f.peer.empty() ? f.target : f.target + ":" + f.peer) +

@@ -106,8 +106,9 @@ std::string plan_text(const planned_fault& p);
 
 /// Checks the order of a plan: every recovery (host_restore, tor_repair,
 /// ...) follows, in time, a fault of its pair (host_crash, tor_fail, ...)
-/// on the same target (and the same two zones) that no recovery has ended
-/// yet. Throws std::invalid_argument naming the recovery.
+/// on the same target (and the same two zones) that no earlier recovery
+/// ended: two crashes of a host may overlap, each with its restore. Throws
+/// std::invalid_argument naming the recovery.
 void check_fault_sequence(const std::vector<planned_fault>& plan);
 
 /// Checks that the target of `f` exists among the entities of `table`

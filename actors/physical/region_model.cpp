@@ -109,7 +109,7 @@ parse_requests(const std::string& text, const std::string& scale_set,
     std::string why;
     if (!parse_int(vm.substr(prefix.size()), 0, count - 1, instance, &why))
       throw bad("instance " + vm.substr(prefix.size()) + " " + why +
-                " of the scale set's vms=" + std::to_string(count));
+                ": the scale set has vms=" + std::to_string(count));
     r.instance = static_cast<uint32_t>(instance);
     out.push_back(r);
   }
