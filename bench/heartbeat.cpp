@@ -1,5 +1,6 @@
 #include "bench/workloads.hpp"
 
+#include "kernel/size_budget.hpp"
 #include "kernel/spawn_entity.hpp"
 #include "messages/bench_messages.hpp"
 
@@ -109,13 +110,15 @@ std::string numbered(const char* prefix, int64_t i) {
 class heartbeat_model final : public model {
 public:
   heartbeat_model(model_spec& spec, uint32_t nodes)
-      : params_{spec.get_int("hosts", 10000), spec.get_int("monitors", 5),
-                spec.get_int("seconds", 100)},
+      : params_{spec.get_int("hosts", 10000, 1, max_entities),
+                spec.get_int("monitors", 5, 1, max_entities),
+                spec.get_int("seconds", 100, 1, UINT32_MAX)},
         nodes_(nodes), net_(ms(1)) {
     spec.reject_unknown();
-    if (params_.hosts < 1 || params_.monitors < 1 || params_.seconds < 1)
-      throw std::invalid_argument(
-          "heartbeat: hosts, monitors and seconds must be >= 1");
+    check_size("heartbeat hosts=" + std::to_string(params_.hosts) +
+                   " monitors=" + std::to_string(params_.monitors),
+               static_cast<uint64_t>(params_.hosts + params_.monitors),
+               bytes_per_entity_actor);
   }
 
   void describe(entity_table& table) override {

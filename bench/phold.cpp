@@ -1,5 +1,6 @@
 #include "bench/workloads.hpp"
 
+#include "kernel/size_budget.hpp"
 #include "kernel/spawn_entity.hpp"
 #include "messages/bench_messages.hpp"
 
@@ -60,18 +61,32 @@ private:
 };
 
 class phold_model final : public model {
+  static constexpr int64_t max_jobs = 1'000'000;
+  /// A queued event with its message (an estimate, not measured).
+  static constexpr uint64_t bytes_per_job = 128;
+  /// Think times and latencies up to a day keep every sum of times far
+  /// from overflowing.
+  static constexpr sim_time max_time = seconds(24 * 3600);
+
 public:
   phold_model(model_spec& spec, uint32_t nodes)
-      : params_{spec.get_int("entities", 64), spec.get_int("jobs", 4),
-                spec.get_duration("think", ms(1)),
-                spec.get_duration("latency", ms(1)), 0},
+      : params_{spec.get_int("entities", 64, 1, max_entities),
+                spec.get_int("jobs", 4, 0, max_jobs),
+                spec.get_duration("think", ms(1), 0, max_time),
+                spec.get_duration("latency", ms(1), 1, max_time), 0},
         nodes_(nodes), net_(params_.latency) {
-    params_.lookahead = spec.get_duration("lookahead", params_.latency);
+    params_.lookahead =
+        spec.get_duration("lookahead", params_.latency, 1, max_time);
     spec.reject_unknown();
-    if (params_.entities < 1 || params_.jobs < 0 || params_.lookahead <= 0)
-      throw std::invalid_argument("phold: entities >= 1, jobs >= 0 and a "
-                                  "positive lookahead are required");
+    check_size("phold entities=" + std::to_string(params_.entities) +
+                   " jobs=" + std::to_string(params_.jobs),
+               static_cast<uint64_t>(params_.entities),
+               bytes_per_entity_actor +
+                   bytes_per_job * static_cast<uint64_t>(params_.jobs));
   }
+
+  /// Jobs hop forever; only a run without jobs ends.
+  bool ends_by_itself() const override { return params_.jobs == 0; }
 
   void describe(entity_table& table) override {
     for (int64_t i = 0; i < params_.entities; ++i) {

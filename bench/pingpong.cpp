@@ -1,5 +1,6 @@
 #include "bench/workloads.hpp"
 
+#include "kernel/size_budget.hpp"
 #include "kernel/spawn_entity.hpp"
 #include "messages/bench_messages.hpp"
 
@@ -76,12 +77,13 @@ private:
 class pingpong_model final : public model {
 public:
   pingpong_model(model_spec& spec, uint32_t nodes)
-      : pairs_(spec.get_int("pairs", 1000)),
-        rounds_(spec.get_int("rounds", 1000)),
-        cross_(spec.get_int("cross", 1) != 0), nodes_(nodes), net_(ms(1)) {
+      : pairs_(spec.get_int("pairs", 1000, 1, max_entities / 2)),
+        rounds_(spec.get_int("rounds", 1000, 1, UINT32_MAX)),
+        cross_(spec.get_int("cross", 1, 0, 1) != 0), nodes_(nodes),
+        net_(ms(1)) {
     spec.reject_unknown();
-    if (pairs_ < 1 || rounds_ < 1)
-      throw std::invalid_argument("pingpong: pairs and rounds must be >= 1");
+    check_size("pingpong pairs=" + std::to_string(pairs_),
+               2 * static_cast<uint64_t>(pairs_), bytes_per_entity_actor);
   }
 
   void describe(entity_table& table) override {

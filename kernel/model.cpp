@@ -1,5 +1,7 @@
 #include "kernel/model.hpp"
 
+#include "kernel/numbers.hpp"
+
 #include <sstream>
 #include <stdexcept>
 
@@ -15,25 +17,24 @@ model_spec::model_spec(const std::string& text) {
     if (eq == std::string::npos || eq == 0)
       throw std::invalid_argument("model option '" + word +
                                   "' is not key=value");
-    options_[word.substr(0, eq)] = word.substr(eq + 1);
+    if (!options_.emplace(word.substr(0, eq), word.substr(eq + 1)).second)
+      throw std::invalid_argument(name_ + ": option '" + word.substr(0, eq) +
+                                  "' is given twice");
   }
 }
 
-int64_t model_spec::get_int(const std::string& key, int64_t fallback) {
+int64_t model_spec::get_int(const std::string& key, int64_t fallback,
+                            int64_t min, int64_t max) {
   auto i = options_.find(key);
   if (i == options_.end())
     return fallback;
   used_[key] = true;
-  try {
-    size_t pos = 0;
-    long long value = std::stoll(i->second, &pos);
-    if (pos != i->second.size())
-      throw std::invalid_argument("");
-    return value;
-  } catch (const std::exception&) {
-    throw std::invalid_argument(name_ + ": " + key + "=" + i->second +
-                                " is not an integer");
-  }
+  int64_t value = 0;
+  std::string why;
+  if (!parse_int(i->second, min, max, value, &why))
+    throw std::invalid_argument(name_ + ": " + key + "=" + i->second + " " +
+                                why);
+  return value;
 }
 
 std::string model_spec::get_string(const std::string& key,
@@ -45,15 +46,21 @@ std::string model_spec::get_string(const std::string& key,
   return i->second;
 }
 
-sim_time model_spec::get_duration(const std::string& key, sim_time fallback) {
+sim_time model_spec::get_duration(const std::string& key, sim_time fallback,
+                                  sim_time min, sim_time max) {
   auto i = options_.find(key);
   if (i == options_.end())
     return fallback;
   used_[key] = true;
   sim_time out = 0;
-  if (!parse_duration(i->second, out))
+  std::string why;
+  if (!parse_duration(i->second, out, &why))
+    throw std::invalid_argument(name_ + ": " + key + "=" + i->second + " " +
+                                why);
+  if (out < min || out > max)
     throw std::invalid_argument(name_ + ": " + key + "=" + i->second +
-                                " is not a duration (e.g. 90s, 5ms)");
+                                " is out of range (" + format_duration(min) +
+                                " to " + format_duration(max) + ")");
   return out;
 }
 

@@ -20,15 +20,21 @@ namespace vmss {
 /// A parsed model spec: "pingpong pairs=1000 rounds=1000".
 class model_spec {
 public:
-  /// Throws std::invalid_argument on a malformed spec.
+  /// Throws std::invalid_argument on a malformed spec or an option given
+  /// twice.
   explicit model_spec(const std::string& text);
 
   const std::string& name() const { return name_; }
 
   /// Typed option lookups; each marks the key as known. Throw
-  /// std::invalid_argument naming the key on a bad value.
-  int64_t get_int(const std::string& key, int64_t fallback);
-  sim_time get_duration(const std::string& key, sim_time fallback);
+  /// std::invalid_argument naming the model, the option and the reason on a
+  /// bad value: "region: hosts=0x10 is not a whole number (decimal
+  /// digits)", "region: hosts=20000 is out of range (1 to 10000)".
+  int64_t get_int(const std::string& key, int64_t fallback, int64_t min,
+                  int64_t max);
+  /// A duration (parse_duration) from `min` to `max`.
+  sim_time get_duration(const std::string& key, sim_time fallback,
+                        sim_time min = 0, sim_time max = sim_time_never - 1);
   std::string get_string(const std::string& key, const std::string& fallback);
 
   /// Throws std::invalid_argument naming the first key nobody asked for.
@@ -52,9 +58,23 @@ struct model_report {
   }
 };
 
+/// A model is constructed by its factory, which checks the whole spec (options,
+/// plans, sizes against this machine) and throws std::invalid_argument naming
+/// what is wrong, before any kernel, actor or file exists.
 class model {
 public:
   virtual ~model() = default;
+
+  /// False for a model that never runs out of events (its entities keep
+  /// timers forever): a run of it needs an end time.
+  virtual bool ends_by_itself() const { return true; }
+
+  /// Things a user may mean but probably does not, for a run that ends at
+  /// `until` (sim_time_never: no end): e.g. a fault planned at or after the
+  /// end. One line each; errors throw from the constructor instead.
+  virtual std::vector<std::string> plan_warnings(sim_time /*until*/) const {
+    return {};
+  }
 
   /// Lists every entity and the node that runs it.
   virtual void describe(entity_table& table) = 0;

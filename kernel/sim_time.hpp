@@ -30,8 +30,16 @@ inline double to_seconds(sim_time t) {
   return static_cast<double>(t) / 1e9;
 }
 
-/// Parses a duration such as "90s", "1.5ms", "2m", "1h", "250us", "10ns" or a
-/// bare number of seconds. Returns false on malformed input.
-bool parse_duration(const std::string& text, sim_time& out);
+/// Parses a duration: decimal digits, an optional fraction and a unit (ns,
+/// us, ms, s, m or min, h), e.g. "90s", "1.5ms", "2m", "250us". No sign, no
+/// exponent, no hex, no bare number. On failure returns false and, if `why`
+/// is given, sets it to the reason (malformed, finer than 1 ns, or beyond
+/// the largest time).
+bool parse_duration(const std::string& text, sim_time& out,
+                    std::string* why = nullptr);
+
+/// A duration as parse_duration reads it, in the largest exact unit up to
+/// seconds: "90s", "1500us", "7ns".
+std::string format_duration(sim_time t);
 
 } // namespace vmss

@@ -49,6 +49,8 @@ void add_topology_command(CLI::App& root) {
       auto r = file->empty()
                    ? topology::preset(preset->empty() ? "region" : *preset)
                    : topology::read_region(*file);
+      // The same limits as a run of the region model on it.
+      topology::check_size(r, topology::default_vm_slots);
       print_region(r, std::cout);
     } catch (const std::exception& e) {
       std::cerr << "error: " << e.what() << "\n";

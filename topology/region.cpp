@@ -1,8 +1,12 @@
 #include "topology/region.hpp"
 
+#include "kernel/numbers.hpp"
+#include "kernel/size_budget.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <set>
@@ -55,11 +59,19 @@ uint32_t positive(const json& v, const std::string& field) {
   return v.get<uint32_t>();
 }
 
+/// A latency in microseconds, in whole nanoseconds (at most 3 decimals):
+/// a value finer than 1 ns is an error, not rounded.
 sim_time micros(const json& v, const std::string& field) {
   if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 1e9)
     throw std::runtime_error(field + ": must be a non-negative number of "
-                                     "microseconds");
-  return static_cast<sim_time>(v.get<double>() * 1000);
+                                     "microseconds up to 1e9");
+  double nanos = v.get<double>() * 1000;
+  double whole = std::round(nanos);
+  if (std::abs(nanos - whole) > 1e-3)
+    throw std::runtime_error(field + ": " + v.dump() +
+                             " us is not a whole number of nanoseconds (at "
+                             "most 3 decimals)");
+  return static_cast<sim_time>(whole);
 }
 
 void read_latencies(const json& j, const std::string& where, latencies& l) {
@@ -81,20 +93,64 @@ void read_latencies(const json& j, const std::string& where, latencies& l) {
   });
 }
 
+/// A path part "zN" (`prefix` z) as N - 1; false unless N is decimal
+/// digits from 1 to 2^32 - 1.
+bool parse_numbered(const std::string& part, char prefix, int64_t& index) {
+  int64_t n = 0;
+  if (part.size() < 2 || part[0] != prefix ||
+      !parse_int(part.substr(1), 1, UINT32_MAX, n))
+    return false;
+  index = n - 1;
+  return true;
+}
+
 /// Parses "zN" or "zN/rM" (1-based); false if malformed.
 bool parse_site(const std::string& site, uint32_t& zone, int64_t& rack) {
-  unsigned z = 0, rr = 0;
-  char tail = 0;
+  auto slash = site.find('/');
+  int64_t z = 0;
   rack = -1;
-  if (std::sscanf(site.c_str(), "z%u/r%u%c", &z, &rr, &tail) == 2) {
-    rack = static_cast<int64_t>(rr) - 1;
-  } else if (std::sscanf(site.c_str(), "z%u%c", &z, &tail) != 1) {
+  if (!parse_numbered(site.substr(0, slash), 'z', z) ||
+      (slash != std::string::npos &&
+       !parse_numbered(site.substr(slash + 1), 'r', rack)))
     return false;
-  }
-  if (z == 0 || (rack < 0 && site.find('/') != std::string::npos))
-    return false;
-  zone = z - 1;
+  zone = static_cast<uint32_t>(z);
   return true;
+}
+
+/// A region name starts every path and appears in plans: letters, digits,
+/// '-', '_' and '.' only (no '/', spaces, control characters, or the plan
+/// separators ':', '+', '@', '=').
+void check_name(const std::string& name) {
+  auto allowed = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+  };
+  if (name.empty() || name.size() > 64 ||
+      !std::all_of(name.begin(), name.end(), allowed))
+    throw std::invalid_argument(
+        "region: " +
+        json(name).dump(-1, ' ', true, json::error_handler_t::replace) +
+        " must be 1 to 64 letters, digits, '-', '_' or '.'");
+}
+
+/// Parses JSON, refusing an object with the same key twice (nlohmann keeps
+/// the last silently).
+json parse_without_duplicates(std::istream& in) {
+  std::vector<std::set<std::string>> keys; // of each open object
+  json::parser_callback_t cb = [&](int, json::parse_event_t event,
+                                   json& parsed) {
+    if (event == json::parse_event_t::object_start)
+      keys.emplace_back();
+    else if (event == json::parse_event_t::object_end)
+      keys.pop_back();
+    else if (event == json::parse_event_t::key &&
+             !keys.back().insert(parsed.get<std::string>()).second)
+      throw std::runtime_error(
+          "duplicate key " +
+          parsed.dump(-1, ' ', true, json::error_handler_t::replace));
+    return true;
+  };
+  return json::parse(in, cb);
 }
 
 } // namespace
@@ -121,6 +177,7 @@ region preset(const std::string& name) {
 }
 
 void validate(const region& r) {
+  check_name(r.name);
   auto check = [](uint32_t v, const char* field) {
     if (v < 1)
       throw std::invalid_argument(std::string(field) + ": must be at least 1");
@@ -160,6 +217,26 @@ void validate(const region& r) {
                                   std::to_string(r.zones) + " zones of " +
                                   std::to_string(r.racks_per_zone) + " racks");
   }
+  fc_replica_hosts(r); // throws when a rack has more replicas than hosts
+}
+
+uint64_t entity_count(const region& r, uint32_t vm_slots) {
+  using wide = unsigned __int128;
+  wide per_zone =
+      wide{r.racks_per_zone} * (1 + wide{r.hosts_per_rack} * (2 + vm_slots)) +
+      wide{r.storage_clusters_per_zone} *
+          (1 + wide{r.storage_nodes_per_cluster});
+  wide total = 2 + r.fc_replica_sites.size() + wide{r.zones} * per_zone;
+  return total > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(total);
+}
+
+void check_size(const region& r, uint32_t vm_slots) {
+  vmss::check_size("region " + r.name + " of " + std::to_string(r.zones) +
+                       " zones x " + std::to_string(r.racks_per_zone) +
+                       " racks x " + std::to_string(r.hosts_per_rack) +
+                       " hosts (" + std::to_string(r.hosts()) + " hosts, " +
+                       std::to_string(vm_slots) + " VM slots each)",
+                   entity_count(r, vm_slots), bytes_per_region_entity);
 }
 
 region read_region(const std::string& path) {
@@ -168,9 +245,11 @@ region read_region(const std::string& path) {
     throw std::runtime_error(path + ": cannot open");
   json j;
   try {
-    j = json::parse(file);
+    j = parse_without_duplicates(file);
   } catch (const json::parse_error& e) {
     throw std::runtime_error(path + ": not valid JSON: " + e.what());
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(path + ": " + e.what());
   }
   if (!j.is_object())
     throw std::runtime_error(path + ": must be a JSON object");
@@ -225,8 +304,6 @@ region read_region(const std::string& path) {
   in.read("fc_replica_sites", [&](auto& v) {
     r.fc_replica_sites = v.template get<std::vector<std::string>>();
   });
-  if (r.name.empty() || r.name.find('/') != std::string::npos)
-    throw std::runtime_error(field("region") + ": must be a name without '/'");
   try {
     validate(r);
   } catch (const std::invalid_argument& e) {
@@ -307,11 +384,9 @@ location locate(const region& r, const std::string& path) {
   for (int level = 0; level < 3 && pos < path.size(); ++level) {
     size_t end = path.find('/', pos);
     auto part = path.substr(pos, end == std::string::npos ? end : end - pos);
-    if (part.size() < 2 ||
-        (part[0] != prefixes[level] && part[0] != storage_prefixes[level]) ||
-        part.find_first_not_of("0123456789", 1) != std::string::npos)
+    if (!parse_numbered(part, prefixes[level], *levels[level]) &&
+        !parse_numbered(part, storage_prefixes[level], *levels[level]))
       break;
-    *levels[level] = std::stoll(part.substr(1)) - 1;
     if (level == 1 && part[0] == 's')
       loc.rack += r.racks_per_zone;
     if (end == std::string::npos)

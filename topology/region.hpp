@@ -58,9 +58,25 @@ region preset(const std::string& name);
 /// "region" preset's values.
 region read_region(const std::string& path);
 
-/// Checks sizes and replica sites; throws std::invalid_argument naming the
-/// field and the reason.
+/// Checks the name (letters, digits, '-', '_', '.'), sizes, latencies and
+/// replica sites (each exists, no rack holds more replicas than hosts);
+/// throws std::invalid_argument naming the field and the reason. Every
+/// region a run or `topology show` uses passes here.
 void validate(const region& r);
+
+/// VM slots per host of the region model on the `region` preset (`slots=`).
+constexpr uint32_t default_vm_slots = 42;
+
+/// How many entities the region model lays out on `r` with `vm_slots` slots
+/// per host: the control and client entities, the fabric-controller
+/// replicas, per rack a TOR switch and per host a host agent, a hypervisor
+/// and the slots, per storage cluster a switch and its servers. Saturates
+/// at UINT64_MAX.
+uint64_t entity_count(const region& r, uint32_t vm_slots);
+
+/// Refuses a region whose entities do not fit 32-bit ids or this machine's
+/// memory (vmss::check_size): std::invalid_argument with the numbers.
+void check_size(const region& r, uint32_t vm_slots);
 
 /// Topology paths, e.g. "westeurope/z2", "westeurope/z2/r07",
 /// "westeurope/z2/r07/h13" (1-based, zero-padded to the width of the

@@ -1,12 +1,16 @@
 #include "actors/physical/faults.hpp"
 
+#include "kernel/numbers.hpp"
 #include "kernel/wire.hpp"
 #include "messages/physical_messages.hpp"
 #include "messages/storage_messages.hpp"
 
 #include <caf/make_message.hpp>
 
+#include <algorithm>
 #include <array>
+#include <map>
+#include <set>
 #include <stdexcept>
 
 namespace vmss::physical {
@@ -20,23 +24,6 @@ constexpr std::array<const char*, 18> names{
     "replica_loss",   "replica_restore", "slow_disk",      "disk_restore",
     "app_crash",      "app_restore",
 };
-
-bool is_recovery(fault_kind k) {
-  switch (k) {
-  case fault_kind::host_restore:
-  case fault_kind::tor_repair:
-  case fault_kind::rack_power_on:
-  case fault_kind::zone_power_on:
-  case fault_kind::zone_heal:
-  case fault_kind::link_restore:
-  case fault_kind::replica_restore:
-  case fault_kind::disk_restore:
-  case fault_kind::app_restore:
-    return true;
-  default:
-    return false;
-  }
-}
 
 [[noreturn]] void reject(const fault& f, const std::string& why) {
   throw std::invalid_argument(std::string("fault ") + to_string(f.kind) + " " +
@@ -67,48 +54,144 @@ entity_id entity_of_kind(const entity_table& table, const fault& f,
   return id;
 }
 
-/// The entities a power fault on a host, rack or zone reaches.
-std::vector<entity_id> powered(const topology::region_network& net,
+/// The path of the zone (level "zone") or rack (compute rack or storage
+/// cluster) at `at`; "" if there is none at that level.
+std::string level_path(const topology::region& r, const topology::location& at,
+                       const char* level) {
+  if (at.zone < 0 || at.zone >= static_cast<int64_t>(r.zones) || at.host >= 0)
+    return "";
+  auto zone = static_cast<uint32_t>(at.zone);
+  if (std::string(level) == "zone")
+    return at.rack < 0 ? topology::zone_path(r, zone) : "";
+  if (at.rack < 0)
+    return "";
+  auto rack = static_cast<uint64_t>(at.rack);
+  if (rack < r.racks_per_zone)
+    return topology::rack_path(r, zone, static_cast<uint32_t>(rack));
+  rack -= r.racks_per_zone;
+  return rack < r.storage_clusters_per_zone
+             ? topology::storage_cluster_path(r, zone,
+                                              static_cast<uint32_t>(rack))
+             : "";
+}
+
+/// The entities a power fault on a host, rack or zone reaches. The target
+/// must be exactly a host (its host agent), a rack or a zone: not a VM, a
+/// switch or anything else below it.
+std::vector<entity_id> powered(const topology::region& r,
                                const entity_table& table, const fault& f,
                                const char* level) {
-  auto at = topology::locate(net.layout(), f.target);
-  bool fits = std::string(level) == "host"   ? at.host >= 0
-              : std::string(level) == "rack" ? at.rack >= 0 && at.host < 0
-                                             : at.zone >= 0 && at.rack < 0;
-  auto ids = under(table, f.target);
-  if (!fits || ids.empty())
+  if (std::string(level) == "host") {
+    entity_of_kind(table, f, "host_agent");
+  } else if (level_path(r, topology::locate(r, f.target), level) != f.target) {
+    if (table.contains(f.target))
+      reject(f,
+             "is a " + table[table.id_of(f.target)].kind + ", not a " + level);
     reject(f, std::string("not a ") + level + " of this region");
-  return ids;
+  }
+  return under(table, f.target);
 }
 
 /// Zone number (0-based) of a zone path.
-uint32_t zone_of(const topology::region_network& net, const fault& f,
+uint32_t zone_of(const topology::region& r, const fault& f,
                  const std::string& path) {
-  auto at = topology::locate(net.layout(), path);
-  if (at.zone < 0 || at.rack >= 0 ||
-      at.zone >= static_cast<int64_t>(net.layout().zones))
+  auto at = topology::locate(r, path);
+  if (level_path(r, at, "zone") != path)
     reject(f, "'" + path + "' is not a zone of this region");
   return static_cast<uint32_t>(at.zone);
 }
 
+/// What a fault does, resolved against the entity table before anything
+/// is scheduled.
+struct fault_effects {
+  std::vector<entity_id> crash, restart;
+  std::vector<std::pair<entity_id, link_fault>> links;
+  std::vector<std::pair<entity_id, disk_slow>> disks;
+  std::vector<std::pair<entity_id, app_fault>> apps;
+};
+
 /// link_fault messages to every switch of both zones, about the other.
-void set_links(node_kernel& k, const topology::region_network& net, sim_time t,
-               const fault& f, link_fault state) {
-  auto a = zone_of(net, f, f.target);
-  auto b = zone_of(net, f, f.peer);
+void set_links(const topology::region& r, const entity_table& table,
+               const fault& f, link_fault state, fault_effects& out) {
+  auto a = zone_of(r, f, f.target);
+  auto b = zone_of(r, f, f.peer);
   if (a == b)
     reject(f, "a zone cannot be cut from itself");
-  const auto& table = k.table();
   for (entity_id id = 0; id < table.size(); ++id) {
-    if (!net.is_switch(id))
+    if (table[id].kind != "tor_switch")
       continue;
-    auto zone = net.where(id).zone;
+    auto zone = static_cast<uint32_t>(topology::locate(r, table[id].path).zone);
     if (zone != a && zone != b)
       continue;
     state.zone = zone == a ? b : a;
-    k.inject(t, id, event_kind::message, caf::make_message(state),
-             wire::id_of<link_fault>);
+    out.links.emplace_back(id, state);
   }
+}
+
+/// Resolves `f` on the entities of `table`; throws std::invalid_argument
+/// when its target does not exist or does not fit the kind.
+fault_effects resolve(const topology::region& r, const entity_table& table,
+                      const fault& f) {
+  fault_effects out;
+  switch (f.kind) {
+  case fault_kind::host_crash:
+    out.crash = powered(r, table, f, "host");
+    break;
+  case fault_kind::host_restore:
+    out.restart = powered(r, table, f, "host");
+    break;
+  case fault_kind::rack_power_off:
+    out.crash = powered(r, table, f, "rack");
+    break;
+  case fault_kind::rack_power_on:
+    out.restart = powered(r, table, f, "rack");
+    break;
+  case fault_kind::zone_power_off:
+    out.crash = powered(r, table, f, "zone");
+    break;
+  case fault_kind::zone_power_on:
+    out.restart = powered(r, table, f, "zone");
+    break;
+  case fault_kind::tor_fail:
+    out.crash = {entity_of_kind(table, f, "tor_switch")};
+    break;
+  case fault_kind::tor_repair:
+    out.restart = {entity_of_kind(table, f, "tor_switch")};
+    break;
+  case fault_kind::replica_loss:
+    out.crash = {entity_of_kind(table, f, "storage_replica")};
+    break;
+  case fault_kind::replica_restore:
+    out.restart = {entity_of_kind(table, f, "storage_replica")};
+    break;
+  case fault_kind::zone_partition:
+    set_links(r, table, f, {0, true, 0, 0}, out);
+    break;
+  case fault_kind::zone_heal:
+  case fault_kind::link_restore:
+    set_links(r, table, f, {}, out);
+    break;
+  case fault_kind::link_degrade:
+    if (f.extra_latency < 0 || f.loss_ppm > 1'000'000)
+      reject(f, "extra latency must be >= 0 and loss at most 1000000 ppm");
+    set_links(r, table, f, {0, false, f.extra_latency, f.loss_ppm}, out);
+    break;
+  case fault_kind::slow_disk:
+  case fault_kind::disk_restore: {
+    auto id = entity_of_kind(table, f, "storage_replica");
+    if (f.slow_permille < 1)
+      reject(f, "the service-time factor must be at least 1 permille");
+    uint32_t factor = f.kind == fault_kind::slow_disk ? f.slow_permille : 1000;
+    out.disks.emplace_back(id, disk_slow{factor});
+    break;
+  }
+  case fault_kind::app_crash:
+  case fault_kind::app_restore:
+    out.apps.emplace_back(entity_of_kind(table, f, "vm"),
+                          app_fault{f.kind == fault_kind::app_restore});
+    break;
+  }
+  return out;
 }
 
 template <class T>
@@ -151,24 +234,99 @@ std::vector<std::string> split(const std::string& text, char sep) {
 }
 
 uint32_t parse_count(const std::string& item, const std::string& key,
-                     const std::string& value, uint64_t max) {
-  size_t pos = 0;
-  unsigned long long v = 0;
-  try {
-    v = std::stoull(value, &pos);
-  } catch (const std::exception&) {
-    pos = 0;
-  }
-  if (pos == 0 || pos != value.size() || v > max)
+                     const std::string& value, int64_t min, int64_t max) {
+  int64_t v = 0;
+  std::string why;
+  if (!parse_int(value, min, max, v, &why))
     throw std::invalid_argument("fault '" + item + "': " + key + "=" + value +
-                                " is not a whole number up to " +
-                                std::to_string(max));
+                                " " + why);
   return static_cast<uint32_t>(v);
+}
+
+/// Faults and the recovery that ends each, paired by a family name.
+struct fault_family {
+  const char* name;
+  fault_kind fault, recovery;
+};
+constexpr std::array<fault_family, 9> families{{
+    {"host", fault_kind::host_crash, fault_kind::host_restore},
+    {"tor", fault_kind::tor_fail, fault_kind::tor_repair},
+    {"rack", fault_kind::rack_power_off, fault_kind::rack_power_on},
+    {"zone", fault_kind::zone_power_off, fault_kind::zone_power_on},
+    {"partition", fault_kind::zone_partition, fault_kind::zone_heal},
+    {"link", fault_kind::link_degrade, fault_kind::link_restore},
+    {"replica", fault_kind::replica_loss, fault_kind::replica_restore},
+    {"disk", fault_kind::slow_disk, fault_kind::disk_restore},
+    {"app", fault_kind::app_crash, fault_kind::app_restore},
+}};
+
+const fault_family& family_of(fault_kind k) {
+  for (const auto& f : families)
+    if (f.fault == k || f.recovery == k)
+      return f;
+  throw std::logic_error("fault kind without a family");
+}
+
+bool is_recovery(fault_kind k) {
+  return family_of(k).recovery == k;
+}
+
+/// The kinds between two zones, "KIND@T:ZONE:PEER".
+bool takes_peer(fault_kind k) {
+  auto family = std::string(family_of(k).name);
+  return family == "partition" || family == "link";
+}
+
+/// Parses a fault item's TARGET[:PEER] and KEY=VALUE arguments into `f`.
+void parse_arguments(const plan_item& item, fault& f) {
+  auto bad = [&](const std::string& why) {
+    return std::invalid_argument("fault '" + item.text + "': " + why);
+  };
+  std::vector<std::string> paths;
+  std::set<std::string> given;
+  for (const auto& arg : item.args) {
+    auto eq = arg.find('=');
+    if (eq == std::string::npos) {
+      paths.push_back(arg);
+      continue;
+    }
+    auto key = arg.substr(0, eq);
+    auto value = arg.substr(eq + 1);
+    if (key != "latency" && key != "loss" && key != "factor")
+      throw bad("unknown parameter '" + key + "' (latency, loss, factor)");
+    if (!given.insert(key).second)
+      throw bad(key + "= is given twice");
+    bool applies = key == "factor" ? f.kind == fault_kind::slow_disk
+                                   : f.kind == fault_kind::link_degrade;
+    if (!applies)
+      throw bad(std::string(to_string(f.kind)) + " takes no " + key +
+                "= (latency= and loss= are for link_degrade, factor= for "
+                "slow_disk)");
+    std::string why;
+    if (key == "latency") {
+      if (!parse_duration(value, f.extra_latency, &why))
+        throw bad("latency=" + value + " " + why);
+    } else if (key == "loss") {
+      f.loss_ppm = parse_count(item.text, key, value, 0, 1'000'000);
+    } else {
+      f.slow_permille = parse_count(item.text, key, value, 1, 1'000'000);
+    }
+  }
+  size_t want = takes_peer(f.kind) ? 2 : 1;
+  if (paths.size() != want ||
+      std::any_of(paths.begin(), paths.end(),
+                  [](const std::string& p) { return p.empty(); }))
+    throw bad(want == 2 ? "expected two zone paths, TARGET:PEER"
+                        : "expected one target path");
+  f.target = paths[0];
+  if (want == 2)
+    f.peer = paths[1];
 }
 
 } // namespace
 
-std::vector<plan_item> split_plan(const std::string& text) {
+std::vector<plan_item> split_plan(const std::string& text,
+                                  const std::string& noun) {
   std::vector<plan_item> items;
   for (const auto& item : split(text, '+')) {
     auto parts = split(item, ':');
@@ -176,12 +334,13 @@ std::vector<plan_item> split_plan(const std::string& text) {
     plan_item p;
     p.text = item;
     if (at == std::string::npos)
-      throw std::invalid_argument("'" + item + "': expected NAME@TIME:TARGET");
+      throw std::invalid_argument(noun + " '" + item +
+                                  "': expected NAME@TIME:TARGET");
     p.name = parts[0].substr(0, at);
-    if (!parse_duration(parts[0].substr(at + 1), p.at))
-      throw std::invalid_argument("'" + item + "': '" +
-                                  parts[0].substr(at + 1) +
-                                  "' is not a time (e.g. 90s)");
+    std::string why;
+    if (!parse_duration(parts[0].substr(at + 1), p.at, &why))
+      throw std::invalid_argument(noun + " '" + item + "': time '" +
+                                  parts[0].substr(at + 1) + "' " + why);
     p.args.assign(parts.begin() + 1, parts.end());
     items.push_back(std::move(p));
   }
@@ -190,110 +349,68 @@ std::vector<plan_item> split_plan(const std::string& text) {
 
 std::vector<planned_fault> parse_fault_plan(const std::string& text) {
   std::vector<planned_fault> plan;
-  for (const auto& item : split_plan(text)) {
+  for (const auto& item : split_plan(text, "fault")) {
     planned_fault p;
     p.at = item.at;
-    auto bad = [&](const std::string& why) {
-      return std::invalid_argument("fault '" + item.text + "': " + why);
-    };
     if (!parse_fault_kind(item.name, p.what.kind))
-      throw bad("unknown kind '" + item.name + "'");
-    std::vector<std::string> paths;
-    for (const auto& arg : item.args) {
-      auto eq = arg.find('=');
-      if (eq == std::string::npos) {
-        paths.push_back(arg);
-        continue;
-      }
-      auto key = arg.substr(0, eq);
-      auto value = arg.substr(eq + 1);
-      if (key == "latency") {
-        if (!parse_duration(value, p.what.extra_latency))
-          throw bad("latency=" + value + " is not a duration");
-      } else if (key == "loss") {
-        p.what.loss_ppm = parse_count(item.text, key, value, 1'000'000);
-      } else if (key == "factor") {
-        p.what.slow_permille = parse_count(item.text, key, value, 1'000'000);
-      } else {
-        throw bad("unknown parameter '" + key + "' (latency, loss, factor)");
-      }
-    }
-    if (paths.empty() || paths.size() > 2 || paths[0].empty())
-      throw bad("expected a target path and at most one peer path");
-    p.what.target = paths[0];
-    if (paths.size() == 2)
-      p.what.peer = paths[1];
+      throw std::invalid_argument("fault '" + item.text + "': unknown kind '" +
+                                  item.name + "'");
+    parse_arguments(item, p.what);
     plan.push_back(std::move(p));
   }
   return plan;
 }
 
+std::string plan_text(const planned_fault& p) {
+  std::string text = std::string(to_string(p.what.kind)) + "@" +
+                     format_duration(p.at) + ":" + p.what.target;
+  if (!p.what.peer.empty())
+    text += ":" + p.what.peer;
+  return text;
+}
+
+void check_fault_sequence(const std::vector<planned_fault>& plan) {
+  std::vector<const planned_fault*> by_time;
+  for (const auto& p : plan)
+    by_time.push_back(&p);
+  std::stable_sort(by_time.begin(), by_time.end(),
+                   [](auto* a, auto* b) { return a->at < b->at; });
+  // Faults not yet recovered, by family, target and peer.
+  std::map<std::string, int> open;
+  for (const auto* p : by_time) {
+    const auto& f = p->what;
+    const auto& family = family_of(f.kind);
+    auto ends = std::minmax(f.target, f.peer); // a zone pair either way
+    auto key = std::string(family.name) + " " + ends.first + " " + ends.second;
+    if (f.kind == family.fault) {
+      ++open[key];
+    } else if (open[key]-- == 0) {
+      throw std::invalid_argument(
+          "fault '" + plan_text(*p) + "': no " + to_string(family.fault) +
+          " of " + (f.peer.empty() ? f.target : f.target + ":" + f.peer) +
+          " before it to recover from");
+    }
+  }
+}
+
+void check_fault_target(const topology::region& r, const entity_table& table,
+                        const fault& f) {
+  resolve(r, table, f);
+}
+
 void inject_fault(node_kernel& k, const topology::region_network& net,
                   entity_id control, sim_time t, const fault& f) {
-  const auto& table = k.table();
   // Resolve everything first: a bad fault schedules nothing.
-  std::vector<entity_id> crash, restart;
-  switch (f.kind) {
-  case fault_kind::host_crash:
-    crash = powered(net, table, f, "host");
-    break;
-  case fault_kind::host_restore:
-    restart = powered(net, table, f, "host");
-    break;
-  case fault_kind::rack_power_off:
-    crash = powered(net, table, f, "rack");
-    break;
-  case fault_kind::rack_power_on:
-    restart = powered(net, table, f, "rack");
-    break;
-  case fault_kind::zone_power_off:
-    crash = powered(net, table, f, "zone");
-    break;
-  case fault_kind::zone_power_on:
-    restart = powered(net, table, f, "zone");
-    break;
-  case fault_kind::tor_fail:
-    crash = {entity_of_kind(table, f, "tor_switch")};
-    break;
-  case fault_kind::tor_repair:
-    restart = {entity_of_kind(table, f, "tor_switch")};
-    break;
-  case fault_kind::replica_loss:
-    crash = {entity_of_kind(table, f, "storage_replica")};
-    break;
-  case fault_kind::replica_restore:
-    restart = {entity_of_kind(table, f, "storage_replica")};
-    break;
-  case fault_kind::zone_partition:
-    set_links(k, net, t, f, {0, true, 0, 0});
-    break;
-  case fault_kind::zone_heal:
-  case fault_kind::link_restore:
-    set_links(k, net, t, f, {});
-    break;
-  case fault_kind::link_degrade:
-    if (f.extra_latency < 0 || f.loss_ppm > 1'000'000)
-      reject(f, "extra latency must be >= 0 and loss at most 1000000 ppm");
-    set_links(k, net, t, f, {0, false, f.extra_latency, f.loss_ppm});
-    break;
-  case fault_kind::slow_disk:
-  case fault_kind::disk_restore: {
-    auto id = entity_of_kind(table, f, "storage_replica");
-    if (f.slow_permille < 1)
-      reject(f, "the service-time factor must be at least 1 permille");
-    uint32_t factor = f.kind == fault_kind::slow_disk ? f.slow_permille : 1000;
-    message_to(k, t, id, disk_slow{factor});
-    break;
-  }
-  case fault_kind::app_crash:
-  case fault_kind::app_restore:
-    message_to(k, t, entity_of_kind(table, f, "vm"),
-               app_fault{f.kind == fault_kind::app_restore});
-    break;
-  }
-  for (auto id : crash)
+  auto effects = resolve(net.layout(), k.table(), f);
+  for (const auto& [id, msg] : effects.links)
+    message_to(k, t, id, msg);
+  for (const auto& [id, msg] : effects.disks)
+    message_to(k, t, id, msg);
+  for (const auto& [id, msg] : effects.apps)
+    message_to(k, t, id, msg);
+  for (auto id : effects.crash)
     k.inject(t, id, event_kind::crash);
-  for (auto id : restart)
+  for (auto id : effects.restart)
     k.inject(t, id, event_kind::restart);
   std::string target = f.peer.empty() ? f.target : f.target + " " + f.peer;
   message_to(k, t, control,

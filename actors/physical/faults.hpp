@@ -84,22 +84,46 @@ struct plan_item {
   std::vector<std::string> args;
 };
 
-/// Splits a plan into its items (separated by '+') and parses their times;
-/// throws std::invalid_argument naming the item and the reason.
-std::vector<plan_item> split_plan(const std::string& text);
+/// Splits a plan into its items (separated by '+') and parses their times
+/// strictly (parse_duration); throws std::invalid_argument naming the
+/// `noun` ("fault", "request"), the item and the reason.
+std::vector<plan_item> split_plan(const std::string& text,
+                                  const std::string& noun);
 
 /// Parses a fault plan: faults separated by '+', each
 /// "KIND@TIME:TARGET[:PEER][:latency=DURATION][:loss=PPM][:factor=PERMILLE]",
 /// e.g. "tor_fail@90s:westeurope/z3/r2/tor+tor_repair@2m:westeurope/z3/r2/tor"
 /// or "link_degrade@10s:westeurope/z1:westeurope/z2:latency=5ms:loss=1000".
-/// Checks the syntax only (inject_fault checks the targets); throws
-/// std::invalid_argument naming the item and the reason.
+/// Checks the syntax: a known kind, a strict time, a peer exactly for the
+/// zone-pair kinds (zone_partition, zone_heal, link_degrade, link_restore),
+/// each parameter at most once and only where it applies (latency= and
+/// loss= 0..1000000 for link_degrade, factor= 1..1000000 for slow_disk).
+/// Throws std::invalid_argument naming the item and the reason.
 std::vector<planned_fault> parse_fault_plan(const std::string& text);
 
+/// The fault as a plan item: "host_crash@30s:westeurope/z2/r1/h2".
+std::string plan_text(const planned_fault& p);
+
+/// Checks the order of a plan: every recovery (host_restore, tor_repair,
+/// ...) follows, in time, a fault of its pair (host_crash, tor_fail, ...)
+/// on the same target (and the same two zones) that no earlier recovery
+/// ended: two crashes of a host may overlap, each with its restore. Throws
+/// std::invalid_argument naming the recovery.
+void check_fault_sequence(const std::vector<planned_fault>& plan);
+
+/// Checks that the target of `f` exists among the entities of `table`
+/// (finalized; the region model's entities on `r`) and fits the kind: a
+/// host agent's path for host faults, exactly a rack or storage cluster for
+/// rack faults, a zone for zone faults and zone pairs, a TOR switch, a
+/// storage server, a VM slot. Throws std::invalid_argument naming the
+/// target and the reason ("fault host_crash westeurope/z1/r1/h1/vm0: is a
+/// vm, not a host_agent"). inject_fault makes the same check.
+void check_fault_target(const topology::region& r, const entity_table& table,
+                        const fault& f);
+
 /// Schedules fault `f` at time `t`. `control` is the control entity.
-/// Throws std::invalid_argument naming the target and the reason when the
-/// target does not exist or does not fit the kind (nothing is scheduled
-/// then).
+/// Throws std::invalid_argument as check_fault_target does (nothing is
+/// scheduled then).
 void inject_fault(node_kernel& k, const topology::region_network& net,
                   entity_id control, sim_time t, const fault& f);
 

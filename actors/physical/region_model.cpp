@@ -9,6 +9,7 @@
 #include "actors/physical/storage_replica.hpp"
 #include "actors/physical/tor_switch.hpp"
 #include "actors/physical/vm.hpp"
+#include "kernel/numbers.hpp"
 #include "kernel/spawn_entity.hpp"
 #include "topology/region_network.hpp"
 
@@ -72,14 +73,18 @@ std::vector<planned_fault> demo_faults(const topology::region& r,
   };
 }
 
-/// The client's plan of operations on its scale set's VMs:
+/// The client's plan of operations on the `count` VMs of its scale set:
 /// "vm_stop@200s:demo-vmss/0+vm_delete@300s:demo-vmss/0".
 std::vector<fabric::client_operation>
-parse_requests(const std::string& text, const std::string& scale_set) {
+parse_requests(const std::string& text, const std::string& scale_set,
+               uint32_t count) {
   std::vector<fabric::client_operation> out;
   if (text.empty())
     return out;
-  for (const auto& item : split_plan(text)) {
+  for (const auto& item : split_plan(text, "request")) {
+    auto bad = [&](const std::string& why) {
+      return std::invalid_argument("request '" + item.text + "': " + why);
+    };
     fabric::client_operation r{item.at, 0, 0};
     vm_op op = vm_op::start;
     if (item.name == "vm_start")
@@ -91,33 +96,29 @@ parse_requests(const std::string& text, const std::string& scale_set) {
     else if (item.name == "vm_delete")
       op = vm_op::delete_vm;
     else
-      throw std::invalid_argument(
-          "request '" + item.text + "': unknown kind '" + item.name +
-          "' (vm_start, vm_stop, vm_reimage, vm_delete)");
+      throw bad("unknown kind '" + item.name +
+                "' (vm_start, vm_stop, vm_reimage, vm_delete)");
     r.op = static_cast<uint8_t>(op);
     auto prefix = scale_set + "/";
     const std::string& vm = item.args.empty() ? "" : item.args[0];
-    size_t pos = 0;
-    bool ok =
-        item.args.size() == 1 && vm.compare(0, prefix.size(), prefix) == 0;
-    if (ok) {
-      try {
-        r.instance =
-            static_cast<uint32_t>(std::stoul(vm.substr(prefix.size()), &pos));
-        ok = pos == vm.size() - prefix.size();
-      } catch (const std::exception&) {
-        ok = false;
-      }
-    }
-    if (!ok)
-      throw std::invalid_argument("request '" + item.text +
-                                  "': expected one "
-                                  "VM of the scale set, e.g. " +
-                                  scale_set + "/0");
+    if (item.args.size() != 1 || vm.compare(0, prefix.size(), prefix) != 0)
+      throw bad("expected one VM of the scale set, e.g. " + scale_set + "/0");
+    if (count == 0)
+      throw bad("the scale set has no VMs (vms=0)");
+    int64_t instance = 0;
+    std::string why;
+    if (!parse_int(vm.substr(prefix.size()), 0, count - 1, instance, &why))
+      throw bad("instance " + vm.substr(prefix.size()) + " " + why +
+                ": the scale set has vms=" + std::to_string(count));
+    r.instance = static_cast<uint32_t>(instance);
     out.push_back(r);
   }
   return out;
 }
+
+/// Periods, phases and start times up to this keep every sum of times far
+/// from int64 overflow.
+constexpr sim_time max_period = seconds(24 * 3600);
 
 /// A phase range option, "MIN-MAX" ("55s-75s").
 void read_phase(model_spec& spec, const char* key, phase_range& range) {
@@ -126,13 +127,15 @@ void read_phase(model_spec& spec, const char* key, phase_range& range) {
     return;
   auto dash = text.find('-');
   phase_range r{0, 0};
+  std::string why = "is not MIN-MAX (e.g. 55s-75s)";
   if (dash == std::string::npos ||
-      !parse_duration(text.substr(0, dash), r.min) ||
-      !parse_duration(text.substr(dash + 1), r.max) || r.min <= 0 ||
-      r.max < r.min)
+      !parse_duration(text.substr(0, dash), r.min, &why) ||
+      !parse_duration(text.substr(dash + 1), r.max, &why))
     throw std::invalid_argument(std::string("region: ") + key + "=" + text +
-                                " is not MIN-MAX durations with 0 < MIN <= "
-                                "MAX (e.g. 55s-75s)");
+                                ": " + why);
+  if (r.min <= 0 || r.max < r.min || r.max > max_period)
+    throw std::invalid_argument(std::string("region: ") + key + "=" + text +
+                                " must have 0 < MIN <= MAX <= 24h");
   range = r;
 }
 
@@ -141,34 +144,31 @@ public:
   explicit region_model(model_spec& spec) : net_(make_region(spec)) {
     const auto& r = net_.layout();
     bool big = preset_ == "region";
-    fc_.heartbeat_period = spec.get_duration("period", seconds(1));
-    fc_.missed = spec.get_int("missed", 3);
-    if (fc_.heartbeat_period <= 0 || fc_.missed < 1)
-      throw std::invalid_argument("region: period and missed must be "
-                                  "positive");
+    fc_.heartbeat_period =
+        spec.get_duration("period", seconds(1), 1, seconds(3600));
+    fc_.missed = spec.get_int("missed", 3, 1, 1000);
     host_.heartbeat_period = fc_.heartbeat_period;
     host_.missed = fc_.missed;
     host_.cores = r.host_cores;
     host_.ram_gb = r.host_ram_gb;
-    host_.slots =
-        static_cast<uint32_t>(bounded(spec, "slots", big ? 42 : 8, 1, 1000));
+    host_.slots = static_cast<uint32_t>(
+        spec.get_int("slots", big ? topology::default_vm_slots : 8, 1, 1000));
+    // Before anything of that size exists.
+    topology::check_size(r, host_.slots);
     host_.tenant_utilisation =
-        bounded(spec, "tenants", big ? 80 : 50, 0, 100) / 100.0;
+        spec.get_int("tenants", big ? 80 : 50, 0, 100) / 100.0;
     // More VMs than the region holds are asked for, and refused.
     client_.count =
-        static_cast<uint32_t>(bounded(spec, "vms", big ? 0 : 3, 0, 1'000'000));
-    client_.at = spec.get_duration("scale_at", client_.at);
-    client_.interval = spec.get_duration("scale_interval", 0);
-    if (client_.at < 0 || client_.interval < 0)
-      throw std::invalid_argument("region: scale_at and scale_interval must "
-                                  "not be negative");
+        static_cast<uint32_t>(spec.get_int("vms", big ? 0 : 3, 0, 1'000'000));
+    client_.at = spec.get_duration("scale_at", client_.at, 0, max_period);
+    client_.interval = spec.get_duration("scale_interval", 0, 0, seconds(3600));
     fc_.host_vcpus = (r.host_cores - host_capacity::hypervisor_cores) *
                      host_capacity::vcpus_per_core;
     fc_.host_ram_gb = r.host_ram_gb - host_capacity::hypervisor_ram_gb;
     for (uint32_t z = 0; z < r.zones; ++z)
       fc_.policy.zones.push_back(z);
     fc_.policy.fault_domains =
-        static_cast<uint32_t>(bounded(spec, "fault_domains", 1, 1, 5));
+        static_cast<uint32_t>(spec.get_int("fault_domains", 1, 1, 5));
     try {
       fabric::validate(fc_.policy, r.zones);
     } catch (const std::invalid_argument& e) {
@@ -183,14 +183,12 @@ public:
     read_phase(spec, "stopping", t.stopping);
     read_phase(spec, "deleting", t.deleting);
     vm_.disk.hydrate_bytes =
-        static_cast<uint64_t>(bounded(spec, "boot_gb", 2, 0, 1000)) *
+        static_cast<uint64_t>(spec.get_int("boot_gb", 2, 0, 1000)) *
         1'000'000'000;
-    vm_.probe_period = spec.get_duration("probe", vm_.probe_period);
-    vm_.tenant_probe_period =
-        spec.get_duration("tenant_probe", vm_.tenant_probe_period);
-    if (vm_.probe_period <= 0 || vm_.tenant_probe_period <= 0)
-      throw std::invalid_argument("region: probe and tenant_probe must be "
-                                  "positive");
+    vm_.probe_period =
+        spec.get_duration("probe", vm_.probe_period, 1, max_period);
+    vm_.tenant_probe_period = spec.get_duration(
+        "tenant_probe", vm_.tenant_probe_period, 1, max_period);
     auto disks = spec.get_string("disks", "lrs");
     if (disks == "zrs")
       replication_.redundancy = disk_redundancy::zrs;
@@ -204,9 +202,31 @@ public:
       faults_ = demo_faults(r, host_.slots);
     else if (plan != "none")
       faults_ = parse_fault_plan(plan);
-    client_.operations =
-        parse_requests(spec.get_string("requests", ""), client_.scale_set);
+    client_.operations = parse_requests(spec.get_string("requests", ""),
+                                        client_.scale_set, client_.count);
     spec.reject_unknown();
+    check_faults();
+  }
+
+  /// Background tenants probe their VMs forever.
+  bool ends_by_itself() const override { return false; }
+
+  std::vector<std::string> plan_warnings(sim_time until) const override {
+    std::vector<std::string> out;
+    auto late = [&](const std::string& what, sim_time at) {
+      if (at >= until)
+        out.push_back(what + " is at or after the end of the run (" +
+                      format_duration(until) + "): it does not happen");
+    };
+    for (const auto& f : faults_)
+      late("fault '" + plan_text(f) + "'", f.at);
+    for (const auto& op : client_.operations)
+      late("request on " + client_.scale_set + "/" +
+               std::to_string(op.instance) + " at " + format_duration(op.at),
+           op.at);
+    if (client_.count > 0)
+      late("scale_at=" + format_duration(client_.at), client_.at);
+    return out;
   }
 
   void describe(entity_table& table) override {
@@ -294,22 +314,12 @@ public:
   }
 
 private:
-  static int64_t bounded(model_spec& spec, const char* key, int64_t fallback,
-                         int64_t lo, int64_t hi) {
-    auto v = spec.get_int(key, fallback);
-    if (v < lo || v > hi)
-      throw std::invalid_argument(std::string("region: ") + key +
-                                  " must be from " + std::to_string(lo) +
-                                  " to " + std::to_string(hi));
-    return v;
-  }
-
   /// The preset, resized by the zones=, racks= and hosts= options.
   topology::region make_region(model_spec& spec) {
     preset_ = spec.get_string("preset", "small");
     auto r = topology::preset(preset_);
     auto size = [&](const char* key, uint32_t fallback) {
-      return static_cast<uint32_t>(bounded(spec, key, fallback, 1, 10000));
+      return static_cast<uint32_t>(spec.get_int(key, fallback, 1, 10000));
     };
     r.zones = size("zones", r.zones);
     r.racks_per_zone = size("racks", r.racks_per_zone);
@@ -318,12 +328,25 @@ private:
         r.zones != topology::preset(preset_).zones ||
         r.racks_per_zone != topology::preset(preset_).racks_per_zone ||
         r.hosts_per_rack != topology::preset(preset_).hosts_per_rack;
-    auto replicas = bounded(spec, "fc_replicas", 5, 1, 9);
+    auto replicas = spec.get_int("fc_replicas", 5, 1, 9);
     if (resized || replicas != 5)
       r.fc_replica_sites =
           topology::spread_fc_sites(r, static_cast<uint32_t>(replicas));
     topology::validate(r);
     return r;
+  }
+
+  /// The fault plan's order, and each target against the entities this
+  /// model lays out (the check inject_fault makes on every node).
+  void check_faults() {
+    if (faults_.empty())
+      return;
+    check_fault_sequence(faults_);
+    entity_table table;
+    describe(table);
+    table.finalize();
+    for (const auto& f : faults_)
+      check_fault_target(net_.layout(), table, f.what);
   }
 
   std::string preset_;

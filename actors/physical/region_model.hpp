@@ -23,9 +23,14 @@ namespace vmss::physical {
 
 /// faults= PLAN: see parse_fault_plan; requests= PLAN: the client's
 /// operations on its VMs through the fabric controller,
-/// "vm_stop|vm_start|vm_reimage|vm_delete@TIME:demo-vmss/N", '+' between
-/// them. Throws std::invalid_argument naming the
-/// option, or the fault and what is wrong with it.
+/// "vm_stop|vm_start|vm_reimage|vm_delete@TIME:demo-vmss/N" with N below
+/// vms=, '+' between them. Checks everything before it returns: option
+/// values and ranges, the size against this machine (topology::check_size),
+/// the fault plan's syntax, order (check_fault_sequence) and targets
+/// (check_fault_target), the requests. Throws std::invalid_argument naming
+/// the option, or the fault or request and what is wrong with it. The model
+/// never ends by itself; plan_warnings lists faults, requests and scale_at
+/// at or after the end of the run.
 std::unique_ptr<model> make_region_model(model_spec& spec);
 
 } // namespace vmss::physical

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <random>
 #include <set>
 #include <string>
@@ -548,6 +549,35 @@ TEST(region_placement, a_host_out_of_vm_slots_is_full_to_the_controller) {
             std::string::npos)
       << refused[0].line;
   EXPECT_TRUE(having(all, "vm_rejected").empty());
+}
+
+} // namespace
+
+namespace {
+
+TEST(topology_show, runs_the_checks_a_run_does) {
+  using namespace vmss_test;
+  auto show = [&](const std::string& name, const std::string& json) {
+    auto path = tmp_dir("topology-show-" + name);
+    std::ofstream(path) << json;
+    return run_sim("topology show " + path);
+  };
+  auto huge = show("huge.json", R"({"zones": 1000, "racks_per_zone": 1000,
+                                    "hosts_per_rack": 1000})");
+  EXPECT_EQ(huge.exit_code, 2) << huge.output;
+  EXPECT_NE(huge.output.find("1000000000 hosts, 42 VM slots each): "
+                             "44001020007 entities would need ≈ "),
+            std::string::npos)
+      << huge.output;
+  auto twice = show("twice.json", R"({"zones": 2, "zones": 3})");
+  EXPECT_EQ(twice.exit_code, 2) << twice.output;
+  EXPECT_NE(twice.output.find("duplicate key \"zones\""), std::string::npos)
+      << twice.output;
+  auto crowded = show("crowded.json", R"({"hosts_per_rack": 1,
+      "fc_replica_sites": ["z1/r01", "z1/r01"]})");
+  EXPECT_EQ(crowded.exit_code, 2) << crowded.output;
+  auto ok = show("ok.json", R"({"zones": 3})");
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
 }
 
 } // namespace

@@ -122,6 +122,81 @@ TEST(topology, bad_files_name_the_field_and_the_reason) {
   EXPECT_EQ(error_of("{}"), "");
 }
 
+// Each of these was accepted by `topology show` (read_region) before.
+TEST(topology, files_a_run_would_reject_are_rejected) {
+  // nlohmann kept the last of two equal keys.
+  EXPECT_NE(
+      error_of(R"({"zones": 3, "zones": 4})").find("duplicate key \"zones\""),
+      std::string::npos)
+      << error_of(R"({"zones": 3, "zones": 4})");
+  EXPECT_NE(error_of(R"({"host": {"cores": 8, "cores": 9}})")
+                .find("duplicate key \"cores\""),
+            std::string::npos);
+  // Control characters, spaces and plan separators in the region name.
+  for (auto name : {"west\\u0001europe", "west europe", "west:eu", "west+eu",
+                    "west/eu", ""})
+    EXPECT_NE(error_of(std::string(R"({"region": ")") + name + "\"}")
+                  .find("topology.region: "),
+              std::string::npos)
+        << name;
+  // A latency below 1 ns became 0, 1.5 ns became 1.
+  EXPECT_NE(error_of(R"({"latency_us": {"same_host": 0.0001}})")
+                .find("latency_us.same_host: 0.0001 us is not a whole number "
+                      "of nanoseconds"),
+            std::string::npos)
+      << error_of(R"({"latency_us": {"same_host": 0.0001}})");
+  EXPECT_NE(error_of(R"({"latency_us": {"same_host": 0.0015}})")
+                .find("not a whole number of nanoseconds"),
+            std::string::npos);
+  EXPECT_EQ(error_of(R"({"latency_us": {"same_host": 0.001}})"), "");
+  // A run failed building the fabric controller's replicas.
+  EXPECT_NE(error_of(R"({"hosts_per_rack": 2,
+                         "fc_replica_sites": ["z1/r01", "z1/r01", "z1/r01"]})")
+                .find("more replicas in rack 'z1/r01' than it has hosts"),
+            std::string::npos);
+  // sscanf's %u took a sign and wrapped.
+  EXPECT_NE(error_of(R"({"fc_replica_sites": ["z+1"]})")
+                .find("'z+1' is not zN or zN/rM"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"fc_replica_sites": ["z1/r-1"]})")
+                .find("is not zN or zN/rM"),
+            std::string::npos);
+}
+
+TEST(topology, locate_reads_path_numbers_strictly) {
+  auto r = preset("small");
+  // std::stoll threw std::out_of_range on this.
+  EXPECT_EQ(locate(r, "westeurope/z99999999999999999999").zone, -1);
+  EXPECT_EQ(locate(r, "westeurope/z1/r+1").rack, -1);
+  EXPECT_EQ(locate(r, "westeurope/z0/r1").rack, -1);
+}
+
+TEST(topology, sizes_are_checked_before_anything_is_built) {
+  auto r = preset("region");
+  // 211,386 entities and the client (counted always).
+  EXPECT_EQ(entity_count(r, default_vm_slots), 211'387u);
+  EXPECT_NO_THROW(check_size(r, default_vm_slots));
+  auto path = write_file("topology-huge.json", R"({
+    "zones": 1000, "racks_per_zone": 1000, "hosts_per_rack": 1000})");
+  auto huge = read_region(path);
+  try {
+    check_size(huge, default_vm_slots);
+    FAIL() << "accepted 10^9 hosts";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("(1000000000 hosts, 42 VM slots "
+                                         "each): 44001020007 entities would "
+                                         "need ≈ "),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("GB; this machine has "),
+              std::string::npos)
+        << e.what();
+  }
+  // Saturates instead of wrapping.
+  huge.zones = huge.racks_per_zone = huge.hosts_per_rack = 1'000'000;
+  EXPECT_EQ(entity_count(huge, 1000), UINT64_MAX);
+}
+
 } // namespace
 
 TEST(topology, fc_replicas_take_the_first_free_host_of_their_site) {
