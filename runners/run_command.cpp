@@ -41,6 +41,7 @@ struct run_args {
   std::string model;
   std::string out = "vmss-trace";
   std::string until;
+  CLI::Option* until_opt = nullptr;
   common_args common;
 };
 
@@ -61,9 +62,15 @@ int run_main(const run_args& args) {
     opts.until = i->second.until;
     std::cout << "# " << i->first << ": " << i->second.summary << "\n";
   }
-  if (!args.until.empty() && !parse_duration(args.until, opts.until))
-    throw std::invalid_argument("--until " + args.until +
-                                ": not a duration (e.g. 90s, 5m, 1h)");
+  if (args.until_opt->count() > 0) {
+    std::string why;
+    if (!parse_duration(args.until, opts.until, &why))
+      throw std::invalid_argument("--until '" + args.until + "': " + why +
+                                  " (e.g. 90s, 5m, 1h)");
+    if (opts.until <= 0)
+      throw std::invalid_argument("--until " + args.until +
+                                  ": must be after the start");
+  }
   apply_common(args.common, opts);
   // Every input is checked before the output path is touched.
   auto sim = check_model(opts);
@@ -109,9 +116,10 @@ void add_run_options(CLI::App* cmd, const std::shared_ptr<run_args>& args) {
                   "trace directory: created, or replaced if it is empty or a "
                   "trace vmss-sim wrote (anything else is refused)")
       ->capture_default_str();
-  cmd->add_option("--until", args->until,
-                  "stop at this virtual time, e.g. 90s, 5m (default: the "
-                  "scenario's duration)");
+  args->until_opt =
+      cmd->add_option("--until", args->until,
+                      "stop at this virtual time, e.g. 90s, 5m (default: the "
+                      "scenario's duration)");
   add_common_options(*cmd, args->common);
   cmd->callback([args] {
     int code = run_main(*args);

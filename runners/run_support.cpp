@@ -2,16 +2,26 @@
 
 #include "kernel/trace_manifest.hpp"
 
+#include <iostream>
 #include <stdexcept>
 
 namespace vmss {
 
 std::unique_ptr<model> check_model(const run_options& opts) {
+  std::unique_ptr<model> sim;
   try {
-    return opts.factory(opts.model_spec, opts.seed, opts.nodes);
+    sim = opts.factory(opts.model_spec, opts.seed, opts.nodes);
   } catch (const std::exception& e) {
     throw std::invalid_argument(e.what());
   }
+  if (opts.until == sim_time_never && !sim->ends_by_itself())
+    throw std::invalid_argument(
+        "'" + opts.model_spec +
+        "' never runs out of events: give --until DURATION, e.g. --until "
+        "10m");
+  for (const auto& w : sim->plan_warnings(opts.until))
+    std::cerr << "warning: " << w << "\n";
+  return sim;
 }
 
 void write_run_manifest(const run_options& opts, model& sim,

@@ -69,8 +69,10 @@ inline void apply_common(const common_args& a, run_options& opts) {
 }
 
 /// Builds the model of `opts` once, so that every input (model options,
-/// plans, topology, sizes) is checked before anything is touched. Throws
-/// std::invalid_argument with the reason (bad input: exit 2).
+/// plans, topology, sizes, an end for a model that never runs out of
+/// events) is checked before anything is touched, and prints the plan's
+/// warnings on stderr. Throws std::invalid_argument with the reason (bad
+/// input: exit 2).
 std::unique_ptr<model> check_model(const run_options& opts);
 
 /// Writes opts.trace_dir/manifest.json, which ties the node shards of a

@@ -39,6 +39,18 @@ TEST(ExitCodes, ModelErrorsExit2AndWriteNothing) {
   EXPECT_TRUE(s.names().empty());
 }
 
+TEST(ExitCodes, ARunWithoutAnEndIsRefused) {
+  vmss_test::scratch s;
+  auto out = " --out " + s.at("t");
+  expect_bad_input("run --model 'region preset=small'" + out,
+                   "never runs out of events: give --until");
+  expect_bad_input("run --model 'region preset=small' --until ''" + out,
+                   "--until ''");
+  expect_bad_input("run --until 0s" + out, "must be after the start");
+  expect_bad_input("run --until 0x10s" + out, "--until '0x10s'");
+  EXPECT_TRUE(s.names().empty());
+}
+
 TEST(ExitCodes, HelpExits0) {
   for (std::string args : {"--help", "run --help", "trace --help"}) {
     auto r = run_sim(args);

@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <cstdio>
 #include <regex>
 #include <string>
@@ -60,8 +62,31 @@ inline outcome run_sim(const std::string& args) {
   return run_sim(args, [](const std::string&) {});
 }
 
+/// A directory of this test process's own (mkdtemp), removed when the
+/// process exits, so that concurrent test runs never share paths.
+class process_scratch {
+public:
+  process_scratch() {
+    std::string pattern = ::testing::TempDir() + "vmss-test-XXXXXX";
+    if (::mkdtemp(pattern.data()))
+      dir_ = pattern;
+  }
+  ~process_scratch() {
+    std::error_code ec;
+    if (!dir_.empty())
+      std::filesystem::remove_all(dir_, ec); // our own mkdtemp directory
+  }
+  const std::string& dir() const { return dir_; }
+
+private:
+  std::string dir_;
+};
+
+/// A path named `name` inside this process's scratch directory (the same
+/// path for the same name); nothing is created there.
 inline std::string tmp_dir(const std::string& name) {
-  return ::testing::TempDir() + "vmss-" + name;
+  static process_scratch scratch;
+  return scratch.dir() + "/vmss-" + name;
 }
 
 } // namespace vmss_test
