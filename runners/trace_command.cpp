@@ -176,6 +176,19 @@ private:
   bool committed_ = false;
 };
 
+/// Refuses an output that is a file of the trace being read.
+void refuse_own_file(const trace_reader& reader, const std::string& output) {
+  std::vector<std::string> files{reader.dir() + "/manifest.json"};
+  for (size_t i = 0; i < reader.manifest().shards.size(); ++i)
+    files.push_back(reader.shard_path(i));
+  for (const auto& file : files) {
+    std::error_code ec;
+    if (std::filesystem::equivalent(output, file, ec))
+      throw std::runtime_error("-o " + output + ": is " + file +
+                               " of the trace being exported");
+  }
+}
+
 void run_export(const export_options& o) {
   if (o.format == "chrome")
     throw std::runtime_error(
@@ -186,6 +199,7 @@ void run_export(const export_options& o) {
   }
   mode_t mode = output_mode(o.output); // refuses before reading the trace
   trace_reader reader = open_trace(o.dir);
+  refuse_own_file(reader, o.output);
   temp_output temp(o.output);
   temp.write_and_commit(
       mode, [&](std::ostream& out) { write_export(reader, o.format, out); });

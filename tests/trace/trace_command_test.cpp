@@ -261,6 +261,19 @@ TEST(trace_command, export_replaces_a_regular_file_keeping_its_mode) {
   EXPECT_EQ(names_in(out), std::vector<std::string>{"old.jsonl"});
 }
 
+TEST(trace_command, export_never_overwrites_the_trace_it_reads) {
+  auto dir = sample(scratch_dir());
+  auto before = names_in(dir);
+  for (const char* file : {"manifest.json", "shard-0.capnp"}) {
+    auto r = run_cli({"trace", "export", dir, "-o", dir + "/" + file});
+    EXPECT_EQ(r.code, 2) << file;
+    EXPECT_NE(r.err.find("of the trace being exported"), std::string::npos)
+        << r.err;
+  }
+  EXPECT_EQ(names_in(dir), before);
+  EXPECT_EQ(run_cli({"trace", "digest", dir}).code, 0);
+}
+
 TEST(trace_command, failed_export_leaves_nothing_behind) {
   auto dir = sample(scratch_dir());
   auto out = scratch_dir("-out");
