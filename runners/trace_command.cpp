@@ -113,7 +113,7 @@ mode_t output_mode(const std::string& path) {
       throw std::runtime_error("-o " + path + ": " +
                                trace::file_type_name(st.st_mode) +
                                "; export replaces only a regular file");
-    return st.st_mode & 07777;
+    return st.st_mode & 0777; // never set-id bits on what we write
   }
   if (errno != ENOENT)
     throw std::runtime_error("-o " + path + ": " + std::strerror(errno));
@@ -135,10 +135,8 @@ public:
                 .string();
     fd_ = ::mkstemp(name_.data());
     if (fd_ < 0)
-      throw std::runtime_error("-o " + path +
-                               ": cannot create a file beside "
-                               "it: " +
-                               std::strerror(errno));
+      throw std::runtime_error("-o " + path + ": cannot create a file " +
+                               name_ + ": " + std::strerror(errno));
   }
   ~temp_output() {
     if (fd_ >= 0)

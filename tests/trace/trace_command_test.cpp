@@ -252,9 +252,12 @@ TEST(trace_command, export_replaces_a_regular_file_keeping_its_mode) {
   auto dir = sample(scratch_dir());
   auto out = scratch_dir("-out");
   write_text(out + "/old.jsonl", "old");
+  write_text(out + "/old.jsonl.partial", "a user's file"); // a fixed name once
   fs::permissions(out + "/old.jsonl", fs::perms(0640));
   auto r = run_cli({"trace", "export", dir, "-o", out + "/old.jsonl"});
   EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(read_text(out + "/old.jsonl.partial"), "a user's file");
+  fs::remove(out + "/old.jsonl.partial");
   EXPECT_EQ(read_text(out + "/old.jsonl"),
             run_cli({"trace", "export", dir}).out);
   EXPECT_EQ(fs::status(out + "/old.jsonl").permissions(), fs::perms(0640));
@@ -291,7 +294,8 @@ TEST(trace_command, failed_export_leaves_nothing_behind) {
   auto nowhere = run_cli({"trace", "export", sample(scratch_dir("-ok")), "-o",
                           out + "/missing/x.jsonl"});
   EXPECT_EQ(nowhere.code, 2);
-  EXPECT_NE(nowhere.err.find("cannot create a file beside it"),
+  EXPECT_NE(nowhere.err.find("cannot create a file " + out +
+                             "/missing/.x.jsonl.partial-"),
             std::string::npos)
       << nowhere.err;
 }
