@@ -86,17 +86,15 @@ bool shard_cursor::advance() {
       ++skipped_;
     }
   } catch (const kj::Exception& e) {
-    fail("corrupt or truncated shard (after " +
-         std::to_string(read_ + skipped_) +
+    fail("corrupt or truncated shard (after " + std::to_string(decoded()) +
          " records): " + e.getDescription().cStr());
   }
 }
 
 void shard_cursor::check_end() const {
-  if (verify_counts_ && read_ + skipped_ != expected_)
-    fail("record count mismatch: shard holds " +
-         std::to_string(read_ + skipped_) + " records, manifest.json says " +
-         std::to_string(expected_));
+  if (verify_counts_ && decoded() != expected_)
+    fail("record count mismatch: shard holds " + std::to_string(decoded()) +
+         " records, manifest.json says " + std::to_string(expected_));
 }
 
 /// Reads the next ShardBatch; false at a clean end of file.
@@ -132,7 +130,7 @@ void shard_cursor::decode(trace::wire::Record::Reader r) {
   rec_.key = trace::order_key{t_ns_, r.getEntity(), r.getSrc(), r.getSeq(),
                               r.getSub()};
   if (rec_.key.entity >= entities_.size())
-    fail("record " + std::to_string(read_ + skipped_) + ": entity id " +
+    fail("record " + std::to_string(decoded()) + ": entity id " +
          std::to_string(rec_.key.entity) + " out of range (manifest.json has " +
          std::to_string(entities_.size()) + " entities)");
   const auto& entity = entities_[rec_.key.entity];
@@ -140,7 +138,7 @@ void shard_cursor::decode(trace::wire::Record::Reader r) {
   rec_.kind = entity.kind;
   uint16_t event = r.getEvent();
   if (event >= event_names_.size())
-    fail("record " + std::to_string(read_ + skipped_) + ": event name id " +
+    fail("record " + std::to_string(decoded()) + ": event name id " +
          std::to_string(event) + " not defined");
   rec_.event = event_names_[event];
   decode_fields(r.getFields());
@@ -152,7 +150,7 @@ void shard_cursor::decode_fields(capnp::List<trace::wire::Field>::Reader in) {
     auto f = in[i];
     trace::field& out = rec_.fields[i];
     if (f.getKey() >= field_keys_.size())
-      fail("record " + std::to_string(read_ + skipped_) + ": field key id " +
+      fail("record " + std::to_string(decoded()) + ": field key id " +
            std::to_string(f.getKey()) + " not defined");
     out.key = field_keys_[f.getKey()];
     auto v = f.getValue();
@@ -175,7 +173,7 @@ void shard_cursor::decode_fields(capnp::List<trace::wire::Field>::Reader in) {
       break;
     }
     default:
-      fail("record " + std::to_string(read_ + skipped_) +
+      fail("record " + std::to_string(decoded()) +
            ": unknown field value type");
     }
   }

@@ -72,6 +72,8 @@ private:
   void decode_fields(capnp::List<trace::wire::Field>::Reader in);
   void check_end() const;
   [[noreturn]] void fail(const std::string& reason) const;
+  /// Records decoded so far, returned or skipped.
+  uint64_t decoded() const { return read_ + skipped_; }
 
   std::string path_;
   const trace::manifest& manifest_;

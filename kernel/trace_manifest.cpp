@@ -339,19 +339,37 @@ std::string read_all(const std::string& path) {
   return text;
 }
 
-/// Parses `text`, refusing nesting deeper than max_json_depth (before the
-/// parser builds it).
+/// Refuses nesting deeper than max_json_depth before parsing: brackets
+/// outside strings, exact for valid JSON (invalid JSON fails in the parser).
+/// A scan, not nlohmann's parse callback, whose end_object is quadratic in
+/// the length of an array of objects (3.11.2).
+void check_depth(const std::string& path, const std::string& text) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_json_depth)
+        throw std::runtime_error(path + ": invalid JSON: nested deeper than " +
+                                 std::to_string(max_json_depth) +
+                                 " levels at byte " + std::to_string(i));
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+}
+
 json parse_bounded(const std::string& path, const std::string& text) {
-  auto depth_guard = [&path](int depth, json::parse_event_t event, json&) {
-    bool opens = event == json::parse_event_t::object_start ||
-                 event == json::parse_event_t::array_start;
-    if (opens && depth >= max_json_depth)
-      throw std::runtime_error(path + ": invalid JSON: nested deeper than " +
-                               std::to_string(max_json_depth) + " levels");
-    return true;
-  };
+  check_depth(path, text);
   try {
-    return json::parse(text, depth_guard);
+    return json::parse(text);
   } catch (const json::parse_error& e) {
     throw std::runtime_error(path + ": invalid JSON: " + e.what());
   }
@@ -377,7 +395,8 @@ void write_manifest(const std::string& dir, const manifest& m) {
 
 manifest read_manifest(const std::string& dir) {
   std::string path = manifest_path(dir);
-  return from_json(field_reader(path), parse_bounded(path, read_all(path)));
+  json j = parse_bounded(path, read_all(path)); // the text freed here
+  return from_json(field_reader(path), j);
 }
 
 } // namespace vmss::trace

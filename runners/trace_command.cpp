@@ -113,7 +113,7 @@ mode_t output_mode(const std::string& path) {
       throw std::runtime_error("-o " + path + ": " +
                                trace::file_type_name(st.st_mode) +
                                "; export replaces only a regular file");
-    return st.st_mode & 07777;
+    return st.st_mode & 0777; // never set-id bits on what we write
   }
   if (errno != ENOENT)
     throw std::runtime_error("-o " + path + ": " + std::strerror(errno));
@@ -135,10 +135,8 @@ public:
                 .string();
     fd_ = ::mkstemp(name_.data());
     if (fd_ < 0)
-      throw std::runtime_error("-o " + path +
-                               ": cannot create a file beside "
-                               "it: " +
-                               std::strerror(errno));
+      throw std::runtime_error("-o " + path + ": cannot create a file " +
+                               name_ + ": " + std::strerror(errno));
   }
   ~temp_output() {
     if (fd_ >= 0)
@@ -176,6 +174,19 @@ private:
   bool committed_ = false;
 };
 
+/// Refuses an output that is a file of the trace being read.
+void refuse_own_file(const trace_reader& reader, const std::string& output) {
+  std::vector<std::string> files{reader.dir() + "/manifest.json"};
+  for (size_t i = 0; i < reader.manifest().shards.size(); ++i)
+    files.push_back(reader.shard_path(i));
+  for (const auto& file : files) {
+    std::error_code ec;
+    if (std::filesystem::equivalent(output, file, ec))
+      throw std::runtime_error("-o " + output + ": is " + file +
+                               " of the trace being exported");
+  }
+}
+
 void run_export(const export_options& o) {
   if (o.format == "chrome")
     throw std::runtime_error(
@@ -186,6 +197,7 @@ void run_export(const export_options& o) {
   }
   mode_t mode = output_mode(o.output); // refuses before reading the trace
   trace_reader reader = open_trace(o.dir);
+  refuse_own_file(reader, o.output);
   temp_output temp(o.output);
   temp.write_and_commit(
       mode, [&](std::ostream& out) { write_export(reader, o.format, out); });

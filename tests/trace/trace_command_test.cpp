@@ -252,13 +252,29 @@ TEST(trace_command, export_replaces_a_regular_file_keeping_its_mode) {
   auto dir = sample(scratch_dir());
   auto out = scratch_dir("-out");
   write_text(out + "/old.jsonl", "old");
+  write_text(out + "/old.jsonl.partial", "a user's file"); // a fixed name once
   fs::permissions(out + "/old.jsonl", fs::perms(0640));
   auto r = run_cli({"trace", "export", dir, "-o", out + "/old.jsonl"});
   EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(read_text(out + "/old.jsonl.partial"), "a user's file");
+  fs::remove(out + "/old.jsonl.partial");
   EXPECT_EQ(read_text(out + "/old.jsonl"),
             run_cli({"trace", "export", dir}).out);
   EXPECT_EQ(fs::status(out + "/old.jsonl").permissions(), fs::perms(0640));
   EXPECT_EQ(names_in(out), std::vector<std::string>{"old.jsonl"});
+}
+
+TEST(trace_command, export_never_overwrites_the_trace_it_reads) {
+  auto dir = sample(scratch_dir());
+  auto before = names_in(dir);
+  for (const char* file : {"manifest.json", "shard-0.capnp"}) {
+    auto r = run_cli({"trace", "export", dir, "-o", dir + "/" + file});
+    EXPECT_EQ(r.code, 2) << file;
+    EXPECT_NE(r.err.find("of the trace being exported"), std::string::npos)
+        << r.err;
+  }
+  EXPECT_EQ(names_in(dir), before);
+  EXPECT_EQ(run_cli({"trace", "digest", dir}).code, 0);
 }
 
 TEST(trace_command, failed_export_leaves_nothing_behind) {
@@ -278,7 +294,8 @@ TEST(trace_command, failed_export_leaves_nothing_behind) {
   auto nowhere = run_cli({"trace", "export", sample(scratch_dir("-ok")), "-o",
                           out + "/missing/x.jsonl"});
   EXPECT_EQ(nowhere.code, 2);
-  EXPECT_NE(nowhere.err.find("cannot create a file beside it"),
+  EXPECT_NE(nowhere.err.find("cannot create a file " + out +
+                             "/missing/.x.jsonl.partial-"),
             std::string::npos)
       << nowhere.err;
 }

@@ -117,6 +117,15 @@ TEST(trace_manifest, deep_nesting_rejected_without_recursion) {
   expect_error(dir, {"manifest.json", "nested deeper than 64 levels"});
 }
 
+TEST(trace_manifest, brackets_inside_strings_are_not_nesting) {
+  auto dir = scratch_dir();
+  std::string name = "q\\\"" + std::string(100, '[') + "\\\\";
+  write_file(dir,
+             edited("\"scenario\": \"s\"", "\"scenario\": \"" + name + "\""));
+  EXPECT_EQ(trace::read_manifest(dir).scenario,
+            "q\"" + std::string(100, '[') + "\\");
+}
+
 TEST(trace_manifest, quoted_values_are_bounded) {
   auto dir = scratch_dir();
   write_file(dir, edited("\"scenario\": \"s\"",
