@@ -44,6 +44,35 @@ TEST(determinism, phold_same_trace_digest_on_threads_and_nodes) {
   EXPECT_NE(other.value("digest"), first);
 }
 
+/// Value of `key=` on the `# trace=` line (the delivery digest).
+std::string trace_line_value(const outcome& res, const std::string& key) {
+  std::smatch m;
+  std::regex re("# trace=.* " + key + "=(\\S+)");
+  return std::regex_search(res.output, m, re) ? std::string(m[1]) : "";
+}
+
+TEST(determinism, default_scenario_with_faults_same_digests_on_nodes) {
+  // The default scenario injects a fault of every kind (and recovers it):
+  // kernel-injected events must be numbered alike whatever a node holds.
+  std::string trace_digest, delivery_digest;
+  for (int nodes = 1; nodes <= 3; ++nodes) {
+    auto res = run_sim("run --nodes " + std::to_string(nodes) + " --out " +
+                       tmp_dir("faults" + std::to_string(nodes)));
+    ASSERT_EQ(res.exit_code, 0) << res.output;
+    ASSERT_NE(res.output.find("faults=16"), std::string::npos) << res.output;
+    auto digest = res.value("digest");
+    auto delivery = trace_line_value(res, "delivery_digest");
+    ASSERT_EQ(digest.size(), 64u) << res.output;
+    ASSERT_EQ(delivery.size(), 64u) << res.output;
+    if (nodes == 1) {
+      trace_digest = digest;
+      delivery_digest = delivery;
+    }
+    EXPECT_EQ(digest, trace_digest) << "--nodes " << nodes;
+    EXPECT_EQ(delivery, delivery_digest) << "--nodes " << nodes;
+  }
+}
+
 TEST(determinism, heartbeat_same_digest_on_threads_and_nodes) {
   const std::string base =
       "bench heartbeat --hosts 300 --monitors 5 --seconds 3";
