@@ -217,12 +217,12 @@ const std::string impostor_model =
 
 /// Digest of the impostor model on one node, for comparison.
 std::string reference_digest() {
-  static std::string digest = [] {
-    auto res = run_sim("run " + impostor_model + " --out " + tmp_dir("ref"));
-    EXPECT_EQ(res.exit_code, 0) << res.output;
-    return res.value("digest");
-  }();
-  return digest;
+  // Named for the test: ctest runs tests in parallel processes.
+  auto name = std::string("ref-") +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  auto res = run_sim("run " + impostor_model + " --out " + tmp_dir(name));
+  EXPECT_EQ(res.exit_code, 0) << res.output;
+  return res.value("digest");
 }
 
 /// Starts `run ARGS`, and once the coordinator listens, each of `intruders`
