@@ -71,14 +71,19 @@ struct coordinator_state {
 
 using coord_ptr = caf::stateful_actor<coordinator_state>*;
 
-void complete(coord_ptr self) {
+/// Ends the run for the caller of run_simulation. After a success the
+/// coordinator quits (the nodes, finished, then exit). After a failure it
+/// stays until run_simulation has killed the node processes, so that no node
+/// reports a lost coordinator before the cause is printed.
+void complete(coord_ptr self, bool quit) {
   auto& st = self->state;
   if (st.finished)
     return;
   st.finished = true;
   st.result->refused += st.refused.count();
   st.done.deliver(protocol::ok_atom::value);
-  self->quit();
+  if (quit)
+    self->quit();
 }
 
 /// A traced run that failed: the latest mark every node has written (marks
@@ -126,7 +131,7 @@ void fail(coord_ptr self, std::string message) {
       self->send(node, protocol::stop_atom::value, st.tokens.coordinator());
     }
   record_trace_prefix(st);
-  complete(self);
+  complete(self, false);
 }
 
 void aggregate(coord_ptr self) {
@@ -235,7 +240,7 @@ void on_final(coord_ptr self, protocol::final_report& report) {
     st.result->setup_s +=
         std::chrono::duration<double>(st.t_start - st.t_created).count();
     aggregate(self);
-    complete(self);
+    complete(self, true);
   }
 }
 
@@ -660,8 +665,8 @@ run_result run_simulation(const run_options& opts) {
   } catch (const std::exception& e) {
     if (result.error.empty())
       result.error = e.what();
-    caf::anon_send_exit(coord, caf::exit_reason::user_shutdown);
   }
+  caf::anon_send_exit(coord, caf::exit_reason::user_shutdown);
   if (result.error.empty())
     probe->check(result.report, result.end_t, result.check_failures);
   return result;

@@ -536,8 +536,8 @@ public:
       throw std::runtime_error("cannot publish: " +
                                detail::describe(sys_, port.error()));
     auto ports = ask<std::vector<uint16_t>>(
-        "ready", coordinator_, protocol::ready_atom::value, opts_.node_id,
-        token(), actor, *port);
+        "ready to the coordinator", coordinator_, protocol::ready_atom::value,
+        opts_.node_id, token(), actor, *port);
     std::vector<caf::actor> lower(opts_.node_id + 1);
     lower[opts_.node_id] = actor;
     for (uint32_t j = 0; j < opts_.node_id && j < ports.size(); ++j) {
@@ -550,8 +550,8 @@ public:
     }
     ask<protocol::ok_atom>("joining its peers", actor,
                            protocol::peers_atom::value, lower);
-    ask<protocol::ok_atom>("peers", coordinator_, protocol::peers_atom::value,
-                           opts_.node_id, token());
+    ask<protocol::ok_atom>("peers to the coordinator", coordinator_,
+                           protocol::peers_atom::value, opts_.node_id, token());
   }
 
   void wait_for(const caf::actor& actor) { self_->wait_for(actor); }

@@ -32,17 +32,21 @@ struct common_args {
 inline void add_common_options(CLI::App& cmd, common_args& a) {
   a.seed_opt =
       cmd.add_option("--seed,-s", a.seed, "run seed, 0 to 18446744073709551615")
+          ->type_name("N")
           ->capture_default_str();
   a.threads_opt = cmd.add_option("--threads", a.threads,
                                  "CAF scheduler threads per process, 1 to 64")
+                      ->type_name("N")
                       ->capture_default_str();
   a.nodes_opt = cmd.add_option("--nodes", a.nodes,
                                "node processes on this machine, 1 to 64 (1: "
                                "everything in-process)")
+                    ->type_name("N")
                     ->capture_default_str();
   a.timeout_opt = cmd.add_option("--node-timeout", a.node_timeout_s,
                                  "seconds of silence after which a node "
                                  "counts as dead, 0.5 to 3600")
+                      ->type_name("SECONDS")
                       ->capture_default_str();
   cmd.add_option("--config", a.config,
                  "cluster.conf with [cluster] nodes, threads, node-timeout, "
