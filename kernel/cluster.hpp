@@ -22,8 +22,10 @@ struct run_options {
   std::string trace_dir; ///< empty: no trace
   bool trace_deliveries = false;
   double node_timeout_s = 10; ///< a silent node fails the run after this
-  std::string executable;     ///< the vmss-sim binary, for node processes
-  bool progress = false;      ///< progress lines on stderr for long runs
+  /// The run secret, hex (kernel/run_secret.hpp); empty: a fresh random one.
+  std::string secret;
+  std::string executable; ///< the vmss-sim binary, for node processes
+  bool progress = false;  ///< progress lines on stderr for long runs
 };
 
 struct run_result {
@@ -36,7 +38,18 @@ struct run_result {
   uint64_t windows = 0; ///< synchronisation windows
   uint64_t trace_records = 0;
   uint64_t trace_bytes = 0;
-  std::vector<trace::shard_stats> shards; ///< by node, when traced
+  /// By node, when traced: each whole shard; when trace_incomplete, its
+  /// complete prefix (the first `bytes` bytes hold `records` records).
+  std::vector<trace::shard_stats> shards;
+  /// A traced run that failed: the shards are complete only up to
+  /// complete_until. Every shard's prefix (shards[k]) holds, in whole packed
+  /// messages, exactly the records with t < complete_until; 0 (empty
+  /// prefixes) when no prefix was known to be written on every node.
+  bool trace_incomplete = false;
+  sim_time complete_until = 0;
+  /// Protocol messages refused because they did not prove the run secret or
+  /// claimed a taken node slot (each also reported on stderr).
+  uint64_t refused = 0;
   std::string delivery_digest; ///< SHA-256 over every entity's deliveries
   model_report report;         ///< summed over nodes
   std::vector<std::string> check_failures;
@@ -53,6 +66,7 @@ struct node_options {
   uint32_t node_id = 0;
   uint32_t threads = 2;
   double connect_timeout_s = 10;
+  std::string secret; ///< the run secret, hex (kernel/run_secret.hpp)
   model_factory factory;
 };
 

@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <deque>
 #include <iostream>
 #include <thread>
 
@@ -32,48 +34,104 @@ std::string node_name(uint32_t k) {
   return "node " + std::to_string(k);
 }
 
+/// Node statuses kept per node for the trace's complete prefix: marks come
+/// about once a second, and nodes are at most a window apart.
+constexpr size_t max_prefixes = 16;
+
 struct coordinator_state {
   const run_options* opts = nullptr;
   run_result* result = nullptr;
-  // Rendezvous.
+  run_tokens tokens;
+  detail::refusals refused{"the coordinator"};
+  // Rendezvous. Each node slot is taken once: by the first hello that
+  // proves the run secret.
   std::vector<caf::response_promise> hellos, readies;
   std::vector<caf::actor> nodes;
   std::vector<uint16_t> ports;
-  std::vector<bool> said_hello;
+  std::vector<bool> said_hello, said_ready, said_peers, said_done;
   size_t hello_count = 0, ready_count = 0, connected_count = 0;
   // Running: the nodes synchronise among themselves; the coordinator
   // watches them (pings) and collects their final reports.
   bool running = false;
   std::vector<steady::time_point> last_heard; ///< by node
-  std::vector<sim_time> node_time;            ///< by node, from pongs
-  uint64_t max_window = 0;                    ///< furthest window reported
+  std::vector<sim_time> node_time;            ///< by node, from statuses
+  /// By node, the last complete prefixes of its trace shard, oldest first.
+  std::vector<std::deque<trace::shard_prefix>> prefixes;
+  uint64_t max_window = 0; ///< furthest window reported
   steady::time_point last_progress;
   size_t done_count = 0;
   std::vector<protocol::final_report> finals;
+  std::vector<bool> reported; ///< by node: its final report is in
   caf::response_promise done;
   bool finished = false;
   steady::time_point t_created = steady::now(), t_start, t_last_print;
+  steady::time_point last_tick = steady::now();
+  steady::time_point wait_from = steady::now(); ///< set-up deadline base
 };
 
 using coord_ptr = caf::stateful_actor<coordinator_state>*;
 
-void complete(coord_ptr self) {
+/// Ends the run for the caller of run_simulation. After a success the
+/// coordinator quits (the nodes, finished, then exit). After a failure it
+/// stays until run_simulation has killed the node processes, so that no node
+/// reports a lost coordinator before the cause is printed.
+void complete(coord_ptr self, bool quit) {
   auto& st = self->state;
   if (st.finished)
     return;
   st.finished = true;
+  st.result->refused += st.refused.count();
   st.done.deliver(protocol::ok_atom::value);
-  self->quit();
+  if (quit)
+    self->quit();
 }
 
+/// A traced run that failed: the latest mark every node has written (marks
+/// fall at the same window ends on every node), and each shard's prefix
+/// there.
+void record_trace_prefix(coordinator_state& st) {
+  auto& res = *st.result;
+  if (st.opts->trace_dir.empty())
+    return;
+  res.trace_incomplete = true;
+  res.complete_until = 0;
+  res.shards.assign(st.nodes.size(), {});
+  if (st.prefixes.empty())
+    return; // failed before the nodes ran
+  for (auto mark = st.prefixes[0].rbegin(); mark != st.prefixes[0].rend();
+       ++mark) {
+    std::vector<trace::shard_stats> shards;
+    for (const auto& node : st.prefixes) {
+      auto i = std::find_if(node.begin(), node.end(), [&](const auto& p) {
+        return p.until_ns == mark->until_ns;
+      });
+      if (i == node.end())
+        break;
+      shards.push_back({i->records, i->bytes});
+    }
+    if (shards.size() == st.nodes.size()) {
+      res.complete_until = mark->until_ns;
+      res.shards = std::move(shards);
+      return;
+    }
+  }
+}
+
+/// Ends the run with `message` (the first failure wins). The nodes are told
+/// to stop quietly, so that the cause is the first error line.
 void fail(coord_ptr self, std::string message) {
   auto& st = self->state;
+  if (st.finished)
+    return;
   if (st.result->error.empty())
     st.result->error = std::move(message);
   for (auto& node : st.nodes)
-    if (node)
+    if (node) {
       self->demonitor(node);
-  complete(self);
+      self->send(node, protocol::stop_atom::value, st.tokens.coordinator());
+    }
+  record_trace_prefix(st);
+  complete(self, false);
 }
 
 void aggregate(coord_ptr self) {
@@ -89,6 +147,7 @@ void aggregate(coord_ptr self) {
     res.rss_kb = std::max(res.rss_kb, f.rss_kb);
     res.trace_records += f.trace_records;
     res.trace_bytes += f.trace_bytes;
+    res.refused += f.refused;
     for (size_t i = 0; i < f.counter_names.size(); ++i)
       res.report.counters[f.counter_names[i]] += f.counter_values[i];
     for (auto& failure : f.failures)
@@ -112,34 +171,102 @@ void start_running(coord_ptr self) {
   st.running = true;
   st.last_heard.assign(st.nodes.size(), steady::now());
   st.node_time.assign(st.nodes.size(), 0);
+  st.prefixes.assign(st.nodes.size(), {});
+  st.reported.assign(st.nodes.size(), false);
+  st.said_done.assign(st.nodes.size(), false);
   st.last_progress = steady::now();
   for (auto& node : st.nodes) {
     self->monitor(node);
-    self->send(node, protocol::go_atom::value);
+    self->send(node, protocol::go_atom::value, st.tokens.coordinator());
   }
 }
 
-void on_done(coord_ptr self) {
+/// Why a message claiming to come from node k is refused; empty when it
+/// proves the run secret.
+std::string check_node(const coordinator_state& st, uint32_t k,
+                       const std::string& token) {
+  if (k >= st.nodes.size())
+    return "this run has no node " + std::to_string(k) + " (it has " +
+           std::to_string(st.nodes.size()) + ")";
+  if (!st.tokens.proves_node(k, token))
+    return "it does not prove the run secret";
+  return {};
+}
+
+/// Why a message that only a running node sends is refused (its token is
+/// checked first), or empty.
+std::string check_running(const coordinator_state& st, uint32_t k,
+                          const std::string& token) {
+  auto why = check_node(st, k, token);
+  if (why.empty() && !st.running)
+    why = "the run is not running";
+  return why;
+}
+
+void on_done(coord_ptr self, uint32_t k, const std::string& token) {
   auto& st = self->state;
+  auto why = check_running(st, k, token);
+  if (why.empty() && st.said_done[k])
+    why = "node " + std::to_string(k) + " said so already";
+  if (!why.empty()) {
+    st.refused.refuse("done from node " + std::to_string(k), why);
+    return;
+  }
+  st.said_done[k] = true;
   if (++st.done_count == st.nodes.size())
     st.result->wall_s = seconds_since(st.t_start);
 }
 
 void on_final(coord_ptr self, protocol::final_report& report) {
   auto& st = self->state;
+  auto what = "the final report of node " + std::to_string(report.node);
+  auto why = check_running(st, report.node, report.token);
+  if (why.empty() && st.reported[report.node])
+    why = "it came already";
+  if (!why.empty()) {
+    st.refused.refuse(what, why);
+    return;
+  }
   if (!report.error.empty()) {
     fail(self, node_name(report.node) + ": " + report.error);
     return;
   }
   self->demonitor(st.nodes[report.node]);
   st.last_heard[report.node] = steady::now();
+  st.reported[report.node] = true;
   st.finals.push_back(std::move(report));
   if (st.finals.size() == st.nodes.size()) {
     st.running = false;
     st.result->setup_s +=
         std::chrono::duration<double>(st.t_start - st.t_created).count();
     aggregate(self);
-    complete(self);
+    complete(self, true);
+  }
+}
+
+void on_status(coord_ptr self, const protocol::node_status& status) {
+  auto& st = self->state;
+  uint32_t k = status.node;
+  auto why = check_node(st, k, status.token);
+  if (!why.empty()) {
+    st.refused.refuse("the status of node " + std::to_string(k), why);
+    return;
+  }
+  if (!st.running)
+    return; // a late answer to a ping
+  st.last_heard[k] = steady::now();
+  st.node_time[k] = status.window_start_ns;
+  if (status.window > st.max_window) {
+    st.max_window = status.window;
+    st.last_progress = steady::now();
+  }
+  auto& prefixes = st.prefixes[k];
+  if (status.trace_until_ns > 0 &&
+      (prefixes.empty() || prefixes.back().until_ns != status.trace_until_ns)) {
+    prefixes.push_back(
+        {status.trace_until_ns, status.trace_records, status.trace_bytes});
+    if (prefixes.size() > max_prefixes)
+      prefixes.pop_front();
   }
 }
 
@@ -158,29 +285,65 @@ void print_progress(coord_ptr self) {
             << " wall_s=" << seconds_since(st.t_start) << std::endl;
 }
 
+/// Pings come every tick: often enough for a few per node timeout.
+std::chrono::duration<double> tick_period(const coordinator_state& st) {
+  return std::min<std::chrono::duration<double>>(
+      200ms, std::chrono::duration<double>(st.opts->node_timeout_s / 5));
+}
+
+/// A tick this late means the coordinator itself did not run (stopped,
+/// or starved of CPU): nodes could not be heard meanwhile, so the silence
+/// does not count against them.
+bool forgive_own_stall(coord_ptr self) {
+  auto& st = self->state;
+  auto now = steady::now();
+  double gap = std::chrono::duration<double>(now - st.last_tick).count();
+  st.last_tick = now;
+  if (gap <= std::min(1.0, st.opts->node_timeout_s / 2))
+    return false;
+  std::cerr << "warning: the coordinator did not run for "
+            << static_cast<int>(gap + 0.5)
+            << " s (stopped or starved of CPU); not counted against the "
+               "nodes"
+            << std::endl;
+  std::fill(st.last_heard.begin(), st.last_heard.end(), now);
+  st.last_progress = st.wait_from = now;
+  return true;
+}
+
+/// Before running: fails the run if the nodes take too long to join.
+void check_setup(coord_ptr self) {
+  auto& st = self->state;
+  bool waiting =
+      st.hello_count < st.nodes.size() || st.connected_count < st.nodes.size();
+  if (!waiting || seconds_since(st.wait_from) <= st.opts->node_timeout_s * 3)
+    return;
+  for (uint32_t k = 0; k < st.nodes.size(); ++k)
+    if (!st.said_hello[k]) {
+      fail(self, node_name(k) + " never connected");
+      return;
+    }
+  fail(self, "the nodes did not finish setting up in time");
+}
+
 /// Pings the nodes; fails the run if one has been silent for too long.
 void on_tick(coord_ptr self) {
   auto& st = self->state;
   if (st.finished)
     return;
-  self->delayed_send(self, 200ms, protocol::tick_atom::value);
+  self->delayed_send(self,
+                     std::chrono::duration_cast<caf::timespan>(tick_period(st)),
+                     protocol::tick_atom::value);
+  if (forgive_own_stall(self))
+    return;
   print_progress(self);
   double limit = st.opts->node_timeout_s;
   if (!st.running) {
-    bool waiting = st.hello_count < st.nodes.size() ||
-                   st.connected_count < st.nodes.size();
-    if (waiting && seconds_since(st.t_created) > limit * 3) {
-      for (uint32_t k = 0; k < st.nodes.size(); ++k)
-        if (!st.said_hello[k]) {
-          fail(self, node_name(k) + " never connected");
-          return;
-        }
-      fail(self, "the nodes did not finish setting up in time");
-    }
+    check_setup(self);
     return;
   }
   for (auto& node : st.nodes)
-    self->send(node, protocol::ping_atom::value);
+    self->send(node, protocol::ping_atom::value, st.tokens.coordinator());
   // In one process a long window is just a long window.
   if (st.opts->nodes == 1)
     return;
@@ -204,94 +367,143 @@ void on_tick(coord_ptr self) {
                    std::to_string(to_seconds(slowest_time(st))) + " s)");
 }
 
+/// Once every node has said hello, each gets its set-up.
+void send_setups(coord_ptr self) {
+  auto& st = self->state;
+  st.t_start = steady::now();
+  for (uint32_t j = 0; j < st.nodes.size(); ++j) {
+    protocol::node_setup setup;
+    setup.model_spec = st.opts->model_spec;
+    setup.seed = st.opts->seed;
+    setup.nodes = st.opts->nodes;
+    setup.node = j;
+    setup.until_ns = st.opts->until;
+    setup.trace_dir = st.opts->trace_dir;
+    setup.trace_deliveries = st.opts->trace_deliveries;
+    st.hellos[j].deliver(std::move(setup));
+  }
+}
+
+void on_hello(coord_ptr self, uint32_t k, const std::string& token) {
+  auto& st = self->state;
+  auto rp = self->make_response_promise();
+  auto why = check_node(st, k, token);
+  if (why.empty() && st.said_hello[k])
+    why = "the slot of node " + std::to_string(k) + " is taken";
+  if (!why.empty()) {
+    rp.deliver(st.refused.refuse("hello from node " + std::to_string(k), why));
+    return;
+  }
+  st.said_hello[k] = true;
+  st.hellos[k] = rp;
+  if (++st.hello_count == st.nodes.size())
+    send_setups(self);
+}
+
+void on_ready(coord_ptr self, uint32_t k, const std::string& token,
+              caf::actor node, uint16_t port) {
+  auto& st = self->state;
+  auto rp = self->make_response_promise();
+  auto why = check_node(st, k, token);
+  if (why.empty() && (!st.said_hello[k] || st.hello_count < st.nodes.size()))
+    why = "it comes before the set-up";
+  if (why.empty() && st.said_ready[k])
+    why = "node " + std::to_string(k) + " is ready already";
+  if (why.empty() && !node)
+    why = "it names no actor";
+  if (!why.empty()) {
+    rp.deliver(st.refused.refuse("ready from node " + std::to_string(k), why));
+    return;
+  }
+  st.said_ready[k] = true;
+  st.readies[k] = rp;
+  st.nodes[k] = node;
+  st.ports[k] = port;
+  if (++st.ready_count < st.nodes.size())
+    return;
+  for (auto& r : st.readies)
+    r.deliver(st.ports);
+}
+
+caf::result<protocol::ok_atom> on_peers(coord_ptr self, uint32_t k,
+                                        const std::string& token) {
+  auto& st = self->state;
+  auto why = check_node(st, k, token);
+  if (why.empty() && (st.ready_count < st.nodes.size() || st.said_peers[k]))
+    why = "it is not expected now";
+  if (!why.empty())
+    return st.refused.refuse("peers from node " + std::to_string(k), why);
+  st.said_peers[k] = true;
+  if (++st.connected_count == st.nodes.size())
+    start_running(self);
+  return protocol::ok_atom::value;
+}
+
 caf::behavior coordinator(coord_ptr self, const run_options* opts,
-                          run_result* result) {
+                          run_result* result, run_tokens tokens) {
   auto& st = self->state;
   st.opts = opts;
   st.result = result;
+  st.tokens = std::move(tokens);
   uint32_t n = opts->nodes;
   st.hellos.resize(n);
   st.readies.resize(n);
   st.nodes.resize(n);
   st.ports.resize(n);
   st.said_hello.assign(n, false);
+  st.said_ready.assign(n, false);
+  st.said_peers.assign(n, false);
   self->set_down_handler([=](caf::down_msg& msg) {
     auto& st = self->state;
     for (uint32_t k = 0; k < st.nodes.size(); ++k)
       if (st.nodes[k] && msg.source == st.nodes[k].address())
         fail(self, node_name(k) + " died (" +
-                       self->system().render(msg.reason) +
+                       detail::describe(self->system(), msg.reason) +
                        ") at virtual time " +
                        std::to_string(to_seconds(st.node_time[k])) + " s");
   });
+  self->set_default_handler(
+      [=](caf::scheduled_actor*,
+          caf::message_view&) -> caf::result<caf::message> {
+        return self->state.refused.refuse("a message",
+                                          "it is not part of the protocol");
+      });
   self->send(self, protocol::tick_atom::value);
   return {
+      // From this process only: the run waits until the coordinator ends.
       [=](protocol::run_atom) {
+        if (!detail::from_this_process(self))
+          return;
         self->state.done = self->make_response_promise();
       },
       [=](protocol::start_atom, std::vector<caf::actor>& nodes) {
         auto& st = self->state;
+        if (!detail::from_this_process(self) || nodes.size() != st.nodes.size())
+          return;
         st.done = self->make_response_promise();
         st.nodes = std::move(nodes);
         st.t_start = steady::now();
         st.hello_count = st.connected_count = st.nodes.size();
         start_running(self);
       },
-      [=](protocol::hello_atom, uint32_t k) {
-        auto& st = self->state;
-        auto rp = self->make_response_promise();
-        if (k >= st.nodes.size() || st.said_hello[k])
-          return;
-        st.said_hello[k] = true;
-        st.hellos[k] = rp;
-        if (++st.hello_count < st.nodes.size())
-          return;
-        st.t_start = steady::now();
-        for (uint32_t j = 0; j < st.nodes.size(); ++j) {
-          protocol::node_setup setup;
-          setup.model_spec = st.opts->model_spec;
-          setup.seed = st.opts->seed;
-          setup.nodes = st.opts->nodes;
-          setup.node = j;
-          setup.until_ns = st.opts->until;
-          setup.trace_dir = st.opts->trace_dir;
-          setup.trace_deliveries = st.opts->trace_deliveries;
-          st.hellos[j].deliver(std::move(setup));
-        }
+      [=](protocol::hello_atom, uint32_t k, const std::string& token) {
+        on_hello(self, k, token);
       },
-      [=](protocol::ready_atom, uint32_t k, caf::actor node, uint16_t port) {
-        auto& st = self->state;
-        auto rp = self->make_response_promise();
-        if (k >= st.nodes.size())
-          return;
-        st.readies[k] = rp;
-        st.nodes[k] = node;
-        st.ports[k] = port;
-        if (++st.ready_count < st.nodes.size())
-          return;
-        for (auto& r : st.readies)
-          r.deliver(st.ports);
+      [=](protocol::ready_atom, uint32_t k, const std::string& token,
+          caf::actor node,
+          uint16_t port) { on_ready(self, k, token, std::move(node), port); },
+      [=](protocol::peers_atom, uint32_t k, const std::string& token) {
+        return on_peers(self, k, token);
       },
-      [=](protocol::peers_atom, uint32_t) {
-        auto& st = self->state;
-        if (++st.connected_count == st.nodes.size())
-          start_running(self);
-        return protocol::ok_atom::value;
+      [=](protocol::node_status& status) { on_status(self, status); },
+      [=](protocol::done_atom, uint32_t k, const std::string& token) {
+        on_done(self, k, token);
       },
-      [=](protocol::pong_atom, uint32_t k, uint64_t window, int64_t t) {
-        auto& st = self->state;
-        if (k < st.nodes.size() && st.running) {
-          st.last_heard[k] = steady::now();
-          st.node_time[k] = t;
-          if (window > st.max_window) {
-            st.max_window = window;
-            st.last_progress = steady::now();
-          }
-        }
-      },
-      [=](protocol::done_atom, uint32_t) { on_done(self); },
       [=](protocol::final_report& report) { on_final(self, report); },
-      [=](protocol::tick_atom) { on_tick(self); },
+      [=](protocol::tick_atom) {
+        if (detail::from_this_process(self))
+          on_tick(self);
+      },
   };
 }
 
@@ -300,7 +512,15 @@ class node_processes {
 public:
   ~node_processes() { stop(true); }
 
-  bool start(const run_options& opts, uint16_t port, std::string& error) {
+  /// Starts the nodes; the secret goes in their environment only (a
+  /// command line is visible to every user in `ps`).
+  bool start(const run_options& opts, uint16_t port, const std::string& secret,
+             std::string& error) {
+    auto env = child_environment(secret);
+    std::vector<char*> envp;
+    for (auto& e : env)
+      envp.push_back(e.data());
+    envp.push_back(nullptr);
     for (uint32_t k = 0; k < opts.nodes; ++k) {
       std::vector<std::string> args{
           opts.executable, "node",
@@ -313,7 +533,7 @@ public:
       argv.push_back(nullptr);
       pid_t pid = 0;
       if (posix_spawn(&pid, opts.executable.c_str(), nullptr, nullptr,
-                      argv.data(), environ) != 0) {
+                      argv.data(), envp.data()) != 0) {
         error = "cannot start node process " + opts.executable;
         return false;
       }
@@ -343,11 +563,23 @@ public:
   }
 
 private:
+  /// This process's environment, with VMSS_RUN_SECRET set to `secret`.
+  static std::vector<std::string> child_environment(const std::string& secret) {
+    std::string prefix = std::string(run_secret_env) + "=";
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e)
+      if (std::strncmp(*e, prefix.c_str(), prefix.size()) != 0)
+        env.emplace_back(*e);
+    env.push_back(prefix + secret);
+    return env;
+  }
+
   std::vector<pid_t> pids_;
 };
 
 void run_in_process(caf::actor_system& sys, const run_options& opts,
-                    run_result& result, caf::actor coord) {
+                    run_result& result, caf::actor coord,
+                    const run_tokens& tokens) {
   protocol::node_setup setup;
   setup.model_spec = opts.model_spec;
   setup.seed = opts.seed;
@@ -357,36 +589,39 @@ void run_in_process(caf::actor_system& sys, const run_options& opts,
   auto t0 = steady::now();
   auto node = detail::build_node(sys, setup, opts.factory);
   double build_s = seconds_since(t0); // actor creation counts as run time
-  auto actor = detail::spawn_node_actor(sys, *node, coord, opts.until);
+  auto actor = detail::spawn_node_actor(sys, *node, coord, opts.until, tokens);
   caf::scoped_actor self{sys};
   self->request(coord, caf::infinite, protocol::start_atom::value,
                 std::vector<caf::actor>{actor})
       .receive([](protocol::ok_atom) {},
                [&](caf::error& err) {
                  if (result.error.empty())
-                   result.error = sys.render(err);
+                   result.error = detail::describe(sys, err);
                });
   self->wait_for(actor);
   result.wall_s += build_s;
 }
 
 void run_distributed(caf::actor_system& sys, const run_options& opts,
-                     run_result& result, caf::actor coord) {
+                     run_result& result, caf::actor coord,
+                     const std::string& secret) {
   auto port = sys.middleman().publish(coord, 0, "127.0.0.1", true);
   if (!port) {
-    result.error =
-        "cannot publish the coordinator: " + sys.render(port.error());
+    result.error = "cannot publish the coordinator: " +
+                   detail::describe(sys, port.error());
     return;
   }
+  std::cerr << "# coordinator 127.0.0.1:" << *port << " pid " << getpid()
+            << std::endl;
   node_processes children;
-  if (!children.start(opts, *port, result.error))
+  if (!children.start(opts, *port, secret, result.error))
     return;
   caf::scoped_actor self{sys};
   self->request(coord, caf::infinite, protocol::run_atom::value)
       .receive([](protocol::ok_atom) {},
                [&](caf::error& err) {
                  if (result.error.empty())
-                   result.error = sys.render(err);
+                   result.error = detail::describe(sys, err);
                });
   children.stop(!result.error.empty());
 }
@@ -412,17 +647,26 @@ run_result run_simulation(const run_options& opts) {
     return result;
   }
   result.setup_s = seconds_since(t_setup);
-  auto coord = sys.spawn(coordinator, &opts, &result);
+  std::string secret;
+  run_tokens tokens;
+  try {
+    secret = opts.secret.empty() ? generate_run_secret() : opts.secret;
+    tokens = run_tokens(secret, opts.nodes);
+  } catch (const std::exception& e) {
+    result.error = e.what();
+    return result;
+  }
+  auto coord = sys.spawn(coordinator, &opts, &result, tokens);
   try {
     if (opts.nodes > 1)
-      run_distributed(sys, opts, result, coord);
+      run_distributed(sys, opts, result, coord, secret);
     else
-      run_in_process(sys, opts, result, coord);
+      run_in_process(sys, opts, result, coord, tokens);
   } catch (const std::exception& e) {
     if (result.error.empty())
       result.error = e.what();
-    caf::anon_send_exit(coord, caf::exit_reason::user_shutdown);
   }
+  caf::anon_send_exit(coord, caf::exit_reason::user_shutdown);
   if (result.error.empty())
     probe->check(result.report, result.end_t, result.check_failures);
   return result;

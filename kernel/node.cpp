@@ -61,11 +61,67 @@ int64_t peak_rss_kb() {
   return usage.ru_maxrss;
 }
 
+caf::error refusals::refuse(const std::string& what, const std::string& why) {
+  constexpr uint64_t max_reported = 10;
+  if (++count_ <= max_reported)
+    std::cerr << "warning: " << who_ << " refused " << what << ": " << why
+              << (count_ == max_reported ? " (further refusals are only "
+                                           "counted)"
+                                         : "")
+              << std::endl;
+  return caf::make_error(caf::sec::runtime_error,
+                         who_ + " refused " + what + ": " + why);
+}
+
+bool from_this_process(caf::scheduled_actor* self) {
+  const auto& sender = self->current_sender();
+  return sender && sender->node() == self->home_system().node();
+}
+
+std::string describe(caf::actor_system& sys, const caf::error& err) {
+  if (err.category() == caf::atom("system")) {
+    switch (static_cast<caf::sec>(err.code())) {
+    case caf::sec::runtime_error:
+      if (err.context().match_elements<std::string>())
+        return err.context().get_as<std::string>(0);
+      break;
+    case caf::sec::request_receiver_down:
+      return "the other side went away";
+    case caf::sec::request_timeout:
+      return "no answer in time";
+    case caf::sec::cannot_connect_to_node:
+      return "nothing accepts connections there";
+    default:
+      break;
+    }
+  } else if (err.category() == caf::atom("exit")) {
+    switch (static_cast<caf::exit_reason>(err.code())) {
+    case caf::exit_reason::remote_link_unreachable:
+    case caf::exit_reason::unreachable:
+      return "its connection closed";
+    case caf::exit_reason::kill:
+      return "killed";
+    case caf::exit_reason::unhandled_exception:
+      return "an unhandled exception";
+    default:
+      break;
+    }
+  }
+  return sys.render(err);
+}
+
 namespace {
+
+using steady = std::chrono::steady_clock;
+
+/// How often node 0 asks every node to mark its trace shard complete.
+constexpr auto trace_mark_interval = std::chrono::seconds(1);
 
 struct node_state {
   node_instance* node = nullptr;
   caf::actor coordinator;
+  run_tokens tokens;
+  refusals refused{"node"};
   std::vector<caf::actor> peers;
   size_t peers_known = 0;
   caf::response_promise peers_complete;
@@ -76,6 +132,9 @@ struct node_state {
   sim_time own_next = 0; ///< this node's next_ns for `window`
   /// Peer batches by window; peers run at most one window ahead.
   std::map<uint64_t, std::vector<protocol::window_batch>> inbox;
+  /// Node 0: whether its batch for `window` asked for a trace mark.
+  bool mark_asked = false;
+  steady::time_point last_mark_ask = steady::now();
   bool started = false; ///< got `go` and sent its window-0 batch
   bool finished = false;
 };
@@ -86,6 +145,10 @@ uint32_t node_id(node_actor_ptr self) {
   return self->state.node->kernel->config().node;
 }
 
+const std::string& my_token(node_actor_ptr self) {
+  return self->state.tokens.node(node_id(self));
+}
+
 protocol::final_report final_report(node_actor_ptr self) {
   auto& st = self->state;
   auto& kernel = *st.node->kernel;
@@ -94,6 +157,7 @@ protocol::final_report final_report(node_actor_ptr self) {
   st.node->sim->report(kernel, mr);
   protocol::final_report out;
   out.node = kernel.config().node;
+  out.token = my_token(self);
   out.events = kernel.stats().events;
   out.windows = st.window;
   out.last_ns = kernel.stats().last_t;
@@ -118,6 +182,7 @@ protocol::final_report final_report(node_actor_ptr self) {
     }
   }
   out.rss_kb = peak_rss_kb();
+  out.refused = st.refused.count();
   return out;
 }
 
@@ -128,8 +193,19 @@ void finish(node_actor_ptr self) {
   if (st.finished)
     return;
   st.finished = true;
-  self->send(st.coordinator, protocol::done_atom::value, node_id(self));
+  self->send(st.coordinator, protocol::done_atom::value, node_id(self),
+             my_token(self));
   self->send(st.coordinator, final_report(self));
+}
+
+/// Node 0 asks for a trace mark at most every trace_mark_interval.
+bool ask_for_mark(node_actor_ptr self) {
+  auto& st = self->state;
+  if (node_id(self) != 0 || !st.node->trace ||
+      steady::now() - st.last_mark_ask < trace_mark_interval)
+    return false;
+  st.last_mark_ask = steady::now();
+  return true;
 }
 
 /// Sends every peer this window's batch: its events, and this node's next
@@ -140,17 +216,38 @@ void broadcast(node_actor_ptr self) {
   sim_time sent_min = kernel.outbox_min_time();
   const auto& outbox = kernel.outbox();
   st.own_next = std::min(kernel.next_time(), sent_min);
+  st.mark_asked = ask_for_mark(self);
   uint32_t me = node_id(self);
   for (uint32_t j = 0; j < st.peers.size(); ++j) {
     if (j == me)
       continue;
-    protocol::window_batch batch{
-        me, st.window, st.own_next, outbox[j].size(), {}};
+    protocol::window_batch batch{me,          my_token(self),   st.window,
+                                 st.own_next, outbox[j].size(), st.mark_asked,
+                                 {}};
     if (!outbox[j].empty())
       batch.bytes = wire::encode_batch(me, outbox[j]);
     self->send(st.peers[j], std::move(batch));
   }
   kernel.clear_outbox();
+}
+
+/// Runs window [next, end); after it, marks the trace shard complete up to
+/// `end` when node 0 asked for it in the previous window. False when the
+/// run failed.
+bool run_window(node_actor_ptr self, sim_time end, bool mark) {
+  auto& st = self->state;
+  auto& kernel = *st.node->kernel;
+  if (!kernel.run_window(end, self->context()))
+    return false;
+  if (mark && st.node->trace) {
+    try {
+      st.node->trace->mark_complete(end);
+    } catch (const std::exception& e) {
+      kernel.fail(e.what());
+      return false;
+    }
+  }
+  return true;
 }
 
 /// Runs the next window once every peer's batch for the current one is in.
@@ -163,9 +260,11 @@ void try_advance(node_actor_ptr self) {
     if (have + 1 < st.peers.size())
       return;
     sim_time next = st.own_next;
+    bool mark = st.mark_asked;
     if (i != st.inbox.end()) {
       for (auto& batch : i->second) {
         next = std::min<sim_time>(next, batch.next_ns);
+        mark = mark || (batch.from == 0 && batch.mark_trace);
         if (batch.count == 0)
           continue;
         std::vector<event> events;
@@ -183,7 +282,7 @@ void try_advance(node_actor_ptr self) {
     sim_time end =
         st.lookahead >= st.until - next ? st.until : next + st.lookahead;
     ++st.window;
-    if (!kernel.run_window(end, self->context())) {
+    if (!run_window(self, end, mark)) {
       finish(self);
       return;
     }
@@ -191,25 +290,94 @@ void try_advance(node_actor_ptr self) {
     // Alone, nobody else wakes this node up: continue through the mailbox,
     // so that the coordinator's pings are answered between windows.
     if (st.peers.size() == 1)
-      self->send(self, protocol::go_atom::value);
+      self->send(self, protocol::go_atom::value, st.tokens.coordinator());
   }
 }
 
 void add_peer(node_actor_ptr self, uint32_t k, const caf::actor& peer) {
   auto& st = self->state;
-  if (k >= st.peers.size() || st.peers[k])
-    return;
   st.peers[k] = peer;
   if (++st.peers_known == st.peers.size())
     st.peers_complete.deliver(protocol::ok_atom::value);
 }
 
+/// Why a message claiming to come from node `from` is refused; empty when
+/// it proves the run secret and `from` is another node of the run.
+std::string check_peer(node_actor_ptr self, uint32_t from,
+                       const std::string& token) {
+  auto& st = self->state;
+  if (from >= st.peers.size() || from == node_id(self))
+    return "there is no other node " + std::to_string(from) + " in this run";
+  if (!st.tokens.proves_node(from, token))
+    return "it does not prove the run secret";
+  return {};
+}
+
+/// Why a window batch is refused, or empty.
+std::string check_batch(node_actor_ptr self, const protocol::window_batch& b) {
+  auto& st = self->state;
+  auto why = check_peer(self, b.from, b.token);
+  if (why.empty() &&
+      (!st.peers[b.from] || b.window < st.window || b.window > st.window + 1))
+    why = "not expected now (this node is at window " +
+          std::to_string(st.window) + ")";
+  return why;
+}
+
+void on_batch(node_actor_ptr self, protocol::window_batch& batch) {
+  auto& st = self->state;
+  auto why = check_batch(self, batch);
+  if (!why.empty()) {
+    st.refused.refuse("a window batch from node " + std::to_string(batch.from),
+                      why);
+    return;
+  }
+  try {
+    st.inbox[batch.window].push_back(std::move(batch));
+    try_advance(self);
+  } catch (const std::exception& e) {
+    st.node->kernel->fail("bad event batch from node " +
+                          std::to_string(batch.from) + ": " + e.what());
+    finish(self);
+  }
+}
+
+/// Answers a ping: where this node is, and its trace shard's last complete
+/// prefix. Always to the coordinator, whoever asked.
+void send_status(node_actor_ptr self) {
+  auto& st = self->state;
+  protocol::node_status status;
+  status.node = node_id(self);
+  status.token = my_token(self);
+  status.window = st.window;
+  status.window_start_ns = st.window_start;
+  if (st.node->trace) {
+    auto prefix = st.node->trace->complete_prefix();
+    status.trace_until_ns = prefix.until_ns;
+    status.trace_records = prefix.records;
+    status.trace_bytes = prefix.bytes;
+  }
+  self->send(st.coordinator, std::move(status));
+}
+
+/// True when `token` is the coordinator's; else refuses `what`.
+bool from_coordinator(node_actor_ptr self, const char* what,
+                      const std::string& token) {
+  if (self->state.tokens.proves_coordinator(token))
+    return true;
+  self->state.refused.refuse(what, "it does not prove the run secret");
+  return false;
+}
+
 caf::behavior node_actor(node_actor_ptr self, node_instance* node,
-                         caf::actor coordinator, sim_time until) {
+                         caf::actor coordinator, sim_time until,
+                         run_tokens tokens) {
   auto& st = self->state;
   st.node = node;
   st.coordinator = coordinator;
   st.until = until;
+  st.tokens = std::move(tokens);
+  st.refused = refusals("node " + std::to_string(node_id(self)));
   uint32_t nodes = node->table.num_nodes();
   // Alone, a node needs no lookahead; it still pauses every virtual second
   // so that it can answer the coordinator (progress lines).
@@ -224,6 +392,12 @@ caf::behavior node_actor(node_actor_ptr self, node_instance* node,
                 << " lost its coordinator; stopping\n";
     self->quit(caf::exit_reason::user_shutdown);
   });
+  self->set_default_handler(
+      [=](caf::scheduled_actor*,
+          caf::message_view&) -> caf::result<caf::message> {
+        return self->state.refused.refuse("a message",
+                                          "it is not part of the protocol");
+      });
   return {
       // From this process's main thread: the lower-numbered peers it
       // connected to. Each pair of nodes shares one connection: this node
@@ -231,45 +405,59 @@ caf::behavior node_actor(node_actor_ptr self, node_instance* node,
       // introduce themselves to it. Answers once every peer is known.
       [=](protocol::peers_atom, std::vector<caf::actor>& lower) {
         auto& st = self->state;
+        if (!from_this_process(self) || lower.size() > st.peers.size()) {
+          st.refused.refuse("a peer list", "it comes from another process");
+          return;
+        }
         st.peers_complete = self->make_response_promise();
         uint32_t me = node_id(self);
         for (uint32_t i = 0; i < lower.size(); ++i)
           if (i != me && lower[i])
             self->send(lower[i], protocol::hello_atom::value, me,
-                       caf::actor_cast<caf::actor>(self));
+                       my_token(self), caf::actor_cast<caf::actor>(self));
         for (uint32_t i = 0; i < lower.size(); ++i)
           if (lower[i])
             add_peer(self, i, lower[i]);
       },
-      [=](protocol::hello_atom, uint32_t from, caf::actor& peer) {
+      [=](protocol::hello_atom, uint32_t from, std::string& token,
+          caf::actor& peer) {
+        auto& st = self->state;
+        auto why = check_peer(self, from, token);
+        if (why.empty() && from < node_id(self))
+          why = "a lower node does not introduce itself";
+        if (why.empty() && st.peers[from])
+          why = "node " + std::to_string(from) + " is already connected";
+        if (why.empty() && !peer)
+          why = "it names no actor";
+        if (!why.empty()) {
+          st.refused.refuse("hello from node " + std::to_string(from), why);
+          return;
+        }
         add_peer(self, from, peer);
       },
       // Window 0: nothing has run; every node tells the others its first
       // event time.
-      [=](protocol::go_atom) {
+      [=](protocol::go_atom, const std::string& token) {
         auto& st = self->state;
+        if (!from_coordinator(self, "go", token))
+          return;
         if (!st.started) {
           st.started = true;
           broadcast(self);
         }
         try_advance(self);
       },
-      [=](protocol::window_batch& batch) {
-        auto& st = self->state;
-        try {
-          st.inbox[batch.window].push_back(std::move(batch));
-          try_advance(self);
-        } catch (const std::exception& e) {
-          st.node->kernel->fail("bad event batch from node " +
-                                std::to_string(batch.from) + ": " + e.what());
-          finish(self);
-        }
+      [=](protocol::window_batch& batch) { on_batch(self, batch); },
+      [=](protocol::ping_atom, const std::string& token) {
+        if (from_coordinator(self, "ping", token))
+          send_status(self);
       },
-      [=](protocol::ping_atom) {
-        auto& st = self->state;
-        return caf::make_message(protocol::pong_atom::value, node_id(self),
-                                 st.window,
-                                 static_cast<int64_t>(st.window_start));
+      // The run failed elsewhere: the coordinator says why; stop quietly.
+      [=](protocol::stop_atom, const std::string& token) {
+        if (!from_coordinator(self, "stop", token))
+          return;
+        self->state.finished = true;
+        self->quit(caf::exit_reason::user_shutdown);
       },
   };
 }
@@ -277,8 +465,9 @@ caf::behavior node_actor(node_actor_ptr self, node_instance* node,
 } // namespace
 
 caf::actor spawn_node_actor(caf::actor_system& sys, node_instance& node,
-                            caf::actor coordinator, sim_time until) {
-  return sys.spawn(node_actor, &node, std::move(coordinator), until);
+                            caf::actor coordinator, sim_time until,
+                            const run_tokens& tokens) {
+  return sys.spawn(node_actor, &node, std::move(coordinator), until, tokens);
 }
 
 } // namespace vmss::detail
@@ -303,16 +492,13 @@ caf::expected<caf::actor> connect(caf::actor_system& sys,
   }
 }
 
-} // namespace
-
-namespace {
-
 /// The steps by which a node process joins a run. Each throws
 /// std::runtime_error saying what failed.
 class node_join {
 public:
   node_join(caf::actor_system& sys, const node_options& opts)
       : sys_(sys), opts_(opts), self_(sys),
+        tokens_(opts.secret, opts.node_id + 1),
         timeout_(std::chrono::duration_cast<caf::timespan>(
             std::chrono::duration<double>(opts.connect_timeout_s * 6))) {
     auto coordinator = connect(sys, opts.coordinator_host,
@@ -321,16 +507,24 @@ public:
       throw std::runtime_error("cannot reach the coordinator at " +
                                opts.coordinator_host + ":" +
                                std::to_string(opts.coordinator_port) + ": " +
-                               sys.render(coordinator.error()));
+                               detail::describe(sys, coordinator.error()));
     coordinator_ = *coordinator;
   }
 
   const caf::actor& coordinator() const { return coordinator_; }
+  const run_tokens& tokens() const { return tokens_; }
 
   /// Says hello; the coordinator answers once every node has.
   protocol::node_setup hello() {
-    return ask<protocol::node_setup>(coordinator_, protocol::hello_atom::value,
-                                     opts_.node_id);
+    auto setup = ask<protocol::node_setup>("hello", coordinator_,
+                                           protocol::hello_atom::value,
+                                           opts_.node_id, token());
+    if (setup.node != opts_.node_id || setup.node >= setup.nodes)
+      throw std::runtime_error("the coordinator sent the set-up of node " +
+                               std::to_string(setup.node) + " of " +
+                               std::to_string(setup.nodes));
+    tokens_ = run_tokens(opts_.secret, setup.nodes);
+    return setup;
   }
 
   /// Publishes this node's actor and connects it to its peers: to the
@@ -339,9 +533,11 @@ public:
   void join_peers(const caf::actor& actor) {
     auto port = sys_.middleman().publish(actor, 0, "127.0.0.1", true);
     if (!port)
-      throw std::runtime_error("cannot publish: " + sys_.render(port.error()));
+      throw std::runtime_error("cannot publish: " +
+                               detail::describe(sys_, port.error()));
     auto ports = ask<std::vector<uint16_t>>(
-        coordinator_, protocol::ready_atom::value, opts_.node_id, actor, *port);
+        "ready to the coordinator", coordinator_, protocol::ready_atom::value,
+        opts_.node_id, token(), actor, *port);
     std::vector<caf::actor> lower(opts_.node_id + 1);
     lower[opts_.node_id] = actor;
     for (uint32_t j = 0; j < opts_.node_id && j < ports.size(); ++j) {
@@ -349,32 +545,39 @@ public:
                           opts_.connect_timeout_s);
       if (!peer)
         throw std::runtime_error("cannot reach node " + std::to_string(j) +
-                                 ": " + sys_.render(peer.error()));
+                                 ": " + detail::describe(sys_, peer.error()));
       lower[j] = *peer;
     }
-    ask<protocol::ok_atom>(actor, protocol::peers_atom::value, lower);
-    ask<protocol::ok_atom>(coordinator_, protocol::peers_atom::value,
-                           opts_.node_id);
+    ask<protocol::ok_atom>("joining its peers", actor,
+                           protocol::peers_atom::value, lower);
+    ask<protocol::ok_atom>("peers to the coordinator", coordinator_,
+                           protocol::peers_atom::value, opts_.node_id, token());
   }
 
   void wait_for(const caf::actor& actor) { self_->wait_for(actor); }
 
 private:
+  const std::string& token() const { return tokens_.node(opts_.node_id); }
+
+  /// Sends a request and waits for its answer; a refusal, a lost
+  /// coordinator or a time-out throws, saying which `step` failed.
   template <class Result, class... Ts>
-  Result ask(const caf::actor& dst, Ts&&... xs) {
+  Result ask(const char* step, const caf::actor& dst, Ts&&... xs) {
     Result out{};
     std::string failure;
     self_->request(dst, timeout_, std::forward<Ts>(xs)...)
-        .receive([&](Result& r) { out = std::move(r); },
-                 [&](caf::error& err) { failure = sys_.render(err); });
+        .receive(
+            [&](Result& r) { out = std::move(r); },
+            [&](caf::error& err) { failure = detail::describe(sys_, err); });
     if (!failure.empty())
-      throw std::runtime_error(failure);
+      throw std::runtime_error(std::string(step) + ": " + failure);
     return out;
   }
 
   caf::actor_system& sys_;
   const node_options& opts_;
   caf::scoped_actor self_;
+  run_tokens tokens_;
   caf::timespan timeout_;
   caf::actor coordinator_;
 };
@@ -393,7 +596,7 @@ int run_node(const node_options& opts) {
     auto setup = join.hello();
     node = detail::build_node(sys, setup, opts.factory);
     actor = detail::spawn_node_actor(sys, *node, join.coordinator(),
-                                     setup.until_ns);
+                                     setup.until_ns, join.tokens());
     join.join_peers(actor);
     join.wait_for(actor);
     return 0;

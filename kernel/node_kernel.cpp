@@ -81,9 +81,11 @@ void node_kernel::inject(sim_time t, entity_id dst, event_kind kind,
 }
 
 void node_kernel::schedule_starts() {
+  // Every entity, local or not: each call takes a kernel sequence number,
+  // and later injected events (faults, scenario commands) must get the same
+  // numbers on every node, whatever share of the entities it runs.
   for (entity_id id = 0; id < table_.size(); ++id)
-    if (is_local(id))
-      inject(0, id, event_kind::start);
+    inject(0, id, event_kind::start);
 }
 
 event node_kernel::make_event(entity_id src, entity_id dst, sim_time delay,

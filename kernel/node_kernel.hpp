@@ -61,7 +61,8 @@ public:
   void inject(sim_time t, entity_id dst, event_kind kind, caf::message msg = {},
               wire::type_id type = wire::no_type);
 
-  /// Schedules the start event of every local entity at t = 0.
+  /// Schedules the start event of every local entity at t = 0 (numbering
+  /// every entity's, like inject()).
   void schedule_starts();
 
   // -- used by entities while they handle an event ---------------------------

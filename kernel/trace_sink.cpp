@@ -3,7 +3,9 @@
 /// handed to one encoder thread, which builds a ShardBatch Cap'n Proto
 /// message (messages/trace.capnp) and appends it packed to the shard file.
 /// At most max_in_flight batches wait for or sit in the encoder; beyond that
-/// the appender blocks, so memory stays bounded.
+/// the appender blocks, so memory stays bounded. mark_complete() cuts the
+/// current batch and has the encoder flush the file after it: the file then
+/// ends at a complete prefix (shard_prefix), readable if the process dies.
 
 #include "kernel/trace_sink.hpp"
 
@@ -25,6 +27,7 @@
 #include <exception>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
@@ -64,6 +67,12 @@ struct batch {
   std::vector<field> fields;
   size_t num_fields = 0;
   std::vector<std::string> new_names;
+  /// Set by mark_complete: written and flushed, the file ends a complete
+  /// prefix (bytes filled in by the encoder).
+  std::optional<shard_prefix> mark;
+
+  /// A batch that only marks a prefix (no records) is not encoded.
+  bool encoded() const { return size > 0 || !mark; }
 
   bool full() const {
     return size == batch_records || num_fields >= batch_fields;
@@ -82,6 +91,7 @@ struct batch {
     size = 0;
     num_fields = 0;
     new_names.clear();
+    mark.reset();
   }
 };
 
@@ -135,10 +145,13 @@ public:
       p += n;
       left -= static_cast<size_t>(n);
     }
+    written_ += used_;
     used_ = 0;
   }
 
   const std::string& path() const { return path_; }
+  /// Bytes written to the file so far (flushed).
+  uint64_t written() const { return written_; }
 
 private:
   /// Makes room for `more` bytes after the used part (never zero-fills).
@@ -233,6 +246,7 @@ private:
   std::unique_ptr<uint8_t[]> packed_; ///< packed batches not yet written
   size_t used_ = 0;
   size_t capacity_ = 0;
+  uint64_t written_ = 0;
   uint32_t next_index_ = 0;
   std::unordered_map<std::string, uint16_t> key_table_;
   std::vector<std::string> new_keys_;
@@ -284,13 +298,16 @@ struct shard_writer::impl {
   size_t in_flight = 0;
   bool stop = false;
   std::exception_ptr error;
+  shard_prefix prefix; ///< the last complete prefix written
 
   std::thread thread;
 
   /// Attaches pending names and queues the current batch; blocks while
   /// max_in_flight batches are already queued or being encoded.
   void hand_off(bool last) {
-    for (; names_sent < names.size(); ++names_sent)
+    // Names travel with the next batch that is encoded.
+    bool encoded = current->encoded();
+    for (; encoded && names_sent < names.size(); ++names_sent)
       current->new_names.push_back(names[names_sent]);
     std::unique_lock<std::mutex> lock(mu);
     space_cv.wait(lock, [this] { return in_flight < max_in_flight; });
@@ -300,7 +317,7 @@ struct shard_writer::impl {
     }
     queue.push_back(std::move(current));
     ++in_flight;
-    ++batches_handed;
+    batches_handed += encoded ? 1 : 0;
     if (!last)
       current = take_spare();
     lock.unlock();
@@ -348,7 +365,14 @@ struct shard_writer::impl {
         return nullptr;
     }
     try {
-      enc.write(b);
+      if (b.encoded())
+        enc.write(b);
+      if (b.mark) {
+        enc.flush();
+        std::lock_guard<std::mutex> lock(mu);
+        prefix = *b.mark;
+        prefix.bytes = enc.written();
+      }
       return nullptr;
     } catch (const kj::Exception& e) {
       return std::make_exception_ptr(std::runtime_error(
@@ -443,6 +467,19 @@ void shard_writer::append(const order_key& key, uint16_t event,
   ++d.records;
   if (b.full())
     d.hand_off(false);
+}
+
+void shard_writer::mark_complete(int64_t until_ns) {
+  impl& d = *impl_;
+  if (d.closed)
+    throw std::logic_error("trace: mark_complete after close");
+  d.current->mark = shard_prefix{until_ns, d.records, 0};
+  d.hand_off(false);
+}
+
+shard_prefix shard_writer::complete_prefix() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->prefix;
 }
 
 shard_stats shard_writer::close() {

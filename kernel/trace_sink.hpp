@@ -52,6 +52,15 @@ struct shard_stats {
   uint64_t bytes = 0;
 };
 
+/// A complete prefix of a shard file: its first `bytes` bytes, whole packed
+/// messages, hold exactly the `records` records with t < until_ns. What a
+/// reader may use of a shard whose writer died.
+struct shard_prefix {
+  int64_t until_ns = 0;
+  uint64_t records = 0;
+  uint64_t bytes = 0;
+};
+
 /// File name of node `node`'s shard inside a trace directory.
 std::string shard_file_name(uint32_t node);
 
@@ -75,6 +84,16 @@ public:
   void append(const order_key& key, uint16_t event) {
     append(key, event, nullptr, 0);
   }
+
+  /// Says that every record with t < until_ns has been appended: the
+  /// records so far go to the file as whole messages, and once they are
+  /// written complete_prefix() returns them (the encoder does it; the caller
+  /// does not wait).
+  void mark_complete(int64_t until_ns);
+
+  /// The last complete prefix written (all zero before the first). Safe to
+  /// call from any thread.
+  shard_prefix complete_prefix() const;
 
   /// Flushes everything, joins the encoder thread, closes the file.
   shard_stats close();

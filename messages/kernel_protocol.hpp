@@ -1,6 +1,18 @@
 #pragma once
 /// Messages of the window protocol between the coordinator and the node
 /// processes (CAF messages; simulation events travel inside event_blob).
+///
+/// Every message a node sends carries its token and every message the
+/// coordinator sends a node carries the coordinator's (kernel/run_secret.hpp):
+/// a message that does not prove the run secret is refused. Atom messages:
+///
+///   node -> coordinator   (hello, node, token)               -> node_setup
+///                         (ready, node, token, actor, port)  -> ports
+///                         (peers, node, token)               -> ok
+///                         (done, node, token), node_status, final_report
+///   node -> lower node    (hello, node, token, actor)
+///   coordinator -> node   (go, token), (ping, token), (stop, token)
+///   node <-> node         window_batch
 
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
@@ -40,21 +52,44 @@ typename Inspector::result_type inspect(Inspector& f, node_setup& x) {
 /// window, without a round trip through the coordinator.
 struct window_batch {
   uint32_t from = 0;
+  std::string token; ///< the sender's
   uint64_t window = 0;
   int64_t next_ns = 0; ///< min(own next event, earliest event it sent)
   uint64_t count = 0;  ///< events in `bytes`
+  /// Set by node 0 only: every node marks its trace shard complete after
+  /// the next window, so that all shards have a prefix at the same time.
+  bool mark_trace = false;
   std::vector<char> bytes;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, window_batch& x) {
-  return f(caf::meta::type_name("window_batch"), x.from, x.window, x.next_ns,
-           x.count, x.bytes);
+  return f(caf::meta::type_name("window_batch"), x.from, x.token, x.window,
+           x.next_ns, x.count, x.mark_trace, x.bytes);
+}
+
+/// A node's answer to a ping (node -> coordinator): where it is, and the
+/// last complete prefix of its trace shard (trace::shard_prefix).
+struct node_status {
+  uint32_t node = 0;
+  std::string token;
+  uint64_t window = 0;
+  int64_t window_start_ns = 0;
+  int64_t trace_until_ns = 0;
+  uint64_t trace_records = 0;
+  uint64_t trace_bytes = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, node_status& x) {
+  return f(caf::meta::type_name("node_status"), x.node, x.token, x.window,
+           x.window_start_ns, x.trace_until_ns, x.trace_records, x.trace_bytes);
 }
 
 /// A node's results at the end of the run (node -> coordinator).
 struct final_report {
   uint32_t node = 0;
+  std::string token;
   uint64_t events = 0;
   uint64_t windows = 0;
   int64_t last_ns = 0;
@@ -65,14 +100,16 @@ struct final_report {
   uint64_t trace_records = 0;
   uint64_t trace_bytes = 0;
   int64_t rss_kb = 0;
+  uint64_t refused = 0; ///< messages this node refused
   std::string error;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, final_report& x) {
-  return f(caf::meta::type_name("final_report"), x.node, x.events, x.windows,
-           x.last_ns, x.digests, x.counter_names, x.counter_values, x.failures,
-           x.trace_records, x.trace_bytes, x.rss_kb, x.error);
+  return f(caf::meta::type_name("final_report"), x.node, x.token, x.events,
+           x.windows, x.last_ns, x.digests, x.counter_names, x.counter_values,
+           x.failures, x.trace_records, x.trace_bytes, x.rss_kb, x.refused,
+           x.error);
 }
 
 } // namespace vmss::protocol
@@ -84,7 +121,7 @@ using start_atom = caf::atom_constant<caf::atom("start")>;
 using ok_atom = caf::atom_constant<caf::atom("ok")>;
 using go_atom = caf::atom_constant<caf::atom("go")>;
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
-using pong_atom = caf::atom_constant<caf::atom("pong")>;
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using done_atom = caf::atom_constant<caf::atom("done")>;
 
 } // namespace vmss::protocol

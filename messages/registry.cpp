@@ -27,6 +27,7 @@ void register_messages(caf::actor_system_config& cfg) {
   // The window protocol (CAF messages between processes).
   cfg.add_message_type<protocol::node_setup>("vmss.node_setup");
   cfg.add_message_type<protocol::window_batch>("vmss.window_batch");
+  cfg.add_message_type<protocol::node_status>("vmss.node_status");
   cfg.add_message_type<protocol::final_report>("vmss.final_report");
   cfg.add_message_type<std::vector<caf::actor>>("vmss.actor_list");
   cfg.add_message_type<std::vector<uint16_t>>("vmss.port_list");

@@ -1,6 +1,12 @@
 #include "runners/cluster_config.hpp"
 
+#include "kernel/run_secret.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace vmss {
@@ -13,50 +19,108 @@ std::string trim(const std::string& s) {
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
-/// Parses a whole non-negative integer no larger than `max`.
-uint64_t to_uint(const std::string& v, uint64_t max) {
-  size_t pos = 0;
-  if (v.empty() || v[0] == '-')
-    throw std::invalid_argument("not a non-negative integer");
-  auto x = std::stoull(v, &pos);
-  if (pos != v.size())
-    throw std::invalid_argument("not a non-negative integer");
-  if (x > max)
-    throw std::invalid_argument("larger than " + std::to_string(max));
-  return x;
+bool all_digits(const std::string& s, size_t from) {
+  return from < s.size() &&
+         s.find_first_not_of("0123456789", from) == std::string::npos;
 }
 
-void apply(cluster_config& cfg, const std::string& key,
+std::string between(const std::string& min, const std::string& max) {
+  return "must be between " + min + " and " + max;
+}
+
+uint32_t to_count(const std::string& value, uint64_t max) {
+  return static_cast<uint32_t>(parse_whole_number(value, 1, max));
+}
+
+void apply(cluster_config& cfg, const std::string& dir, const std::string& key,
            const std::string& value) {
   if (key == "cluster.nodes") {
-    cfg.nodes = static_cast<uint32_t>(to_uint(value, 64));
-    if (*cfg.nodes == 0)
-      throw std::invalid_argument("must be at least 1");
+    cfg.nodes = to_count(value, max_nodes);
   } else if (key == "cluster.threads") {
-    cfg.threads = static_cast<uint32_t>(to_uint(value, 64));
-    if (*cfg.threads == 0)
-      throw std::invalid_argument("must be at least 1");
+    cfg.threads = to_count(value, max_threads);
   } else if (key == "cluster.node-timeout") {
-    size_t pos = 0;
-    double x = std::stod(value, &pos);
-    if (pos != value.size() || !(x > 0))
-      throw std::invalid_argument("not a positive number of seconds");
-    cfg.node_timeout_s = x;
+    cfg.node_timeout_s = parse_node_timeout(value);
+  } else if (key == "cluster.secret-file") {
+    if (value.empty())
+      throw std::invalid_argument("empty path");
+    cfg.secret_file = (std::filesystem::path(dir) / value).string();
   } else if (key == "sim.seed") {
-    cfg.seed = to_uint(value, UINT64_MAX);
+    cfg.seed = parse_whole_number(value, 0, UINT64_MAX);
   } else {
     throw std::invalid_argument("unknown key (known: cluster.nodes, "
                                 "cluster.threads, cluster.node-timeout, "
-                                "sim.seed)");
+                                "cluster.secret-file, sim.seed)");
   }
 }
 
 } // namespace
 
+uint64_t parse_whole_number(const std::string& text, uint64_t min,
+                            uint64_t max) {
+  auto range = [&] {
+    return std::invalid_argument(
+        between(std::to_string(min), std::to_string(max)));
+  };
+  // "-1" is a whole number, only out of range.
+  if (text.size() > 1 && text[0] == '-' && all_digits(text, 1))
+    throw range();
+  if (!all_digits(text, 0))
+    throw std::invalid_argument("not a whole number");
+  uint64_t x = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
+  if (ec != std::errc() || end != text.data() + text.size() || x < min ||
+      x > max)
+    throw range();
+  return x;
+}
+
+double parse_node_timeout(const std::string& text) {
+  auto dot = text.find('.');
+  bool decimal = dot == std::string::npos
+                     ? all_digits(text, 0)
+                     : dot > 0 && all_digits(text.substr(0, dot), 0) &&
+                           all_digits(text, dot + 1);
+  if (!decimal)
+    throw std::invalid_argument("not a number of seconds (e.g. 10 or 2.5)");
+  double x = 0;
+  std::istringstream in(text);
+  in.imbue(std::locale::classic());
+  in >> x;
+  if (!(x >= node_timeout_min_s && x <= node_timeout_max_s)) {
+    std::ostringstream min, max;
+    min << node_timeout_min_s;
+    max << node_timeout_max_s;
+    throw std::invalid_argument(between(min.str(), max.str()) + " seconds");
+  }
+  return x;
+}
+
+std::string node_run_secret(const std::string& config) {
+  if (const char* env = std::getenv(run_secret_env)) {
+    try {
+      return check_run_secret(env);
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(std::string(run_secret_env) + ": " + e.what());
+    }
+  }
+  if (!config.empty()) {
+    auto file = read_cluster_config(config);
+    if (file.secret_file)
+      return read_run_secret_file(*file.secret_file);
+  }
+  throw std::runtime_error(
+      "no run secret: a node started by hand needs the run's secret in the "
+      "environment variable " +
+      std::string(run_secret_env) +
+      " or in the file named by secret-file in the [cluster] group of "
+      "--config cluster.conf");
+}
+
 cluster_config read_cluster_config(const std::string& path) {
   std::ifstream in(path);
   if (!in)
     throw std::runtime_error(path + ": cannot open");
+  auto dir = std::filesystem::path(path).parent_path().string();
   cluster_config cfg;
   std::string group, line;
   for (int number = 1; std::getline(in, line); ++number) {
@@ -78,7 +142,7 @@ cluster_config read_cluster_config(const std::string& path) {
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
       value = value.substr(1, value.size() - 2);
     try {
-      apply(cfg, key, value);
+      apply(cfg, dir, key, value);
     } catch (const std::exception& e) {
       throw std::runtime_error(where + key + "=" + value + ": " + e.what());
     }

@@ -1,6 +1,7 @@
 #pragma once
 /// Reads cluster.conf (CAF INI syntax: [group], key=value, ';' comments).
 /// Unknown groups or keys and bad values are errors naming file:line.
+/// Also the strict number parsers that the common options share with it.
 
 #include <cstdint>
 #include <optional>
@@ -8,14 +9,42 @@
 
 namespace vmss {
 
+/// Node processes and threads a run may ask for.
+constexpr uint64_t max_nodes = 64;
+constexpr uint64_t max_threads = 64;
+
+/// The range of --node-timeout and cluster.node-timeout, seconds: long
+/// enough for a few 200 ms pings, short enough to notice a dead node.
+constexpr double node_timeout_min_s = 0.5;
+constexpr double node_timeout_max_s = 3600;
+
 struct cluster_config {
   std::optional<uint32_t> nodes;
   std::optional<uint32_t> threads;
   std::optional<double> node_timeout_s;
   std::optional<uint64_t> seed;
+  /// [cluster] secret-file, relative to the file's folder: the run secret
+  /// that hand-started node processes prove (see docs/kernel.md).
+  std::optional<std::string> secret_file;
 };
 
-/// Throws std::runtime_error "FILE:LINE: key: reason" on bad input.
+/// Throws std::runtime_error "FILE:LINE: key=value: reason" on bad input.
 cluster_config read_cluster_config(const std::string& path);
+
+/// The run secret of a hand-started node process: the environment variable
+/// VMSS_RUN_SECRET, else the secret-file of cluster.conf `config` (if not
+/// empty). Throws std::runtime_error saying where it looked when there is
+/// none or it is malformed.
+std::string node_run_secret(const std::string& config);
+
+/// A whole number in [min, max], decimal digits only (no sign, spaces, hex
+/// or exponent). Throws std::invalid_argument with the reason: "not a whole
+/// number" or "must be between MIN and MAX".
+uint64_t parse_whole_number(const std::string& text, uint64_t min,
+                            uint64_t max);
+
+/// A node timeout in seconds ("10", "2.5"), within [node_timeout_min_s,
+/// node_timeout_max_s]. Throws std::invalid_argument with the reason.
+double parse_node_timeout(const std::string& text);
 
 } // namespace vmss

@@ -148,28 +148,48 @@ void add_run_command(CLI::App& root) {
 }
 
 void add_node_command(CLI::App& root) {
-  auto opts = std::make_shared<node_options>();
-  auto coordinator = std::make_shared<std::string>();
+  struct node_args {
+    std::string coordinator, node_id, threads = "2", config;
+  };
+  auto args = std::make_shared<node_args>();
   auto* cmd = root.add_subcommand(
       "node", "One node process of a multi-node run (started by `run --nodes` "
-              "and `bench --nodes`)");
-  cmd->add_option("--coordinator", *coordinator, "HOST:PORT of the coordinator")
+              "and `bench --nodes`). It proves the run secret from the "
+              "environment variable VMSS_RUN_SECRET or from the secret-file "
+              "of --config");
+  cmd->add_option("--coordinator", args->coordinator,
+                  "HOST:PORT of the coordinator")
       ->required();
-  cmd->add_option("--node-id", opts->node_id, "this node's number")->required();
-  cmd->add_option("--threads", opts->threads, "CAF scheduler threads")
+  cmd->add_option("--node-id", args->node_id, "this node's number, 0 to 63")
+      ->required();
+  cmd->add_option("--threads", args->threads, "CAF scheduler threads, 1 to 64")
       ->capture_default_str();
-  cmd->callback([opts, coordinator] {
-    auto colon = coordinator->rfind(':');
-    if (colon == std::string::npos) {
-      std::cerr << "error: --coordinator " << *coordinator
-                << ": expected HOST:PORT\n";
-      throw CLI::RuntimeError(2);
-    }
-    opts->coordinator_host = coordinator->substr(0, colon);
-    opts->coordinator_port =
-        static_cast<uint16_t>(std::stoi(coordinator->substr(colon + 1)));
-    opts->factory = &make_any_model;
-    int code = run_node(*opts);
+  cmd->add_option("--config", args->config,
+                  "cluster.conf whose [cluster] secret-file holds the run "
+                  "secret")
+      ->check(CLI::ExistingFile);
+  cmd->callback([args] {
+    node_options opts;
+    auto colon = args->coordinator.rfind(':');
+    if (colon == std::string::npos || colon == 0)
+      throw std::runtime_error("--coordinator " + args->coordinator +
+                               ": expected HOST:PORT");
+    opts.coordinator_host = args->coordinator.substr(0, colon);
+    opts.coordinator_port = static_cast<uint16_t>(parse_option(
+        "--coordinator " + opts.coordinator_host + ": port",
+        args->coordinator.substr(colon + 1),
+        [](const std::string& t) { return parse_whole_number(t, 1, 65535); }));
+    opts.node_id = static_cast<uint32_t>(
+        parse_option("--node-id", args->node_id, [](const std::string& t) {
+          return parse_whole_number(t, 0, max_nodes - 1);
+        }));
+    opts.threads = static_cast<uint32_t>(
+        parse_option("--threads", args->threads, [](const std::string& t) {
+          return parse_whole_number(t, 1, max_threads);
+        }));
+    opts.secret = node_run_secret(args->config);
+    opts.factory = &make_any_model;
+    int code = run_node(opts);
     if (code != 0)
       throw CLI::RuntimeError(code);
   });

@@ -2,20 +2,24 @@
 /// Options and output shared by `run` and `bench`.
 
 #include "kernel/cluster.hpp"
+#include "kernel/run_secret.hpp"
 #include "runners/cluster_config.hpp"
 #include "runners/commands.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <stdexcept>
 
 namespace vmss {
 
 struct common_args {
-  uint64_t seed = 1;
-  uint32_t threads = 2;
-  uint32_t nodes = 1;
-  double node_timeout_s = 10;
+  // Kept as text and parsed strictly by apply_common (CLI11 would wrap
+  // "--seed -1" and print a 300-digit range for a bad timeout).
+  std::string seed = "1";
+  std::string threads = "2";
+  std::string nodes = "1";
+  std::string node_timeout_s = "10";
   bool progress = false;
   std::string config;
   // Options given on the command line win over the config file.
@@ -27,42 +31,68 @@ struct common_args {
 
 inline void add_common_options(CLI::App& cmd, common_args& a) {
   a.seed_opt =
-      cmd.add_option("--seed,-s", a.seed, "run seed")->capture_default_str();
+      cmd.add_option("--seed,-s", a.seed, "run seed, 0 to 18446744073709551615")
+          ->type_name("N")
+          ->capture_default_str();
   a.threads_opt = cmd.add_option("--threads", a.threads,
-                                 "CAF scheduler threads per process")
-                      ->check(CLI::Range(1, 64))
+                                 "CAF scheduler threads per process, 1 to 64")
+                      ->type_name("N")
                       ->capture_default_str();
   a.nodes_opt = cmd.add_option("--nodes", a.nodes,
-                               "node processes on this machine (1: "
+                               "node processes on this machine, 1 to 64 (1: "
                                "everything in-process)")
-                    ->check(CLI::Range(1, 64))
+                    ->type_name("N")
                     ->capture_default_str();
   a.timeout_opt = cmd.add_option("--node-timeout", a.node_timeout_s,
                                  "seconds of silence after which a node "
-                                 "counts as dead")
-                      ->check(CLI::PositiveNumber)
+                                 "counts as dead, 0.5 to 3600")
+                      ->type_name("SECONDS")
                       ->capture_default_str();
   cmd.add_option("--config", a.config,
-                 "cluster.conf with [cluster] nodes, threads, node-timeout "
-                 "and [sim] seed")
+                 "cluster.conf with [cluster] nodes, threads, node-timeout, "
+                 "secret-file and [sim] seed")
       ->check(CLI::ExistingFile)
       ->excludes(a.nodes_opt);
   cmd.add_flag("--progress", a.progress, "progress lines on stderr");
 }
 
-/// Fills `opts`; throws std::runtime_error on a bad config file.
+/// Parses option `name`'s text with `parse`; throws std::runtime_error
+/// "NAME TEXT: reason".
+template <class Parse>
+auto parse_option(const std::string& name, const std::string& text,
+                  Parse parse) {
+  try {
+    return parse(text);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(name + " " + text + ": " + e.what());
+  }
+}
+
+/// Fills `opts`; throws std::runtime_error on a bad option or config file.
 inline void apply_common(const common_args& a, run_options& opts) {
+  auto whole = [](uint64_t min, uint64_t max) {
+    return
+        [=](const std::string& t) { return parse_whole_number(t, min, max); };
+  };
+  auto seed = parse_option("--seed", a.seed, whole(0, UINT64_MAX));
+  auto threads = static_cast<uint32_t>(
+      parse_option("--threads", a.threads, whole(1, max_threads)));
+  auto nodes = static_cast<uint32_t>(
+      parse_option("--nodes", a.nodes, whole(1, max_nodes)));
+  auto timeout =
+      parse_option("--node-timeout", a.node_timeout_s, parse_node_timeout);
   cluster_config file;
   if (!a.config.empty())
     file = read_cluster_config(a.config);
   auto pick = [](CLI::Option* opt, auto cli, auto from_file) {
     return opt->count() == 0 && from_file ? *from_file : cli;
   };
-  opts.seed = pick(a.seed_opt, a.seed, file.seed);
-  opts.threads = pick(a.threads_opt, a.threads, file.threads);
-  opts.nodes = pick(a.nodes_opt, a.nodes, file.nodes);
-  opts.node_timeout_s =
-      pick(a.timeout_opt, a.node_timeout_s, file.node_timeout_s);
+  opts.seed = pick(a.seed_opt, seed, file.seed);
+  opts.threads = pick(a.threads_opt, threads, file.threads);
+  opts.nodes = pick(a.nodes_opt, nodes, file.nodes);
+  opts.node_timeout_s = pick(a.timeout_opt, timeout, file.node_timeout_s);
+  if (file.secret_file)
+    opts.secret = read_run_secret_file(*file.secret_file);
   opts.progress = a.progress;
   opts.factory = &make_any_model;
   opts.executable = self_executable();
