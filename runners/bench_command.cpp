@@ -62,7 +62,7 @@ int bench_main(const bench_args& a) {
   auto res = run_simulation(opts);
   print_run_lines(res);
   if (!res.error.empty()) {
-    std::cerr << "error: " << res.error << "\n";
+    report_failed_run(opts, *sim, res, "bench " + opts.model_spec, out.get());
     return 1;
   }
   if (out) {

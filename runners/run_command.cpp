@@ -82,7 +82,7 @@ int run_main(const run_args& args) {
   auto res = run_simulation(opts);
   print_run_lines(res);
   if (!res.error.empty()) {
-    std::cerr << "error: " << res.error << "\n";
+    report_failed_run(opts, *sim, res, scenario_name, &out);
     return 1;
   }
   write_run_manifest(opts, *sim, res, scenario_name);

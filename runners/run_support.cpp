@@ -36,12 +36,26 @@ void write_run_manifest(const run_options& opts, model& sim,
   m.lookahead_ns = sim.lookahead();
   m.end_t_ns = res.end_t;
   m.events = res.events;
+  m.complete = !res.trace_incomplete;
+  m.complete_until_ns = res.trace_incomplete ? res.complete_until : 0;
   for (const auto& e : table.entries())
     m.entities.push_back({e.path, e.kind, e.node});
   for (uint32_t k = 0; k < opts.nodes; ++k)
     m.shards.push_back({k, trace::shard_file_name(k), res.shards[k].records,
                         res.shards[k].bytes});
   trace::write_manifest(opts.trace_dir, m);
+}
+
+void report_failed_run(const run_options& opts, model& sim,
+                       const run_result& res, const std::string& scenario,
+                       trace_output* out) {
+  std::cerr << "error: " << res.error << "\n";
+  if (!out || !res.trace_incomplete || res.shards.size() != opts.nodes)
+    return;
+  write_run_manifest(opts, sim, res, scenario);
+  std::cerr << "# the trace up to virtual time "
+            << format_duration(res.complete_until) << " is in " << out->keep()
+            << " (incomplete; " << out->path() << " is unchanged)\n";
 }
 
 } // namespace vmss

@@ -5,6 +5,7 @@
 #include "kernel/run_secret.hpp"
 #include "runners/cluster_config.hpp"
 #include "runners/commands.hpp"
+#include "runners/trace_output.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -109,6 +110,13 @@ std::unique_ptr<model> check_model(const run_options& opts);
 /// traced run of `sim` together (entity table, shard sizes, seed).
 void write_run_manifest(const run_options& opts, model& sim,
                         const run_result& res, const std::string& scenario);
+
+/// Reports a run that failed. After a traced run that failed part way (a
+/// node process died), writes the manifest of the trace's complete prefix
+/// into out's staging directory and keeps it there, naming it.
+void report_failed_run(const run_options& opts, model& sim,
+                       const run_result& res, const std::string& scenario,
+                       trace_output* out);
 
 /// Prints the model's description and any failed checks as '#' lines.
 inline void print_run_lines(const run_result& res) {
