@@ -71,7 +71,9 @@ for name in "${targets[@]}"; do
   runs=${runs:-$(sed -n 's/^#\([0-9]*\).*/\1/p' <<<"$last")}
   cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
   ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
-  found=$(find "$artifacts" -maxdepth 1 -name "$name-*" -newer "$stamp" | wc -l)
+  found=$(find "$artifacts" -maxdepth 1 -newer "$stamp" \( -name "$name-crash-*" \
+    -o -name "$name-oom-*" -o -name "$name-timeout-*" -o -name "$name-leak-*" \) |
+    wc -l)
   summary="${runs:-?} runs in ${took}s, cov ${cov:-?} ft ${ft:-?}"
   if [[ $found -gt 0 || $status -ne 0 ]]; then
     failed=1
