@@ -1,0 +1,76 @@
+/// Fuzz target: trace shards. The input is the file shard-0.capnp of a
+/// trace directory whose manifest.json (written once, with the project's
+/// writer) lists that one shard and a few entities; every `vmss-sim trace`
+/// command's reading of it runs: digest, export (JSON lines and CSV),
+/// summary and the built-in checkers.
+
+#include "analysis/checker.hpp"
+#include "analysis/digest.hpp"
+#include "analysis/export.hpp"
+#include "analysis/summary.hpp"
+#include "analysis/trace_reader.hpp"
+#include "fuzz_support.hpp"
+#include "kernel/trace_manifest.hpp"
+
+#include <exception>
+#include <sstream>
+
+using namespace vmss;
+
+namespace {
+
+/// The trace directory: scratch_dir() with a manifest of one shard.
+const std::string& trace_dir() {
+  static const std::string dir = [] {
+    trace::manifest m;
+    m.scenario = "fuzz";
+    m.end_t_ns = 1'000'000'000;
+    m.events = 3;
+    const std::string host = "westeurope/z1/r1/h1";
+    m.entities = {{"westeurope/control", "control", 0},
+                  {host, "host_agent", 0},
+                  {host + "/vm0", "vm", 0},
+                  {host + "/fc", "fc_replica", 0},
+                  {"westeurope/z1/r1/tor", "tor_switch", 0}};
+    m.shards = {{0, "shard-0.capnp", 3, 0}};
+    trace::write_manifest(fuzz::scratch_dir(), m);
+    return fuzz::scratch_dir();
+  }();
+  return dir;
+}
+
+/// Runs one trace command's reading; a std::exception is its error exit.
+template <class Command>
+void run(Command&& command) {
+  try {
+    command();
+  } catch (const std::exception&) {
+    // A rejected shard: the command prints the message and exits 2.
+  }
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const auto& dir = trace_dir();
+  fuzz::write_scratch("shard-0.capnp", data, size);
+  run([&] { analysis::trace_digest(dir); });
+  run([&] {
+    analysis::trace_reader reader(dir);
+    std::ostringstream out;
+    analysis::export_jsonl(reader, out);
+    analysis::export_csv(reader, out);
+  });
+  run([&] {
+    analysis::trace_reader reader(dir);
+    std::ostringstream out;
+    analysis::print_summary(analysis::summarize(reader), out);
+  });
+  run([&] {
+    for (const auto& result :
+         analysis::run_checkers(dir, analysis::builtin_checkers().create_all()))
+      for (const auto& v : result.violations.kept())
+        v.to_string();
+  });
+  return 0;
+}
