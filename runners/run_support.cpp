@@ -54,7 +54,7 @@ void report_failed_run(const run_options& opts, model& sim,
     return;
   write_run_manifest(opts, sim, res, scenario);
   std::cerr << "# the trace up to virtual time "
-            << format_duration(res.complete_until) << " is in " << out->keep()
+            << to_seconds(res.complete_until) << " s is in " << out->keep()
             << " (incomplete; " << out->path() << " is unchanged)\n";
 }
 

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <regex>
 #include <string>
 #include <thread>
@@ -157,6 +158,31 @@ TEST(distribution, killed_node_fails_the_run_fast_naming_it_first) {
       << res.output;
   EXPECT_EQ(res.output.find("exit_reason"), std::string::npos) << res.output;
   EXPECT_LT(res.wall_s, 2 + 10 + 5) << res.output;
+}
+
+TEST(distribution, killed_node_leaves_an_incomplete_trace_beside_the_path) {
+  auto res = run_and_signal_node(SIGKILL, "");
+  EXPECT_EQ(res.exit_code, 1) << res.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      res.output, m,
+      std::regex("# the trace up to virtual time (\\S+) s is in (\\S+) "
+                 "\\(incomplete; (\\S+) is unchanged\\)")))
+      << res.output;
+  std::string kept = m[2], path = m[3];
+  EXPECT_EQ(path, tmp_dir("signal" + std::to_string(SIGKILL)));
+  EXPECT_EQ(kept.rfind(path + ".vmss-partial-", 0), 0u) << kept;
+  EXPECT_FALSE(std::filesystem::exists(path)) << "a failed run wrote " << path;
+  // Every trace command reads the complete prefix and says it is partial.
+  auto summary = run_sim("trace summary " + kept);
+  EXPECT_EQ(summary.exit_code, 0) << summary.output;
+  EXPECT_NE(summary.output.find("incomplete"), std::string::npos)
+      << summary.output;
+  auto digest = run_sim("trace digest " + kept);
+  EXPECT_EQ(digest.exit_code, 0) << digest.output;
+  EXPECT_EQ(digest.value("digest").size(), 64u) << digest.output;
+  auto check = run_sim("trace check " + kept);
+  EXPECT_EQ(check.exit_code, 0) << check.output;
 }
 
 TEST(distribution, silent_node_fails_the_run_after_the_timeout_naming_it) {
