@@ -17,4 +17,10 @@ namespace vmss {
 bool parse_int(const std::string& text, int64_t min, int64_t max, int64_t& out,
                std::string* why = nullptr);
 
+/// Parses `text` as a decimal whole number from `min` to `max` (up to
+/// 2^64 - 1, which parse_int cannot hold), with the same rules and reasons
+/// ("-1" is out of range).
+bool parse_uint(const std::string& text, uint64_t min, uint64_t max,
+                uint64_t& out, std::string* why = nullptr);
+
 } // namespace vmss

@@ -1,8 +1,8 @@
 #include "runners/cluster_config.hpp"
 
+#include "kernel/numbers.hpp"
 #include "kernel/run_secret.hpp"
 
-#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -22,10 +22,6 @@ std::string trim(const std::string& s) {
 bool all_digits(const std::string& s, size_t from) {
   return from < s.size() &&
          s.find_first_not_of("0123456789", from) == std::string::npos;
-}
-
-std::string between(const std::string& min, const std::string& max) {
-  return "must be between " + min + " and " + max;
 }
 
 uint32_t to_count(const std::string& value, uint64_t max) {
@@ -57,20 +53,10 @@ void apply(cluster_config& cfg, const std::string& dir, const std::string& key,
 
 uint64_t parse_whole_number(const std::string& text, uint64_t min,
                             uint64_t max) {
-  auto range = [&] {
-    return std::invalid_argument(
-        between(std::to_string(min), std::to_string(max)));
-  };
-  // "-1" is a whole number, only out of range.
-  if (text.size() > 1 && text[0] == '-' && all_digits(text, 1))
-    throw range();
-  if (!all_digits(text, 0))
-    throw std::invalid_argument("not a whole number");
   uint64_t x = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
-  if (ec != std::errc() || end != text.data() + text.size() || x < min ||
-      x > max)
-    throw range();
+  std::string why;
+  if (!parse_uint(text, min, max, x, &why))
+    throw std::invalid_argument(why);
   return x;
 }
 
@@ -90,7 +76,8 @@ double parse_node_timeout(const std::string& text) {
     std::ostringstream min, max;
     min << node_timeout_min_s;
     max << node_timeout_max_s;
-    throw std::invalid_argument(between(min.str(), max.str()) + " seconds");
+    throw std::invalid_argument("is out of range (" + min.str() + " to " +
+                                max.str() + " seconds)");
   }
   return x;
 }

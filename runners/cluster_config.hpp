@@ -38,8 +38,9 @@ cluster_config read_cluster_config(const std::string& path);
 std::string node_run_secret(const std::string& config);
 
 /// A whole number in [min, max], decimal digits only (no sign, spaces, hex
-/// or exponent). Throws std::invalid_argument with the reason: "not a whole
-/// number" or "must be between MIN and MAX".
+/// or exponent; kernel/numbers.hpp). Throws std::invalid_argument with the
+/// reason: "is not a whole number (decimal digits)" or "is out of range
+/// (MIN to MAX)".
 uint64_t parse_whole_number(const std::string& text, uint64_t min,
                             uint64_t max);
 

@@ -392,21 +392,22 @@ TEST(cli, numbers_are_parsed_strictly) {
   const std::string run = "run --model 'phold entities=4' --until 1ms --out " +
                           tmp_dir("strict") + " ";
   expect_bad_input(run + "--seed -1",
-                   "--seed -1: must be between 0 and 18446744073709551615");
+                   "--seed -1: is out of range (0 to 18446744073709551615)");
   expect_bad_input(run + "--seed 18446744073709551616",
-                   "--seed 18446744073709551616: must be between 0 and "
-                   "18446744073709551615");
-  expect_bad_input(run + "--seed 0x10", "--seed 0x10: not a whole number");
-  expect_bad_input(run + "--threads 1.5", "--threads 1.5: not a whole number");
+                   "--seed 18446744073709551616: is out of range (0 to "
+                   "18446744073709551615)");
+  expect_bad_input(run + "--seed 0x10", "--seed 0x10: is not a whole number");
+  expect_bad_input(run + "--threads 1.5",
+                   "--threads 1.5: is not a whole number");
   expect_bad_input(run + "--threads 65",
-                   "--threads 65: must be between 1 and 64");
-  expect_bad_input(run + "--nodes 0", "--nodes 0: must be between 1 and 64");
-  expect_bad_input(run + "--nodes ' 2'", "--nodes  2: not a whole number");
+                   "--threads 65: is out of range (1 to 64)");
+  expect_bad_input(run + "--nodes 0", "--nodes 0: is out of range (1 to 64)");
+  expect_bad_input(run + "--nodes ' 2'", "--nodes  2: is not a whole number");
   expect_bad_input("node --coordinator 127.0.0.1:99999 --node-id 0",
-                   "--coordinator 127.0.0.1: port 99999: must be between 1 "
-                   "and 65535");
+                   "--coordinator 127.0.0.1: port 99999: is out of range (1 "
+                   "to 65535)");
   expect_bad_input("node --coordinator 127.0.0.1:1 --node-id -1",
-                   "--node-id -1: must be between 0 and 63");
+                   "--node-id -1: is out of range (0 to 63)");
 }
 
 TEST(cli, node_timeout_must_be_finite_and_sensible) {
@@ -417,7 +418,7 @@ TEST(cli, node_timeout_must_be_finite_and_sensible) {
                                     ": not a number of seconds");
   for (const char* bad : {"0", "0.1", "3601", "100000"})
     expect_bad_input(run + bad, std::string("--node-timeout ") + bad +
-                                    ": must be between 0.5 and 3600 seconds");
+                                    ": is out of range (0.5 to 3600 seconds)");
   auto ok = run_sim(run + "0.5");
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
 }
@@ -428,16 +429,16 @@ TEST(cli, cluster_conf_errors_name_file_line_and_reason) {
     const char* message;
   };
   const bad_line cases[] = {
-      {"nodes=abc", "cluster.nodes=abc: not a whole number"},
+      {"nodes=abc", "cluster.nodes=abc: is not a whole number"},
       {"nodes=99999999999999999999999",
-       "cluster.nodes=99999999999999999999999: must be between 1 and 64"},
+       "cluster.nodes=99999999999999999999999: is out of range (1 to 64)"},
       {"node-timeout=inf", "cluster.node-timeout=inf: not a number of "
                            "seconds"},
       {"node-timeout=nan", "cluster.node-timeout=nan: not a number of "
                            "seconds"},
-      {"node-timeout=0.01", "cluster.node-timeout=0.01: must be between 0.5 "
-                            "and 3600 seconds"},
-      {"threads=-2", "cluster.threads=-2: must be between 1 and 64"},
+      {"node-timeout=0.01", "cluster.node-timeout=0.01: is out of range (0.5 "
+                            "to 3600 seconds)"},
+      {"threads=-2", "cluster.threads=-2: is out of range (1 to 64)"},
   };
   for (const auto& c : cases) {
     auto conf = tmp_dir("case.conf");

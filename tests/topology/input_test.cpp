@@ -46,6 +46,23 @@ TEST(strict_int, reads_decimal_digits_in_range) {
   EXPECT_EQ(out, INT64_MIN);
 }
 
+TEST(strict_uint, reads_the_whole_64_bit_range_and_refuses_the_rest) {
+  uint64_t out = 0;
+  EXPECT_TRUE(parse_uint("18446744073709551615", 0, UINT64_MAX, out));
+  EXPECT_EQ(out, UINT64_MAX);
+  EXPECT_TRUE(parse_uint("007", 0, 10, out));
+  EXPECT_EQ(out, 7u);
+  std::string why;
+  EXPECT_FALSE(parse_uint("18446744073709551616", 0, UINT64_MAX, out, &why));
+  EXPECT_EQ(why, "is out of range (0 to 18446744073709551615)");
+  EXPECT_FALSE(parse_uint("-1", 0, 5, out, &why)); // never wraps to 2^64-1
+  EXPECT_EQ(why, "is out of range (0 to 5)");
+  for (auto text : {"", "+3", "0x10", "1.5", " 2", "-"}) {
+    EXPECT_FALSE(parse_uint(text, 0, 100, out, &why)) << text;
+    EXPECT_EQ(why, "is not a whole number (decimal digits)") << text;
+  }
+}
+
 TEST(strict_int, refuses_signs_hex_junk_and_wrap_around) {
   for (auto text :
        {"", "+3", " 3", "3 ", "0x10", "1e3", "3.0", "3k", "-", "--1", "١"})
