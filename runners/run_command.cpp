@@ -60,13 +60,11 @@ int run_main(const run_args& args) {
           "default");
     opts.model_spec = i->second.model_spec;
     opts.until = i->second.until;
-    std::cout << "# " << i->first << ": " << i->second.summary << "\n";
   }
   if (args.until_opt->count() > 0) {
     std::string why;
     if (!parse_duration(args.until, opts.until, &why))
-      throw std::invalid_argument("--until '" + args.until + "': " + why +
-                                  " (e.g. 90s, 5m, 1h)");
+      throw std::invalid_argument("--until '" + args.until + "': " + why);
     if (opts.until <= 0)
       throw std::invalid_argument("--until " + args.until +
                                   ": must be after the start");
@@ -76,6 +74,9 @@ int run_main(const run_args& args) {
   auto sim = check_model(opts);
   trace_output out(args.out, "--out");
   opts.trace_dir = out.staging();
+  if (args.model.empty())
+    std::cout << "# " << args.scenario << ": "
+              << builtin_scenarios().at(args.scenario).summary << "\n";
   std::cout << "# scenario=" << scenario_name << " seed=" << opts.seed
             << " nodes=" << opts.nodes << " threads=" << opts.threads
             << std::endl;
