@@ -11,6 +11,7 @@ packages=(
   libspdlog-dev libfmt-dev
   libgtest-dev googletest
   nlohmann-json3-dev libcli11-dev
+  clang libclang-rt-14-dev # the fuzz targets (scripts/fuzz.sh)
 )
 
 sudo_cmd=()
