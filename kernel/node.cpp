@@ -112,10 +112,11 @@ std::string describe(caf::actor_system& sys, const caf::error& err) {
 
 namespace {
 
-using steady = std::chrono::steady_clock;
-
-/// How often node 0 asks every node to mark its trace shard complete.
-constexpr auto trace_mark_interval = std::chrono::seconds(1);
+/// Every node marks its trace shard complete after the first window that
+/// ends in each new interval of this much virtual time. Every node runs the
+/// same windows, so all mark the same points, and where the marks fall (and
+/// so the shards' bytes) depends on the run, never on the wall clock.
+constexpr sim_time trace_mark_interval = seconds(1);
 
 struct node_state {
   node_instance* node = nullptr;
@@ -132,10 +133,8 @@ struct node_state {
   sim_time own_next = 0; ///< this node's next_ns for `window`
   /// Peer batches by window; peers run at most one window ahead.
   std::map<uint64_t, std::vector<protocol::window_batch>> inbox;
-  /// Node 0: whether its batch for `window` asked for a trace mark.
-  bool mark_asked = false;
-  steady::time_point last_mark_ask = steady::now();
-  bool started = false; ///< got `go` and sent its window-0 batch
+  sim_time last_mark = 0; ///< end of the last window marked
+  bool started = false;   ///< got `go` and sent its window-0 batch
   bool finished = false;
 };
 
@@ -198,16 +197,6 @@ void finish(node_actor_ptr self) {
   self->send(st.coordinator, final_report(self));
 }
 
-/// Node 0 asks for a trace mark at most every trace_mark_interval.
-bool ask_for_mark(node_actor_ptr self) {
-  auto& st = self->state;
-  if (node_id(self) != 0 || !st.node->trace ||
-      steady::now() - st.last_mark_ask < trace_mark_interval)
-    return false;
-  st.last_mark_ask = steady::now();
-  return true;
-}
-
 /// Sends every peer this window's batch: its events, and this node's next
 /// event time (including what it just sent).
 void broadcast(node_actor_ptr self) {
@@ -216,14 +205,12 @@ void broadcast(node_actor_ptr self) {
   sim_time sent_min = kernel.outbox_min_time();
   const auto& outbox = kernel.outbox();
   st.own_next = std::min(kernel.next_time(), sent_min);
-  st.mark_asked = ask_for_mark(self);
   uint32_t me = node_id(self);
   for (uint32_t j = 0; j < st.peers.size(); ++j) {
     if (j == me)
       continue;
     protocol::window_batch batch{me,          my_token(self),   st.window,
-                                 st.own_next, outbox[j].size(), st.mark_asked,
-                                 {}};
+                                 st.own_next, outbox[j].size(), {}};
     if (!outbox[j].empty())
       batch.bytes = wire::encode_batch(me, outbox[j]);
     self->send(st.peers[j], std::move(batch));
@@ -232,14 +219,16 @@ void broadcast(node_actor_ptr self) {
 }
 
 /// Runs window [next, end); after it, marks the trace shard complete up to
-/// `end` when node 0 asked for it in the previous window. False when the
+/// `end` when the window enters a new trace_mark_interval. False when the
 /// run failed.
-bool run_window(node_actor_ptr self, sim_time end, bool mark) {
+bool run_window(node_actor_ptr self, sim_time end) {
   auto& st = self->state;
   auto& kernel = *st.node->kernel;
   if (!kernel.run_window(end, self->context()))
     return false;
+  bool mark = end / trace_mark_interval > st.last_mark / trace_mark_interval;
   if (mark && st.node->trace) {
+    st.last_mark = end;
     try {
       st.node->trace->mark_complete(end);
     } catch (const std::exception& e) {
@@ -260,11 +249,9 @@ void try_advance(node_actor_ptr self) {
     if (have + 1 < st.peers.size())
       return;
     sim_time next = st.own_next;
-    bool mark = st.mark_asked;
     if (i != st.inbox.end()) {
       for (auto& batch : i->second) {
         next = std::min<sim_time>(next, batch.next_ns);
-        mark = mark || (batch.from == 0 && batch.mark_trace);
         if (batch.count == 0)
           continue;
         std::vector<event> events;
@@ -282,7 +269,7 @@ void try_advance(node_actor_ptr self) {
     sim_time end =
         st.lookahead >= st.until - next ? st.until : next + st.lookahead;
     ++st.window;
-    if (!run_window(self, end, mark)) {
+    if (!run_window(self, end)) {
       finish(self);
       return;
     }

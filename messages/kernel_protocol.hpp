@@ -56,16 +56,13 @@ struct window_batch {
   uint64_t window = 0;
   int64_t next_ns = 0; ///< min(own next event, earliest event it sent)
   uint64_t count = 0;  ///< events in `bytes`
-  /// Set by node 0 only: every node marks its trace shard complete after
-  /// the next window, so that all shards have a prefix at the same time.
-  bool mark_trace = false;
   std::vector<char> bytes;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, window_batch& x) {
   return f(caf::meta::type_name("window_batch"), x.from, x.token, x.window,
-           x.next_ns, x.count, x.mark_trace, x.bytes);
+           x.next_ns, x.count, x.bytes);
 }
 
 /// A node's answer to a ping (node -> coordinator): where it is, and the

@@ -75,6 +75,21 @@ TEST(determinism, default_scenario_with_faults_same_digests_on_nodes) {
   }
 }
 
+TEST(determinism, shards_are_the_same_bytes_on_every_run) {
+  // Where the shards' batches end (trace marks) must not follow the wall
+  // clock: the same run writes the same shard files.
+  std::string first;
+  for (int i = 0; i < 3; ++i) {
+    auto res = run_sim("run --nodes 3 --out " + tmp_dir("same-bytes"));
+    ASSERT_EQ(res.exit_code, 0) << res.output;
+    auto bytes = trace_line_value(res, "bytes");
+    ASSERT_FALSE(bytes.empty()) << res.output;
+    if (i == 0)
+      first = bytes;
+    EXPECT_EQ(bytes, first) << "run " << i;
+  }
+}
+
 TEST(determinism, heartbeat_same_digest_on_threads_and_nodes) {
   const std::string base =
       "bench heartbeat --hosts 300 --monitors 5 --seconds 3";

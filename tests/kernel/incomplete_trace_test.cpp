@@ -65,7 +65,7 @@ TEST(incomplete_trace, killed_node_leaves_a_readable_complete_prefix) {
   opts.executable = VMSS_SIM_EXE;
   auto run =
       std::async(std::launch::async, [&] { return run_simulation(opts); });
-  // Marks come about once a wall second: kill node 1 after a few.
+  // Marks come once a virtual second: kill node 1 after a few.
   pid_t victim = 0;
   for (int i = 0; i < 100 && victim == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
