@@ -1,7 +1,7 @@
 // Bad input exits 2 with an `error:` line that names what is wrong
 // (docs/cli.md); help exits 0.
 
-#include "tests/cli/scratch.hpp"
+#include "tests/support/scratch.hpp"
 #include "tests/support/sim_process.hpp"
 
 namespace {

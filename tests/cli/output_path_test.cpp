@@ -2,7 +2,7 @@
 // that holds anything else is refused (exit 2) and left as it was, and a
 // run that fails on its input leaves the previous trace intact.
 
-#include "tests/cli/scratch.hpp"
+#include "tests/support/scratch.hpp"
 #include "tests/support/sim_process.hpp"
 
 #include <sys/stat.h>

@@ -2,14 +2,14 @@
 // Runs the vmss-sim binary (VMSS_SIM_EXE) from process-level tests and
 // reads `key=value` results from its output.
 
+#include "tests/support/scratch.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <regex>
 #include <string>
 
@@ -62,31 +62,11 @@ inline outcome run_sim(const std::string& args) {
   return run_sim(args, [](const std::string&) {});
 }
 
-/// A directory of this test process's own (mkdtemp), removed when the
-/// process exits, so that concurrent test runs never share paths.
-class process_scratch {
-public:
-  process_scratch() {
-    std::string pattern = ::testing::TempDir() + "vmss-test-XXXXXX";
-    if (::mkdtemp(pattern.data()))
-      dir_ = pattern;
-  }
-  ~process_scratch() {
-    std::error_code ec;
-    if (!dir_.empty())
-      std::filesystem::remove_all(dir_, ec); // our own mkdtemp directory
-  }
-  const std::string& dir() const { return dir_; }
-
-private:
-  std::string dir_;
-};
-
 /// A path named `name` inside this process's scratch directory (the same
 /// path for the same name); nothing is created there.
 inline std::string tmp_dir(const std::string& name) {
-  static process_scratch scratch;
-  return scratch.dir() + "/vmss-" + name;
+  static scratch dir; // this test process's own, removed when it exits
+  return dir.at("vmss-" + name);
 }
 
 } // namespace vmss_test

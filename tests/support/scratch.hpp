@@ -1,22 +1,23 @@
 #pragma once
-// A scratch directory of its own for each test (mkdtemp under the test
-// temp dir), removed afterwards; tests never point vmss-sim anywhere else.
+// A scratch directory of its own (mkdtemp under the test temp dir), removed
+// with the object; tests never point vmss-sim anywhere else.
 
 #include <gtest/gtest.h>
 
-#include <sys/stat.h>
-
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace vmss_test {
 
 class scratch {
 public:
   scratch() {
-    std::string pattern = ::testing::TempDir() + "vmss-cli-XXXXXX";
+    std::string pattern = ::testing::TempDir() + "vmss-test-XXXXXX";
     if (!::mkdtemp(pattern.data()))
       throw std::runtime_error("mkdtemp failed");
     dir_ = pattern;
