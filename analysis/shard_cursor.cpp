@@ -1,12 +1,18 @@
-/// Sequential shard decoding: batches are read with PackedMessageReader
-/// until end of file; names tables grow batch by batch (see
-/// messages/trace.capnp); t_ns is un-delta'd per batch.
+/// Sequential shard decoding: each packed batch's segment table is read and
+/// checked against the format's bounds (trace::max_batch_words) and the bytes
+/// left before its words are unpacked into a reused buffer, which a
+/// FlatArrayMessageReader reads with a traversal limit of the message's own
+/// size (so no pointer can make a batch yield more than it holds); names
+/// tables grow batch by batch (see messages/trace.capnp); t_ns is un-delta'd
+/// per batch.
 
 #include "analysis/shard_cursor.hpp"
 
+#include <capnp/any.h>
 #include <kj/exception.h>
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 namespace vmss::analysis {
@@ -15,10 +21,22 @@ namespace {
 
 constexpr size_t read_buffer_bytes = 1 << 20;
 
-capnp::ReaderOptions reader_options() {
+/// Packing turns 2 bytes (a zero tag and a run count of 255) into at most
+/// 256 words: n packed bytes never unpack to more than 128 n words.
+constexpr uint64_t max_words_per_packed_byte = 128;
+
+/// Each object of a well-formed batch is read once, so the message's size
+/// bounds what reading it may traverse: a list of zero-size structs (which
+/// capnp charges one word per element) cannot claim more elements than that.
+capnp::ReaderOptions reader_options(size_t message_words) {
   capnp::ReaderOptions options;
-  options.traversalLimitInWords = uint64_t(1) << 32;
+  options.traversalLimitInWords = message_words;
   return options;
+}
+
+std::string describe_struct(size_t data_bytes, size_t pointers) {
+  return std::to_string(data_bytes) + " data bytes and " +
+         std::to_string(pointers) + (pointers == 1 ? " pointer" : " pointers");
 }
 
 } // namespace
@@ -86,9 +104,13 @@ bool shard_cursor::advance() {
       ++skipped_;
     }
   } catch (const kj::Exception& e) {
-    fail("corrupt or truncated shard (after " + std::to_string(decoded()) +
-         " records): " + e.getDescription().cStr());
+    corrupt(e.getDescription().cStr());
   }
+}
+
+void shard_cursor::corrupt(const std::string& reason) const {
+  fail("corrupt or truncated shard (after " + std::to_string(decoded()) +
+       " records): " + reason);
 }
 
 void shard_cursor::check_end() const {
@@ -103,8 +125,8 @@ bool shard_cursor::load_batch() {
   message_.reset();
   if (buffered_.tryGetReadBuffer().size() == 0)
     return false;
-  message_ =
-      std::make_unique<capnp::PackedMessageReader>(buffered_, reader_options());
+  auto words = read_message();
+  message_.emplace(words, reader_options(words.size()));
   auto batch = message_->getRoot<trace::wire::ShardBatch>();
   if (batch.getNode() != node_)
     fail("batch " + std::to_string(batches_) + " is from node " +
@@ -119,9 +141,67 @@ bool shard_cursor::load_batch() {
   for (auto key : batch.getNewFieldKeys())
     field_keys_.emplace_back(key.cStr(), key.size());
   batch_records_ = batch.getRecords();
+  check_element_size<trace::wire::Record>(batch_records_, [this] {
+    return "batch " + std::to_string(batches_ - 1) + ": records";
+  });
   next_in_batch_ = 0;
   t_ns_ = batch.getBaseTNs();
   return true;
+}
+
+/// Unpacks the next message (segment table and segments) into words_ after
+/// checking that its table claims no more than a batch may hold and than the
+/// packed bytes left can unpack to; the words are allocated only then.
+kj::ArrayPtr<const capnp::word> shard_cursor::read_message() {
+  const uint64_t bytes_left = buffered_.tryGetReadBuffer().size() + in_.left();
+  capnp::_::PackedInputStream packed(buffered_);
+  uint32_t table[trace::max_batch_segments + 2];
+  packed.read(table, sizeof(capnp::word));
+  const uint64_t segments = uint64_t{table[0]} + 1;
+  const std::string batch = "batch " + std::to_string(batches_);
+  if (segments > trace::max_batch_segments)
+    corrupt(batch + " claims " + std::to_string(segments) +
+            " segments, more than the " +
+            std::to_string(trace::max_batch_segments) + " a batch may have");
+  const size_t table_words = static_cast<size_t>(segments / 2 + 1);
+  if (table_words > 1)
+    packed.read(table + 2, (table_words - 1) * sizeof(capnp::word));
+  uint64_t words = table_words;
+  for (size_t i = 0; i < segments; ++i)
+    words += table[i + 1];
+  if (words > trace::max_batch_words)
+    corrupt(batch + " claims " + std::to_string(words) +
+            " words, more than the " + std::to_string(trace::max_batch_words) +
+            " a batch may have");
+  if (words > bytes_left * max_words_per_packed_byte)
+    corrupt(batch + " claims " + std::to_string(words) + " words, more than " +
+            "the " + std::to_string(bytes_left) + " bytes left can unpack to " +
+            "(" + std::to_string(bytes_left * max_words_per_packed_byte) + ")");
+  if (words_.size() < words)
+    words_ = kj::heapArray<capnp::word>(std::min<uint64_t>(
+        std::max<uint64_t>(words, 2 * words_.size()), trace::max_batch_words));
+  std::memcpy(words_.begin(), table, table_words * sizeof(capnp::word));
+  if (words > table_words)
+    packed.read(words_.begin() + table_words,
+                (words - table_words) * sizeof(capnp::word));
+  return words_.slice(0, words);
+}
+
+template <class T, class What>
+void shard_cursor::check_element_size(typename capnp::List<T>::Reader list,
+                                      const What& what) const {
+  if (list.size() == 0)
+    return;
+  capnp::AnyStruct::Reader first(list[0]);
+  const size_t data_bytes = first.getDataSection().size();
+  const size_t pointers = first.getPointerSection().size();
+  constexpr size_t min_data_bytes =
+      T::_capnpPrivate::dataWordSize * sizeof(capnp::word);
+  constexpr size_t min_pointers = T::_capnpPrivate::pointerCount;
+  if (data_bytes < min_data_bytes || pointers < min_pointers)
+    corrupt(what() + " are structs of " +
+            describe_struct(data_bytes, pointers) + ", smaller than the " +
+            describe_struct(min_data_bytes, min_pointers) + " the writer uses");
 }
 
 void shard_cursor::decode(trace::wire::Record::Reader r) {
@@ -145,6 +225,9 @@ void shard_cursor::decode(trace::wire::Record::Reader r) {
 }
 
 void shard_cursor::decode_fields(capnp::List<trace::wire::Field>::Reader in) {
+  check_element_size<trace::wire::Field>(in, [this] {
+    return "record " + std::to_string(decoded()) + ": fields";
+  });
   rec_.fields.resize(in.size());
   for (uint32_t i = 0; i < in.size(); ++i) {
     auto f = in[i];
@@ -184,8 +267,7 @@ std::vector<std::string> shard_cursor::remaining_field_keys() {
     while (load_batch()) {
     }
   } catch (const kj::Exception& e) {
-    fail(std::string("corrupt or truncated shard: ") +
-         e.getDescription().cStr());
+    corrupt(e.getDescription().cStr());
   }
   return {field_keys_.begin(), field_keys_.end()};
 }

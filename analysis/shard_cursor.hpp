@@ -9,7 +9,7 @@
 #include <kj/io.h>
 
 #include <deque>
-#include <memory>
+#include <optional>
 #include <string>
 
 namespace vmss::analysis {
@@ -39,6 +39,8 @@ class limited_fd_input : public kj::InputStream {
 public:
   limited_fd_input(int fd, uint64_t limit) : in_(fd), left_(limit) {}
   size_t tryRead(void* buffer, size_t min_bytes, size_t max_bytes) override;
+  /// Bytes not read yet.
+  uint64_t left() const { return left_; }
 
 private:
   kj::FdInputStream in_;
@@ -68,10 +70,18 @@ public:
 
 private:
   bool load_batch();
+  kj::ArrayPtr<const capnp::word> read_message();
+  /// Refuses a list of structs smaller than the writer's T (what(): the
+  /// list, for the message).
+  template <class T, class What>
+  void check_element_size(typename capnp::List<T>::Reader list,
+                          const What& what) const;
   void decode(trace::wire::Record::Reader r);
   void decode_fields(capnp::List<trace::wire::Field>::Reader in);
   void check_end() const;
   [[noreturn]] void fail(const std::string& reason) const;
+  /// fail("corrupt or truncated shard (after N records): reason").
+  [[noreturn]] void corrupt(const std::string& reason) const;
   /// Records decoded so far, returned or skipped.
   uint64_t decoded() const { return read_ + skipped_; }
 
@@ -86,7 +96,8 @@ private:
   limited_fd_input in_;
   kj::Array<kj::byte> buffer_;
   kj::BufferedInputStreamWrapper buffered_;
-  std::unique_ptr<capnp::PackedMessageReader> message_;
+  kj::Array<capnp::word> words_; ///< the current batch, unpacked; grows
+  std::optional<capnp::FlatArrayMessageReader> message_;
   capnp::List<trace::wire::Record>::Reader batch_records_;
   uint32_t next_in_batch_ = 0;
   uint32_t batches_ = 0;

@@ -40,6 +40,9 @@ constexpr size_t batch_records = 16384;
 constexpr size_t batch_fields = 65536;
 constexpr size_t max_in_flight = 2;
 constexpr size_t max_names = 65536;
+/// A batch is cut once its texts (string values, new event names) reach
+/// this, so that it stays within max_batch_words.
+constexpr size_t batch_text_bytes = max_batch_words * sizeof(capnp::word) / 4;
 constexpr size_t file_buffer_bytes = 1 << 20;
 /// First message segment, reused by every batch: 5 words per record plus
 /// room for names and fields. Bigger batches spill into malloc'd segments.
@@ -66,6 +69,9 @@ struct batch {
   /// Side buffer; entries past num_fields are kept to reuse their storage.
   std::vector<field> fields;
   size_t num_fields = 0;
+  /// Bytes of the string values in fields and of the names interned since
+  /// the previous batch.
+  size_t text_bytes = 0;
   std::vector<std::string> new_names;
   /// Set by mark_complete: written and flushed, the file ends a complete
   /// prefix (bytes filled in by the encoder).
@@ -75,11 +81,14 @@ struct batch {
   bool encoded() const { return size > 0 || !mark; }
 
   bool full() const {
-    return size == batch_records || num_fields >= batch_fields;
+    return size == batch_records || num_fields >= batch_fields ||
+           text_bytes >= batch_text_bytes;
   }
 
   void add_fields(const field* src, size_t n) {
     for (size_t i = 0; i < n; ++i, ++num_fields) {
+      if (auto* text = std::get_if<std::string>(&src[i].val))
+        text_bytes += text->size();
       if (num_fields < fields.size())
         fields[num_fields] = src[i];
       else
@@ -90,6 +99,7 @@ struct batch {
   void clear() {
     size = 0;
     num_fields = 0;
+    text_bytes = 0;
     new_names.clear();
     mark.reset();
   }
@@ -125,6 +135,7 @@ public:
     set_records(root.initRecords(b.size), b);
     // Same bytes as capnp::writePackedMessage, ~3x cheaper (trace_packer).
     auto segments = msg.getSegmentsForOutput();
+    check_size(segments);
     reserve(packed_size_bound(segments));
     used_ = pack_message(segments, packed_.get() + used_) - packed_.get();
     if (used_ >= file_buffer_bytes)
@@ -154,6 +165,22 @@ public:
   uint64_t written() const { return written_; }
 
 private:
+  /// Refuses a batch beyond the format's bounds, which readers enforce.
+  void check_size(
+      kj::ArrayPtr<const kj::ArrayPtr<const capnp::word>> segments) const {
+    uint64_t words = segments.size() / 2 + 1; // segment table
+    for (auto segment : segments)
+      words += segment.size();
+    if (words > max_batch_words || segments.size() > max_batch_segments)
+      throw std::runtime_error(
+          path_ + ": trace batch " + std::to_string(next_index_ - 1) +
+          " takes " + std::to_string(words) + " words in " +
+          std::to_string(segments.size()) + " segments, more than a shard " +
+          "batch may hold (" + std::to_string(max_batch_words) + " words, " +
+          std::to_string(max_batch_segments) + " segments): its records " +
+          "carry too much text");
+  }
+
   /// Makes room for `more` bytes after the used part (never zero-fills).
   void reserve(size_t more) {
     if (used_ + more <= capacity_)
@@ -439,6 +466,7 @@ uint16_t shard_writer::intern(std::string_view event_name) {
   if (d.names.size() >= max_names)
     throw std::length_error("trace: more than 65536 event names");
   d.names.emplace_back(event_name);
+  d.current->text_bytes += event_name.size(); // the name travels with it
   auto id = static_cast<uint16_t>(d.names.size() - 1);
   d.name_ids.emplace(std::string_view(d.names.back()), id);
   return id;

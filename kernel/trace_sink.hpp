@@ -61,6 +61,17 @@ struct shard_prefix {
   uint64_t bytes = 0;
 };
 
+/// Bounds of one ShardBatch message, segment table included: the writer
+/// never emits more and readers refuse a batch that claims more before
+/// allocating it. 2^22 words (32 MiB) is 6x a full batch of short texts
+/// (16384 records and up to 131070 fields take under 0.7 Mi words); the
+/// writer cuts a batch early once its texts reach a quarter of the bound.
+constexpr uint64_t max_batch_words = uint64_t{1} << 22;
+/// Segments of one batch: Cap'n Proto's stream reader accepts at most 512;
+/// the writer's segments double in size from 147456 words, so a batch within
+/// max_batch_words has a handful.
+constexpr uint32_t max_batch_segments = 512;
+
 /// File name of node `node`'s shard inside a trace directory.
 std::string shard_file_name(uint32_t node);
 

@@ -113,6 +113,37 @@ TEST(shard_writer, rejects_unknown_event_id_and_append_after_close) {
   EXPECT_THROW(w.append(key(1, 0), id), std::logic_error);
 }
 
+TEST(shard_writer, cuts_batches_by_text_to_stay_within_the_batch_bound) {
+  // More text than one batch may hold, in records of 1 MiB each: one batch
+  // would exceed trace::max_batch_words, so the writer cuts it early.
+  const std::string text(1 << 20, 'x');
+  const size_t n = trace::max_batch_words * sizeof(uint64_t) / text.size() + 1;
+  std::vector<test_record> in;
+  for (size_t i = 0; i < n; ++i)
+    in.push_back({0, key(static_cast<int64_t>(i), 0), "blob", {{"t", text}}});
+  auto dir = scratch_dir();
+  write_trace(dir, make_entities(1), in);
+  size_t read = 0;
+  trace_reader(dir).for_each([&](const record& r) {
+    ASSERT_EQ(r.fields.size(), 1u);
+    EXPECT_EQ(std::get<std::string>(r.fields[0].val).size(), text.size());
+    ++read;
+  });
+  EXPECT_EQ(read, n);
+}
+
+TEST(shard_writer, refuses_a_record_beyond_the_batch_bound) {
+  auto dir = scratch_dir();
+  trace::shard_writer w(dir, 0);
+  const trace::field huge{
+      "t", std::string(trace::max_batch_words * sizeof(uint64_t), 'x')};
+  w.append(key(0, 0), w.intern("blob"), &huge, 1);
+  expect_error([&] { w.close(); },
+               {"shard-0.capnp: trace batch 0 takes",
+                "more than a shard batch may hold (" +
+                    std::to_string(trace::max_batch_words) + " words"});
+}
+
 TEST(shard_writer, write_errors_surface_with_the_path) {
   if (!std::filesystem::exists("/dev/full"))
     GTEST_SKIP() << "no /dev/full";
