@@ -1,6 +1,6 @@
 /// Fuzz target: trace shards. The input is the file shard-0.capnp of a
-/// trace directory whose manifest.json (written once, with the project's
-/// writer) lists that one shard and a few entities; every `vmss-sim trace`
+/// trace directory whose manifest.json (written with the project's writer)
+/// lists that one shard, its size and a few entities; every `vmss-sim trace`
 /// command's reading of it runs: digest, export (JSON lines and CSV),
 /// summary and the built-in checkers.
 
@@ -19,9 +19,9 @@ using namespace vmss;
 
 namespace {
 
-/// The trace directory: scratch_dir() with a manifest of one shard.
-const std::string& trace_dir() {
-  static const std::string dir = [] {
+/// The manifest of one shard (its `bytes` is set per input).
+trace::manifest& fuzz_manifest() {
+  static trace::manifest m = [] {
     trace::manifest m;
     m.scenario = "fuzz";
     m.end_t_ns = 1'000'000'000;
@@ -33,9 +33,18 @@ const std::string& trace_dir() {
                   {host + "/fc", "fc_replica", 0},
                   {"westeurope/z1/r1/tor", "tor_switch", 0}};
     m.shards = {{0, "shard-0.capnp", 3, 0}};
-    trace::write_manifest(fuzz::scratch_dir(), m);
-    return fuzz::scratch_dir();
+    return m;
   }();
+  return m;
+}
+
+/// The trace directory scratch_dir(): the input as its shard, and a
+/// manifest whose `bytes` matches it (readers refuse any other size).
+const std::string& write_trace(const uint8_t* data, size_t size) {
+  const std::string& dir = fuzz::scratch_dir();
+  fuzz::write_scratch("shard-0.capnp", data, size);
+  fuzz_manifest().shards[0].bytes = size;
+  trace::write_manifest(dir, fuzz_manifest());
   return dir;
 }
 
@@ -52,8 +61,7 @@ void run(Command&& command) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const auto& dir = trace_dir();
-  fuzz::write_scratch("shard-0.capnp", data, size);
+  const auto& dir = write_trace(data, size);
   run([&] { analysis::trace_digest(dir); });
   run([&] {
     analysis::trace_reader reader(dir);
