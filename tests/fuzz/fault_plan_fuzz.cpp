@@ -1,5 +1,6 @@
 /// Fuzz target: fault plans (`faults=PLAN` of the region model,
-/// docs/faults.md): physical::split_plan and physical::parse_fault_plan.
+/// docs/faults.md): physical::split_plan, physical::parse_fault_plan and
+/// the order check physical::check_fault_sequence.
 
 #include "actors/physical/faults.hpp"
 #include "fuzz_support.hpp"
@@ -11,13 +12,15 @@ using namespace vmss;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto text = fuzz::text_of(data, size);
   try {
-    physical::split_plan(text);
+    physical::split_plan(text, "fault");
   } catch (const std::exception&) {
     // A rejected plan: the run prints the message and exits.
   }
   try {
-    for (const auto& f : physical::parse_fault_plan(text))
-      physical::to_string(f.what.kind);
+    auto plan = physical::parse_fault_plan(text);
+    for (const auto& f : plan)
+      physical::plan_text(f);
+    physical::check_fault_sequence(plan);
   } catch (const std::exception&) {
   }
   return 0;
