@@ -6,6 +6,7 @@
 #include "bench/workloads.hpp"
 #include "kernel/cluster.hpp"
 #include "tests/kernel/shard_prefix.hpp"
+#include "tests/support/scratch.hpp"
 
 #include <gtest/gtest.h>
 
@@ -50,19 +51,26 @@ pid_t find_node_child(uint32_t k) {
   return 0;
 }
 
-TEST(incomplete_trace, killed_node_leaves_a_readable_complete_prefix) {
-  auto dir = ::testing::TempDir() + "vmss-incomplete";
-  std::filesystem::remove_all(dir);
+/// A traced phold run of `spec` on `nodes` node processes into `dir`.
+run_options phold_run(const std::string& spec, uint32_t nodes, sim_time until,
+                      const std::string& dir) {
   run_options opts;
-  opts.model_spec = "phold entities=300 jobs=4";
-  opts.factory = [](const std::string& text, uint64_t, uint32_t nodes) {
-    model_spec spec(text);
-    return bench::make_phold(spec, nodes);
+  opts.model_spec = spec;
+  opts.factory = [](const std::string& text, uint64_t, uint32_t n) {
+    model_spec parsed(text);
+    return bench::make_phold(parsed, n);
   };
-  opts.nodes = 3;
-  opts.until = seconds(3600);
+  opts.nodes = nodes;
+  opts.until = until;
   opts.trace_dir = dir;
   opts.executable = VMSS_SIM_EXE;
+  return opts;
+}
+
+TEST(incomplete_trace, killed_node_leaves_a_readable_complete_prefix) {
+  vmss_test::scratch scratch;
+  auto dir = scratch.at("trace");
+  auto opts = phold_run("phold entities=300 jobs=4", 3, seconds(3600), dir);
   auto run =
       std::async(std::launch::async, [&] { return run_simulation(opts); });
   // Marks come once a virtual second: kill node 1 after a few.
@@ -91,22 +99,12 @@ TEST(incomplete_trace, killed_node_leaves_a_readable_complete_prefix) {
     EXPECT_LT(prefix.max_t_ns, res.complete_until);
     EXPECT_GE(prefix.next_t_ns, res.complete_until);
   }
-  std::filesystem::remove_all(dir);
 }
 
 TEST(incomplete_trace, completed_run_is_complete) {
-  auto dir = ::testing::TempDir() + "vmss-complete";
-  std::filesystem::remove_all(dir);
-  run_options opts;
-  opts.model_spec = "phold entities=30 jobs=2";
-  opts.factory = [](const std::string& text, uint64_t, uint32_t nodes) {
-    model_spec spec(text);
-    return bench::make_phold(spec, nodes);
-  };
-  opts.nodes = 2;
-  opts.until = ms(200);
-  opts.trace_dir = dir;
-  opts.executable = VMSS_SIM_EXE;
+  vmss_test::scratch scratch;
+  auto dir = scratch.at("trace");
+  auto opts = phold_run("phold entities=30 jobs=2", 2, ms(200), dir);
   auto res = run_simulation(opts);
   EXPECT_EQ(res.error, "");
   EXPECT_FALSE(res.trace_incomplete);
@@ -117,7 +115,6 @@ TEST(incomplete_trace, completed_run_is_complete) {
     EXPECT_EQ(test_support::read_prefix(path, res.shards[k].bytes).records,
               res.shards[k].records);
   }
-  std::filesystem::remove_all(dir);
 }
 
 } // namespace
