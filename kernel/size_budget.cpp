@@ -1,6 +1,9 @@
 #include "kernel/size_budget.hpp"
 
+#include "kernel/numbers.hpp"
+
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 
@@ -27,13 +30,14 @@ uint64_t machine_memory_bytes() {
 }
 
 void check_size(const std::string& what, uint64_t entities,
-                uint64_t bytes_per_entity, uint64_t memory_bytes) {
+                uint64_t bytes_per_entity, uint64_t memory_bytes,
+                const std::string& memory_name) {
   auto need = static_cast<long double>(entities) * bytes_per_entity +
               process_baseline_bytes;
   auto count = std::to_string(entities) + " entities";
   if (memory_bytes != 0 && need > memory_bytes)
     throw std::invalid_argument(what + ": " + count + " would need ≈ " +
-                                gigabytes(need) + "; this machine has " +
+                                gigabytes(need) + "; " + memory_name + " " +
                                 gigabytes(memory_bytes));
   if (entities > max_entities)
     throw std::invalid_argument(what + ": " + count +
@@ -44,7 +48,23 @@ void check_size(const std::string& what, uint64_t entities,
 
 void check_size(const std::string& what, uint64_t entities,
                 uint64_t bytes_per_entity) {
-  check_size(what, entities, bytes_per_entity, machine_memory_bytes());
+  const char* budget = std::getenv(memory_budget_env);
+  if (!budget) {
+    check_size(what, entities, bytes_per_entity, machine_memory_bytes());
+    return;
+  }
+  uint64_t mb = 0;
+  std::string why;
+  if (!parse_uint(budget, 1, UINT64_MAX / 1000000, mb, &why))
+    throw std::invalid_argument(std::string(memory_budget_env) + "=" + budget +
+                                ": " + why);
+  uint64_t machine = machine_memory_bytes();
+  uint64_t bytes = mb * 1000000;
+  if (machine != 0 && machine < bytes)
+    check_size(what, entities, bytes_per_entity, machine);
+  else
+    check_size(what, entities, bytes_per_entity, bytes,
+               std::string(memory_budget_env) + " allows");
 }
 
 } // namespace vmss

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <stdexcept>
 
 namespace {
@@ -114,6 +115,23 @@ TEST(strict_duration, formats_back_to_what_it_reads) {
     EXPECT_EQ(duration(format_duration(t)), t) << format_duration(t);
   EXPECT_EQ(format_duration(seconds(300)), "300s");
   EXPECT_EQ(format_duration(us(1500)), "1500us");
+}
+
+TEST(size_budget, the_environment_may_lower_the_memory_budget) {
+  ASSERT_EQ(::setenv(memory_budget_env, "100", 1), 0);
+  EXPECT_NO_THROW(check_size("small", 1000, bytes_per_entity_actor));
+  try {
+    check_size("big", 100000, bytes_per_entity_actor);
+    ADD_FAILURE() << "100000 entities fit a budget of 100 MB";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("VMSS_MEMORY_BUDGET_MB allows 0.1 GB"),
+              std::string::npos)
+        << e.what();
+  }
+  ASSERT_EQ(::setenv(memory_budget_env, "0x10", 1), 0);
+  EXPECT_THROW(check_size("small", 1, 1), std::invalid_argument);
+  ::unsetenv(memory_budget_env);
+  EXPECT_NO_THROW(check_size("big", 100000, bytes_per_entity_actor));
 }
 
 TEST(size_budget, refuses_with_the_numbers) {
