@@ -1,8 +1,9 @@
 #pragma once
 /// Invariant checkers over a trace (`vmss-sim trace check DIR`). A checker
 /// watches the merged record stream from outside the simulation and reports
-/// violations at the end. New checkers: implement `checker` and add one
-/// line to analysis/builtin_checkers.cpp.
+/// violations at the end. New checkers: implement `checker` in the family
+/// whose events it reads and add one line to that family's
+/// register_checkers (docs/layout.md).
 
 #include "analysis/trace_reader.hpp"
 
@@ -82,8 +83,9 @@ private:
   std::vector<std::pair<std::string, checker_factory>> entries_;
 };
 
-/// Every built-in checker (analysis/builtin_checkers.cpp).
-const checker_registry& builtin_checkers();
+/// The checkers that know no role family (canonical order, crash
+/// silence); runners/modules.cpp adds every family's.
+checker_registry core_checkers();
 
 struct check_result {
   std::string name;

@@ -1,4 +1,5 @@
 #include "bench/workloads.hpp"
+#include "messages/bench_kinds.hpp"
 
 #include "kernel/size_budget.hpp"
 #include "kernel/spawn_entity.hpp"
@@ -123,10 +124,10 @@ public:
 
   void describe(entity_table& table) override {
     for (int64_t i = 0; i < params_.hosts; ++i)
-      table.add(numbered("w2/h", i), "host",
+      table.add(numbered("w2/h", i), kinds::host,
                 static_cast<uint32_t>(i * nodes_ / params_.hosts));
     for (int64_t m = 0; m < params_.monitors; ++m)
-      table.add(numbered("w2/m", m), "monitor",
+      table.add(numbered("w2/m", m), kinds::monitor,
                 static_cast<uint32_t>(m % nodes_));
   }
 

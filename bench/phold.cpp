@@ -1,4 +1,5 @@
 #include "bench/workloads.hpp"
+#include "messages/bench_kinds.hpp"
 
 #include "kernel/size_budget.hpp"
 #include "kernel/spawn_entity.hpp"
@@ -93,7 +94,7 @@ public:
       char path[32];
       std::snprintf(path, sizeof(path), "phold/e%06lld",
                     static_cast<long long>(i));
-      table.add(path, "phold",
+      table.add(path, kinds::phold,
                 static_cast<uint32_t>(i * nodes_ / params_.entities));
     }
   }

@@ -1,4 +1,5 @@
 #include "bench/workloads.hpp"
+#include "messages/bench_kinds.hpp"
 
 #include "kernel/size_budget.hpp"
 #include "kernel/spawn_entity.hpp"
@@ -90,8 +91,8 @@ public:
     for (int64_t p = 0; p < pairs_; ++p) {
       auto node = static_cast<uint32_t>(p % nodes_);
       auto other = cross_ ? static_cast<uint32_t>((p + 1) % nodes_) : node;
-      table.add(pair_path(p) + "/a", "pinger", node);
-      table.add(pair_path(p) + "/b", "ponger", other);
+      table.add(pair_path(p) + "/a", kinds::pinger, node);
+      table.add(pair_path(p) + "/b", kinds::ponger, other);
     }
   }
 

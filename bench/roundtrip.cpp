@@ -1,4 +1,5 @@
 #include "bench/workloads.hpp"
+#include "messages/bench_kinds.hpp"
 
 #include "kernel/spawn_entity.hpp"
 
@@ -40,7 +41,7 @@ public:
 
   void on_start() override {
     auto& reg = wire::registry::instance();
-    for (wire::type_id t = 0; t < reg.size(); ++t)
+    for (auto t : reg.ids())
       send_message(peer_, t, reg.at(t).sample(t + 1));
   }
 
@@ -73,15 +74,15 @@ public:
   }
 
   void describe(entity_table& table) override {
-    table.add("roundtrip/prober", "prober", 0);
-    table.add("roundtrip/echo", "echo", nodes_ - 1);
+    table.add("roundtrip/prober", kinds::prober, 0);
+    table.add("roundtrip/echo", kinds::echo, nodes_ - 1);
   }
 
   network_model& network() override { return net_; }
   sim_time lookahead() const override { return ms(1); }
 
   void spawn(caf::actor_system& sys, node_kernel& k, entity_id id) override {
-    if (k.table()[id].kind == "echo")
+    if (*k.table()[id].kind == kinds::echo)
       spawn_entity<echo>(sys, k, id);
     else
       spawn_entity<prober>(sys, k, id, k.table().id_of("roundtrip/echo"),
@@ -97,7 +98,7 @@ public:
 
   void check(const model_report& r, sim_time,
              std::vector<std::string>& failures) override {
-    auto types = static_cast<int64_t>(wire::registry::instance().size());
+    auto types = static_cast<int64_t>(wire::registry::instance().ids().size());
     auto ok = r.counter("types_ok");
     if (ok != types)
       failures.push_back(std::to_string(ok) + " of " + std::to_string(types) +
@@ -108,7 +109,7 @@ public:
 
   std::vector<std::string> describe_run() const override {
     return {"roundtrip types=" +
-            std::to_string(wire::registry::instance().size())};
+            std::to_string(wire::registry::instance().ids().size())};
   }
 
 private:

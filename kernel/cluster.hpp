@@ -15,6 +15,7 @@ namespace vmss {
 struct run_options {
   std::string model_spec; ///< "name key=value ...", see model.hpp
   model_factory factory;
+  message_registration messages = nullptr; ///< the families' messages
   uint64_t seed = 1;
   uint32_t nodes = 1;   ///< node processes; 1 = everything in-process
   uint32_t threads = 2; ///< CAF scheduler threads per process
@@ -68,6 +69,7 @@ struct node_options {
   double connect_timeout_s = 10;
   std::string secret; ///< the run secret, hex (kernel/run_secret.hpp)
   model_factory factory;
+  message_registration messages = nullptr; ///< the families' messages
 };
 
 /// Body of `vmss-sim node`: joins a coordinator, runs this node's entities

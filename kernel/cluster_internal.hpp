@@ -26,7 +26,8 @@ struct node_instance {
 };
 
 /// A CAF config with our message types and scheduler settings.
-void configure(caf::actor_system_config& cfg, uint32_t threads, bool middleman);
+void configure(caf::actor_system_config& cfg, uint32_t threads, bool middleman,
+               message_registration messages);
 
 /// Builds the model's table, this node's kernel and its entity actors, and
 /// schedules the start and scenario events.

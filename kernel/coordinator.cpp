@@ -639,7 +639,7 @@ run_result run_simulation(const run_options& opts) {
     return result;
   }
   caf::actor_system_config cfg;
-  detail::configure(cfg, opts.threads, opts.nodes > 1);
+  detail::configure(cfg, opts.threads, opts.nodes > 1, opts.messages);
   result.run_lines = probe->describe_run();
   caf::actor_system sys{cfg};
   if (opts.nodes > 1 && probe->lookahead() <= 0) {

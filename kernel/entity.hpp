@@ -8,12 +8,15 @@
 /// time. Durable state (what survives a crash) lives in plain members that
 /// on_crash() leaves alone; on_crash() drops the volatile rest.
 
+#include "kernel/assert.hpp"
 #include "kernel/node_kernel.hpp"
 #include "kernel/rng.hpp"
+#include "kernel/trace_event.hpp"
 #include "kernel/wire.hpp"
 
 #include <caf/event_based_actor.hpp>
 
+#include <array>
 #include <initializer_list>
 #include <stdexcept>
 #include <type_traits>
@@ -77,7 +80,24 @@ protected:
   /// This entity's random stream: seeded from (run seed, path).
   vmss::rng& random() { return rng_; }
 
-  /// Writes a trace record for the event being handled.
+  /// Writes a trace record of the declared event `def` for the event being
+  /// handled: one value per declared field, in the declared order.
+  void trace(const trace::event_def& def,
+             std::initializer_list<trace::value> values = {}) {
+    VMSS_ASSERT(values.size() == def.count,
+                "a trace record gives one value per declared field");
+    std::array<trace::field, trace::event_def::max_fields> fields;
+    size_t i = 0;
+    for (const auto& v : values) {
+      fields[i].key = def.fields[i];
+      fields[i].val = v;
+      ++i;
+    }
+    kernel_.trace(def.name, fields.data(), def.count);
+  }
+
+  /// Writes a trace record of an undeclared event (being retired: every
+  /// event is to be declared in its family's messages/<family>_events.hpp).
   void trace(std::string_view event,
              std::initializer_list<trace::field> fields = {}) {
     kernel_.trace(event, fields.begin(), fields.size());

@@ -108,6 +108,11 @@ public:
 using model_factory = std::function<std::unique_ptr<model>(
     const std::string& spec, uint64_t seed, uint32_t nodes)>;
 
+/// Registers the simulation messages of every family a run may use (the
+/// runner's list of modules, runners/modules.cpp); every process of a run
+/// calls the same one, after the kernel's own protocol.
+using message_registration = void (*)(caf::actor_system_config& cfg);
+
 /// Spawns entity actor T for `id` (lazily initialised, hidden: it never
 /// runs from a mailbox, only from the kernel) and attaches it.
 template <class T, class... Ts>

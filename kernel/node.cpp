@@ -1,6 +1,6 @@
 #include "kernel/cluster_internal.hpp"
 #include "kernel/wire.hpp"
-#include "messages/registry.hpp"
+#include "kernel/message_family.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -15,8 +15,10 @@
 namespace vmss::detail {
 
 void configure(caf::actor_system_config& cfg, uint32_t threads,
-               bool middleman) {
-  register_messages(cfg);
+               bool middleman, message_registration messages) {
+  register_kernel_messages(cfg);
+  if (messages)
+    messages(cfg);
   cfg.set("scheduler.max-threads", static_cast<size_t>(std::max(threads, 1u)));
   // Idle workers otherwise sleep between polls, which caps window barriers.
   cfg.set("work-stealing.moderate-poll-attempts", size_t{0});
@@ -573,7 +575,7 @@ private:
 
 int run_node(const node_options& opts) {
   caf::actor_system_config cfg;
-  detail::configure(cfg, opts.threads, true);
+  detail::configure(cfg, opts.threads, true, opts.messages);
   caf::actor_system sys{cfg};
   // Declared first: the node actor uses `node` until it has terminated.
   std::unique_ptr<detail::node_instance> node;

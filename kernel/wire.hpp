@@ -1,7 +1,9 @@
 #pragma once
-/// The wire registry of simulation message types: a small id per type, and
-/// how to encode, decode, compare and sample it. Every node registers the
-/// same types in the same order (messages/registry.cpp), so ids agree.
+/// The wire registry of simulation message types: an id per type, and how to
+/// encode, decode, compare and sample it. A type's id is its family's number
+/// times 256 plus its index within the family (kernel/message_family.hpp),
+/// both fixed in the family's module, so ids agree on every node and adding
+/// a message to one family never renumbers another.
 /// Events crossing node processes carry (type id, payload bytes); a window's
 /// events for one node travel as one Cap'n Proto blob (encode_batch).
 
@@ -12,6 +14,7 @@
 #include <caf/make_message.hpp>
 #include <caf/message.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -41,22 +44,40 @@ class registry {
 public:
   static registry& instance();
 
+  /// Registers T as `id`. Registering the same type again under the same id
+  /// is a no-op (every actor system of a process registers its families);
+  /// two types on one id, or one type on two ids, is a bug in a module and
+  /// throws std::logic_error naming both.
   template <class T>
-  void add(const std::string& name) {
-    if (id_of<T> != no_type)
+  void add(type_id id, const std::string& name) {
+    if (id == no_type)
+      throw std::logic_error("message " + name + ": wire id 0xFFFF is reserved");
+    if (id_of<T> != no_type) {
+      if (id_of<T> != id)
+        throw std::logic_error("message " + name + " registered as wire ids " +
+                               std::to_string(id_of<T>) + " and " +
+                               std::to_string(id));
       return;
-    id_of<T> = static_cast<type_id>(types_.size());
-    types_.push_back({name, &encode_impl<T>, &decode_impl<T>, &equal_impl<T>,
-                      &sample_impl<T>});
+    }
+    if (id < types_.size() && !types_[id].name.empty())
+      throw std::logic_error("messages " + types_[id].name + " and " + name +
+                             " share wire id " + std::to_string(id));
+    if (id >= types_.size())
+      types_.resize(size_t{id} + 1);
+    id_of<T> = id;
+    types_[id] = {name, &encode_impl<T>, &decode_impl<T>, &equal_impl<T>,
+                  &sample_impl<T>};
+    ids_.insert(std::lower_bound(ids_.begin(), ids_.end(), id), id);
   }
 
   const type_info& at(type_id id) const {
-    if (id >= types_.size())
+    if (id >= types_.size() || types_[id].name.empty())
       throw std::out_of_range("unknown wire type id " + std::to_string(id));
     return types_[id];
   }
 
-  size_t size() const { return types_.size(); }
+  /// The registered ids, ascending.
+  const std::vector<type_id>& ids() const { return ids_; }
 
 private:
   // Trivially copyable types travel as their bytes: every node runs the same
@@ -106,7 +127,8 @@ private:
     return sample_of_impl(variant, &fill<T>);
   }
 
-  std::vector<type_info> types_;
+  std::vector<type_info> types_; ///< by id; an empty name marks a gap
+  std::vector<type_id> ids_;
 };
 
 /// Encodes events bound for one node as one Cap'n Proto blob.

@@ -2,6 +2,7 @@
 /// compute region. See README.md and docs/cli.md.
 
 #include "runners/commands.hpp"
+#include "runners/modules.hpp"
 #include "runners/trace_command.hpp"
 
 #include <CLI/CLI.hpp>
@@ -53,7 +54,7 @@ int main(int argc, char** argv) {
   vmss::add_run_command(app);
   vmss::add_node_command(app);
   vmss::add_bench_command(app);
-  vmss::add_trace_command(app);
+  vmss::add_trace_command(app, vmss::all_checkers());
   vmss::add_topology_command(app);
   try {
     app.parse(argc, argv);

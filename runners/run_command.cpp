@@ -1,6 +1,7 @@
 #include "analysis/digest.hpp"
 #include "kernel/cluster.hpp"
 #include "runners/commands.hpp"
+#include "runners/modules.hpp"
 #include "runners/run_support.hpp"
 #include "runners/trace_output.hpp"
 
@@ -190,6 +191,7 @@ void add_node_command(CLI::App& root) {
         }));
     opts.secret = node_run_secret(args->config);
     opts.factory = &make_any_model;
+    opts.messages = &register_family_messages;
     int code = run_node(opts);
     if (code != 0)
       throw CLI::RuntimeError(code);

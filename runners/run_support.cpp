@@ -39,7 +39,7 @@ void write_run_manifest(const run_options& opts, model& sim,
   m.complete = !res.trace_incomplete;
   m.complete_until_ns = res.trace_incomplete ? res.complete_until : 0;
   for (const auto& e : table.entries())
-    m.entities.push_back({e.path, e.kind, e.node});
+    m.entities.push_back({e.path, std::string(e.kind->name), e.node});
   for (uint32_t k = 0; k < opts.nodes; ++k)
     m.shards.push_back({k, trace::shard_file_name(k), res.shards[k].records,
                         res.shards[k].bytes});

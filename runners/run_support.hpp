@@ -5,6 +5,7 @@
 #include "kernel/run_secret.hpp"
 #include "runners/cluster_config.hpp"
 #include "runners/commands.hpp"
+#include "runners/modules.hpp"
 #include "runners/trace_output.hpp"
 
 #include <CLI/CLI.hpp>
@@ -96,6 +97,7 @@ inline void apply_common(const common_args& a, run_options& opts) {
     opts.secret = read_run_secret_file(*file.secret_file);
   opts.progress = a.progress;
   opts.factory = &make_any_model;
+  opts.messages = &register_family_messages;
   opts.executable = self_executable();
 }
 

@@ -224,11 +224,13 @@ void add_export(CLI::App& trace) {
 struct check_options {
   std::string dir;
   std::vector<std::string> only;
+  const checker_registry* checkers = nullptr;
 };
 
 std::vector<std::unique_ptr<checker>>
-select_checkers(const std::vector<std::string>& only) {
-  auto all = builtin_checkers().create_all();
+select_checkers(const checker_registry& registry,
+                const std::vector<std::string>& only) {
+  auto all = registry.create_all();
   if (only.empty())
     return all;
   std::vector<std::unique_ptr<checker>> chosen;
@@ -258,7 +260,7 @@ void run_check(const check_options& o) {
   bool all_ok = true;
   guarded([&] {
     auto results = run_checkers(open_trace(o.dir, read_options{false}),
-                                select_checkers(o.only));
+                                select_checkers(*o.checkers, o.only));
     for (const auto& r : results) {
       print_result(r);
       all_ok = all_ok && r.ok();
@@ -269,7 +271,7 @@ void run_check(const check_options& o) {
     throw CLI::RuntimeError(exit_checks_failed);
 }
 
-void add_check(CLI::App& trace) {
+void add_check(CLI::App& trace, const checker_registry& checkers) {
   auto o = std::make_shared<check_options>();
   CLI::App* sub = add_dir_command(
       trace, "check",
@@ -278,11 +280,12 @@ void add_check(CLI::App& trace) {
       "violations' and up to 20 violations per checker",
       o->dir);
   std::string names;
-  for (const auto& name : builtin_checkers().names())
+  o->checkers = &checkers;
+  for (const auto& name : checkers.names())
     names += (names.empty() ? "" : ", ") + name;
   sub->add_option("--only", o->only,
                   "Run only these checkers (repeatable): " + names)
-      ->check(CLI::IsMember(builtin_checkers().names()));
+      ->check(CLI::IsMember(checkers.names()));
   sub->footer("Exit status: 0 all checks hold, 1 a check failed, 2 error "
               "(message on stderr starting with 'error: ').");
   sub->callback([o] { run_check(*o); });
@@ -306,14 +309,15 @@ void add_summary(CLI::App& trace) {
 
 } // namespace
 
-void add_trace_command(CLI::App& root) {
+void add_trace_command(CLI::App& root,
+                       const analysis::checker_registry& checkers) {
   CLI::App* trace = root.add_subcommand(
       "trace", "Inspect a trace directory written by `run`, `node` or "
                "`bench --trace`");
   trace->require_subcommand(1);
   add_digest(*trace);
   add_export(*trace);
-  add_check(*trace);
+  add_check(*trace, checkers);
   add_summary(*trace);
 }
 

@@ -10,7 +10,13 @@ class App;
 
 namespace vmss {
 
-/// Adds the `trace` subcommand and its sub-subcommands to `root`.
-void add_trace_command(CLI::App& root);
+namespace analysis {
+class checker_registry;
+} // namespace analysis
+
+/// Adds the `trace` subcommand and its sub-subcommands to `root`; `check`
+/// runs `checkers` (runners/modules.cpp: analysis's and every family's).
+void add_trace_command(CLI::App& root,
+                       const analysis::checker_registry& checkers);
 
 } // namespace vmss

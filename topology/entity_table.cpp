@@ -5,8 +5,9 @@
 
 namespace vmss {
 
-void entity_table::add(std::string path, std::string kind, uint32_t node) {
-  entries_.push_back({std::move(path), std::move(kind), node});
+void entity_table::add(std::string path, const entity_kind& kind,
+                       uint32_t node) {
+  entries_.push_back({std::move(path), &kind, node});
 }
 
 void entity_table::finalize() {

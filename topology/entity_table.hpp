@@ -3,6 +3,8 @@
 /// Ids are positions in path order, so they depend only on the topology,
 /// never on spawn order or on which node hosts an entity.
 
+#include "topology/entity_kind.hpp"
+
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -14,7 +16,7 @@ using entity_id = uint32_t;
 
 struct entity_entry {
   std::string path;
-  std::string kind;
+  const entity_kind* kind = nullptr;
   uint32_t node = 0; ///< the node process that runs it
 };
 
@@ -24,7 +26,7 @@ public:
 
   /// Adds an entity owned by `node` (< num_nodes()); call finalize() once
   /// all are added.
-  void add(std::string path, std::string kind, uint32_t node = 0);
+  void add(std::string path, const entity_kind& kind, uint32_t node = 0);
 
   /// Sorts by path and assigns ids. Throws std::invalid_argument naming the
   /// path on a duplicate or an out-of-range node.

@@ -13,7 +13,7 @@ void region_network::bind(const entity_table& table) {
     const auto& e = table[id];
     entity_info info;
     info.where = locate(region_, e.path);
-    info.is_switch = e.kind == "tor_switch";
+    info.is_switch = *e.kind == *switch_kind_;
     if (info.is_switch)
       switches[{info.where.zone, info.where.rack}] = id;
     info_.push_back(info);

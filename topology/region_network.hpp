@@ -21,7 +21,10 @@ class region_network final : public network_model {
 public:
   static constexpr entity_id no_gateway = static_cast<entity_id>(-1);
 
-  explicit region_network(region r) : region_(std::move(r)) {}
+  /// Entities of `switch_kind` are the racks' switches: every message to or
+  /// from a rack passes its switch.
+  region_network(region r, const entity_kind& switch_kind)
+      : region_(std::move(r)), switch_kind_(&switch_kind) {}
 
   void bind(const entity_table& table) override;
   sim_time latency(entity_id src, entity_id dst) override;
@@ -47,6 +50,7 @@ private:
   bool same_host(const entity_info& a, const entity_info& b) const;
 
   region region_;
+  const entity_kind* switch_kind_;
   std::vector<entity_info> info_; ///< by entity id
 };
 

@@ -2,7 +2,9 @@
 
 #include "kernel/numbers.hpp"
 #include "kernel/wire.hpp"
+#include "messages/physical_kinds.hpp"
 #include "messages/physical_messages.hpp"
+#include "messages/storage_kinds.hpp"
 #include "messages/storage_messages.hpp"
 
 #include <caf/make_message.hpp>
@@ -45,12 +47,13 @@ std::vector<entity_id> under(const entity_table& table,
 
 /// The target as an entity of `kind`.
 entity_id entity_of_kind(const entity_table& table, const fault& f,
-                         const std::string& kind) {
+                         const entity_kind& kind) {
   if (!table.contains(f.target))
     reject(f, "no such entity");
   auto id = table.id_of(f.target);
-  if (table[id].kind != kind)
-    reject(f, "is a " + table[id].kind + ", not a " + kind);
+  if (*table[id].kind != kind)
+    reject(f, "is a " + std::string(table[id].kind->name) + ", not a " +
+                  std::string(kind.name));
   return id;
 }
 
@@ -82,11 +85,12 @@ std::vector<entity_id> powered(const topology::region& r,
                                const entity_table& table, const fault& f,
                                const char* level) {
   if (std::string(level) == "host") {
-    entity_of_kind(table, f, "host_agent");
+    entity_of_kind(table, f, kinds::host_agent);
   } else if (level_path(r, topology::locate(r, f.target), level) != f.target) {
     if (table.contains(f.target))
       reject(f,
-             "is a " + table[table.id_of(f.target)].kind + ", not a " + level);
+             "is a " + std::string(table[table.id_of(f.target)].kind->name) +
+                 ", not a " + level);
     reject(f, std::string("not a ") + level + " of this region");
   }
   return under(table, f.target);
@@ -118,7 +122,7 @@ void set_links(const topology::region& r, const entity_table& table,
   if (a == b)
     reject(f, "a zone cannot be cut from itself");
   for (entity_id id = 0; id < table.size(); ++id) {
-    if (table[id].kind != "tor_switch")
+    if (*table[id].kind != kinds::tor_switch)
       continue;
     auto zone = static_cast<uint32_t>(topology::locate(r, table[id].path).zone);
     if (zone != a && zone != b)
@@ -153,16 +157,16 @@ fault_effects resolve(const topology::region& r, const entity_table& table,
     out.restart = powered(r, table, f, "zone");
     break;
   case fault_kind::tor_fail:
-    out.crash = {entity_of_kind(table, f, "tor_switch")};
+    out.crash = {entity_of_kind(table, f, kinds::tor_switch)};
     break;
   case fault_kind::tor_repair:
-    out.restart = {entity_of_kind(table, f, "tor_switch")};
+    out.restart = {entity_of_kind(table, f, kinds::tor_switch)};
     break;
   case fault_kind::replica_loss:
-    out.crash = {entity_of_kind(table, f, "storage_replica")};
+    out.crash = {entity_of_kind(table, f, storage::kinds::storage_replica)};
     break;
   case fault_kind::replica_restore:
-    out.restart = {entity_of_kind(table, f, "storage_replica")};
+    out.restart = {entity_of_kind(table, f, storage::kinds::storage_replica)};
     break;
   case fault_kind::zone_partition:
     set_links(r, table, f, {0, true, 0, 0}, out);
@@ -178,7 +182,7 @@ fault_effects resolve(const topology::region& r, const entity_table& table,
     break;
   case fault_kind::slow_disk:
   case fault_kind::disk_restore: {
-    auto id = entity_of_kind(table, f, "storage_replica");
+    auto id = entity_of_kind(table, f, storage::kinds::storage_replica);
     if (f.slow_permille < 1)
       reject(f, "the service-time factor must be at least 1 permille");
     uint32_t factor = f.kind == fault_kind::slow_disk ? f.slow_permille : 1000;
@@ -187,7 +191,7 @@ fault_effects resolve(const topology::region& r, const entity_table& table,
   }
   case fault_kind::app_crash:
   case fault_kind::app_restore:
-    out.apps.emplace_back(entity_of_kind(table, f, "vm"),
+    out.apps.emplace_back(entity_of_kind(table, f, kinds::vm),
                           app_fault{f.kind == fault_kind::app_restore});
     break;
   }

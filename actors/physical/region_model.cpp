@@ -9,8 +9,12 @@
 #include "actors/physical/storage_replica.hpp"
 #include "actors/physical/tor_switch.hpp"
 #include "actors/physical/vm.hpp"
+#include "kernel/kind_factories.hpp"
 #include "kernel/numbers.hpp"
 #include "kernel/spawn_entity.hpp"
+#include "messages/fabric_kinds.hpp"
+#include "messages/physical_kinds.hpp"
+#include "messages/storage_kinds.hpp"
 #include "topology/region_network.hpp"
 
 #include <caf/all.hpp>
@@ -141,7 +145,8 @@ void read_phase(model_spec& spec, const char* key, phase_range& range) {
 
 class region_model final : public model {
 public:
-  explicit region_model(model_spec& spec) : net_(make_region(spec)) {
+  explicit region_model(model_spec& spec)
+      : net_(make_region(spec), kinds::tor_switch) {
     const auto& r = net_.layout();
     bool big = preset_ == "region";
     fc_.heartbeat_period =
@@ -205,7 +210,12 @@ public:
     client_.operations = parse_requests(spec.get_string("requests", ""),
                                         client_.scale_set, client_.count);
     spec.reject_unknown();
-    check_faults();
+    add_factories();
+    entity_table table;
+    describe(table);
+    table.finalize();
+    factories_.check(table);
+    check_faults(table);
   }
 
   /// Background tenants probe their VMs forever.
@@ -231,31 +241,32 @@ public:
 
   void describe(entity_table& table) override {
     const auto& r = net_.layout();
-    table.add(control_path(r), "control", 0);
+    table.add(control_path(r), kinds::control, 0);
     if (client_.count > 0 || !client_.operations.empty())
-      table.add(client_path(r), "client", 0);
+      table.add(client_path(r), fabric::kinds::client, 0);
     for (const auto& host : topology::fc_replica_hosts(r))
-      table.add(host + "/fc", "fc_replica",
+      table.add(host + "/fc", fabric::kinds::fc_replica,
                 topology::node_of_zone(
                     static_cast<uint32_t>(topology::locate(r, host).zone),
                     table.num_nodes()));
     for (uint32_t z = 0; z < r.zones; ++z) {
       auto node = topology::node_of_zone(z, table.num_nodes());
       for (uint32_t k = 0; k < r.racks_per_zone; ++k) {
-        table.add(topology::tor_path(r, z, k), "tor_switch", node);
+        table.add(topology::tor_path(r, z, k), kinds::tor_switch, node);
         for (uint32_t h = 0; h < r.hosts_per_rack; ++h) {
           auto host = topology::host_path(r, z, k, h);
-          table.add(host, "host_agent", node);
-          table.add(hypervisor_path(host), "hypervisor", node);
+          table.add(host, kinds::host_agent, node);
+          table.add(hypervisor_path(host), kinds::hypervisor, node);
           for (uint32_t s = 0; s < host_.slots; ++s)
-            table.add(vm_slot_path(host, s, host_.slots), "vm", node);
+            table.add(vm_slot_path(host, s, host_.slots), kinds::vm, node);
         }
       }
       for (uint32_t c = 0; c < r.storage_clusters_per_zone; ++c) {
         table.add(topology::storage_cluster_path(r, z, c) + "/tor",
-                  "tor_switch", node);
+                  kinds::tor_switch, node);
         for (uint32_t n = 0; n < r.storage_nodes_per_cluster; ++n)
-          table.add(topology::storage_node_path(r, z, c, n), "storage_replica",
+          table.add(topology::storage_node_path(r, z, c, n),
+                    storage::kinds::storage_replica,
                     node);
       }
     }
@@ -265,31 +276,9 @@ public:
   sim_time lookahead() const override { return net_.lookahead(); }
 
   void spawn(caf::actor_system& sys, node_kernel& k, entity_id id) override {
-    const auto& e = k.table()[id];
-    const auto& r = net_.layout();
     if (!directory_)
       bind(k.table());
-    if (e.kind == "vm") {
-      spawn_entity<vm>(sys, k, id, &vm_);
-    } else if (e.kind == "storage_replica") {
-      spawn_entity<storage_replica>(sys, k, id, &r, &replication_);
-    } else if (e.kind == "hypervisor") {
-      auto host = e.path.substr(0, e.path.rfind('/'));
-      spawn_entity<hypervisor>(sys, k, id, k.table().id_of(host));
-    } else if (e.kind == "host_agent") {
-      spawn_entity<host_agent>(sys, k, id, fc_.raft.members, &host_);
-    } else if (e.kind == "fc_replica") {
-      spawn_entity<fabric::fc_replica>(sys, k, id, &fc_);
-    } else if (e.kind == "client") {
-      spawn_entity<fabric::scale_client>(sys, k, id, fc_.raft.members,
-                                         &client_);
-    } else if (e.kind == "tor_switch") {
-      spawn_entity<tor_switch>(sys, k, id, &net_);
-    } else if (e.kind == "control") {
-      spawn_entity<control>(sys, k, id);
-    } else {
-      throw std::logic_error("region: no actor for kind " + e.kind);
-    }
+    factories_.spawn(sys, k, id);
   }
 
   void inject(node_kernel& k) override {
@@ -338,13 +327,10 @@ private:
 
   /// The fault plan's order, and each target against the entities this
   /// model lays out (the check inject_fault makes on every node).
-  void check_faults() {
+  void check_faults(const entity_table& table) {
     if (faults_.empty())
       return;
     check_fault_sequence(faults_);
-    entity_table table;
-    describe(table);
-    table.finalize();
     for (const auto& f : faults_)
       check_fault_target(net_.layout(), table, f.what);
   }
@@ -361,13 +347,57 @@ private:
     for (const auto& host : topology::fc_replica_hosts(r))
       fc_.raft.members.push_back(table.id_of(host + "/fc"));
     for (entity_id id = 0; id < table.size(); ++id)
-      if (table[id].kind == "host_agent") {
+      if (*table[id].kind == kinds::host_agent) {
         const auto& at = net_.where(id);
         fc_.inventory.push_back({id, static_cast<uint32_t>(at.zone),
                                  static_cast<uint32_t>(at.rack), 0, 0, true});
       }
   }
 
+  /// One factory per kind this model describes.
+  void add_factories() {
+    const auto* r = &net_.layout();
+    factories_.add(kinds::vm, [this](caf::actor_system& sys, node_kernel& k,
+                                     entity_id id) {
+      spawn_entity<vm>(sys, k, id, &vm_);
+    });
+    factories_.add(storage::kinds::storage_replica,
+                   [this, r](caf::actor_system& sys, node_kernel& k,
+                             entity_id id) {
+                     spawn_entity<storage_replica>(sys, k, id, r,
+                                                   &replication_);
+                   });
+    factories_.add(kinds::hypervisor, [](caf::actor_system& sys,
+                                         node_kernel& k, entity_id id) {
+      const auto& path = k.table()[id].path;
+      spawn_entity<hypervisor>(sys, k, id,
+                               k.table().id_of(path.substr(0, path.rfind('/'))));
+    });
+    factories_.add(kinds::host_agent, [this](caf::actor_system& sys,
+                                             node_kernel& k, entity_id id) {
+      spawn_entity<host_agent>(sys, k, id, fc_.raft.members, &host_);
+    });
+    factories_.add(fabric::kinds::fc_replica,
+                   [this](caf::actor_system& sys, node_kernel& k,
+                          entity_id id) {
+                     spawn_entity<fabric::fc_replica>(sys, k, id, &fc_);
+                   });
+    factories_.add(fabric::kinds::client, [this](caf::actor_system& sys,
+                                                 node_kernel& k, entity_id id) {
+      spawn_entity<fabric::scale_client>(sys, k, id, fc_.raft.members,
+                                         &client_);
+    });
+    factories_.add(kinds::tor_switch, [this](caf::actor_system& sys,
+                                             node_kernel& k, entity_id id) {
+      spawn_entity<tor_switch>(sys, k, id, &net_);
+    });
+    factories_.add(kinds::control, [](caf::actor_system& sys, node_kernel& k,
+                                      entity_id id) {
+      spawn_entity<control>(sys, k, id);
+    });
+  }
+
+  kind_factories factories_;
   fabric::fc_params fc_;
   fabric::scale_client_params client_;
   host_agent_params host_;

@@ -3,6 +3,7 @@
 // shards), and that prefix is readable: each shard's first `bytes` decode
 // into exactly `records` records, all before complete_until, and the next
 // message starts at or after it.
+#include "bench/module.hpp"
 #include "bench/workloads.hpp"
 #include "kernel/cluster.hpp"
 #include "tests/kernel/shard_prefix.hpp"
@@ -56,6 +57,7 @@ run_options phold_run(const std::string& spec, uint32_t nodes, sim_time until,
                       const std::string& dir) {
   run_options opts;
   opts.model_spec = spec;
+  opts.messages = &bench::register_bench_messages;
   opts.factory = [](const std::string& text, uint64_t, uint32_t n) {
     model_spec parsed(text);
     return bench::make_phold(parsed, n);

@@ -2,6 +2,7 @@
 // CAF headers before gtest (toolchain.md).
 #include "kernel/cluster.hpp"
 #include "kernel/spawn_entity.hpp"
+#include "bench/module.hpp"
 #include "messages/bench_messages.hpp"
 
 #include <caf/all.hpp>
@@ -13,6 +14,11 @@
 namespace {
 
 using namespace vmss;
+const entity_kind sender_kind{"sender"};
+const entity_kind receiver_kind{"receiver"};
+const entity_kind counter_kind{"counter"};
+const entity_kind ticker_kind{"ticker"};
+
 using bench::phold_due;
 using bench::phold_job;
 
@@ -77,14 +83,14 @@ public:
   explicit order_model(log_sink* log) : log_(log) {}
 
   void describe(entity_table& t) override {
-    t.add("t/a", "sender");
-    t.add("t/b", "receiver");
-    t.add("t/c", "sender");
+    t.add("t/a", sender_kind);
+    t.add("t/b", receiver_kind);
+    t.add("t/c", sender_kind);
   }
   network_model& network() override { return net_; }
   sim_time lookahead() const override { return ms(1); }
   void spawn(caf::actor_system& sys, node_kernel& k, entity_id id) override {
-    if (k.table()[id].kind == "receiver")
+    if (*k.table()[id].kind == receiver_kind)
       spawn_entity<receiver>(sys, k, id, log_);
     else
       spawn_entity<sender>(sys, k, id, k.table().id_of("t/b"), 3);
@@ -99,6 +105,7 @@ run_options options_for(model_factory f) {
   run_options opts;
   opts.model_spec = "test";
   opts.factory = std::move(f);
+  opts.messages = &bench::register_bench_messages;
   return opts;
 }
 
@@ -181,13 +188,13 @@ class crash_model final : public model {
 public:
   explicit crash_model(crash_log* log) : log_(log) {}
   void describe(entity_table& t) override {
-    t.add("c/counter", "counter");
-    t.add("c/ticker", "ticker");
+    t.add("c/counter", counter_kind);
+    t.add("c/ticker", ticker_kind);
   }
   network_model& network() override { return net_; }
   sim_time lookahead() const override { return ms(1); }
   void spawn(caf::actor_system& sys, node_kernel& k, entity_id id) override {
-    if (k.table()[id].kind == "counter")
+    if (*k.table()[id].kind == counter_kind)
       spawn_entity<counter>(sys, k, id, log_);
     else
       spawn_entity<ticker>(sys, k, id, k.table().id_of("c/counter"));

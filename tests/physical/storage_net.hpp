@@ -6,6 +6,8 @@
 
 #include "actors/physical/disk_client.hpp"
 #include "actors/physical/disk_replication.hpp"
+#include "messages/physical_kinds.hpp"
+#include "messages/storage_kinds.hpp"
 
 #include <map>
 #include <set>
@@ -50,11 +52,11 @@ public:
     params.redundancy = redundancy;
     for (uint32_t z = 0; z < region_.zones; ++z) {
       for (uint32_t h = 0; h < region_.hosts_per_rack; ++h)
-        table_.add(vm_path(region_, z, h), "vm");
+        table_.add(vm_path(region_, z, h), physical::kinds::vm);
       for (uint32_t c = 0; c < region_.storage_clusters_per_zone; ++c)
         for (uint32_t n = 0; n < region_.storage_nodes_per_cluster; ++n)
           table_.add(topology::storage_node_path(region_, z, c, n),
-                     "storage_replica");
+                     storage::kinds::storage_replica);
     }
     table_.finalize();
   }
@@ -100,7 +102,7 @@ public:
   void run_until(sim_time t) {
     while (!queue_.empty() && queue_.begin()->first.first <= t) {
       auto ev = pop();
-      if (table_[ev.to].kind == "storage_replica")
+      if (*table_[ev.to].kind == storage::kinds::storage_replica)
         deliver_to_server(ev);
     }
     now_ = std::max(now_, t);

@@ -1,4 +1,4 @@
-#include "messages/registry.hpp"
+#include "runners/modules.hpp"
 #include "messages/storage_payload.hpp"
 
 #include <caf/actor_system_config.hpp>
@@ -16,7 +16,7 @@ uint64_t payload(T msg) {
 
 TEST(storage_messages, bulk_messages_carry_their_bytes_others_none) {
   caf::actor_system_config cfg;
-  register_messages(cfg);
+  register_family_messages(cfg);
   EXPECT_EQ(payload(disk_data{7, 1, 2'000'000'000}), 2'000'000'000u);
   EXPECT_EQ(payload(disk_copy{7, 3, 0, 0, 30'000'000'000, {1, 2, 3}}),
             30'000'000'000u);

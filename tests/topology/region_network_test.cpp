@@ -12,19 +12,24 @@ using namespace vmss::topology;
 
 namespace {
 
+const entity_kind monitor_kind{"health_monitor"};
+const entity_kind switch_kind{"tor_switch"};
+const entity_kind host_kind{"host_agent"};
+const entity_kind hypervisor_kind{"hypervisor"};
+
 struct small_region {
   region r = preset("small");
   entity_table table;
-  region_network net{r};
+  region_network net{r, switch_kind};
 
   small_region() {
     for (uint32_t z = 0; z < r.zones; ++z) {
-      table.add(zone_path(r, z) + "/monitor", "health_monitor");
+      table.add(zone_path(r, z) + "/monitor", monitor_kind);
       for (uint32_t k = 0; k < r.racks_per_zone; ++k) {
-        table.add(tor_path(r, z, k), "tor_switch");
+        table.add(tor_path(r, z, k), switch_kind);
         for (uint32_t h = 0; h < r.hosts_per_rack; ++h) {
-          table.add(host_path(r, z, k, h), "host_agent");
-          table.add(host_path(r, z, k, h) + "/hv", "hypervisor");
+          table.add(host_path(r, z, k, h), host_kind);
+          table.add(host_path(r, z, k, h) + "/hv", hypervisor_kind);
         }
       }
     }

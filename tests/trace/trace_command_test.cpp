@@ -1,5 +1,6 @@
 /// `vmss-sim trace …` driven in-process through CLI11.
 
+#include "runners/modules.hpp"
 #include "runners/trace_command.hpp"
 #include "trace_fixture.hpp"
 
@@ -29,7 +30,7 @@ cli_run run_cli(std::vector<std::string> args) {
   for (auto& a : args)
     argv.push_back(a.data());
   CLI::App app{"vmss-sim"};
-  add_trace_command(app);
+  add_trace_command(app, all_checkers());
   std::ostringstream out, err;
   auto* old_out = std::cout.rdbuf(out.rdbuf());
   auto* old_err = std::cerr.rdbuf(err.rdbuf());

@@ -1,7 +1,8 @@
 /// The fabric-controller and capacity checkers on tiny hand-made traces:
 /// a passing and a failing case each.
 #include "analysis/checker.hpp"
-#include "analysis/checkers/fabric.hpp"
+#include "actors/fabric/checkers.hpp"
+#include "actors/physical/checkers.hpp"
 #include "trace_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -34,18 +35,18 @@ trace::field f(const char* k, const char* v) {
 }
 
 TEST(single_leader, one_leader_a_term_passes_two_fail) {
-  auto ok = run_on<analysis::single_leader_checker>(
+  auto ok = run_on<fabric::single_leader_checker>(
       {{0, key(1, 0), "leader_elected", {f("term", 1)}},
        {0, key(2, 1), "leader_elected", {f("term", 2)}}});
   EXPECT_TRUE(ok.ok());
-  auto bad = run_on<analysis::single_leader_checker>(
+  auto bad = run_on<fabric::single_leader_checker>(
       {{0, key(1, 0), "leader_elected", {f("term", 3)}},
        {0, key(2, 1), "leader_elected", {f("term", 3)}}});
   EXPECT_EQ(bad.violations.total(), 1u);
 }
 
 TEST(committed_stable, same_entry_everywhere_passes_a_change_fails) {
-  auto ok = run_on<analysis::committed_stable_checker>(
+  auto ok = run_on<fabric::committed_stable_checker>(
       {{0,
         key(1, 0),
         "fc_applied",
@@ -55,7 +56,7 @@ TEST(committed_stable, same_entry_everywhere_passes_a_change_fails) {
         "fc_applied",
         {f("index", 1), f("term", 1), f("command", "host_down 4")}}});
   EXPECT_TRUE(ok.ok());
-  auto bad = run_on<analysis::committed_stable_checker>(
+  auto bad = run_on<fabric::committed_stable_checker>(
       {{0,
         key(1, 0),
         "fc_applied",
@@ -68,7 +69,7 @@ TEST(committed_stable, same_entry_everywhere_passes_a_change_fails) {
 }
 
 TEST(ram_committed, consistent_accounting_passes_overcommit_fails) {
-  auto ok = run_on<analysis::ram_committed_checker>(
+  auto ok = run_on<physical::ram_committed_checker>(
       {{0, key(1, 2), "tenants_placed", {f("ram_gb", 400)}},
        {0,
         key(2, 2),
@@ -79,7 +80,7 @@ TEST(ram_committed, consistent_accounting_passes_overcommit_fails) {
         "capacity_released",
         {f("vm", "a"), f("ram_gb_free", 104)}}});
   EXPECT_TRUE(ok.ok()) << ok.violations.kept().at(0).to_string();
-  auto bad = run_on<analysis::ram_committed_checker>(
+  auto bad = run_on<physical::ram_committed_checker>(
       {{0, key(1, 2), "tenants_placed", {f("ram_gb", 400)}},
        {0,
         key(2, 2),
@@ -93,13 +94,33 @@ TEST(ram_committed, consistent_accounting_passes_overcommit_fails) {
   EXPECT_EQ(bad.violations.total(), 1u);
 }
 
+TEST(family_checkers, a_record_without_a_declared_field_fails_loudly) {
+  // Before declared events, a missing field read as -1 and the check
+  // silently passed; now the checker cannot judge the trace and says why.
+  try {
+    run_on<physical::ram_committed_checker>(
+        {{0, key(1, 2), "tenants_placed", {f("ram_gb", 400)}},
+         {0, key(2, 2), "vm_admitted", {f("vm", "a"), f("ram_gb", 8)}}});
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "record vm_admitted at t_ns=2 of " ),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find(
+                  "field 'ram_gb_free' is missing or not an integer"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(vm_one_host, placed_again_only_after_lost) {
-  auto ok = run_on<analysis::vm_one_host_checker>(
+  auto ok = run_on<fabric::vm_one_host_checker>(
       {{0, key(1, 0), "placement", {f("vm", "s/1"), f("host", "r/h1")}},
        {0, key(2, 0), "vm_lost", {f("vm", "s/1"), f("host", "r/h1")}},
        {0, key(3, 1), "placement", {f("vm", "s/1"), f("host", "r/h2")}}});
   EXPECT_TRUE(ok.ok());
-  auto bad = run_on<analysis::vm_one_host_checker>(
+  auto bad = run_on<fabric::vm_one_host_checker>(
       {{0, key(1, 0), "placement", {f("vm", "s/1"), f("host", "r/h1")}},
        {0, key(3, 1), "placement", {f("vm", "s/1"), f("host", "r/h2")}}});
   EXPECT_EQ(bad.violations.total(), 1u);

@@ -1,0 +1,34 @@
+#pragma once
+/// The trace events of the fabric family, declared once.
+
+#include "kernel/trace_event.hpp"
+
+namespace vmss::fabric::events {
+
+using trace::event_def;
+
+inline constexpr event_def leader_elected{"leader_elected", {"term"}};
+inline constexpr event_def fc_applied{"fc_applied",
+                                      {"index", "term", "command"}};
+inline constexpr event_def placement{
+    "placement", {"vm", "host", "zone", "fault_domain", "update_domain"}};
+inline constexpr event_def host_down{"host_down", {"host"}};
+inline constexpr event_def host_up{"host_up", {"host"}};
+/// Traced by the replica that applies the loss and by the client told of it.
+inline constexpr event_def vm_lost{"vm_lost", {"vm", "host"}};
+inline constexpr event_def vm_operation{"vm_operation", {"vm", "op", "host"}};
+inline constexpr event_def allocation_failed{"allocation_failed",
+                                             {"vm", "reason"}};
+inline constexpr event_def allocated{"allocated", {"vm", "host"}};
+inline constexpr event_def allocation_refused{"allocation_refused",
+                                              {"vm", "reason"}};
+inline constexpr event_def operated{"operated", {"vm", "op"}};
+inline constexpr event_def operation_refused{"operation_refused",
+                                             {"vm", "op", "reason"}};
+
+inline constexpr const event_def* all[] = {
+    &leader_elected,    &fc_applied, &placement,          &host_down,
+    &host_up,           &vm_lost,    &vm_operation,       &allocation_failed,
+    &allocated,         &allocation_refused, &operated,   &operation_refused};
+
+} // namespace vmss::fabric::events

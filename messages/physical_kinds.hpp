@@ -1,0 +1,15 @@
+#pragma once
+/// The entity kinds of the physical family (actors/physical/module.cpp).
+
+#include "topology/entity_kind.hpp"
+
+namespace vmss::physical::kinds {
+
+inline constexpr entity_kind host_agent{"host_agent"};
+inline constexpr entity_kind hypervisor{"hypervisor"};
+inline constexpr entity_kind vm{"vm"};
+inline constexpr entity_kind tor_switch{"tor_switch"};
+/// Where the scenario's faults enter the region (actors/physical/control).
+inline constexpr entity_kind control{"control"};
+
+} // namespace vmss::physical::kinds
