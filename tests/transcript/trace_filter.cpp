@@ -165,6 +165,35 @@ json parse_record(const std::string& line, size_t number) {
   return record;
 }
 
+/// Byte order, but a run of digits against a run of digits compares as a
+/// number (demo-vmss/2 before demo-vmss/10); byte order breaks ties (010
+/// before 10).
+bool natural_less(const std::string& a, const std::string& b) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto number_at = [&](const std::string& s, size_t& i) {
+    size_t start = i;
+    while (i < s.size() && digit(s[i]))
+      ++i;
+    auto n = s.substr(start, i - start);
+    return n.erase(0, std::min(n.find_first_not_of('0'), n.size()));
+  };
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      auto x = number_at(a, i), y = number_at(b, j);
+      if (x != y)
+        return x.size() != y.size() ? x.size() < y.size() : x < y;
+    } else if (a[i] != b[j]) {
+      return a[i] < b[j];
+    } else {
+      ++i, ++j;
+    }
+  }
+  if (a.size() - i != b.size() - j)
+    return a.size() - i < b.size() - j;
+  return a < b;
+}
+
 /// The output so far: each line, the filter that made it and how many
 /// records it stands for; per filter, the index of each distinct line.
 struct collector {
@@ -191,12 +220,21 @@ struct collector {
   }
 
   std::vector<std::string> finish() {
-    for (size_t i = 0; i < lines.size(); ++i)
-      if (filters[owner[i]].count)
+    std::vector<std::string> out;
+    std::vector<std::vector<std::string>> sorted(filters.size());
+    for (size_t i = 0; i < lines.size(); ++i) {
+      const auto& f = filters[owner[i]];
+      if (f.count)
         lines[i] += " (x" + std::to_string(counts[i]) + ")";
-    if (lines.empty())
-      lines.push_back("(no records)");
-    return std::move(lines);
+      (f.sort ? sorted[owner[i]] : out).push_back(std::move(lines[i]));
+    }
+    for (auto& some : sorted) {
+      std::sort(some.begin(), some.end(), natural_less);
+      out.insert(out.end(), some.begin(), some.end());
+    }
+    if (out.empty())
+      out.push_back("(no records)");
+    return out;
   }
 };
 
@@ -207,8 +245,8 @@ filter parse_filter(const std::string& terms) {
   std::istringstream in(terms);
   std::string term;
   while (in >> term) {
-    if (term == "unique" || term == "count") {
-      (term == "unique" ? f.unique : f.count) = true;
+    if (term == "unique" || term == "count" || term == "sort") {
+      (term == "unique" ? f.unique : term == "count" ? f.count : f.sort) = true;
       continue;
     }
     if (term.rfind("t>", 0) == 0 || term.rfind("t<", 0) == 0) {
@@ -220,7 +258,7 @@ filter parse_filter(const std::string& terms) {
       throw std::invalid_argument("filter term '" + term +
                                   "': expected KEY=VALUE[,VALUE...], "
                                   "t>=DURATION (>, <=, <), fields=..., "
-                                  "unique or count");
+                                  "unique, count or sort");
     auto key = term.substr(0, eq), value = term.substr(eq + 1);
     if (key == "fields")
       f.columns = parse_columns(value, term);

@@ -30,6 +30,7 @@ struct filter {
   std::vector<column> columns; ///< empty: t, entity, event, every field
   bool unique = false;         ///< each distinct line once
   bool count = false;          ///< each distinct line once, with " (xN)"
+  bool sort = false; ///< lines sorted (digit runs as numbers), after the rest
 };
 
 /// Parses the terms after `filter` (`event=a,b entity=w/z1/* t>=40s
@@ -41,7 +42,8 @@ filter parse_filter(const std::string& terms);
 std::string format_time(long long t_ns);
 
 /// The lines that `filters` make of the JSONL records in `jsonl`, in trace
-/// order; a record goes to the first filter it matches. No line at all
+/// order (a `sort` filter's lines sorted, after those of the filters
+/// without it); a record goes to the first filter it matches. No line at all
 /// reads "(no records)". std::invalid_argument on a line that is not a
 /// JSON object with an integer t_ns.
 std::vector<std::string> filter_trace(const std::vector<filter>& filters,

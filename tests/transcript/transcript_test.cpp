@@ -120,7 +120,7 @@ private:
 
 class transcript_test : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(transcript_test, produces_its_golden_trace) {
+TEST_P(transcript_test, golden) {
   auto path = data_dir + "/" + GetParam();
   auto file = parse_transcript(read_file(path), path);
   ASSERT_FALSE(file.cases.empty()) << path << ": no cases";
@@ -169,7 +169,7 @@ std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(testdata, transcript_test,
+INSTANTIATE_TEST_SUITE_P(file, transcript_test,
                          ::testing::ValuesIn(transcript_files()), test_name);
 
 } // namespace

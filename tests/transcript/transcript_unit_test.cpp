@@ -126,6 +126,20 @@ TEST(trace_filter, time_bounds_keep_the_records_between_them) {
             (std::vector<std::string>{"0.000000s host_started"}));
 }
 
+TEST(trace_filter, sort_puts_a_filter_s_lines_in_order_after_the_rest) {
+  const std::string vms =
+      R"({"t_ns":1,"entity":"c","event":"allocated","vm":"s/10"}
+{"t_ns":2,"entity":"c","event":"allocated","vm":"s/9"}
+{"t_ns":3,"entity":"c","event":"refused","vm":"s/2"}
+{"t_ns":4,"entity":"c","event":"allocated","vm":"s/010"}
+)";
+  EXPECT_EQ(filtered({"event=allocated fields=vm count sort",
+                      "event=refused fields=event"},
+                     vms),
+            (std::vector<std::string>{"refused", "vm=s/9 (x1)", "vm=s/010 (x1)",
+                                      "vm=s/10 (x1)"}));
+}
+
 TEST(trace_filter, a_record_goes_to_the_first_filter_it_matches) {
   EXPECT_EQ(filtered({"event=vm_state fields=t,state",
                       "kind=vm,host_agent fields=t,kind"},
@@ -145,7 +159,7 @@ TEST(trace_filter, bad_terms_and_records_are_refused_with_the_reason) {
   };
   EXPECT_EQ(error_of("event", records),
             "filter term 'event': expected KEY=VALUE[,VALUE...], "
-            "t>=DURATION (>, <=, <), fields=..., unique or count");
+            "t>=DURATION (>, <=, <), fields=..., unique, count or sort");
   EXPECT_NE(error_of("t>=40", records).find("filter term 't>=40': "),
             std::string::npos);
   EXPECT_EQ(error_of("t=1s", records),
