@@ -36,13 +36,13 @@ struct outcome {
   }
 };
 
-/// Runs vmss-sim with `args`; `on_line` sees each output line as it comes.
+/// Runs the shell command `cmd` (stderr joined to stdout); `on_line` sees
+/// each output line as it comes.
 template <class OnLine>
-outcome run_sim(const std::string& args, OnLine on_line) {
+outcome run_shell(const std::string& cmd, OnLine on_line) {
   outcome out;
   auto t0 = std::chrono::steady_clock::now();
-  std::string cmd = std::string(VMSS_SIM_EXE) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
+  FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
   if (!pipe)
     return out;
   char buf[4096];
@@ -58,8 +58,21 @@ outcome run_sim(const std::string& args, OnLine on_line) {
   return out;
 }
 
+/// Runs vmss-sim with `args`; `on_line` sees each output line as it comes.
+template <class OnLine>
+outcome run_sim(const std::string& args, OnLine on_line) {
+  return run_shell(std::string(VMSS_SIM_EXE) + " " + args, on_line);
+}
+
 inline outcome run_sim(const std::string& args) {
   return run_sim(args, [](const std::string&) {});
+}
+
+/// Runs vmss-sim with `args` in the working directory `cwd` (a path
+/// without a single quote), so that relative paths in `args` start there.
+inline outcome run_sim_in(const std::string& cwd, const std::string& args) {
+  return run_shell("cd '" + cwd + "' && " + VMSS_SIM_EXE + " " + args,
+                   [](const std::string&) {});
 }
 
 /// A path named `name` inside this process's scratch directory (the same
