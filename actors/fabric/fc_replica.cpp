@@ -7,9 +7,21 @@ namespace vmss::fabric {
 static_assert(delete_op == static_cast<uint8_t>(physical::vm_op::delete_vm),
               "fc_state's delete_op is physical::vm_op::delete_vm");
 
+namespace {
+
+template <class... Fs>
+struct overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+overloaded(Fs...) -> overloaded<Fs...>;
+
+} // namespace
+
 fc_replica::fc_replica(caf::actor_config& cfg, node_kernel& k, entity_id id,
                        const fc_params* params)
-    : entity(cfg, k, id), params_(params), core_(id, params->raft, random()) {
+    : entity(cfg, k, id), params_(params), core_(id, params->raft, random()),
+      leader_(*params, state_) {
 }
 
 void fc_replica::on_start() {
@@ -18,9 +30,7 @@ void fc_replica::on_start() {
 }
 
 void fc_replica::on_crash() {
-  hosts_.clear();
-  forget_proposals();
-  health_proposed_.clear();
+  leader_.on_crash();
 }
 
 void fc_replica::on_restart() {
@@ -47,16 +57,7 @@ void fc_replica::execute(raft_effects fx) {
     if (change.role != raft_role::leader)
       continue;
     trace("leader_elected", {{"term", static_cast<int64_t>(change.term)}});
-    // A new leader knows no host's last beat. Host agents need up to
-    // `missed` + 1 beats to find it, so each host gets that long on top of
-    // the usual threshold before it can be marked down.
-    hosts_.clear();
-    auto grace = (params_->missed + 2) * params_->heartbeat_period;
-    for (const auto& h : params_->inventory)
-      hosts_[h.host].last_seen = now() + grace;
-    forget_proposals();
-    health_proposed_.clear();
-    serving_from_ = now() + grace;
+    leader_.on_elected(now());
   }
   if (fx.wants_snapshot)
     core_.compact(applied_, state_.snapshot());
@@ -73,81 +74,53 @@ void fc_replica::apply(const raft_entry& entry) {
     return; // a new leader's no-op entry (Raft §8)
   auto c = command::decode(entry.payload);
   auto done = state_.apply(c);
-  if (!leading())
-    return; // only the leader acts on what commits
-  switch (c.kind) {
-  case command_kind::allocate: {
-    unpropose(c.vm);
-    const auto* a = state_.find(c.vm);
-    if (!a)
-      return;
-    if (done.changed) {
-      trace("placement",
-            {{"vm", c.vm.name()},
-             {"host", kernel_.table()[a->host].path},
-             {"zone", static_cast<int64_t>(a->zone + 1)},
-             {"fault_domain", static_cast<int64_t>(a->fault_domain)},
-             {"update_domain", static_cast<int64_t>(a->update_domain)}});
-      send(a->host, physical::vm_place{0, c.vm.scale_set, c.vm.instance,
-                                       a->vcpus, a->ram_gb, false});
-      ++hosts_[a->host].placed_since_beat;
-    }
-    send(a->requester,
-         fc_allocated{c.vm.scale_set, c.vm.instance, true, a->host, ""});
-    break;
-  }
-  case command_kind::host_down:
-    health_proposed_.erase(c.host);
-    if (!done.changed)
-      return;
-    trace("host_down", {{"host", kernel_.table()[c.host].path}});
-    for (const auto& [vm, a] : done.lost) {
-      trace("vm_lost",
-            {{"vm", vm.name()}, {"host", kernel_.table()[c.host].path}});
-      send(a.requester, fc_vm_lost{vm.scale_set, vm.instance, c.host});
-    }
-    break;
-  case command_kind::host_up:
-    health_proposed_.erase(c.host);
-    if (done.changed)
-      trace("host_up", {{"host", kernel_.table()[c.host].path}});
-    break;
-  case command_kind::operate: {
-    auto op = static_cast<physical::vm_op>(c.op);
-    if (!done.operated) {
-      send(c.where.requester, fc_operated{c.vm.scale_set, c.vm.instance, c.op,
-                                          false, "no such VM"});
-      return;
-    }
-    trace("vm_operation",
-          {{"vm", c.vm.name()},
-           {"op", std::string(physical::to_string(op))},
-           {"host", kernel_.table()[done.operated->host].path}});
-    send(done.operated->host, fc_operate{c.vm.scale_set, c.vm.instance, c.op});
-    send(c.where.requester,
-         fc_operated{c.vm.scale_set, c.vm.instance, c.op, true, ""});
-    break;
-  }
-  }
+  if (leading()) // only the leader acts on what commits
+    execute(leader_.on_committed(c, done));
 }
 
-void fc_replica::on_operate(const fc_operate& request) {
-  if (!leading()) {
-    redirect();
-    return;
-  }
-  vm_key vm{request.scale_set, request.instance};
-  if (!state_.find(vm)) {
-    send(source(), fc_operated{vm.scale_set, vm.instance, request.op, false,
-                               "no such VM"});
-    return;
-  }
-  command c;
-  c.kind = command_kind::operate;
-  c.vm = vm;
-  c.op = request.op;
-  c.where.requester = source();
-  propose(c); // if not taken, the client asks again
+void fc_replica::execute(leader_effects fx) {
+  for (const auto& r : fx.reports)
+    report(r);
+  for (auto& s : fx.sends)
+    std::visit([&](auto& msg) { send(s.to, std::move(msg)); }, s.msg);
+  for (const auto& c : fx.proposals)
+    if (!propose(c))
+      leader_.not_taken(c);
+}
+
+void fc_replica::report(const leader_report& r) {
+  const auto& table = kernel_.table();
+  std::visit(
+      overloaded{
+          [&](const placed_report& p) {
+            const auto& a = p.where;
+            trace("placement",
+                  {{"vm", p.vm.name()},
+                   {"host", table[a.host].path},
+                   {"zone", static_cast<int64_t>(a.zone + 1)},
+                   {"fault_domain", static_cast<int64_t>(a.fault_domain)},
+                   {"update_domain", static_cast<int64_t>(a.update_domain)}});
+          },
+          [&](const refused_report& f) {
+            trace("allocation_failed",
+                  {{"vm", f.vm.name()}, {"reason", f.reason}});
+          },
+          [&](const health_report& h) {
+            trace(h.down ? "host_down" : "host_up",
+                  {{"host", table[h.host].path}});
+          },
+          [&](const lost_report& l) {
+            trace("vm_lost",
+                  {{"vm", l.vm.name()}, {"host", table[l.host].path}});
+          },
+          [&](const operation_report& o) {
+            auto op = static_cast<physical::vm_op>(o.op);
+            trace("vm_operation", {{"vm", o.vm.name()},
+                                   {"op", std::string(physical::to_string(op))},
+                                   {"host", table[o.host].path}});
+          },
+      },
+      r);
 }
 
 bool fc_replica::propose(const command& c) {
@@ -161,148 +134,10 @@ void fc_replica::redirect() {
   send(source(), fc_redirect{hint.has_value(), hint.value_or(0)});
 }
 
-void fc_replica::on_heartbeat(const physical::host_heartbeat& beat) {
-  if (!leading()) {
-    redirect();
-    return;
-  }
-  auto& h = hosts_[source()];
-  h.last_seen = now();
-  h.tenant_vcpus = beat.tenant_vcpus;
-  h.tenant_ram_gb = beat.tenant_ram_gb;
-  h.free_slots = beat.free_slots;
-  h.placed_since_beat = 0;
-  h.heard = true;
-  send(source(), fc_heartbeat_ack{beat.seq});
-  if (state_.is_down(source()) && health_proposed_.insert(source()).second) {
-    command up;
-    up.kind = command_kind::host_up;
-    up.host = source();
-    if (!propose(up))
-      health_proposed_.erase(source());
-  }
-}
-
-void fc_replica::on_allocate(const fc_allocate& request) {
-  if (!leading()) {
-    redirect();
-    return;
-  }
-  vm_key vm{request.scale_set, request.instance};
-  if (const auto* a = state_.find(vm)) { // a retry of a committed request
-    send(source(), fc_allocated{vm.scale_set, vm.instance, true, a->host, ""});
-    return;
-  }
-  if (proposed_.count(vm))
-    return; // answered when it commits
-  if (now() < serving_from_)
-    return; // a new leader first hears from the hosts; the client retries
-  if (core_.last_index() - core_.commit_index() >=
-      params_->raft.max_uncommitted)
-    return; // the log is full of uncommitted entries: the client retries
-  // The hosts heard from, less what committed and proposed VMs reserve.
-  std::vector<host_view> view;
-  for (auto h : params_->inventory) {
-    auto i = hosts_.find(h.host);
-    if (i == hosts_.end() || !i->second.heard || state_.is_down(h.host))
-      continue;
-    auto [vcpus, ram] = state_.reserved_on(h.host);
-    auto f = in_flight_.find(h.host);
-    if (f != in_flight_.end()) {
-      vcpus += f->second.first;
-      ram += f->second.second;
-    }
-    vcpus += i->second.tenant_vcpus;
-    ram += i->second.tenant_ram_gb;
-    h.vcpus_free =
-        params_->host_vcpus > vcpus ? params_->host_vcpus - vcpus : 0;
-    h.ram_gb_free = params_->host_ram_gb > ram ? params_->host_ram_gb - ram : 0;
-    // Slots: as the host last reported, less what was placed since.
-    auto v = in_flight_vms_.find(h.host);
-    uint32_t vms = i->second.placed_since_beat +
-                   (v == in_flight_vms_.end() ? 0 : v->second);
-    h.slots_free = i->second.free_slots > vms ? i->second.free_slots - vms : 0;
-    view.push_back(h);
-  }
-  auto layout = state_.layout_of(vm.scale_set);
-  auto pending = proposed_layout_.find(vm.scale_set);
-  if (pending != proposed_layout_.end()) {
-    for (const auto& [zone, n] : pending->second.per_zone)
-      layout.per_zone[zone] += n;
-    for (const auto& [rack, n] : pending->second.per_rack)
-      layout.per_rack[rack] += n;
-    layout.placed += pending->second.placed;
-  }
-  auto p = place(view, params_->policy, layout, request.vcpus, request.ram_gb);
-  if (!p.ok && view.size() < hosts_not_down()) {
-    // Some hosts that are not marked down have not reported to this leader
-    // yet: do not refuse on partial knowledge; the client asks again.
-    return;
-  }
-  if (!p.ok) {
-    trace("allocation_failed", {{"vm", vm.name()}, {"reason", p.failure}});
-    send(source(),
-         fc_allocated{vm.scale_set, vm.instance, false, 0, p.failure});
-    return;
-  }
-  command c;
-  c.kind = command_kind::allocate;
-  c.vm = vm;
-  c.where = {p.host,          p.zone,        p.rack,         p.fault_domain,
-             p.update_domain, request.vcpus, request.ram_gb, source()};
-  proposed_[vm] = c.where;
-  in_flight_[c.where.host].first += c.where.vcpus;
-  in_flight_[c.where.host].second += c.where.ram_gb;
-  ++in_flight_vms_[c.where.host];
-  auto& pending_layout = proposed_layout_[vm.scale_set];
-  pending_layout.add(c.where.zone, c.where.rack);
-  if (!propose(c))
-    unpropose(vm); // the client retries
-}
-
-void fc_replica::unpropose(const vm_key& vm) {
-  auto i = proposed_.find(vm);
-  if (i == proposed_.end())
-    return;
-  const auto& a = i->second;
-  in_flight_[a.host].first -= a.vcpus;
-  in_flight_[a.host].second -= a.ram_gb;
-  --in_flight_vms_[a.host];
-  auto& layout = proposed_layout_[vm.scale_set];
-  layout.remove(a.zone, a.rack);
-  --layout.placed;
-  proposed_.erase(i);
-}
-
-void fc_replica::forget_proposals() {
-  proposed_.clear();
-  in_flight_.clear();
-  in_flight_vms_.clear();
-  proposed_layout_.clear();
-}
-
-size_t fc_replica::hosts_not_down() const {
-  size_t known = 0;
-  for (const auto& h : params_->inventory)
-    known += !state_.is_down(h.host);
-  return known;
-}
-
 void fc_replica::sweep() {
   after(params_->heartbeat_period, fc_sweep_due{});
-  if (!leading())
-    return;
-  auto limit = params_->missed * params_->heartbeat_period;
-  for (const auto& [host, h] : hosts_) {
-    if (now() - h.last_seen <= limit || state_.is_down(host) ||
-        !health_proposed_.insert(host).second)
-      continue;
-    command down;
-    down.kind = command_kind::host_down;
-    down.host = host;
-    if (!propose(down))
-      health_proposed_.erase(host);
-  }
+  if (leading())
+    execute(leader_.on_sweep(now()));
 }
 
 caf::behavior fc_replica::make_behavior() {
@@ -316,9 +151,26 @@ caf::behavior fc_replica::make_behavior() {
       [=](const install_snapshot& m) { from_peer(m); },
       [=](const install_snapshot_response& m) { from_peer(m); },
       [=](const raft_timer& t) { execute(core_.on_timer(t)); },
-      [=](const physical::host_heartbeat& beat) { on_heartbeat(beat); },
-      [=](const fc_allocate& request) { on_allocate(request); },
-      [=](const fc_operate& request) { on_operate(request); },
+      [=](const physical::host_heartbeat& beat) {
+        if (!leading())
+          redirect();
+        else
+          execute(leader_.on_heartbeat(now(), source(), beat));
+      },
+      [=](const fc_allocate& request) {
+        if (!leading())
+          redirect();
+        else
+          execute(
+              leader_.on_allocate(now(), source(), request,
+                                  core_.last_index() - core_.commit_index()));
+      },
+      [=](const fc_operate& request) {
+        if (!leading())
+          redirect();
+        else
+          execute(leader_.on_operate(source(), request));
+      },
       [=](const fc_sweep_due&) { sweep(); },
   };
 }

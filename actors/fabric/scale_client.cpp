@@ -17,7 +17,8 @@ std::string op_name(uint8_t op) {
 scale_client::scale_client(caf::actor_config& cfg, node_kernel& k, entity_id id,
                            std::vector<entity_id> controllers,
                            const scale_client_params* params)
-    : entity(cfg, k, id), controllers_(std::move(controllers)), params_(params),
+    : entity(cfg, k, id), params_(params),
+      finder_(std::move(controllers), params->retry),
       attempts_(params->count + params->operations.size(), 0),
       done_(params->count + params->operations.size(), false) {
 }
@@ -29,9 +30,8 @@ void scale_client::on_start() {
     after(params_->operations[i].at, client_due{params_->count + i, 0});
 }
 
-void scale_client::ask(uint32_t request) {
+void scale_client::ask(uint32_t request, entity_id to) {
   auto attempt = ++attempts_[request];
-  auto to = controllers_[target_];
   if (request < params_->count) {
     send(to, fc_allocate{params_->scale_set, request, params_->vcpus,
                          params_->ram_gb});
@@ -43,7 +43,7 @@ void scale_client::ask(uint32_t request) {
 }
 
 bool scale_client::answer(uint32_t request) {
-  heard_at_ = now();
+  finder_.on_answer(now());
   if (request >= done_.size() || done_[request])
     return false;
   done_[request] = true;
@@ -56,19 +56,14 @@ caf::behavior scale_client::make_behavior() {
         if (due.request >= done_.size() || done_[due.request] ||
             due.attempt != attempts_[due.request])
           return;
-        // Silence from every replica for a whole retry period: the one it
-        // asks may be gone.
-        if (due.attempt > 0 && now() - heard_at_ >= params_->retry)
-          target_ = (target_ + 1) % controllers_.size();
-        ask(due.request);
+        // A retry: after a retry period of silence from every replica the
+        // finder moves on, the one it asks may be gone.
+        ask(due.request,
+            due.attempt > 0 ? finder_.ask(now()) : finder_.target());
       },
       [=](const fc_redirect& r) {
-        heard_at_ = now();
-        if (!r.known)
-          return; // the retry timer asks again
-        for (size_t i = 0; i < controllers_.size(); ++i)
-          if (controllers_[i] == r.leader)
-            target_ = i;
+        // The retry timer asks again, where the finder then points.
+        finder_.on_redirect(now(), source(), r.known, r.leader);
       },
       [=](const fc_allocated& a) {
         if (a.instance >= params_->count || !answer(a.instance))

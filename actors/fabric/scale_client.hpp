@@ -3,13 +3,15 @@
 /// exists). From a time on it asks the fabric controller to place `count`
 /// VMs of one scale set, one every `interval`; at planned times it asks
 /// for operations on them (start, stop, reimage, delete). It keeps asking
-/// until each request is answered, and finds the leader by itself: it
-/// follows fc_redirect, and after a retry period with no answer from any
-/// replica it asks the next one. Traces, once per request, `allocated`
+/// until each request is answered, and finds the leader with a
+/// leader_finder: it follows fc_redirect, moves on to another replica when
+/// one knows no leader, and after a retry period with no answer from any
+/// replica. Traces, once per request, `allocated`
 /// (vm, host) or `allocation_refused` (vm, reason), `operated` (vm, op) or
 /// `operation_refused` (vm, op, reason); and `vm_lost` (vm, host) when the
 /// controller reports one.
 
+#include "actors/fabric/leader_finder.hpp"
 #include "kernel/entity.hpp"
 #include "messages/fabric_messages.hpp"
 
@@ -46,14 +48,12 @@ public:
 
 private:
   /// Requests are numbered: allocations 0..count-1, then the operations.
-  void ask(uint32_t request);
+  void ask(uint32_t request, entity_id to);
   /// Marks `request` answered; false if it already was.
   bool answer(uint32_t request);
 
-  std::vector<entity_id> controllers_;
   const scale_client_params* params_;
-  size_t target_ = 0;              ///< the replica it believes leads
-  sim_time heard_at_ = 0;          ///< last answer from any replica
+  leader_finder finder_; ///< in virtual time; patience: the retry period
   std::vector<uint32_t> attempts_; ///< by request; 0: not asked yet
   std::vector<bool> done_;
 };

@@ -55,9 +55,10 @@ std::string vm_slot_path(const std::string& host, uint32_t slot,
 host_agent::host_agent(caf::actor_config& cfg, node_kernel& k, entity_id id,
                        std::vector<entity_id> controllers,
                        const host_agent_params* params)
-    : entity(cfg, k, id), controllers_(std::move(controllers)), params_(params),
+    : entity(cfg, k, id), params_(params),
       capacity_(params->cores, params->ram_gb),
-      slot_used_(params->slots, false) {
+      slot_used_(params->slots, false),
+      finder_(std::move(controllers), params->missed) {
   const auto& path = k.table()[id].path;
   hypervisor_ = k.table().id_of(hypervisor_path(path));
   for (uint32_t s = 0; s < params->slots; ++s)
@@ -76,21 +77,15 @@ void host_agent::on_start() {
 
 void host_agent::on_crash() {
   heartbeat_seq_ = 0;
-  controller_ = 0;
-  unacked_ = 0;
+  finder_.reset(0);
 }
 
 void host_agent::heartbeat() {
-  if (unacked_ >= params_->missed) { // that replica is gone: try the next
-    controller_ = (controller_ + 1) % controllers_.size();
-    unacked_ = 0;
-  }
-  ++unacked_;
+  auto to = finder_.ask(static_cast<int64_t>(heartbeat_seq_));
   auto free_slots = static_cast<uint32_t>(
       std::count(slot_used_.begin(), slot_used_.end(), false));
-  send(controllers_[controller_],
-       host_heartbeat{heartbeat_seq_++, tenant_vcpus_, tenant_ram_gb_,
-                      free_slots});
+  send(to, host_heartbeat{heartbeat_seq_++, tenant_vcpus_, tenant_ram_gb_,
+                          free_slots});
   after(params_->heartbeat_period + jitter(), heartbeat_due{});
 }
 
@@ -165,15 +160,12 @@ void host_agent::place(vm_place request) {
 caf::behavior host_agent::make_behavior() {
   return {
       [=](const heartbeat_due&) { heartbeat(); },
-      [=](const fabric::fc_heartbeat_ack&) { unacked_ = 0; },
+      [=](const fabric::fc_heartbeat_ack&) {
+        finder_.on_answer(static_cast<int64_t>(heartbeat_seq_));
+      },
       [=](const fabric::fc_redirect& r) {
-        if (!r.known)
-          return;
-        for (size_t i = 0; i < controllers_.size(); ++i)
-          if (controllers_[i] == r.leader) {
-            controller_ = i;
-            unacked_ = 0;
-          }
+        finder_.on_redirect(static_cast<int64_t>(heartbeat_seq_), source(),
+                            r.known, r.leader);
       },
       [=](const vm_place& request) { place(request); },
       [=](const fabric::fc_operate& request) {

@@ -1,7 +1,8 @@
 #pragma once
 /// The host agent of one server: heartbeats to the fabric controller's
-/// leader (it finds it by itself: it follows fc_redirect answers, and moves
-/// on to the next replica after `missed` unacknowledged beats), admits
+/// leader (it finds it with a leader_finder: it follows fc_redirect answers,
+/// moves on to another replica when one knows no leader, and after `missed`
+/// unacknowledged beats), admits
 /// VMs within the host's capacity (host_capacity: RAM strictly, vCPUs up to
 /// 2:1, hypervisor overhead kept back), puts each in a free VM slot through
 /// the hypervisor, passes the fabric controller's requests about its VMs
@@ -16,6 +17,7 @@
 /// `vm_rejected` (reason), `capacity_released` (vm) and, once,
 /// `tenants_placed` (vms, vcpus, ram_gb).
 
+#include "actors/fabric/leader_finder.hpp"
 #include "actors/physical/host_capacity.hpp"
 #include "kernel/entity.hpp"
 #include "messages/physical_messages.hpp"
@@ -64,7 +66,6 @@ private:
 
   void heartbeat();
 
-  std::vector<entity_id> controllers_;
   const host_agent_params* params_;
   entity_id hypervisor_;
   std::vector<entity_id> slots_;
@@ -76,8 +77,8 @@ private:
   uint32_t tenant_ram_gb_ = 0;
   // Volatile: from 0 after a crash.
   uint64_t heartbeat_seq_ = 0;
-  size_t controller_ = 0; ///< the replica it believes leads
-  int64_t unacked_ = 0;   ///< beats since the last acknowledgement
+  /// Measures time in heartbeats sent (heartbeat_seq_).
+  fabric::leader_finder finder_;
 };
 
 } // namespace vmss::physical

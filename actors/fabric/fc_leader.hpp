@@ -1,0 +1,172 @@
+#pragma once
+/// What the fabric controller's leader does, as a pure core (no CAF, no
+/// clock): its shell (fc_replica) feeds it a host's heartbeat, a client's
+/// request, a sweep tick or a committed command, with the time; it returns
+/// what to send, what to propose to the log and what to trace. It reads the
+/// replicated state (fc_state) and keeps the leader's soft state, which a
+/// new leader starts afresh:
+///   - per host: its last beat, its other tenants' usage, its free VM slots
+///     and the VMs committed there since its last beat;
+///   - the in-flight overlay: allocations proposed but not committed, by
+///     VM, host and scale set, so that two requests never get the same room;
+///   - the host_down / host_up proposals in flight.
+///
+///       elected at t                    t + (missed + 2) periods
+///   ------+------------------------------------+---------------------->
+///         | grace: every host counts as heard  | serving: places VMs,
+///         | at the end; no VM is placed (host  | marks a host down after
+///         | agents need up to missed + 1 beats | `missed` silent periods
+///         | to find the new leader)            |
+///
+/// The shell carries out the effects in this order: trace `reports`, send
+/// `sends`, propose `proposals` (telling the core of each one the log did
+/// not take, not_taken()). The shell calls the core only while its replica
+/// leads, and answers with fc_redirect otherwise.
+
+#include "actors/fabric/fc_state.hpp"
+#include "actors/fabric/raft.hpp"
+#include "messages/fabric_messages.hpp"
+#include "messages/physical_messages.hpp"
+
+#include <map>
+#include <set>
+#include <variant>
+#include <vector>
+
+namespace vmss::fabric {
+
+struct fc_params {
+  raft_config raft; ///< members: every replica
+  sim_time heartbeat_period = seconds(1);
+  int64_t missed = 3;        ///< silent periods before host_down
+  uint32_t host_vcpus = 124; ///< usable per host (after overhead)
+  uint32_t host_ram_gb = 504;
+  scale_set_policy policy; ///< for every scale set of the run
+  /// Every host agent with its zone and rack (the inventory).
+  std::vector<host_view> inventory;
+};
+
+/// The operation code a command carries (fc_state's type for it).
+using command_op = decltype(command::op);
+
+/// `placement`: an allocation committed and the VM goes to its host.
+struct placed_report {
+  vm_key vm;
+  allocation where;
+};
+/// `allocation_failed`: no host can take the VM.
+struct refused_report {
+  vm_key vm;
+  std::string reason;
+};
+/// `host_down` (down) or `host_up` committed and changed the host's health.
+struct health_report {
+  entity_id host = 0;
+  bool down = false;
+};
+/// `vm_lost`: the VM was on a host marked down.
+struct lost_report {
+  vm_key vm;
+  entity_id host = 0;
+};
+/// `vm_operation`: an operation on a VM committed.
+struct operation_report {
+  vm_key vm;
+  command_op op{};
+  entity_id host = 0;
+};
+using leader_report = std::variant<placed_report, refused_report, health_report,
+                                   lost_report, operation_report>;
+
+using leader_message = std::variant<fc_allocated, fc_heartbeat_ack, fc_operated,
+                                    fc_operate, fc_vm_lost, physical::vm_place>;
+
+struct leader_send {
+  entity_id to = 0;
+  leader_message msg;
+};
+
+struct leader_effects {
+  std::vector<leader_report> reports;
+  std::vector<leader_send> sends;
+  std::vector<command> proposals;
+};
+
+class fc_leader {
+public:
+  /// Keeps references to `params` and to `state`, the replica's state
+  /// machine, which it only reads.
+  fc_leader(const fc_params& params, const fc_state& state);
+
+  /// The replica became leader at `now`: forgets the soft state and gives
+  /// every host of the inventory a grace period.
+  void on_elected(sim_time now);
+  /// The replica crashed: forgets the soft state.
+  void on_crash();
+
+  /// Host `host`'s heartbeat: acknowledge it; propose host_up if the host
+  /// is marked down.
+  leader_effects on_heartbeat(sim_time now, entity_id host,
+                              const physical::host_heartbeat& beat);
+  /// A client's request for a VM. `uncommitted`: log entries waiting for a
+  /// majority. No effect means the client asks again later.
+  leader_effects on_allocate(sim_time now, entity_id requester,
+                             const fc_allocate& request, uint64_t uncommitted);
+  /// A client's request for an operation on a VM.
+  leader_effects on_operate(entity_id requester, const fc_operate& request);
+  /// Every heartbeat period: propose host_down for each host silent for
+  /// more than `missed` periods.
+  leader_effects on_sweep(sim_time now);
+  /// `c` committed and the state machine returned `done` for it.
+  leader_effects on_committed(const command& c, const applied& done);
+  /// `c`, a proposal of this core, was not taken by the log.
+  void not_taken(const command& c);
+
+  /// Allocations proposed and not committed.
+  size_t proposed() const { return proposed_.size(); }
+  /// When a new leader starts placing VMs.
+  sim_time serving_from() const { return serving_from_; }
+
+private:
+  struct host_soft {
+    sim_time last_seen = 0;
+    uint32_t tenant_vcpus = 0;
+    uint32_t tenant_ram_gb = 0;
+    uint32_t free_slots = 0;
+    uint32_t placed_since_beat = 0; ///< committed here since its last beat
+    bool heard = false;
+  };
+  struct in_flight {
+    uint32_t vcpus = 0;
+    uint32_t ram_gb = 0;
+    uint32_t vms = 0;
+  };
+
+  /// The hosts heard from and not marked down, with what committed and
+  /// proposed VMs and other tenants leave free.
+  std::vector<host_view> view() const;
+  /// The scale set's committed and proposed VMs per zone and rack.
+  scale_set_layout layout_of(const std::string& scale_set) const;
+  /// Hosts not marked down: a view smaller than this is incomplete.
+  size_t hosts_not_down() const;
+  /// Records `c`, an allocation about to be proposed, in the overlay.
+  void propose_allocation(const command& c);
+  /// Drops a proposal (committed, or not taken) from the overlay.
+  void unpropose(const vm_key& vm);
+  void forget();
+
+  leader_effects committed_allocation(const command& c, const applied& done);
+  leader_effects committed_host_down(const command& c, const applied& done);
+  leader_effects committed_operation(const command& c, const applied& done);
+
+  const fc_params* params_;
+  const fc_state* state_;
+  std::map<entity_id, host_soft> hosts_;
+  std::map<vm_key, allocation> proposed_;    ///< allocations not yet committed
+  std::map<entity_id, in_flight> in_flight_; ///< what proposed_ holds by host
+  std::map<std::string, scale_set_layout> proposed_layout_; ///< by scale set
+  std::set<entity_id> health_proposed_; ///< host_down/up in flight
+  sim_time serving_from_ = 0; ///< a new leader places after hearing hosts
+};
+
+} // namespace vmss::fabric
