@@ -9,14 +9,14 @@
 ///     # coordinator 127.0.0.1:40123 pid 4711
 ///     # debug: [12.345678s westeurope/z1/r00/h01] ...
 ///
-/// The marker comes first, as in every stderr line of vmss-sim, so that
-/// `error:` starts the line of an error and `#` the line of a note
-/// whatever the context. Lines about the simulation carry the virtual time
-/// and the entity (logging::at); lines of the process plumbing name their
-/// node in the message. A line below the level costs one relaxed atomic load
-/// and a comparison: its arguments are not formatted (pass what is at hand,
-/// not what must be computed). Logging reads nothing
-/// back, so it cannot change a run, its trace or its digests.
+/// The marker comes first, as in the commands' own `error:` and `warning:`
+/// lines (runners/tell_user.hpp), so that `error:` starts the line of an
+/// error and `#` the line of a note whatever the context. Lines about the
+/// simulation carry the virtual time and the entity (logging::at); lines of the
+/// process plumbing name their node in the message. A line below the level
+/// costs one relaxed atomic load and a comparison: its arguments are not
+/// formatted (pass what is at hand, not what must be computed). Logging reads
+/// nothing back, so it cannot change a run, its trace or its digests.
 
 #include "kernel/sim_time.hpp"
 
