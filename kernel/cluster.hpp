@@ -73,7 +73,8 @@ struct node_options {
 };
 
 /// Body of `vmss-sim node`: joins a coordinator, runs this node's entities
-/// until the coordinator says finish. Returns the process exit code.
-int run_node(const node_options& opts);
+/// until the coordinator says finish. Throws std::runtime_error "node K:
+/// why" when the node cannot join or run (bad input: exit 2).
+void run_node(const node_options& opts);
 
 } // namespace vmss

@@ -1,4 +1,5 @@
 #include "kernel/cluster_internal.hpp"
+#include "kernel/log.hpp"
 #include "kernel/sha256.hpp"
 
 #include <caf/all.hpp>
@@ -14,7 +15,6 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
-#include <iostream>
 #include <thread>
 
 extern char** environ;
@@ -281,8 +281,8 @@ void print_progress(coord_ptr self) {
   if (!st.opts->progress || !st.running || seconds_since(st.t_last_print) < 2)
     return;
   st.t_last_print = steady::now();
-  std::cerr << "# progress: virtual_s=" << to_seconds(slowest_time(st))
-            << " wall_s=" << seconds_since(st.t_start) << std::endl;
+  logging::info("progress: virtual_s={:g} wall_s={:g}",
+                to_seconds(slowest_time(st)), seconds_since(st.t_start));
 }
 
 /// Pings come every tick: often enough for a few per node timeout.
@@ -301,11 +301,9 @@ bool forgive_own_stall(coord_ptr self) {
   st.last_tick = now;
   if (gap <= std::min(1.0, st.opts->node_timeout_s / 2))
     return false;
-  std::cerr << "warning: the coordinator did not run for "
-            << static_cast<int>(gap + 0.5)
-            << " s (stopped or starved of CPU); not counted against the "
-               "nodes"
-            << std::endl;
+  logging::warn("the coordinator did not run for {} s (stopped or starved "
+                "of CPU); not counted against the nodes",
+                static_cast<int>(gap + 0.5));
   std::fill(st.last_heard.begin(), st.last_heard.end(), now);
   st.last_progress = st.wait_from = now;
   return true;
@@ -526,7 +524,8 @@ public:
           opts.executable, "node",
           "--coordinator", "127.0.0.1:" + std::to_string(port),
           "--node-id",     std::to_string(k),
-          "--threads",     std::to_string(opts.threads)};
+          "--threads",     std::to_string(opts.threads),
+          "--log-level",   logging::name(logging::current_level())};
       std::vector<char*> argv;
       for (auto& a : args)
         argv.push_back(a.data());
@@ -537,7 +536,7 @@ public:
         error = "cannot start node process " + opts.executable;
         return false;
       }
-      std::cerr << "# node " << k << " pid " << pid << std::endl;
+      logging::info("node {} pid {}", k, pid);
       pids_.push_back(pid);
     }
     return true;
@@ -611,8 +610,7 @@ void run_distributed(caf::actor_system& sys, const run_options& opts,
                    detail::describe(sys, port.error());
     return;
   }
-  std::cerr << "# coordinator 127.0.0.1:" << *port << " pid " << getpid()
-            << std::endl;
+  logging::info("coordinator 127.0.0.1:{} pid {}", *port, getpid());
   node_processes children;
   if (!children.start(opts, *port, secret, result.error))
     return;

@@ -9,6 +9,7 @@
 /// on_crash() leaves alone; on_crash() drops the volatile rest.
 
 #include "kernel/assert.hpp"
+#include "kernel/log.hpp"
 #include "kernel/node_kernel.hpp"
 #include "kernel/rng.hpp"
 #include "kernel/trace_event.hpp"
@@ -101,6 +102,16 @@ protected:
   void trace(std::string_view event,
              std::initializer_list<trace::field> fields = {}) {
     kernel_.trace(event, fields.begin(), fields.size());
+  }
+
+  /// A diagnostic line on stderr about this entity at the current virtual
+  /// time: "# debug: [12.345678s PATH] ..." (kernel/log.hpp). Below the
+  /// log level it costs a comparison; it never changes the run.
+  template <class... Ts>
+  void log(logging::level level, fmt::format_string<Ts...> format,
+           Ts&&... args) const {
+    logging::line_at(level, kernel_.now(), kernel_.table()[id_].path, format,
+                     std::forward<Ts>(args)...);
   }
 
   node_kernel& kernel_;

@@ -1,4 +1,5 @@
 #include "kernel/cluster_internal.hpp"
+#include "kernel/log.hpp"
 #include "kernel/wire.hpp"
 #include "kernel/message_family.hpp"
 
@@ -8,7 +9,6 @@
 #include <sys/resource.h>
 
 #include <chrono>
-#include <iostream>
 #include <map>
 #include <thread>
 
@@ -66,11 +66,10 @@ int64_t peak_rss_kb() {
 caf::error refusals::refuse(const std::string& what, const std::string& why) {
   constexpr uint64_t max_reported = 10;
   if (++count_ <= max_reported)
-    std::cerr << "warning: " << who_ << " refused " << what << ": " << why
-              << (count_ == max_reported ? " (further refusals are only "
+    logging::warn("{} refused {}: {}{}", who_, what, why,
+                  count_ == max_reported ? " (further refusals are only "
                                            "counted)"
-                                         : "")
-              << std::endl;
+                                         : "");
   return caf::make_error(caf::sec::runtime_error,
                          who_ + " refused " + what + ": " + why);
 }
@@ -271,6 +270,9 @@ void try_advance(node_actor_ptr self) {
     sim_time end =
         st.lookahead >= st.until - next ? st.until : next + st.lookahead;
     ++st.window;
+    logging::line(logging::level::trace,
+                  "node {}: window {} [{:.6f}s, {:.6f}s)", node_id(self),
+                  st.window, to_seconds(next), to_seconds(end));
     if (!run_window(self, end)) {
       finish(self);
       return;
@@ -377,8 +379,7 @@ caf::behavior node_actor(node_actor_ptr self, node_instance* node,
     if (msg.source != self->state.coordinator)
       return;
     if (!self->state.finished)
-      std::cerr << "error: node " << node_id(self)
-                << " lost its coordinator; stopping\n";
+      logging::error("node {} lost its coordinator; stopping", node_id(self));
     self->quit(caf::exit_reason::user_shutdown);
   });
   self->set_default_handler(
@@ -573,32 +574,36 @@ private:
 
 } // namespace
 
-int run_node(const node_options& opts) {
+void run_node(const node_options& opts) {
   caf::actor_system_config cfg;
   detail::configure(cfg, opts.threads, true, opts.messages);
   caf::actor_system sys{cfg};
   // Declared first: the node actor uses `node` until it has terminated.
   std::unique_ptr<detail::node_instance> node;
   caf::actor actor;
+  std::string failure;
   try {
     node_join join(sys, opts);
     auto setup = join.hello();
+    logging::debug("node {}: set-up of {} nodes, seed {}, model '{}'",
+                   opts.node_id, setup.nodes, setup.seed, setup.model_spec);
     node = detail::build_node(sys, setup, opts.factory);
     actor = detail::spawn_node_actor(sys, *node, join.coordinator(),
                                      setup.until_ns, join.tokens());
     join.join_peers(actor);
+    logging::debug("node {}: joined its peers; running", opts.node_id);
     join.wait_for(actor);
-    return 0;
+    return;
   } catch (const std::exception& e) {
-    std::cerr << "error: node " << opts.node_id << ": " << e.what() << "\n";
-    if (actor) {
-      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
-      caf::scoped_actor {
-        sys
-        } -> wait_for(actor);
-    }
-    return 2;
+    failure = "node " + std::to_string(opts.node_id) + ": " + e.what();
   }
+  if (actor) {
+    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+    caf::scoped_actor {
+      sys
+      } -> wait_for(actor);
+  }
+  throw std::runtime_error(failure);
 }
 
 } // namespace vmss

@@ -1,12 +1,12 @@
 #include "kernel/cluster.hpp"
 #include "runners/commands.hpp"
 #include "runners/run_support.hpp"
+#include "runners/tell_user.hpp"
 #include "runners/trace_output.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
-#include <iostream>
 #include <memory>
 #include <thread>
 
@@ -125,7 +125,7 @@ void add_bench_command(CLI::App& root) {
   cmd->callback([a] {
     if (a->pairs < 1 || a->rounds < 1 || a->hosts < 1 || a->monitors < 1 ||
         a->seconds < 1) {
-      std::cerr << "error: workload sizes must be >= 1\n";
+      tell_user(user_line::error, "workload sizes must be >= 1");
       throw CLI::RuntimeError(2);
     }
     int code = bench_main(*a);

@@ -3,11 +3,10 @@
 
 #include "runners/commands.hpp"
 #include "runners/modules.hpp"
+#include "runners/tell_user.hpp"
 #include "runners/trace_command.hpp"
 
 #include <CLI/CLI.hpp>
-
-#include <iostream>
 
 namespace {
 
@@ -65,10 +64,10 @@ int main(int argc, char** argv) {
     if (unknown.empty())
       app.exit(e);
     else
-      std::cerr << "error: " << unknown << "\n";
+      vmss::tell_user(vmss::user_line::error, unknown);
     return exit_bad_input;
   } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    vmss::tell_user(vmss::user_line::error, e.what());
     return exit_bad_input;
   }
   return 0;

@@ -3,6 +3,7 @@
 #include "runners/commands.hpp"
 #include "runners/modules.hpp"
 #include "runners/run_support.hpp"
+#include "runners/tell_user.hpp"
 #include "runners/trace_output.hpp"
 
 #include <CLI/CLI.hpp>
@@ -97,8 +98,8 @@ int run_main(const run_args& args) {
               digest.c_str(), static_cast<unsigned long long>(res.events),
               to_seconds(res.end_t), res.wall_s);
   if (!res.check_failures.empty()) {
-    std::cerr << "error: the model's checks failed (see '# check failed' "
-                 "lines)\n";
+    tell_user(user_line::error,
+              "the model's checks failed (see '# check failed' lines)");
     return 1;
   }
   return 0;
@@ -152,6 +153,7 @@ void add_run_command(CLI::App& root) {
 void add_node_command(CLI::App& root) {
   struct node_args {
     std::string coordinator, node_id, threads = "2", config;
+    std::string log_level = logging::name(logging::default_level);
   };
   auto args = std::make_shared<node_args>();
   auto* cmd = root.add_subcommand(
@@ -170,7 +172,9 @@ void add_node_command(CLI::App& root) {
                   "cluster.conf whose [cluster] secret-file holds the run "
                   "secret")
       ->check(CLI::ExistingFile);
+  add_log_level_option(*cmd, args->log_level);
   cmd->callback([args] {
+    apply_log_level(args->log_level);
     node_options opts;
     auto colon = args->coordinator.rfind(':');
     if (colon == std::string::npos || colon == 0)
@@ -192,9 +196,7 @@ void add_node_command(CLI::App& root) {
     opts.secret = node_run_secret(args->config);
     opts.factory = &make_any_model;
     opts.messages = &register_family_messages;
-    int code = run_node(opts);
-    if (code != 0)
-      throw CLI::RuntimeError(code);
+    run_node(opts);
   });
 }
 

@@ -1,8 +1,10 @@
 #include "runners/run_support.hpp"
 
 #include "kernel/trace_manifest.hpp"
+#include "runners/tell_user.hpp"
 
-#include <iostream>
+#include <fmt/format.h>
+
 #include <stdexcept>
 
 namespace vmss {
@@ -20,7 +22,7 @@ std::unique_ptr<model> check_model(const run_options& opts) {
         "' never runs out of events: give --until DURATION, e.g. --until "
         "10m");
   for (const auto& w : sim->plan_warnings(opts.until))
-    std::cerr << "warning: " << w << "\n";
+    tell_user(user_line::warning, w);
   return sim;
 }
 
@@ -49,13 +51,15 @@ void write_run_manifest(const run_options& opts, model& sim,
 void report_failed_run(const run_options& opts, model& sim,
                        const run_result& res, const std::string& scenario,
                        trace_output* out) {
-  std::cerr << "error: " << res.error << "\n";
+  tell_user(user_line::error, res.error);
   if (!out || !res.trace_incomplete || res.shards.size() != opts.nodes)
     return;
   write_run_manifest(opts, sim, res, scenario);
-  std::cerr << "# the trace up to virtual time "
-            << to_seconds(res.complete_until) << " s is in " << out->keep()
-            << " (incomplete; " << out->path() << " is unchanged)\n";
+  tell_user(user_line::note,
+            fmt::format("the trace up to virtual time {:g} s is in {} "
+                        "(incomplete; {} is unchanged)",
+                        to_seconds(res.complete_until), out->keep(),
+                        out->path()));
 }
 
 } // namespace vmss

@@ -2,6 +2,7 @@
 /// Options and output shared by `run` and `bench`.
 
 #include "kernel/cluster.hpp"
+#include "kernel/log.hpp"
 #include "kernel/run_secret.hpp"
 #include "runners/cluster_config.hpp"
 #include "runners/commands.hpp"
@@ -23,6 +24,7 @@ struct common_args {
   std::string nodes = "1";
   std::string node_timeout_s = "10";
   bool progress = false;
+  std::string log_level = logging::name(logging::default_level);
   std::string config;
   // Options given on the command line win over the config file.
   CLI::Option* seed_opt = nullptr;
@@ -30,6 +32,17 @@ struct common_args {
   CLI::Option* nodes_opt = nullptr;
   CLI::Option* timeout_opt = nullptr;
 };
+
+/// Adds --log-level to `cmd`, kept as text for apply_log_level.
+inline void add_log_level_option(CLI::App& cmd, std::string& level) {
+  cmd.add_option("--log-level", level,
+                 std::string("diagnostics on stderr from this level up: ") +
+                     logging::level_names +
+                     " (error and warning lines about the command's input "
+                     "are always printed)")
+      ->type_name("LEVEL")
+      ->capture_default_str();
+}
 
 inline void add_common_options(CLI::App& cmd, common_args& a) {
   a.seed_opt =
@@ -55,7 +68,9 @@ inline void add_common_options(CLI::App& cmd, common_args& a) {
                  "secret-file and [sim] seed")
       ->check(CLI::ExistingFile)
       ->excludes(a.nodes_opt);
-  cmd.add_flag("--progress", a.progress, "progress lines on stderr");
+  cmd.add_flag("--progress", a.progress,
+               "progress lines on stderr (at log level info)");
+  add_log_level_option(cmd, a.log_level);
 }
 
 /// Parses option `name`'s text with `parse`; throws std::runtime_error
@@ -70,8 +85,15 @@ auto parse_option(const std::string& name, const std::string& text,
   }
 }
 
+/// Sets the log level named `text`; throws std::runtime_error
+/// "--log-level TEXT: must be one of ...".
+inline void apply_log_level(const std::string& text) {
+  logging::set_level(parse_option("--log-level", text, logging::parse_level));
+}
+
 /// Fills `opts`; throws std::runtime_error on a bad option or config file.
 inline void apply_common(const common_args& a, run_options& opts) {
+  apply_log_level(a.log_level);
   auto whole = [](uint64_t min, uint64_t max) {
     return
         [=](const std::string& t) { return parse_whole_number(t, min, max); };

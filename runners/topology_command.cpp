@@ -1,4 +1,5 @@
 #include "runners/commands.hpp"
+#include "runners/tell_user.hpp"
 #include "topology/region.hpp"
 
 #include <CLI/CLI.hpp>
@@ -53,7 +54,7 @@ void add_topology_command(CLI::App& root) {
       topology::check_size(r, topology::default_vm_slots);
       print_region(r, std::cout);
     } catch (const std::exception& e) {
-      std::cerr << "error: " << e.what() << "\n";
+      tell_user(user_line::error, e.what());
       throw CLI::RuntimeError(2);
     }
   });

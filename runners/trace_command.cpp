@@ -1,6 +1,7 @@
 /// The `trace` subcommand: a thin shell over analysis/.
 
 #include "runners/trace_command.hpp"
+#include "runners/tell_user.hpp"
 
 #include "analysis/checker.hpp"
 #include "analysis/digest.hpp"
@@ -46,8 +47,7 @@ void guarded(Body&& body) {
   } catch (const CLI::Error&) {
     throw;
   } catch (const std::exception& e) {
-    std::cout.flush();
-    std::cerr << "error: " << e.what() << std::endl;
+    tell_user(user_line::error, e.what());
     throw CLI::RuntimeError(exit_error);
   }
 }
@@ -57,7 +57,7 @@ trace_reader open_trace(const std::string& dir, read_options options = {}) {
   trace_reader reader(dir, options);
   std::string note = incomplete_note(reader.manifest());
   if (!note.empty())
-    std::cerr << "warning: " << dir << ": " << note << std::endl;
+    tell_user(user_line::warning, dir + ": " + note);
   return reader;
 }
 

@@ -1,6 +1,7 @@
 #include "runners/trace_output.hpp"
 
 #include "kernel/trace_manifest.hpp"
+#include "runners/tell_user.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -11,7 +12,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <iostream>
 #include <stdexcept>
 #include <vector>
 
@@ -137,8 +137,9 @@ trace_output::trace_output(std::string path, const std::string& option)
 
 trace_output::~trace_output() {
   if (!staging_.empty() && !kept_ && !remove_flat_dir(staging_))
-    std::cerr << "warning: left " << staging_
-              << " (it holds something vmss-sim did not write)\n";
+    tell_user(user_line::warning,
+              "left " + staging_ +
+                  " (it holds something vmss-sim did not write)");
 }
 
 const std::string& trace_output::keep() {
@@ -165,12 +166,14 @@ void trace_output::commit() {
     if (!rename_with(staging_, target_, RENAME_EXCHANGE))
       fail(std::strerror(errno));
     if (!trace::is_vmss_trace_dir(staging_, why) && !is_empty_dir(staging_)) {
-      std::cerr << "warning: the previous contents of " << path_
-                << " changed during the run; left them in " << staging_ << "\n";
+      tell_user(user_line::warning, "the previous contents of " + path_ +
+                                        " changed during the run; left them "
+                                        "in " +
+                                        staging_);
       kept_ = true;
     } else if (!remove_flat_dir(staging_)) {
-      std::cerr << "warning: could not remove the previous trace, now in "
-                << staging_ << "\n";
+      tell_user(user_line::warning,
+                "could not remove the previous trace, now in " + staging_);
       kept_ = true;
     }
     break;

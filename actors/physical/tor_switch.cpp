@@ -51,6 +51,8 @@ sim_time tor_switch::on_transit(const event& ev) {
              random().uniform(0, 999'999) < static_cast<int64_t>(link.loss_ppm))
       reason = "link_loss";
     if (reason) {
+      log(logging::level::trace, "dropped a message to {} ({})",
+          kernel_.table()[ev.to].path, reason);
       trace("dropped", {{"reason", std::string(reason)},
                         {"to", kernel_.table()[ev.to].path}});
       return -1;
