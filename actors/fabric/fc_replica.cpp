@@ -115,17 +115,17 @@ void fc_replica::apply(const raft_entry& entry) {
   case command_kind::operate: {
     auto op = static_cast<physical::vm_op>(c.op);
     if (!done.operated) {
-      send(c.where.requester, fc_operated{c.vm.scale_set, c.vm.instance, c.op,
-                                          false, "no such VM"});
+      send(c.where.requester,
+           fc_operated{c.vm.scale_set, c.vm.instance, op, false, "no such VM"});
       return;
     }
     trace("vm_operation",
           {{"vm", c.vm.name()},
            {"op", std::string(physical::to_string(op))},
            {"host", kernel_.table()[done.operated->host].path}});
-    send(done.operated->host, fc_operate{c.vm.scale_set, c.vm.instance, c.op});
+    send(done.operated->host, fc_operate{c.vm.scale_set, c.vm.instance, op});
     send(c.where.requester,
-         fc_operated{c.vm.scale_set, c.vm.instance, c.op, true, ""});
+         fc_operated{c.vm.scale_set, c.vm.instance, op, true, ""});
     break;
   }
   }
@@ -145,7 +145,7 @@ void fc_replica::on_operate(const fc_operate& request) {
   command c;
   c.kind = command_kind::operate;
   c.vm = vm;
-  c.op = request.op;
+  c.op = static_cast<uint8_t>(request.op);
   c.where.requester = source();
   propose(c); // if not taken, the client asks again
 }
