@@ -1,6 +1,7 @@
 #pragma once
 /// A timed event in the kernel's queue.
 
+#include "kernel/delivery_order.hpp"
 #include "kernel/sim_time.hpp"
 #include "topology/entity_table.hpp"
 
@@ -8,6 +9,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 namespace vmss {
 
@@ -42,16 +44,16 @@ struct event {
   wire::type_id type = wire::no_type;
   event_kind kind = event_kind::message;
 
-  /// The kernel's total delivery order.
+  /// Where the event stands in the kernel's total delivery order.
+  delivery_position position() const { return {t, dst, src, seq}; }
+
   friend bool operator<(const event& a, const event& b) {
-    if (a.t != b.t)
-      return a.t < b.t;
-    if (a.dst != b.dst)
-      return a.dst < b.dst;
-    if (a.src != b.src)
-      return a.src < b.src;
-    return a.seq < b.seq;
+    return a.position() < b.position();
   }
 };
+
+static_assert(std::is_same_v<decltype(delivery_position::t), sim_time> &&
+                  std::is_same_v<decltype(delivery_position::dst), entity_id>,
+              "delivery_position holds an event's time and entity ids");
 
 } // namespace vmss

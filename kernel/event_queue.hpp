@@ -7,13 +7,16 @@
 /// once when it becomes current; events pushed into the current slot after
 /// that go to a small heap and are merged on pop. Pops come out in Event's
 /// `operator<` order, which must order by time first.
+///
+/// Time never goes back (VMSS_ASSERT): no event is pushed earlier than the
+/// last one popped, and no pop is earlier than the one before it.
 
+#include "kernel/assert.hpp"
 #include "kernel/sim_time.hpp"
 
 #include <algorithm>
 #include <cstdint>
 #include <functional>
-#include <stdexcept>
 #include <vector>
 
 namespace vmss {
@@ -27,11 +30,11 @@ public:
   bool empty() const { return size_ == 0; }
   size_t size() const { return size_; }
 
-  /// Adds an event; its time must not precede the last popped event's slot.
+  /// Adds an event; its time must not precede the last popped event's.
   void push(Event ev) {
+    VMSS_ASSERT(ev.t >= last_t_,
+                "an event is never pushed earlier than the last one popped");
     int64_t s = ev.t / width_;
-    if (s < cur_slot_)
-      throw std::logic_error("event_queue: push into a past slot");
     ++size_;
     if (s == cur_slot_ && active_) {
       late_.push_back(std::move(ev));
@@ -71,17 +74,16 @@ public:
 
   /// Removes and returns the earliest event; the queue must not be empty.
   Event pop() {
+    VMSS_ASSERT(size_ > 0, "pop from an empty event queue");
     settle();
     --size_;
     bool from_late =
         !late_.empty() && (pos_ == cur_.size() || late_.front() < cur_[pos_]);
-    if (from_late) {
-      std::pop_heap(late_.begin(), late_.end(), greater{});
-      Event ev = std::move(late_.back());
-      late_.pop_back();
-      return ev;
-    }
-    return std::move(cur_[pos_++]);
+    Event ev = from_late ? pop_late() : std::move(cur_[pos_++]);
+    VMSS_ASSERT(ev.t >= last_t_,
+                "an event popped is never earlier than the one before it");
+    last_t_ = ev.t;
+    return ev;
   }
 
 private:
@@ -108,6 +110,13 @@ private:
       spare_.pop_back();
     }
     return b;
+  }
+
+  Event pop_late() {
+    std::pop_heap(late_.begin(), late_.end(), greater{});
+    Event ev = std::move(late_.back());
+    late_.pop_back();
+    return ev;
   }
 
   const Event& peek() const {
@@ -197,6 +206,8 @@ private:
   static constexpr size_t max_spares = 64;
   size_t pos_ = 0;
   int64_t cur_slot_ = 0;
+  /// Time of the last event popped (virtual time starts at 0).
+  sim_time last_t_ = 0;
   bool active_ = false;
   size_t size_ = 0;
   size_t ring_count_ = 0;

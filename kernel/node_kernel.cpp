@@ -1,5 +1,6 @@
 #include "kernel/node_kernel.hpp"
 
+#include "kernel/assert.hpp"
 #include "kernel/entity.hpp"
 #include "kernel/rng.hpp"
 
@@ -91,8 +92,10 @@ void node_kernel::schedule_starts() {
 event node_kernel::make_event(entity_id src, entity_id dst, sim_time delay,
                               wire::type_id type, event_kind kind,
                               caf::message msg) {
+  VMSS_ASSERT(delay >= 0,
+              "a message or timer never lands in its sender's past");
   event ev;
-  ev.t = now_ + std::max<sim_time>(delay, 0);
+  ev.t = now_ + delay;
   ev.dst = dst;
   ev.src = src;
   ev.seq = slots_[src].next_seq++;
@@ -137,6 +140,7 @@ void node_kernel::forward(slot& s, event& ev) {
   entity_id at = ev.dst;
   auto hop = net_.route(at, ev.to);
   ev.t = now_ + wait + hop.latency;
+  VMSS_ASSERT(ev.t >= now_, "a message in transit never goes back in time");
   ev.dst = hop.next;
   if (hop.next == ev.to)
     ev.kind = event_kind::message;
@@ -205,6 +209,8 @@ void node_kernel::prefetch(const event* upcoming) const {
 
 void node_kernel::deliver(event& ev) {
   slot& s = slots_[ev.dst];
+  VMSS_ASSERT(s.self != nullptr,
+              "every local entity is attached before its first event");
   now_ = ev.t;
   cur_dst_ = ev.dst;
   cur_src_ = ev.src;
@@ -317,6 +323,10 @@ void node_kernel::accept(std::vector<event>&& events) {
            std::to_string(cfg_.node) + " does not run");
       return;
     }
+    // The sender checked the lookahead against the same window end.
+    VMSS_ASSERT(ev.t >= window_end_,
+                "an event from another node lands after the window it was "
+                "sent in");
     queue_.push(std::move(ev));
   }
 }

@@ -5,6 +5,9 @@
 /// behaviour on each event, in the total order (time, destination, source,
 /// source sequence) — no mailbox hop. Events for entities on other nodes are
 /// collected per node and handed to the window protocol (kernel/cluster.hpp).
+/// Time never goes back (VMSS_ASSERT): no send or timer lands before now,
+/// no event from another node lands inside the window that sent it, and
+/// the queue pops in time order.
 
 #include "kernel/event.hpp"
 #include "kernel/event_queue.hpp"

@@ -4,6 +4,8 @@
 /// Proto packed batches into DIR/shard-<node>.capnp so the hot path only
 /// copies a small struct. No CAF in this header.
 
+#include "kernel/delivery_order.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,9 +25,9 @@ struct field {
 };
 
 /// Position of a record in the canonical order: the delivery order of the
-/// event that produced it (time, destination entity, source entity, source
-/// sequence number), then the record's index among that event's records.
-/// The emitting entity is the event's destination.
+/// event that produced it (kernel/delivery_order.hpp), then the record's
+/// index among that event's records. The emitting entity is the event's
+/// destination.
 struct order_key {
   int64_t t_ns = 0;
   uint32_t entity = 0;
@@ -33,16 +35,12 @@ struct order_key {
   uint64_t seq = 0;
   uint32_t sub = 0;
 
+  /// The producing event's place in the delivery order.
+  delivery_position position() const { return {t_ns, entity, src, seq}; }
+
   friend bool operator<(const order_key& a, const order_key& b) {
-    if (a.t_ns != b.t_ns)
-      return a.t_ns < b.t_ns;
-    if (a.entity != b.entity)
-      return a.entity < b.entity;
-    if (a.src != b.src)
-      return a.src < b.src;
-    if (a.seq != b.seq)
-      return a.seq < b.seq;
-    return a.sub < b.sub;
+    auto pa = a.position(), pb = b.position();
+    return pa == pb ? a.sub < b.sub : pa < pb;
   }
 };
 

@@ -3,6 +3,8 @@
 /// (host agents, the scale-set client), actors/fabric. The replicas' own
 /// Raft messages are in actors/fabric/raft_messages.hpp.
 
+#include "messages/vm_vocabulary.hpp"
+
 #include <caf/meta/type_name.hpp>
 
 #include <cstdint>
@@ -93,12 +95,12 @@ typename Inspector::result_type inspect(Inspector& f, fc_vm_lost& x) {
 }
 
 /// Client -> fabric controller: start, stop, reimage or delete VM
-/// `instance` of `scale_set` (`op`: physical::vm_op). Fabric controller
-/// leader -> host agent: the same, once committed.
+/// `instance` of `scale_set`. Fabric controller leader -> host agent: the
+/// same, once committed.
 struct fc_operate {
   std::string scale_set;
   uint32_t instance = 0;
-  uint8_t op = 0;
+  physical::vm_op op = physical::vm_op::start;
   friend bool operator==(const fc_operate& a, const fc_operate& b) {
     return a.scale_set == b.scale_set && a.instance == b.instance &&
            a.op == b.op;
@@ -114,7 +116,7 @@ typename Inspector::result_type inspect(Inspector& f, fc_operate& x) {
 struct fc_operated {
   std::string scale_set;
   uint32_t instance = 0;
-  uint8_t op = 0;
+  physical::vm_op op = physical::vm_op::start;
   bool ok = false;
   std::string failure;
   friend bool operator==(const fc_operated& a, const fc_operated& b) {

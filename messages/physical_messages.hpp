@@ -1,6 +1,8 @@
 #pragma once
 /// Messages of the physical plane (actors/physical).
 
+#include "messages/vm_vocabulary.hpp"
+
 #include <caf/meta/type_name.hpp>
 
 #include <cstdint>
@@ -64,24 +66,6 @@ typename Inspector::result_type inspect(Inspector& f, vm_place& x) {
            x.vcpus, x.ram_gb, x.existing);
 }
 
-/// A request about a running VM, host agent -> hypervisor -> VM.
-enum class vm_op : uint8_t { start, stop, reimage, delete_vm };
-
-/// "start", "stop", "reimage", "delete".
-inline const char* to_string(vm_op op) {
-  switch (op) {
-  case vm_op::start:
-    return "start";
-  case vm_op::stop:
-    return "stop";
-  case vm_op::reimage:
-    return "reimage";
-  case vm_op::delete_vm:
-    return "delete";
-  }
-  return "unknown";
-}
-
 /// Asks the host agent (which passes it to the hypervisor, which passes it
 /// to the VM) to start, stop, reimage or delete VM slot `vm`.
 struct vm_command {
@@ -97,11 +81,10 @@ typename Inspector::result_type inspect(Inspector& f, vm_command& x) {
   return f(caf::meta::type_name("vm_command"), x.vm, x.op);
 }
 
-/// A VM's new lifecycle state (vm_lifecycle's vm_state as a number), VM ->
-/// hypervisor -> host agent.
+/// A VM's new lifecycle state, VM -> hypervisor -> host agent.
 struct vm_status {
   uint32_t vm = 0;
-  uint8_t state = 0;
+  vm_state state = vm_state::pending;
   friend bool operator==(const vm_status& a, const vm_status& b) {
     return a.vm == b.vm && a.state == b.state;
   }

@@ -209,7 +209,7 @@ leader_effects fc_leader::on_operate(entity_id requester,
   command c;
   c.kind = command_kind::operate;
   c.vm = vm;
-  c.op = request.op;
+  c.op = static_cast<uint8_t>(request.op);
   c.where.requester = requester;
   fx.proposals.push_back(c); // if not taken, the client asks again
   return fx;
@@ -287,16 +287,17 @@ leader_effects fc_leader::committed_host_down(const command& c,
 leader_effects fc_leader::committed_operation(const command& c,
                                               const applied& done) {
   leader_effects fx;
+  auto op = static_cast<physical::vm_op>(c.op);
   if (!done.operated) {
     send(fx, c.where.requester,
-         fc_operated{c.vm.scale_set, c.vm.instance, c.op, false, "no such VM"});
+         fc_operated{c.vm.scale_set, c.vm.instance, op, false, "no such VM"});
     return fx;
   }
   auto host = done.operated->host;
   fx.reports.push_back(operation_report{c.vm, c.op, host});
-  send(fx, host, fc_operate{c.vm.scale_set, c.vm.instance, c.op});
+  send(fx, host, fc_operate{c.vm.scale_set, c.vm.instance, op});
   send(fx, c.where.requester,
-       fc_operated{c.vm.scale_set, c.vm.instance, c.op, true, ""});
+       fc_operated{c.vm.scale_set, c.vm.instance, op, true, ""});
   return fx;
 }
 

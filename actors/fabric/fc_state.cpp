@@ -1,5 +1,7 @@
 #include "actors/fabric/fc_state.hpp"
 
+#include "messages/vm_vocabulary.hpp"
+
 #include <sstream>
 #include <stdexcept>
 
@@ -37,7 +39,7 @@ bool read_allocation(std::istream& in, vm_key& vm, allocation& a) {
 } // namespace
 
 std::string vm_key::name() const {
-  return scale_set + "/" + std::to_string(instance);
+  return physical::vm_name(scale_set, instance);
 }
 
 std::string command::encode() const {

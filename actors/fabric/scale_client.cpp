@@ -1,18 +1,8 @@
 #include "actors/fabric/scale_client.hpp"
 
-#include "messages/physical_messages.hpp"
-
 #include <caf/all.hpp>
 
 namespace vmss::fabric {
-
-namespace {
-
-std::string op_name(uint8_t op) {
-  return physical::to_string(static_cast<physical::vm_op>(op));
-}
-
-} // namespace
 
 scale_client::scale_client(caf::actor_config& cfg, node_kernel& k, entity_id id,
                            std::vector<entity_id> controllers,
@@ -68,7 +58,7 @@ caf::behavior scale_client::make_behavior() {
       [=](const fc_allocated& a) {
         if (a.instance >= params_->count || !answer(a.instance))
           return;
-        auto vm = a.scale_set + "/" + std::to_string(a.instance);
+        auto vm = physical::vm_name(a.scale_set, a.instance);
         if (a.ok)
           trace("allocated",
                 {{"vm", vm}, {"host", kernel_.table()[a.host].path}});
@@ -83,18 +73,21 @@ caf::behavior scale_client::make_behavior() {
               done_[params_->count + i] || attempts_[params_->count + i] == 0)
             continue;
           answer(params_->count + i);
-          auto vm = o.scale_set + "/" + std::to_string(o.instance);
+          auto vm = physical::vm_name(o.scale_set, o.instance);
           if (o.ok)
-            trace("operated", {{"vm", vm}, {"op", op_name(o.op)}});
+            trace("operated",
+                  {{"vm", vm}, {"op", std::string(physical::to_string(o.op))}});
           else
             trace("operation_refused",
-                  {{"vm", vm}, {"op", op_name(o.op)}, {"reason", o.failure}});
+                  {{"vm", vm},
+                   {"op", std::string(physical::to_string(o.op))},
+                   {"reason", o.failure}});
           return;
         }
       },
       [=](const fc_vm_lost& lost) {
         trace("vm_lost",
-              {{"vm", lost.scale_set + "/" + std::to_string(lost.instance)},
+              {{"vm", physical::vm_name(lost.scale_set, lost.instance)},
                {"host", kernel_.table()[lost.host].path}});
       },
   };

@@ -19,11 +19,11 @@
 
 namespace vmss::fabric {
 
-/// An operation on VM `instance` at time `at` (`op`: physical::vm_op).
+/// An operation on VM `instance` at time `at`.
 struct client_operation {
   sim_time at = 0;
   uint32_t instance = 0;
-  uint8_t op = 0;
+  physical::vm_op op = physical::vm_op::start;
 };
 
 struct scale_client_params {

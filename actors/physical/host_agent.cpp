@@ -171,18 +171,15 @@ caf::behavior host_agent::make_behavior() {
       [=](const fabric::fc_operate& request) {
         auto i = instances_.find({request.scale_set, request.instance});
         if (i == instances_.end()) {
-          trace(
-              "vm_command_rejected",
-              {{"vm",
-                request.scale_set + "/" + std::to_string(request.instance)},
-               {"op", std::string(to_string(static_cast<vm_op>(request.op)))}});
+          trace("vm_command_rejected",
+                {{"vm", vm_name(request.scale_set, request.instance)},
+                 {"op", std::string(to_string(request.op))}});
           return;
         }
-        send(hypervisor_,
-             vm_command{i->second, static_cast<vm_op>(request.op)});
+        send(hypervisor_, vm_command{i->second, request.op});
       },
       [=](const vm_status& status) {
-        if (static_cast<vm_state>(status.state) != vm_state::deleted)
+        if (status.state != vm_state::deleted)
           return;
         auto slot = slot_of(status.vm);
         if (slot >= 0 && capacity_.release(status.vm)) {

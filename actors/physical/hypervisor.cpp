@@ -28,8 +28,7 @@ caf::behavior hypervisor::make_behavior() {
           send(command.vm, command);
       },
       [=](const vm_status& status) {
-        if (static_cast<vm_state>(status.state) == vm_state::deleted &&
-            partitions_.erase(status.vm))
+        if (status.state == vm_state::deleted && partitions_.erase(status.vm))
           trace("partition_removed", {{"vm", kernel_.table()[status.vm].path}});
         send(host_agent_, status);
       },

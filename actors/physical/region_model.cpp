@@ -89,7 +89,7 @@ parse_requests(const std::string& text, const std::string& scale_set,
     auto bad = [&](const std::string& why) {
       return std::invalid_argument("request '" + item.text + "': " + why);
     };
-    fabric::client_operation r{item.at, 0, 0};
+    fabric::client_operation r{item.at, 0, vm_op::start};
     vm_op op = vm_op::start;
     if (item.name == "vm_start")
       op = vm_op::start;
@@ -102,17 +102,19 @@ parse_requests(const std::string& text, const std::string& scale_set,
     else
       throw bad("unknown kind '" + item.name +
                 "' (vm_start, vm_stop, vm_reimage, vm_delete)");
-    r.op = static_cast<uint8_t>(op);
-    auto prefix = scale_set + "/";
-    const std::string& vm = item.args.empty() ? "" : item.args[0];
-    if (item.args.size() != 1 || vm.compare(0, prefix.size(), prefix) != 0)
-      throw bad("expected one VM of the scale set, e.g. " + scale_set + "/0");
+    r.op = op;
+    const std::string& name = item.args.empty() ? "" : item.args[0];
+    auto vm = split_vm_name(name);
+    if (item.args.size() != 1 || !vm || vm->scale_set != scale_set)
+      throw bad("expected one VM of the scale set, e.g. " +
+                vm_name(scale_set, 0));
     if (count == 0)
       throw bad("the scale set has no VMs (vms=0)");
     int64_t instance = 0;
     std::string why;
-    if (!parse_int(vm.substr(prefix.size()), 0, count - 1, instance, &why))
-      throw bad("instance " + vm.substr(prefix.size()) + " " + why +
+    std::string number(vm->instance);
+    if (!parse_int(number, 0, count - 1, instance, &why))
+      throw bad("instance " + number + " " + why +
                 ": the scale set has vms=" + std::to_string(count));
     r.instance = static_cast<uint32_t>(instance);
     out.push_back(r);
@@ -231,8 +233,8 @@ public:
     for (const auto& f : faults_)
       late("fault '" + plan_text(f) + "'", f.at);
     for (const auto& op : client_.operations)
-      late("request on " + client_.scale_set + "/" +
-               std::to_string(op.instance) + " at " + format_duration(op.at),
+      late("request on " + vm_name(client_.scale_set, op.instance) + " at " +
+               format_duration(op.at),
            op.at);
     if (client_.count > 0)
       late("scale_at=" + format_duration(client_.at), client_.at);

@@ -71,18 +71,11 @@ void vm::on_disk(const disk_outcome& outcome) {
            {"reason", std::string(outcome.reason == disk_failure::quorum_lost
                                       ? "quorum_lost"
                                       : "no_answer")}});
-  bool creating = lifecycle_.state() == vm_state::creating;
   if (io_op_ == disk_op::hydrate) {
-    if (!creating)
-      return; // the VM moved on (deleted, powered off) meanwhile
-    hydrated_ = ok;
-    if (ok && phase_over_)
-      apply(vm_input::phase_done);
-    else if (!ok && phase_over_)
-      after(params_->hydrate_retry, vm_phase_due{phase_});
+    apply(ok ? vm_input::hydrated : vm_input::hydration_failed);
     return;
   }
-  if (creating) { // a probe's write ended after a reimage began
+  if (lifecycle_.awaits_boot_blocks()) { // a probe's write ended in Creating
     start_io(disk_op::hydrate);
     return;
   }
@@ -100,7 +93,7 @@ void vm::apply(vm_input in) {
     trace("vm_state", {{"state", std::string(to_string(step.to))},
                        {"instance_id", instance_id_},
                        {"scale_set", scale_set_}});
-    send(hypervisor_, vm_status{id(), static_cast<uint8_t>(step.to)});
+    send(hypervisor_, vm_status{id(), step.to});
   }
   // A new timed phase makes every older timer stale (phase_due, probe_due).
   if (step.phase_ns > 0)
@@ -109,12 +102,10 @@ void vm::apply(vm_input in) {
     probe();                        // extensions done: the first probe
   else if (in == vm_input::adopted) // spread the first probes of a region
     after(random().uniform(1, params_->tenant_probe_period), probe_due{phase_});
-  if (step.to == vm_state::creating) { // a new OS disk: read its boot blocks
-    hydrated_ = false;
-    phase_over_ = false;
-    if (!disk_->busy())
-      start_io(disk_op::hydrate);
-  }
+  if (step.hydrate && !disk_->busy())
+    start_io(disk_op::hydrate);
+  if (step.retry_hydration)
+    after(params_->hydrate_retry, vm_phase_due{phase_});
 }
 
 void vm::schedule_probe() {
@@ -140,15 +131,8 @@ caf::behavior vm::make_behavior() {
         apply(create.existing ? vm_input::adopted : vm_input::placed);
       },
       [=](const vm_phase_due& due) {
-        if (due.phase != phase_)
-          return;
-        if (lifecycle_.state() == vm_state::creating && !hydrated_) {
-          phase_over_ = true; // Creating waits for the boot blocks
-          if (!disk_->busy())
-            start_io(disk_op::hydrate);
-          return;
-        }
-        apply(vm_input::phase_done);
+        if (due.phase == phase_)
+          apply(vm_input::phase_done);
       },
       [=](const disk_io_result& result) { on_disk(disk_->on_result(result)); },
       [=](const disk_data& data) { on_disk(disk_->on_data(data)); },

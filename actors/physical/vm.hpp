@@ -8,11 +8,11 @@
 /// Its OS disk is a managed disk on storage replicas (disk_client). While
 /// Creating it reads the image blocks it needs to boot (hydration, bulk
 /// data through the TOR switches): Creating ends when both its drawn
-/// duration is over and the data is in, so many VMs created in one rack
-/// wait on the rack's uplinks. Its application answers a health probe:
-/// once extensions are done, then every probe period. A probe passes when
-/// the application is up (an app_fault can crash it) and a write to its
-/// disk succeeds: a disk that lost its quorum fails the probe. When the
+/// duration is over and the data is in (vm_lifecycle's join), so many VMs
+/// created in one rack wait on the rack's uplinks. Its application answers a
+/// health probe: once extensions are done, then every probe period. A probe
+/// passes when the application is up (an app_fault can crash it) and a write to
+/// its disk succeeds: a disk that lost its quorum fails the probe. When the
 /// server loses power the VM goes down with it (the kernel crashes every
 /// entity of the server); when power returns it boots again.
 
@@ -56,9 +56,7 @@ private:
   vm_lifecycle lifecycle_;
   std::string scale_set_;
   int64_t instance_id_ = -1;
-  uint32_t phase_ = 0;      ///< numbers the phase timers
-  bool hydrated_ = false;   ///< the boot blocks of this OS disk are in
-  bool phase_over_ = false; ///< Creating's drawn time is over
+  uint32_t phase_ = 0; ///< numbers the phase timers
   // Volatile: a reboot brings the application back; I/O in flight is lost.
   bool app_up_ = true;
   std::optional<disk_client> disk_;

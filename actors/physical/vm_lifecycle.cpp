@@ -1,36 +1,8 @@
 #include "actors/physical/vm_lifecycle.hpp"
 
-namespace vmss::physical {
+#include "kernel/assert.hpp"
 
-const char* to_string(vm_state s) {
-  switch (s) {
-  case vm_state::pending:
-    return "pending";
-  case vm_state::allocating:
-    return "allocating";
-  case vm_state::creating:
-    return "creating";
-  case vm_state::starting:
-    return "starting";
-  case vm_state::running:
-    return "running";
-  case vm_state::healthy:
-    return "healthy";
-  case vm_state::unhealthy:
-    return "unhealthy";
-  case vm_state::repairing:
-    return "repairing";
-  case vm_state::stopping:
-    return "stopping";
-  case vm_state::stopped:
-    return "stopped";
-  case vm_state::deleting:
-    return "deleting";
-  case vm_state::deleted:
-    return "deleted";
-  }
-  return "unknown";
-}
+namespace vmss::physical {
 
 const char* to_string(vm_input in) {
   switch (in) {
@@ -56,19 +28,31 @@ const char* to_string(vm_input in) {
     return "delete";
   case vm_input::power_restored:
     return "power_restored";
+  case vm_input::hydrated:
+    return "hydrated";
+  case vm_input::hydration_failed:
+    return "hydration_failed";
   }
   return "unknown";
 }
 
 vm_step vm_lifecycle::enter(vm_state next, rng& r) {
+  VMSS_ASSERT(state_ != vm_state::deleted, "a deleted VM changes no more");
+  VMSS_ASSERT(state_ != vm_state::creating || next != vm_state::starting ||
+                  (hydrated_ && phase_over_),
+              "Creating ends only when its time is over and the boot blocks "
+              "are in");
   vm_step step{true, state_, next, 0};
   state_ = next;
   switch (next) {
   case vm_state::allocating:
     step.phase_ns = timings_->allocating.draw(r);
     break;
-  case vm_state::creating:
+  case vm_state::creating: // a new OS disk: read its boot blocks
     step.phase_ns = timings_->creating.draw(r);
+    hydrated_ = false;
+    phase_over_ = false;
+    step.hydrate = true;
     break;
   case vm_state::starting:
     step.phase_ns = timings_->starting.draw(r);
@@ -96,9 +80,7 @@ vm_state vm_lifecycle::after_phase() const {
   switch (state_) {
   case vm_state::allocating:
     return vm_state::creating;
-  case vm_state::creating:
-    return vm_state::starting;
-  case vm_state::starting:
+  case vm_state::starting: // Creating ends through on_creating
     return vm_state::running;
   case vm_state::repairing:
     return vm_state::creating; // reimage
@@ -111,8 +93,33 @@ vm_state vm_lifecycle::after_phase() const {
   }
 }
 
+vm_step vm_lifecycle::on_creating(vm_input in, rng& r) {
+  vm_step wait{true, state_, state_, 0};
+  switch (in) {
+  case vm_input::phase_done:
+    phase_over_ = true;
+    if (hydrated_)
+      return enter(vm_state::starting, r);
+    wait.hydrate = true;
+    return wait;
+  case vm_input::hydrated:
+    VMSS_ASSERT(!hydrated_, "the boot blocks come in once per Creating");
+    hydrated_ = true;
+    return phase_over_ ? enter(vm_state::starting, r) : wait;
+  case vm_input::hydration_failed:
+    VMSS_ASSERT(!hydrated_, "no read of the boot blocks after they are in");
+    wait.retry_hydration = phase_over_;
+    return wait;
+  default:
+    break;
+  }
+  VMSS_ASSERT(false, "on_creating handles only the inputs of the join");
+  return wait;
+}
+
 vm_step vm_lifecycle::on(vm_input in, rng& r) {
   vm_step ignored{false, state_, state_, 0};
+  bool creating = state_ == vm_state::creating;
   bool gone = state_ == vm_state::deleting || state_ == vm_state::deleted;
   bool up = state_ == vm_state::running || state_ == vm_state::healthy ||
             state_ == vm_state::unhealthy;
@@ -127,6 +134,8 @@ vm_step vm_lifecycle::on(vm_input in, rng& r) {
     // no change of state; the owner probes and feeds the result back.
     if (state_ == vm_state::running)
       return {true, state_, state_, 0};
+    if (creating)
+      return on_creating(in, r);
     if (after_phase() == state_)
       return ignored;
     return enter(after_phase(), r);
@@ -167,6 +176,10 @@ vm_step vm_lifecycle::on(vm_input in, rng& r) {
                  ? enter(state_, r)
                  : ignored;
     }
+  case vm_input::hydrated:
+  case vm_input::hydration_failed:
+    // Outside Creating a read's end means nothing (the VM moved on).
+    return creating ? on_creating(in, r) : ignored;
   }
   return ignored;
 }

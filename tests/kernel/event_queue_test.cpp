@@ -112,4 +112,21 @@ TEST(event_queue, spent_buckets_do_not_pile_up_over_a_long_run) {
   EXPECT_LE(most, 64u);
 }
 
+TEST(event_queue, a_push_before_the_last_pop_is_a_broken_invariant) {
+  vmss::event_queue<ev> q(vmss::ms(1), 8);
+  q.push({vmss::us(500), 1});
+  q.push({vmss::us(700), 2});
+  EXPECT_EQ(q.pop().id, 1);
+  q.push({vmss::us(500), 3}); // at the time of the last pop: fine
+  EXPECT_EQ(q.pop().id, 3);
+  // Earlier than the last pop, although in the same 1 ms slot.
+  EXPECT_DEATH(q.push({vmss::us(499), 4}),
+               "an event is never pushed earlier than the last one popped");
+}
+
+TEST(event_queue, a_pop_from_an_empty_queue_is_a_broken_invariant) {
+  vmss::event_queue<ev> q(vmss::ms(1), 8);
+  EXPECT_DEATH(q.pop(), "pop from an empty event queue");
+}
+
 } // namespace

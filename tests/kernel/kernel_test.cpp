@@ -1,6 +1,7 @@
 // In-process kernel tests: delivery order, timers, crash and restart.
 // CAF headers before gtest (toolchain.md).
 #include "kernel/cluster.hpp"
+#include "kernel/node_kernel.hpp"
 #include "kernel/spawn_entity.hpp"
 #include "bench/module.hpp"
 #include "messages/bench_messages.hpp"
@@ -229,6 +230,53 @@ TEST(kernel, crash_drops_input_and_timers_and_restart_keeps_durable_state) {
   // The 50 ms timer set at start died with the crash; the restart's timer
   // fires at 75 + 50 ms.
   EXPECT_EQ(log.timer_fired, (std::vector<sim_time>{ms(125)}));
+}
+
+/// Two entities, "t/a" (id 0) on node 0 and "t/b" (id 1) on node 1.
+entity_table two_nodes() {
+  entity_table table(2);
+  table.add("t/a", sender_kind, 0);
+  table.add("t/b", receiver_kind, 1);
+  table.finalize();
+  return table;
+}
+
+TEST(kernel_invariants, a_timer_into_the_past_is_a_broken_invariant) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  auto table = two_nodes();
+  constant_latency net{ms(1)};
+  node_kernel k(table, net, kernel_config{});
+  EXPECT_DEATH(k.after(0, -1, wire::no_type, caf::message{}),
+               "a message or timer never lands in its sender's past");
+}
+
+TEST(kernel_invariants, a_send_into_the_past_is_a_broken_invariant) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  auto table = two_nodes();
+  constant_latency net{-1}; // breaks network_model's latency >= 0
+  node_kernel k(table, net, kernel_config{});
+  EXPECT_DEATH(k.send(0, 0, wire::no_type, caf::message{}),
+               "a message or timer never lands in its sender's past");
+}
+
+TEST(kernel_invariants, an_event_from_another_node_inside_the_window) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  auto table = two_nodes();
+  constant_latency net{ms(1)};
+  node_kernel k(table, net, kernel_config{});
+  ASSERT_TRUE(k.run_window(ms(5), nullptr)); // nothing to do up to 5 ms
+  auto from_b = [](sim_time t) {
+    std::vector<event> events(1);
+    events[0].t = t;
+    events[0].dst = 0;
+    events[0].src = 1;
+    return events;
+  };
+  k.accept(from_b(ms(5))); // at the window's end: fine
+  EXPECT_EQ(k.next_time(), ms(5));
+  EXPECT_DEATH(k.accept(from_b(ms(4))),
+               "an event from another node lands after the window it was "
+               "sent in");
 }
 
 } // namespace

@@ -7,6 +7,15 @@ namespace {
 using namespace vmss;
 using namespace vmss::physical;
 
+/// The end of the current phase; in Creating, with the boot blocks read
+/// before its time is over.
+vm_step phase_over(vm_lifecycle& vm, rng& r) {
+  if (vm.awaits_boot_blocks()) {
+    EXPECT_EQ(vm.on(vm_input::hydrated, r).to, vm_state::creating);
+  }
+  return vm.on(vm_input::phase_done, r);
+}
+
 /// Drives a VM from Pending to Healthy; returns the virtual time it took.
 sim_time time_to_healthy(vm_lifecycle& vm, rng& r) {
   sim_time t = 0;
@@ -15,7 +24,7 @@ sim_time time_to_healthy(vm_lifecycle& vm, rng& r) {
     EXPECT_TRUE(step.accepted);
     EXPECT_GT(step.phase_ns, 0);
     t += step.phase_ns;
-    step = vm.on(vm_input::phase_done, r);
+    step = phase_over(vm, r);
   }
   t += step.phase_ns; // running: extensions, then the first probe is due
   auto due = vm.on(vm_input::phase_done, r);
@@ -33,7 +42,7 @@ TEST(vm_lifecycle, follows_the_spec_states_to_healthy) {
   auto step = vm.on(vm_input::placed, r);
   seen.push_back(step.to);
   while (vm.state() != vm_state::running)
-    seen.push_back(vm.on(vm_input::phase_done, r).to);
+    seen.push_back(phase_over(vm, r).to);
   EXPECT_EQ(seen,
             (std::vector<vm_state>{vm_state::pending, vm_state::allocating,
                                    vm_state::creating, vm_state::starting,
@@ -86,7 +95,7 @@ TEST(vm_lifecycle, delete_from_any_live_state_and_nothing_after) {
     vm_lifecycle vm(timings);
     vm.on(vm_input::placed, r);
     for (int i = 0; i < phases; ++i)
-      vm.on(vm_input::phase_done, r);
+      phase_over(vm, r);
     auto del = vm.on(vm_input::delete_vm, r);
     EXPECT_TRUE(del.accepted);
     EXPECT_EQ(del.to, vm_state::deleting);
@@ -133,7 +142,10 @@ TEST(vm_lifecycle, reimage_creates_the_os_disk_again) {
   EXPECT_FALSE(vm.on(vm_input::reimage, r).accepted); // nothing to reimage
   time_to_healthy(vm, r);
   EXPECT_EQ(vm.on(vm_input::reimage, r).to, vm_state::repairing);
-  EXPECT_EQ(vm.on(vm_input::phase_done, r).to, vm_state::creating);
+  auto create = vm.on(vm_input::phase_done, r);
+  EXPECT_EQ(create.to, vm_state::creating);
+  EXPECT_TRUE(create.hydrate); // the new OS disk's boot blocks, again
+  EXPECT_TRUE(vm.awaits_boot_blocks());
 }
 
 TEST(vm_lifecycle, power_restored_boots_a_running_vm_and_recreates_a_new_one) {
@@ -149,10 +161,13 @@ TEST(vm_lifecycle, power_restored_boots_a_running_vm_and_recreates_a_new_one) {
   creating.on(vm_input::placed, r);
   creating.on(vm_input::phase_done, r);
   ASSERT_EQ(creating.state(), vm_state::creating);
+  creating.on(vm_input::hydrated, r); // lost with the power
   auto again = creating.on(vm_input::power_restored, r);
   EXPECT_TRUE(again.accepted);
   EXPECT_EQ(again.to, vm_state::creating);
   EXPECT_GE(again.phase_ns, timings.creating.min);
+  EXPECT_TRUE(again.hydrate);
+  EXPECT_TRUE(creating.awaits_boot_blocks());
 
   vm_lifecycle never_placed(timings);
   EXPECT_FALSE(never_placed.on(vm_input::power_restored, r).accepted);
@@ -169,3 +184,105 @@ TEST(vm_lifecycle, deleted_is_final) {
                   vm_input::delete_vm, vm_input::power_restored})
     EXPECT_FALSE(vm.on(in, r).accepted) << to_string(in);
 }
+
+namespace {
+
+/// A VM just entered Creating (its boot blocks asked for).
+vm_lifecycle creating_vm(const vm_timings& timings, rng& r) {
+  vm_lifecycle vm(timings);
+  vm.on(vm_input::placed, r);
+  auto create = vm.on(vm_input::phase_done, r);
+  EXPECT_EQ(create.to, vm_state::creating);
+  EXPECT_TRUE(create.hydrate);
+  EXPECT_FALSE(create.retry_hydration);
+  return vm;
+}
+
+TEST(vm_lifecycle_creating, boot_blocks_first_then_its_time_ends_creating) {
+  vm_timings timings;
+  rng r(21, 1);
+  auto vm = creating_vm(timings, r);
+  auto in = vm.on(vm_input::hydrated, r);
+  EXPECT_TRUE(in.accepted);
+  EXPECT_EQ(in.to, vm_state::creating); // its time is not over yet
+  EXPECT_EQ(in.phase_ns, 0);
+  EXPECT_FALSE(vm.awaits_boot_blocks());
+  auto done = vm.on(vm_input::phase_done, r);
+  EXPECT_EQ(done.to, vm_state::starting);
+  EXPECT_GE(done.phase_ns, timings.starting.min);
+  EXPECT_LE(done.phase_ns, timings.starting.max);
+  EXPECT_FALSE(done.hydrate);
+}
+
+TEST(vm_lifecycle_creating, its_time_first_then_the_boot_blocks_end_creating) {
+  vm_timings timings;
+  rng r(21, 2);
+  auto vm = creating_vm(timings, r);
+  auto wait = vm.on(vm_input::phase_done, r);
+  EXPECT_TRUE(wait.accepted);
+  EXPECT_EQ(wait.to, vm_state::creating); // waits for the data
+  EXPECT_EQ(wait.phase_ns, 0);
+  EXPECT_TRUE(wait.hydrate); // read them unless a read is in flight
+  EXPECT_TRUE(vm.awaits_boot_blocks());
+  auto done = vm.on(vm_input::hydrated, r);
+  EXPECT_EQ(done.from, vm_state::creating);
+  EXPECT_EQ(done.to, vm_state::starting);
+  EXPECT_GE(done.phase_ns, timings.starting.min);
+}
+
+TEST(vm_lifecycle_creating, a_failed_read_before_the_time_is_over_waits) {
+  vm_timings timings;
+  rng r(21, 3);
+  auto vm = creating_vm(timings, r);
+  auto failed = vm.on(vm_input::hydration_failed, r);
+  EXPECT_TRUE(failed.accepted);
+  EXPECT_EQ(failed.to, vm_state::creating);
+  EXPECT_FALSE(failed.retry_hydration); // Creating's own timer comes first
+  EXPECT_FALSE(failed.hydrate);
+  auto due = vm.on(vm_input::phase_done, r);
+  EXPECT_EQ(due.to, vm_state::creating);
+  EXPECT_TRUE(due.hydrate); // the time is over: read again
+  EXPECT_EQ(vm.on(vm_input::hydrated, r).to, vm_state::starting);
+}
+
+TEST(vm_lifecycle_creating, a_failed_read_after_the_time_is_over_retries) {
+  vm_timings timings;
+  rng r(21, 4);
+  auto vm = creating_vm(timings, r);
+  vm.on(vm_input::phase_done, r);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto failed = vm.on(vm_input::hydration_failed, r);
+    EXPECT_EQ(failed.to, vm_state::creating);
+    EXPECT_TRUE(failed.retry_hydration);
+    auto retry = vm.on(vm_input::phase_done, r); // the retry timer
+    EXPECT_EQ(retry.to, vm_state::creating);
+    EXPECT_TRUE(retry.hydrate);
+  }
+  EXPECT_EQ(vm.on(vm_input::hydrated, r).to, vm_state::starting);
+}
+
+TEST(vm_lifecycle_creating, a_read_ending_outside_creating_means_nothing) {
+  vm_timings timings;
+  rng r(21, 5);
+  auto vm = creating_vm(timings, r);
+  EXPECT_EQ(vm.on(vm_input::delete_vm, r).to, vm_state::deleting);
+  EXPECT_FALSE(vm.awaits_boot_blocks());
+  EXPECT_FALSE(vm.on(vm_input::hydrated, r).accepted);
+  EXPECT_FALSE(vm.on(vm_input::hydration_failed, r).accepted);
+  EXPECT_EQ(vm.state(), vm_state::deleting);
+
+  vm_lifecycle pending(timings);
+  EXPECT_FALSE(pending.on(vm_input::hydrated, r).accepted);
+  EXPECT_EQ(pending.state(), vm_state::pending);
+}
+
+TEST(vm_lifecycle_creating, boot_blocks_read_twice_is_a_broken_invariant) {
+  vm_timings timings;
+  rng r(21, 6);
+  auto vm = creating_vm(timings, r);
+  vm.on(vm_input::hydrated, r);
+  EXPECT_DEATH(vm.on(vm_input::hydrated, r),
+               "the boot blocks come in once per Creating");
+}
+
+} // namespace
