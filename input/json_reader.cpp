@@ -263,8 +263,10 @@ bool walker::enum_value(const json& j, const pb::FieldDescriptor* f,
   std::string known;
   for (const auto& n : names)
     known += (known.empty() ? "" : ", ") + n;
-  fail(path, quote_json(name) + " is not one of " + known +
-                 (close.empty() ? "" : " (did you mean " + close + "?)"));
+  fail(path, quote_json(name) +
+                 (close.empty()
+                      ? " is not one of " + known
+                      : " is not a known value (did you mean " + close + "?)"));
   return false;
 }
 

@@ -171,10 +171,10 @@ void checker::scale_sets(const topology::region& r) {
       auto where =
           json_index(json_child(path, "zones"), static_cast<size_t>(k));
       uint64_t zone = 0;
-      std::string why;
-      if (!parse_uint(set.zones(k), 1, r.zones, zone, &why))
+      if (!parse_uint(set.zones(k), 1, r.zones, zone))
         fail(where, quote_json(set.zones(k)) +
-                        " is not a zone of this region (" + why + ")");
+                        " is not a zone of this region (1 to " +
+                        std::to_string(r.zones) + ")");
       else if (!zones.insert(zone).second)
         fail(where, "zone " + set.zones(k) + " is listed twice");
     }
