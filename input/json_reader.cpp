@@ -19,7 +19,7 @@ namespace vmss::input {
 
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 namespace pb = google::protobuf;
 using wide = __int128;
 
@@ -160,7 +160,6 @@ void walker::map_field(const json& j, pb::Message& out,
   const auto* value_field = f->message_type()->map_value();
   for (const auto& [key, v] : j.items()) {
     auto where = json_child(path, key);
-    auto* entry = out.GetReflection()->AddMessage(&out, f);
     json key_json = key;
     if (key_field->cpp_type() != pb::FieldDescriptor::CPPTYPE_STRING) {
       // Integer keys are written as strings in JSON.
@@ -171,9 +170,12 @@ void walker::map_field(const json& j, pb::Message& out,
         key_json = number;
       else if (parse_uint(key, 0, UINT64_MAX, unsigned_number, &why))
         key_json = unsigned_number;
-      else
+      else {
         fail(where, "key " + quote_json(key) + " " + why);
+        continue;
+      }
     }
+    auto* entry = out.GetReflection()->AddMessage(&out, f);
     value(key_json, *entry, key_field, where);
     if (!v.is_null())
       value(v, *entry, value_field, where);
@@ -544,18 +546,21 @@ std::string did_you_mean(const std::string& word,
   size_t best_distance = std::numeric_limits<size_t>::max();
   for (const auto& candidate : known) {
     auto b = lower(candidate);
-    // Levenshtein distance, one row at a time.
-    std::vector<size_t> row(b.size() + 1);
+    // Edit distance counting a swap of two neighbours as one edit (optimal
+    // string alignment), over three rows.
+    std::vector<size_t> before(b.size() + 1), prev(b.size() + 1),
+        row(b.size() + 1);
     for (size_t k = 0; k <= b.size(); ++k)
       row[k] = k;
     for (size_t i = 1; i <= a.size(); ++i) {
-      size_t diagonal = row[0];
+      before.swap(prev);
+      prev.swap(row);
       row[0] = i;
       for (size_t k = 1; k <= b.size(); ++k) {
-        size_t up = row[k];
-        row[k] = std::min({row[k] + 1, row[k - 1] + 1,
-                           diagonal + (a[i - 1] == b[k - 1] ? 0 : 1)});
-        diagonal = up;
+        row[k] = std::min({prev[k] + 1, row[k - 1] + 1,
+                           prev[k - 1] + (a[i - 1] == b[k - 1] ? 0 : 1)});
+        if (i > 1 && k > 1 && a[i - 1] == b[k - 2] && a[i - 2] == b[k - 1])
+          row[k] = std::min(row[k], before[k - 2] + 1);
       }
     }
     if (row[b.size()] < best_distance) {

@@ -261,9 +261,10 @@ void checker::repair(const sc::Repair& r, const std::string& path) {
                                     {r.has_min_ns(), !mean, "min"},
                                     {r.has_max_ns(), !mean, "max"}}) {
     if (given && !wanted)
-      fail(json_child(path, key), "not for a " + dist + " repair");
+      fail(json_child(path, key), "not for the " + dist + " distribution");
     if (!given && wanted)
-      fail(json_child(path, key), "missing: a " + dist + " repair needs it");
+      fail(json_child(path, key),
+           "missing: the " + dist + " distribution needs it");
   }
   if (r.has_mean_ns())
     positive(json_child(path, "mean"), r.mean_ns());
