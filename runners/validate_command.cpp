@@ -44,9 +44,8 @@ std::string scenario_summary(const std::string& path) {
                       : "preset " + spec.topology().preset();
   return "valid scenario '" + spec.name() + "' (" +
          format_duration(spec.duration_ns()) + ", " + topology + ": " +
-         std::to_string(r.zones) + " zones x " +
-         std::to_string(r.racks_per_zone) + " racks x " +
-         std::to_string(r.hosts_per_rack) + " hosts, " +
+         count(r.zones, "zone") + " x " + count(r.racks_per_zone, "rack") +
+         " x " + count(r.hosts_per_rack, "host") + ", " +
          count(static_cast<size_t>(spec.scale_sets_size()), "scale set") +
          " of " + count(vms, "VM") + ", " +
          count(static_cast<size_t>(spec.timeline_size()), "timeline entry",
