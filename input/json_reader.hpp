@@ -50,13 +50,14 @@ std::string json_index(const std::string& path, size_t index);
 /// and column) or for each object key given twice (nlohmann would keep the
 /// last silently). Returns a discarded value on a syntax error.
 nlohmann::ordered_json parse_json(const std::string& text,
-                          std::vector<diagnostic>& errors);
+                                  std::vector<diagnostic>& errors);
 
 /// Fills `out` (cleared first) from `j` against out's descriptor; `path` is
 /// where `j` is in its document. Appends a diagnostic for every problem and
 /// sets what it could read.
-void read_message(const nlohmann::ordered_json& j, google::protobuf::Message& out,
-                  const std::string& path, std::vector<diagnostic>& errors);
+void read_message(const nlohmann::ordered_json& j,
+                  google::protobuf::Message& out, const std::string& path,
+                  std::vector<diagnostic>& errors);
 
 /// The closest of `known` to `word` (letter case ignored) if it is close
 /// enough to be a likely typo; empty otherwise.
