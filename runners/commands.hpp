@@ -21,5 +21,6 @@ void add_run_command(CLI::App& root);
 void add_node_command(CLI::App& root);
 void add_bench_command(CLI::App& root);
 void add_topology_command(CLI::App& root);
+void add_validate_command(CLI::App& root);
 
 } // namespace vmss

@@ -1,0 +1,575 @@
+#include "input/json_reader.hpp"
+
+#include "kernel/assert.hpp"
+#include "kernel/numbers.hpp"
+#include "kernel/sim_time.hpp"
+#include "messages/field_format.pb.h"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+#include <google/protobuf/struct.pb.h>
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+#include <map>
+#include <set>
+
+namespace vmss::input {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+namespace pb = google::protobuf;
+using wide = __int128;
+
+/// "a string", "an object", ... for "is X, not Y".
+std::string kind_of(const json& j) {
+  switch (j.type()) {
+  case json::value_t::null:
+    return "null";
+  case json::value_t::boolean:
+    return "true/false";
+  case json::value_t::string:
+    return "a string";
+  case json::value_t::array:
+    return "an array";
+  case json::value_t::object:
+    return "an object";
+  case json::value_t::number_float:
+    return "a fraction";
+  default:
+    return "a number";
+  }
+}
+
+std::string wrong_type(const json& j, const std::string& expected) {
+  return "is " + kind_of(j) + ", not " + expected;
+}
+
+/// Everything a read appends to: the errors and the path it is at.
+struct walker {
+  std::vector<diagnostic>& errors;
+
+  void fail(const std::string& path, const std::string& reason) {
+    errors.push_back({path, reason});
+  }
+
+  void message(const json& j, pb::Message& out, const std::string& path);
+  void field(const json& j, pb::Message& out, const pb::FieldDescriptor* f,
+             const std::string& path);
+  void map_field(const json& j, pb::Message& out, const pb::FieldDescriptor* f,
+                 const std::string& path);
+  /// One value of `f` (an element if f is repeated).
+  void value(const json& j, pb::Message& out, const pb::FieldDescriptor* f,
+             const std::string& path);
+  bool integer(const json& j, const pb::FieldDescriptor* f,
+               const std::string& path, wide& out);
+  bool duration(const json& j, const std::string& path, sim_time& out);
+  bool enum_value(const json& j, const pb::FieldDescriptor* f,
+                  const std::string& path, int& out);
+  bool well_known(const json& j, pb::Message& out, const std::string& path);
+  void struct_value(const json& j, pb::Value& out, const std::string& path,
+                    int depth = 0);
+};
+
+std::vector<std::string> json_names(const pb::Descriptor* d) {
+  std::vector<std::string> out;
+  for (int i = 0; i < d->field_count(); ++i)
+    out.push_back(d->field(i)->json_name());
+  return out;
+}
+
+/// The field whose JSON name is `key`, or nullptr.
+const pb::FieldDescriptor* field_named(const pb::Descriptor* d,
+                                       const std::string& key) {
+  for (int i = 0; i < d->field_count(); ++i)
+    if (d->field(i)->json_name() == key)
+      return d->field(i);
+  return nullptr;
+}
+
+void walker::message(const json& j, pb::Message& out, const std::string& path) {
+  if (well_known(j, out, path))
+    return;
+  if (!j.is_object()) {
+    fail(path, wrong_type(j, "an object"));
+    return;
+  }
+  const auto* d = out.GetDescriptor();
+  std::map<const pb::OneofDescriptor*, std::string> oneof_given;
+  for (const auto& [key, v] : j.items()) {
+    auto where = json_child(path, key);
+    const auto* f = field_named(d, key);
+    if (!f) {
+      auto close = did_you_mean(key, json_names(d));
+      std::string known;
+      for (const auto& name : json_names(d))
+        known += (known.empty() ? "" : ", ") + name;
+      fail(where, "unknown field (" +
+                      (close.empty() ? "fields: " + known
+                                     : "did you mean " + close + "?") +
+                      ")");
+      continue;
+    }
+    if (v.is_null())
+      continue; // protobuf's mapping: not given
+    if (const auto* oneof = f->real_containing_oneof()) {
+      auto [it, fresh] = oneof_given.emplace(oneof, key);
+      if (!fresh) {
+        fail(where, "excludes " + it->second + " (give one of them)");
+        continue;
+      }
+    }
+    field(v, out, f, where);
+  }
+  for (int i = 0; i < d->field_count(); ++i) {
+    const auto* f = d->field(i);
+    auto it = j.find(f->json_name());
+    if (f->options().GetExtension(schema::required) &&
+        (it == j.end() || it->is_null()))
+      fail(json_child(path, f->json_name()), "missing (required)");
+  }
+}
+
+void walker::field(const json& j, pb::Message& out,
+                   const pb::FieldDescriptor* f, const std::string& path) {
+  if (f->is_map()) {
+    map_field(j, out, f, path);
+    return;
+  }
+  if (!f->is_repeated()) {
+    value(j, out, f, path);
+    return;
+  }
+  if (!j.is_array()) {
+    fail(path, wrong_type(j, "an array"));
+    return;
+  }
+  for (size_t i = 0; i < j.size(); ++i)
+    value(j[i], out, f, json_index(path, i));
+}
+
+void walker::map_field(const json& j, pb::Message& out,
+                       const pb::FieldDescriptor* f, const std::string& path) {
+  if (!j.is_object()) {
+    fail(path, wrong_type(j, "an object"));
+    return;
+  }
+  const auto* key_field = f->message_type()->map_key();
+  const auto* value_field = f->message_type()->map_value();
+  for (const auto& [key, v] : j.items()) {
+    auto where = json_child(path, key);
+    json key_json = key;
+    if (key_field->cpp_type() != pb::FieldDescriptor::CPPTYPE_STRING) {
+      // Integer keys are written as strings in JSON.
+      int64_t number = 0;
+      uint64_t unsigned_number = 0;
+      std::string why;
+      if (parse_int(key, INT64_MIN, INT64_MAX, number, &why))
+        key_json = number;
+      else if (parse_uint(key, 0, UINT64_MAX, unsigned_number, &why))
+        key_json = unsigned_number;
+      else {
+        fail(where, "key " + quote_json(key) + " " + why);
+        continue;
+      }
+    }
+    auto* entry = out.GetReflection()->AddMessage(&out, f);
+    value(key_json, *entry, key_field, where);
+    if (!v.is_null())
+      value(v, *entry, value_field, where);
+  }
+}
+
+bool walker::integer(const json& j, const pb::FieldDescriptor* f,
+                     const std::string& path, wide& out) {
+  using F = pb::FieldDescriptor;
+  if (!j.is_number_integer()) {
+    fail(path, wrong_type(j, "a whole number"));
+    return false;
+  }
+  out =
+      j.is_number_unsigned() ? wide{j.get<uint64_t>()} : wide{j.get<int64_t>()};
+  wide lo = 0, hi = 0;
+  switch (f->cpp_type()) {
+  case F::CPPTYPE_INT32:
+    lo = INT32_MIN, hi = INT32_MAX;
+    break;
+  case F::CPPTYPE_UINT32:
+    lo = 0, hi = UINT32_MAX;
+    break;
+  case F::CPPTYPE_INT64:
+    lo = INT64_MIN, hi = INT64_MAX;
+    break;
+  default:
+    lo = 0, hi = UINT64_MAX;
+    break;
+  }
+  const auto& o = f->options();
+  if (o.HasExtension(schema::minimum))
+    lo = std::max(lo, wide{o.GetExtension(schema::minimum)});
+  if (o.HasExtension(schema::maximum))
+    hi = std::min(hi, wide{o.GetExtension(schema::maximum)});
+  if (out >= lo && out <= hi)
+    return true;
+  auto text = [](wide x) {
+    return x < 0 ? std::to_string(static_cast<int64_t>(x))
+                 : std::to_string(static_cast<uint64_t>(x));
+  };
+  fail(path,
+       j.dump() + " is out of range (" + text(lo) + " to " + text(hi) + ")");
+  return false;
+}
+
+bool walker::duration(const json& j, const std::string& path, sim_time& out) {
+  if (!j.is_string()) {
+    fail(path, wrong_type(j, "a duration string (e.g. 90s)"));
+    return false;
+  }
+  const auto& text = j.get_ref<const std::string&>();
+  std::string why;
+  if (parse_duration(text, out, &why))
+    return true;
+  bool bare =
+      !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+      });
+  fail(path,
+       quote_json(text) + " " +
+           (bare ? "is not a duration (give a unit: " + text + "s)" : why));
+  return false;
+}
+
+bool walker::enum_value(const json& j, const pb::FieldDescriptor* f,
+                        const std::string& path, int& out) {
+  const auto* e = f->enum_type();
+  std::vector<std::string> names;
+  for (int i = 0; i < e->value_count(); ++i) {
+    const auto* v = e->value(i);
+    // The proto3 zero value "..._unspecified" means "not given".
+    if (!(v->number() == 0 && v->name().size() >= 11 &&
+          v->name().compare(v->name().size() - 11, 11, "unspecified") == 0))
+      names.push_back(v->name());
+  }
+  if (!j.is_string()) {
+    fail(path, wrong_type(j, "a string"));
+    return false;
+  }
+  const auto& name = j.get_ref<const std::string&>();
+  if (std::find(names.begin(), names.end(), name) != names.end()) {
+    out = e->FindValueByName(name)->number();
+    return true;
+  }
+  auto close = did_you_mean(name, names);
+  std::string known;
+  for (const auto& n : names)
+    known += (known.empty() ? "" : ", ") + n;
+  fail(path, quote_json(name) +
+                 (close.empty()
+                      ? " is not one of " + known
+                      : " is not a known value (did you mean " + close + "?)"));
+  return false;
+}
+
+/// How deep a family's settings may nest.
+constexpr int max_setting_depth = 32;
+
+void walker::struct_value(const json& j, pb::Value& out,
+                          const std::string& path, int depth) {
+  if (depth > max_setting_depth) {
+    fail(path,
+         "nests deeper than " + std::to_string(max_setting_depth) + " levels");
+    return;
+  }
+  switch (j.type()) {
+  case json::value_t::null:
+    out.set_null_value(pb::NULL_VALUE);
+    break;
+  case json::value_t::boolean:
+    out.set_bool_value(j.get<bool>());
+    break;
+  case json::value_t::string:
+    out.set_string_value(j.get<std::string>());
+    break;
+  case json::value_t::array: {
+    auto* list = out.mutable_list_value();
+    for (size_t i = 0; i < j.size(); ++i)
+      struct_value(j[i], *list->add_values(), json_index(path, i), depth + 1);
+    break;
+  }
+  case json::value_t::object: {
+    auto* fields = out.mutable_struct_value()->mutable_fields();
+    for (const auto& [key, v] : j.items())
+      struct_value(v, (*fields)[key], json_child(path, key), depth + 1);
+    break;
+  }
+  default: {
+    double x = j.get<double>();
+    // A setting is a double: refuse a whole number it cannot hold exactly.
+    if ((j.is_number_unsigned() &&
+         static_cast<wide>(x) != wide{j.get<uint64_t>()}) ||
+        (j.is_number_integer() && !j.is_number_unsigned() &&
+         static_cast<wide>(x) != wide{j.get<int64_t>()}))
+      fail(path, j.dump() + " is too large to hold exactly (at most 2^53)");
+    out.set_number_value(x);
+  }
+  }
+}
+
+/// google.protobuf.Struct, Value and ListValue (family settings); false
+/// for any other message.
+bool walker::well_known(const json& j, pb::Message& out,
+                        const std::string& path) {
+  const auto& name = out.GetDescriptor()->full_name();
+  if (name == "google.protobuf.Value") {
+    pb::Value v;
+    struct_value(j, v, path);
+    out.CopyFrom(v);
+    return true;
+  }
+  if (name != "google.protobuf.Struct" && name != "google.protobuf.ListValue")
+    return false;
+  bool is_struct = name == "google.protobuf.Struct";
+  if (is_struct ? !j.is_object() : !j.is_array()) {
+    fail(path, wrong_type(j, is_struct ? "an object" : "an array"));
+    return true;
+  }
+  pb::Value v;
+  struct_value(j, v, path);
+  if (is_struct)
+    out.CopyFrom(v.struct_value());
+  else
+    out.CopyFrom(v.list_value());
+  return true;
+}
+
+void walker::value(const json& j, pb::Message& out,
+                   const pb::FieldDescriptor* f, const std::string& path) {
+  using F = pb::FieldDescriptor;
+  const auto* r = out.GetReflection();
+  bool rep = f->is_repeated();
+  switch (f->cpp_type()) {
+  case F::CPPTYPE_MESSAGE: {
+    auto* m = rep ? r->AddMessage(&out, f) : r->MutableMessage(&out, f);
+    message(j, *m, path);
+    return;
+  }
+  case F::CPPTYPE_ENUM: {
+    int number = 0;
+    if (enum_value(j, f, path, number))
+      rep ? r->AddEnumValue(&out, f, number) : r->SetEnumValue(&out, f, number);
+    return;
+  }
+  case F::CPPTYPE_STRING:
+    VMSS_ASSERT(f->type() != F::TYPE_BYTES,
+                "the JSON reader takes no bytes fields");
+    if (!j.is_string())
+      fail(path, wrong_type(j, "a string"));
+    else
+      rep ? r->AddString(&out, f, j.get<std::string>())
+          : r->SetString(&out, f, j.get<std::string>());
+    return;
+  case F::CPPTYPE_BOOL:
+    if (!j.is_boolean())
+      fail(path, wrong_type(j, "true or false"));
+    else
+      rep ? r->AddBool(&out, f, j.get<bool>())
+          : r->SetBool(&out, f, j.get<bool>());
+    return;
+  case F::CPPTYPE_DOUBLE:
+  case F::CPPTYPE_FLOAT:
+    if (!j.is_number()) {
+      fail(path, wrong_type(j, "a number"));
+    } else if (f->cpp_type() == F::CPPTYPE_DOUBLE) {
+      rep ? r->AddDouble(&out, f, j.get<double>())
+          : r->SetDouble(&out, f, j.get<double>());
+    } else {
+      rep ? r->AddFloat(&out, f, j.get<float>())
+          : r->SetFloat(&out, f, j.get<float>());
+    }
+    return;
+  default:
+    break;
+  }
+  wide x = 0;
+  if (f->options().GetExtension(schema::format) == schema::FORMAT_DURATION) {
+    VMSS_ASSERT(f->cpp_type() == F::CPPTYPE_INT64,
+                "a duration field is an int64 of nanoseconds");
+    sim_time t = 0;
+    if (!duration(j, path, t))
+      return;
+    x = t;
+  } else if (!integer(j, f, path, x)) {
+    return;
+  }
+  switch (f->cpp_type()) {
+  case F::CPPTYPE_INT32:
+    rep ? r->AddInt32(&out, f, static_cast<int32_t>(x))
+        : r->SetInt32(&out, f, static_cast<int32_t>(x));
+    break;
+  case F::CPPTYPE_UINT32:
+    rep ? r->AddUInt32(&out, f, static_cast<uint32_t>(x))
+        : r->SetUInt32(&out, f, static_cast<uint32_t>(x));
+    break;
+  case F::CPPTYPE_INT64:
+    rep ? r->AddInt64(&out, f, static_cast<int64_t>(x))
+        : r->SetInt64(&out, f, static_cast<int64_t>(x));
+    break;
+  default:
+    rep ? r->AddUInt64(&out, f, static_cast<uint64_t>(x))
+        : r->SetUInt64(&out, f, static_cast<uint64_t>(x));
+    break;
+  }
+}
+
+/// Where each JSON value is while parsing, to name a duplicate key.
+struct open_value {
+  std::string path;
+  bool array = false;
+  size_t index = 0;           ///< next element of an array
+  std::string key;            ///< last key of an object
+  std::set<std::string> keys; ///< of an object
+  std::string element() const {
+    return array ? json_index(path, index) : json_child(path, key);
+  }
+};
+
+} // namespace
+
+namespace {
+
+std::vector<std::string> error_lines(const std::string& label,
+                                     const std::vector<diagnostic>& errors) {
+  VMSS_ASSERT(!errors.empty(), "an input error has at least one diagnostic");
+  std::vector<std::string> out;
+  for (const auto& e : errors)
+    out.push_back(label + ": " + (e.path.empty() ? "" : e.path + ": ") +
+                  e.reason);
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines)
+    text += (text.empty() ? "" : "\n") + line;
+  return text;
+}
+
+} // namespace
+
+input_error::input_error(const std::string& label,
+                         const std::vector<diagnostic>& errors)
+    : input_error(error_lines(label, errors)) {
+}
+
+input_error::input_error(std::vector<std::string> lines)
+    : std::runtime_error(joined(lines)), lines_(std::move(lines)) {
+}
+
+std::string json_child(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+std::string json_index(const std::string& path, size_t index) {
+  return path + "[" + std::to_string(index) + "]";
+}
+
+std::string quote_json(const std::string& text) {
+  return json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+json parse_json(const std::string& text, std::vector<diagnostic>& errors) {
+  std::vector<open_value> open;
+  auto ended = [&] {
+    if (!open.empty() && open.back().array)
+      ++open.back().index;
+  };
+  json::parser_callback_t cb = [&](int, json::parse_event_t event,
+                                   json& parsed) {
+    using E = json::parse_event_t;
+    switch (event) {
+    case E::object_start:
+    case E::array_start: {
+      open_value v;
+      v.path = open.empty() ? "" : open.back().element();
+      v.array = event == E::array_start;
+      open.push_back(std::move(v));
+      break;
+    }
+    case E::object_end:
+    case E::array_end:
+      open.pop_back();
+      ended();
+      break;
+    case E::key: {
+      auto& top = open.back();
+      top.key = parsed.get<std::string>();
+      if (!top.keys.insert(top.key).second)
+        errors.push_back({top.element(), "duplicate key"});
+      break;
+    }
+    case E::value:
+      ended();
+      break;
+    }
+    return true;
+  };
+  try {
+    return json::parse(text, cb);
+  } catch (const json::parse_error& e) {
+    // "[json.exception.parse_error.101] parse error at line 3, ...".
+    std::string what = e.what();
+    auto close = what.find("] ");
+    errors.push_back(
+        {"", "not valid JSON: " +
+                 (close == std::string::npos ? what : what.substr(close + 2))});
+    return json(json::value_t::discarded);
+  }
+}
+
+void read_message(const json& j, pb::Message& out, const std::string& path,
+                  std::vector<diagnostic>& errors) {
+  out.Clear();
+  walker{errors}.message(j, out, path);
+}
+
+std::string did_you_mean(const std::string& word,
+                         const std::vector<std::string>& known) {
+  auto lower = [](std::string s) {
+    for (auto& c : s)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  auto a = lower(word);
+  std::string best;
+  size_t best_distance = std::numeric_limits<size_t>::max();
+  for (const auto& candidate : known) {
+    auto b = lower(candidate);
+    // Edit distance counting a swap of two neighbours as one edit (optimal
+    // string alignment), over three rows.
+    std::vector<size_t> before(b.size() + 1), prev(b.size() + 1),
+        row(b.size() + 1);
+    for (size_t k = 0; k <= b.size(); ++k)
+      row[k] = k;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      before.swap(prev);
+      prev.swap(row);
+      row[0] = i;
+      for (size_t k = 1; k <= b.size(); ++k) {
+        row[k] = std::min({prev[k] + 1, row[k - 1] + 1,
+                           prev[k - 1] + (a[i - 1] == b[k - 1] ? 0 : 1)});
+        if (i > 1 && k > 1 && a[i - 1] == b[k - 2] && a[i - 2] == b[k - 1])
+          row[k] = std::min(row[k], before[k - 2] + 1);
+      }
+    }
+    if (row[b.size()] < best_distance) {
+      best_distance = row[b.size()];
+      best = candidate;
+    }
+  }
+  size_t allowed = std::max<size_t>(1, std::min(a.size(), best.size()) / 3);
+  return best_distance <= allowed ? best : std::string();
+}
+
+} // namespace vmss::input

@@ -1,0 +1,392 @@
+#include "input/scenario.hpp"
+
+#include "input/json_reader.hpp"
+#include "kernel/numbers.hpp"
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace vmss::input {
+
+namespace {
+
+namespace sc = vmss::scenario;
+
+/// Azure's general-purpose D v3 sizes (learn.microsoft.com "Dv3 and Dsv3
+/// series"): 4 GB per vCPU.
+constexpr std::array<vm_size, 14> vm_sizes{{
+    {"Standard_D2_v3", 2, 8},
+    {"Standard_D4_v3", 4, 16},
+    {"Standard_D8_v3", 8, 32},
+    {"Standard_D16_v3", 16, 64},
+    {"Standard_D32_v3", 32, 128},
+    {"Standard_D48_v3", 48, 192},
+    {"Standard_D64_v3", 64, 256},
+    {"Standard_D2s_v3", 2, 8},
+    {"Standard_D4s_v3", 4, 16},
+    {"Standard_D8s_v3", 8, 32},
+    {"Standard_D16s_v3", 16, 64},
+    {"Standard_D32s_v3", 32, 128},
+    {"Standard_D48s_v3", 48, 192},
+    {"Standard_D64s_v3", 64, 256},
+}};
+
+/// The faults a random process may draw: each has a recovery and takes
+/// nothing but its target.
+constexpr std::array<sc::FaultKind, 6> process_faults{
+    sc::host_crash,     sc::tor_fail,     sc::rack_power_off,
+    sc::zone_power_off, sc::replica_loss, sc::app_crash};
+
+/// The faults between two zones: they take a peer.
+bool takes_peer(sc::FaultKind k) {
+  return k == sc::zone_partition || k == sc::zone_heal ||
+         k == sc::link_degrade || k == sc::link_restore;
+}
+
+/// Names of scale sets and scenarios: as topology region names.
+bool plain_name(const std::string& name) {
+  return !name.empty() && name.size() <= 64 &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+         });
+}
+constexpr const char* plain_name_rule =
+    "must be 1 to 64 letters, digits, '-', '_' or '.'";
+
+/// The checks of one scenario, appending to `errors`.
+struct checker {
+  const sc::Scenario& s;
+  std::vector<diagnostic>& errors;
+
+  void fail(const std::string& path, const std::string& reason) {
+    errors.push_back({path, reason});
+  }
+
+  /// `t` at `path` lies in [0, duration).
+  void within_run(const std::string& path, sim_time t) {
+    if (t >= s.duration_ns())
+      fail(path, format_duration(t) + " is not within the run (0s to " +
+                     format_duration(s.duration_ns()) + ")");
+  }
+
+  void positive(const std::string& path, sim_time t) {
+    if (t <= 0)
+      fail(path, "must be longer than 0s");
+  }
+
+  topology::region topology(const std::string& base_dir);
+  void scale_sets(const topology::region& r);
+  void timeline();
+  void operation(const sc::TimelineEntry& e, const std::string& path);
+  void fault(const sc::TimelineEntry& e, const std::string& path);
+  void fault_processes();
+  void repair(const sc::Repair& r, const std::string& path);
+};
+
+topology::region checker::topology(const std::string& base_dir) {
+  const auto& t = s.topology();
+  topology::region r = topology::preset("small");
+  if (t.source_case() == sc::Topology::SOURCE_NOT_SET) {
+    fail("topology", "give preset or file");
+    return r;
+  }
+  if (t.has_file()) {
+    for (auto [given, key] : {std::pair{t.has_zones(), "zones"},
+                              {t.has_racks_per_zone(), "racksPerZone"},
+                              {t.has_hosts_per_rack(), "hostsPerRack"},
+                              {t.has_fc_replicas(), "fcReplicas"}})
+      if (given)
+        fail(json_child("topology", key),
+             "only with a preset (a topology file gives its own)");
+    std::filesystem::path file = t.file();
+    if (file.is_relative())
+      file = std::filesystem::path(base_dir) / file;
+    try {
+      return topology::read_region(file.string());
+    } catch (const std::exception& e) {
+      fail("topology.file", e.what());
+      return r;
+    }
+  }
+  try {
+    r = topology::preset(t.preset());
+  } catch (const std::invalid_argument& e) {
+    auto close = did_you_mean(t.preset(), topology::preset_names());
+    fail("topology.preset",
+         std::string(e.what()) +
+             (close.empty() ? "" : " (did you mean " + close + "?)"));
+    return r;
+  }
+  // As the region model resizes a preset (model option string).
+  auto base = r;
+  r.zones = t.has_zones() ? t.zones() : r.zones;
+  r.racks_per_zone =
+      t.has_racks_per_zone() ? t.racks_per_zone() : r.racks_per_zone;
+  r.hosts_per_rack =
+      t.has_hosts_per_rack() ? t.hosts_per_rack() : r.hosts_per_rack;
+  bool resized = r.zones != base.zones ||
+                 r.racks_per_zone != base.racks_per_zone ||
+                 r.hosts_per_rack != base.hosts_per_rack;
+  uint32_t replicas = t.has_fc_replicas() ? t.fc_replicas() : 5;
+  if (resized || replicas != 5)
+    r.fc_replica_sites = topology::spread_fc_sites(r, replicas);
+  try {
+    topology::validate(r);
+  } catch (const std::invalid_argument& e) {
+    fail("topology", e.what());
+  }
+  return r;
+}
+
+void checker::scale_sets(const topology::region& r) {
+  std::set<std::string> names;
+  for (int i = 0; i < s.scale_sets_size(); ++i) {
+    const auto& set = s.scale_sets(i);
+    auto path = entry_path("scaleSets", static_cast<size_t>(i));
+    if (!plain_name(set.name()))
+      fail(json_child(path, "name"),
+           quote_json(set.name()) + " " + plain_name_rule);
+    else if (!names.insert(set.name()).second)
+      fail(json_child(path, "name"),
+           quote_json(set.name()) + " names an earlier scale set too");
+    if (!find_vm_size(set.vm_size())) {
+      std::vector<std::string> known;
+      for (const auto& size : vm_sizes)
+        known.push_back(size.name);
+      auto close = did_you_mean(set.vm_size(), known);
+      fail(json_child(path, "vmSize"),
+           quote_json(set.vm_size()) + " is not a modelled VM size (" +
+               (close.empty() ? "Standard_D2s_v3 to Standard_D64s_v3, "
+                                "Standard_D2_v3 to Standard_D64_v3"
+                              : "did you mean " + close + "?") +
+               ")");
+    }
+    std::set<uint64_t> zones;
+    for (int k = 0; k < set.zones_size(); ++k) {
+      auto where =
+          json_index(json_child(path, "zones"), static_cast<size_t>(k));
+      uint64_t zone = 0;
+      if (!parse_uint(set.zones(k), 1, r.zones, zone))
+        fail(where, quote_json(set.zones(k)) +
+                        " is not a zone of this region (1 to " +
+                        std::to_string(r.zones) + ")");
+      else if (!zones.insert(zone).second)
+        fail(where, "zone " + set.zones(k) + " is listed twice");
+    }
+    if (set.has_create_at_ns())
+      within_run(json_child(path, "createAt"), set.create_at_ns());
+  }
+}
+
+void checker::operation(const sc::TimelineEntry& e, const std::string& path) {
+  for (auto [given, key] :
+       {std::pair{!e.peer().empty(), "peer"},
+        {e.has_service_time_percent(), "serviceTimePercent"},
+        {e.has_extra_latency_ns(), "extraLatency"},
+        {e.has_loss_ppm(), "lossPpm"}})
+    if (given)
+      fail(json_child(path, key), "only for faults");
+  auto where = json_child(path, "target");
+  auto slash = e.target().rfind('/');
+  if (slash == std::string::npos) {
+    fail(where,
+         quote_json(e.target()) + " is not SETNAME/N (e.g. demo-vmss/0)");
+    return;
+  }
+  auto name = e.target().substr(0, slash);
+  auto set =
+      std::find_if(s.scale_sets().begin(), s.scale_sets().end(),
+                   [&](const sc::ScaleSet& x) { return x.name() == name; });
+  if (set == s.scale_sets().end()) {
+    std::vector<std::string> known;
+    for (const auto& x : s.scale_sets())
+      known.push_back(x.name());
+    auto close = did_you_mean(name, known);
+    fail(where, "no scale set " + quote_json(name) + " in this scenario" +
+                    (close.empty() ? "" : " (did you mean " + close + "?)"));
+    return;
+  }
+  uint64_t instance = 0;
+  std::string why;
+  if (set->capacity() == 0)
+    fail(where, "scale set " + name + " has no VMs (capacity 0)");
+  else if (!parse_uint(e.target().substr(slash + 1), 0, set->capacity() - 1,
+                       instance, &why))
+    fail(where, "instance " + quote_json(e.target().substr(slash + 1)) + " " +
+                    why + ": " + name + " has capacity " +
+                    std::to_string(set->capacity()));
+}
+
+void checker::fault(const sc::TimelineEntry& e, const std::string& path) {
+  auto kind = e.fault();
+  const auto& name = sc::FaultKind_Name(kind);
+  if (takes_peer(kind) && e.peer().empty())
+    fail(json_child(path, "peer"),
+         "missing: " + name + " needs the other zone");
+  if (!takes_peer(kind) && !e.peer().empty())
+    fail(json_child(path, "peer"), name + " takes no peer");
+  if (e.has_service_time_percent() && kind != sc::slow_disk)
+    fail(json_child(path, "serviceTimePercent"), "only for slow_disk");
+  if (e.has_extra_latency_ns() && kind != sc::link_degrade)
+    fail(json_child(path, "extraLatency"), "only for link_degrade");
+  if (e.has_loss_ppm() && kind != sc::link_degrade)
+    fail(json_child(path, "lossPpm"), "only for link_degrade");
+  if (e.target().empty())
+    fail(json_child(path, "target"), "must not be empty");
+}
+
+void checker::timeline() {
+  for (int i = 0; i < s.timeline_size(); ++i) {
+    const auto& e = s.timeline(i);
+    auto path = entry_path("timeline", static_cast<size_t>(i));
+    within_run(json_child(path, "at"), e.at_ns());
+    if (e.action_case() == sc::TimelineEntry::kOperation)
+      operation(e, path);
+    else if (e.action_case() == sc::TimelineEntry::kFault)
+      fault(e, path);
+    else
+      fail(path, "give fault or operation");
+  }
+}
+
+void checker::repair(const sc::Repair& r, const std::string& path) {
+  bool mean = r.distribution() != sc::Repair::uniform;
+  auto dist = sc::Repair::Distribution_Name(r.distribution());
+  for (auto [given, wanted, key] : {std::tuple{r.has_mean_ns(), mean, "mean"},
+                                    {r.has_min_ns(), !mean, "min"},
+                                    {r.has_max_ns(), !mean, "max"}}) {
+    if (given && !wanted)
+      fail(json_child(path, key), "not for the " + dist + " distribution");
+    if (!given && wanted)
+      fail(json_child(path, key),
+           "missing: the " + dist + " distribution needs it");
+  }
+  if (r.has_mean_ns())
+    positive(json_child(path, "mean"), r.mean_ns());
+  if (r.has_min_ns())
+    positive(json_child(path, "min"), r.min_ns());
+  if (r.has_min_ns() && r.has_max_ns() && r.max_ns() < r.min_ns())
+    fail(json_child(path, "max"), "must not be shorter than min");
+}
+
+void checker::fault_processes() {
+  for (int i = 0; i < s.fault_processes_size(); ++i) {
+    const auto& p = s.fault_processes(i);
+    auto path = entry_path("faultProcesses", static_cast<size_t>(i));
+    if (p.fault() != sc::fault_kind_unspecified &&
+        std::find(process_faults.begin(), process_faults.end(), p.fault()) ==
+            process_faults.end()) {
+      std::string known;
+      for (auto k : process_faults)
+        known += (known.empty() ? "" : ", ") + sc::FaultKind_Name(k);
+      fail(json_child(path, "fault"), sc::FaultKind_Name(p.fault()) +
+                                          " cannot be a random process (" +
+                                          known + ")");
+    }
+    if (p.targets().empty())
+      fail(json_child(path, "targets"), "must not be empty");
+    positive(json_child(path, "mtbf"), p.mtbf_ns());
+    if (p.has_repair())
+      repair(p.repair(), json_child(path, "repair"));
+    if (p.has_from_ns())
+      within_run(json_child(path, "from"), p.from_ns());
+    if (p.has_until_ns() && p.until_ns() > s.duration_ns())
+      fail(json_child(path, "until"),
+           format_duration(p.until_ns()) + " is after the end of the run (" +
+               format_duration(s.duration_ns()) + ")");
+    if (p.has_until_ns() && p.until_ns() <= p.from_ns())
+      fail(json_child(path, "until"), "must be after from");
+  }
+}
+
+/// Every scale set gets createAt and zones, every process from and until.
+void fill_defaults(sc::Scenario& s, const topology::region& r) {
+  for (auto& set : *s.mutable_scale_sets()) {
+    if (!set.has_create_at_ns())
+      set.set_create_at_ns(seconds(1));
+    if (set.zones().empty())
+      for (uint32_t z = 1; z <= r.zones; ++z)
+        set.add_zones(std::to_string(z));
+  }
+  for (auto& p : *s.mutable_fault_processes()) {
+    if (!p.has_from_ns())
+      p.set_from_ns(0);
+    if (!p.has_until_ns())
+      p.set_until_ns(s.duration_ns());
+  }
+}
+
+} // namespace
+
+std::string scenario_input::error(const std::string& path,
+                                  const std::string& reason) const {
+  return input_error(label, {{path, reason}}).what();
+}
+
+std::string entry_path(const std::string& field, size_t index) {
+  return json_index(field, index);
+}
+
+scenario_input load_scenario_text(const std::string& text,
+                                  const std::string& label,
+                                  const std::string& base_dir) {
+  std::vector<diagnostic> errors;
+  auto j = parse_json(text, errors);
+  if (j.is_discarded())
+    throw input_error(label, errors);
+  if (!j.is_object()) {
+    errors.push_back(
+        {"", "must be a JSON object (the scenario), not " +
+                 std::string(j.is_array() ? "an array" : "a single value")});
+    throw input_error(label, errors);
+  }
+  scenario_input out;
+  out.label = label;
+  read_message(j, out.spec, "", errors);
+  if (!errors.empty())
+    throw input_error(label, errors);
+  checker c{out.spec, errors};
+  if (!plain_name(out.spec.name()))
+    c.fail("name", quote_json(out.spec.name()) + " " + plain_name_rule);
+  c.positive("duration", out.spec.duration_ns());
+  out.region = c.topology(base_dir);
+  if (out.spec.background_tenants().has_probe_period_ns())
+    c.positive("backgroundTenants.probePeriod",
+               out.spec.background_tenants().probe_period_ns());
+  c.scale_sets(out.region);
+  c.timeline();
+  c.fault_processes();
+  if (!errors.empty())
+    throw input_error(label, errors);
+  fill_defaults(out.spec, out.region);
+  return out;
+}
+
+scenario_input load_scenario_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in || std::filesystem::is_directory(path))
+    throw input_error(path, {{"", "cannot open"}});
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto dir = std::filesystem::path(path).parent_path().string();
+  return load_scenario_text(text.str(), path, dir.empty() ? "." : dir);
+}
+
+scenario_input load_builtin_default_scenario() {
+  return load_scenario_text(builtin_default_scenario(),
+                            "scenarios/default.json (built in)", ".");
+}
+
+const vm_size* find_vm_size(const std::string& name) {
+  for (const auto& size : vm_sizes)
+    if (name == size.name)
+      return &size;
+  return nullptr;
+}
+
+} // namespace vmss::input

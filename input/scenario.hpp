@@ -1,0 +1,66 @@
+#pragma once
+/// Scenario files (docs/scenarios.md): JSON with the schema of
+/// messages/scenario.proto, read by input/json_reader.hpp and checked as
+/// far as possible without building the region's entities: durations,
+/// times within the run, one action per timeline entry and the fields it
+/// takes, scale sets and the VMs operations name, VM sizes, zones, the
+/// fault processes, and the topology (a preset with overrides, or a file
+/// read by topology::read_region). Checks that need the entities (targets
+/// exist and fit their fault, a recovery follows its fault) are the
+/// region model's: it names an entry by entry_path(). No CAF in here.
+
+#include "messages/scenario.pb.h"
+#include "topology/region.hpp"
+
+#include <string>
+
+namespace vmss::input {
+
+/// A scenario as read and checked, with its defaults filled in: every
+/// scale set has createAt (1s) and zones (every zone of the region).
+struct scenario_input {
+  /// How errors name the file ("scenarios/default.json").
+  std::string label;
+  vmss::scenario::Scenario spec;
+  /// The topology that spec.topology() describes, validated.
+  topology::region region;
+
+  /// "LABEL: PATH: REASON", the form of every error about this scenario.
+  std::string error(const std::string& path, const std::string& reason) const;
+};
+
+/// The JSON path of element `index` of a repeated top-level field, as
+/// errors name it: entry_path("timeline", 3) is "timeline[3]" (field names
+/// as in JSON: "timeline", "scaleSets", "faultProcesses").
+std::string entry_path(const std::string& field, size_t index);
+
+/// Reads and checks a scenario file. A topology file is relative to the
+/// scenario file's folder. Throws input_error with every error found.
+scenario_input load_scenario_file(const std::string& path);
+
+/// Reads and checks scenario text; `label` names it in errors and
+/// `base_dir` is where a topology file is looked up.
+scenario_input load_scenario_text(const std::string& text,
+                                  const std::string& label,
+                                  const std::string& base_dir);
+
+/// The built-in default scenario: the text of scenarios/default.json,
+/// embedded at build time.
+const std::string& builtin_default_scenario();
+
+/// builtin_default_scenario() loaded, labelled "scenarios/default.json
+/// (built in)".
+scenario_input load_builtin_default_scenario();
+
+/// A VM size the simulator models: its vCPUs and memory.
+struct vm_size {
+  const char* name;
+  uint32_t vcpus;
+  uint32_t ram_gb;
+};
+
+/// The modelled VM size called `name` (Azure's names, e.g.
+/// "Standard_D2s_v3"), or nullptr.
+const vm_size* find_vm_size(const std::string& name);
+
+} // namespace vmss::input

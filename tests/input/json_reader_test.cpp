@@ -1,0 +1,151 @@
+// The generic JSON reader (input/json_reader.hpp) on a schema with every
+// kind of field: each error names the JSON path and the reason, and every
+// error of a document is reported, not only the first.
+
+#include "input/json_reader.hpp"
+#include "tests/input/test_schema.pb.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace vmss::input;
+
+/// "PATH: REASON" of each error reading `text` into `out`.
+std::vector<std::string> read(const std::string& text,
+                              google::protobuf::Message& out) {
+  std::vector<diagnostic> errors;
+  auto j = parse_json(text, errors);
+  if (!j.is_discarded())
+    read_message(j, out, "", errors);
+  std::vector<std::string> lines;
+  for (const auto& e : errors)
+    lines.push_back(e.path + ": " + e.reason);
+  return lines;
+}
+
+std::vector<std::string> errors_of(const std::string& text) {
+  vmss::test::Everything out;
+  return read(text, out);
+}
+
+using lines = std::vector<std::string>;
+
+TEST(json_reader, reads_every_kind_of_field) {
+  vmss::test::Everything m;
+  auto errors = read(R"({"tags": {"a": "x", "b": "y"},
+    "byNumber": {"-3": {"label": "minus three"}}, "ratio": 0.25,
+    "fraction": 2, "flag": true, "small": -7,
+    "big": [18446744073709551615, 0], "bounded": 5, "waits": ["90s", "1.5ms"],
+    "anything": {"k": [1, "two", null, false]}, "list": [{"x": 1}],
+    "inner": [{"label": "one"}, {"label": "two"}]})",
+                     m);
+  EXPECT_EQ(errors, lines{});
+  EXPECT_EQ(m.tags().at("b"), "y");
+  EXPECT_EQ(m.by_number().at(-3).label(), "minus three");
+  EXPECT_EQ(m.ratio(), 0.25);
+  EXPECT_EQ(m.fraction(), 2.0f);
+  EXPECT_TRUE(m.flag());
+  EXPECT_EQ(m.small(), -7);
+  ASSERT_EQ(m.big_size(), 2);
+  EXPECT_EQ(m.big(0), UINT64_MAX);
+  EXPECT_EQ(m.bounded(), 5);
+  ASSERT_EQ(m.waits_ns_size(), 2);
+  EXPECT_EQ(m.waits_ns(0), 90'000'000'000);
+  EXPECT_EQ(m.waits_ns(1), 1'500'000);
+  const auto& k = m.anything().struct_value().fields().at("k").list_value();
+  ASSERT_EQ(k.values_size(), 4);
+  EXPECT_EQ(k.values(1).string_value(), "two");
+  EXPECT_EQ(m.list().values(0).struct_value().fields().at("x").number_value(),
+            1.0);
+  EXPECT_EQ(m.inner(1).label(), "two");
+}
+
+TEST(json_reader, unknown_fields_suggest_the_closest_name_or_list_them) {
+  EXPECT_EQ(errors_of(R"({"inner": [{"label": "a"}, {"lable": "b"}]})"),
+            (lines{"inner[1].lable: unknown field (did you mean label?)",
+                   "inner[1].label: missing (required)"}));
+  EXPECT_EQ(errors_of(R"({"inner": [{"label": "a", "zzzzz": 1}]})"),
+            lines{"inner[0].zzzzz: unknown field (fields: label)"});
+  // Protobuf's original field names are not JSON names here.
+  EXPECT_EQ(errors_of(R"({"by_number": {}})"),
+            lines{"by_number: unknown field (did you mean byNumber?)"});
+}
+
+TEST(json_reader, wrong_json_types_name_what_was_given_and_wanted) {
+  EXPECT_EQ(errors_of(R"({"tags": [], "ratio": "1", "flag": 1, "small": 1.5,
+    "big": 3, "inner": {}, "waits": [90], "list": {}})"),
+            (lines{"tags: is an array, not an object",
+                   "ratio: is a string, not a number",
+                   "flag: is a number, not true or false",
+                   "small: is a fraction, not a whole number",
+                   "big: is a number, not an array",
+                   "inner: is an object, not an array",
+                   "waits[0]: is a number, not a duration string (e.g. 90s)",
+                   "list: is an object, not an array"}));
+}
+
+TEST(json_reader, integers_out_of_their_type_or_bounds_are_errors) {
+  EXPECT_EQ(errors_of(R"({"small": 2147483648, "big": [-1], "bounded": -6,
+    "byNumber": {"x": {"label": "a"}, "2147483648": {"label": "b"}}})"),
+            (lines{"small: 2147483648 is out of range (-2147483648 to "
+                   "2147483647)",
+                   "big[0]: -1 is out of range (0 to 18446744073709551615)",
+                   "bounded: -6 is out of range (-5 to 5)",
+                   "byNumber.x: key \"x\" is not a whole number (decimal "
+                   "digits)",
+                   "byNumber.2147483648: 2147483648 is out of range "
+                   "(-2147483648 to 2147483647)"}));
+}
+
+TEST(json_reader, duplicate_keys_are_named_by_their_path) {
+  EXPECT_EQ(errors_of(R"({"flag": true, "inner": [{"label": "a"},
+    {"label": "b", "label": "c"}], "anything": {"x": [{"y": 1, "y": 2}]},
+    "flag": false})"),
+            (lines{"inner[1].label: duplicate key",
+                   "anything.x[0].y: duplicate key", "flag: duplicate key"}));
+}
+
+TEST(json_reader, syntax_errors_give_line_and_column) {
+  auto errors = errors_of("{\"flag\": true,\n  \"small\": }");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find(": not valid JSON: parse error at line 2, column "
+                           "12"),
+            std::string::npos)
+      << errors[0];
+}
+
+TEST(json_reader, null_means_not_given_but_not_for_a_required_field) {
+  vmss::test::Everything m;
+  EXPECT_EQ(read(R"({"small": null, "inner": [{"label": null}]})", m),
+            lines{"inner[0].label: missing (required)"});
+  EXPECT_EQ(m.small(), 0);
+}
+
+TEST(json_reader, settings_refuse_what_a_double_cannot_hold_and_deep_nests) {
+  EXPECT_EQ(errors_of(R"({"anything": 9007199254740993})"),
+            lines{"anything: 9007199254740993 is too large to hold exactly "
+                  "(at most 2^53)"});
+  std::string deep = std::string(40, '[') + std::string(40, ']');
+  auto errors = errors_of(R"({"anything": )" + deep + "}");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("nests deeper than 32 levels"), std::string::npos)
+      << errors[0];
+}
+
+TEST(json_reader, errors_carry_the_label_in_input_error) {
+  input_error e("x.json", {{"", "must be a JSON object"}, {"a.b", "why"}});
+  EXPECT_EQ(e.lines(),
+            (lines{"x.json: must be a JSON object", "x.json: a.b: why"}));
+  EXPECT_STREQ(e.what(), "x.json: must be a JSON object\nx.json: a.b: why");
+}
+
+TEST(json_reader, did_you_mean_takes_only_close_names) {
+  EXPECT_EQ(did_you_mean("capasity", {"name", "capacity"}), "capacity");
+  EXPECT_EQ(did_you_mean("VMSIZE", {"vmSize"}), "vmSize");
+  EXPECT_EQ(did_you_mean("wbe", {"web"}), "web"); // a swap is one edit
+  EXPECT_EQ(did_you_mean("x", {"name", "capacity"}), "");
+  EXPECT_EQ(did_you_mean("anything", {}), "");
+}
+
+} // namespace

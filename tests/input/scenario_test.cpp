@@ -1,0 +1,288 @@
+// Scenario files (input/scenario.hpp, docs/scenarios.md): what is read,
+// the defaults filled in, and every check that needs no entities, each
+// error naming the file, the JSON path and the reason.
+
+#include "input/json_reader.hpp"
+#include "input/scenario.hpp"
+#include "tests/support/scratch.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace vmss;
+using namespace vmss::input;
+using lines = std::vector<std::string>;
+
+/// A valid scenario with `extra` members added at the top level.
+std::string scenario(const std::string& extra = "") {
+  return R"({"name": "t", "duration": "300s", "topology": {"preset": "small"},
+    "scaleSets": [{"name": "web", "capacity": 3, "vmSize": "Standard_D2s_v3"}])" +
+         (extra.empty() ? "" : ", " + extra) + "}";
+}
+
+/// The error lines of loading `text` as "s.json" (none if it loads).
+lines errors_of(const std::string& text, const std::string& base = ".") {
+  try {
+    load_scenario_text(text, "s.json", base);
+  } catch (const input_error& e) {
+    return e.lines();
+  }
+  return {};
+}
+
+TEST(scenario, a_minimal_scenario_loads_with_its_defaults) {
+  auto s = load_scenario_text(scenario(), "s.json", ".");
+  EXPECT_EQ(s.label, "s.json");
+  EXPECT_EQ(s.spec.name(), "t");
+  EXPECT_FALSE(s.spec.has_seed());
+  EXPECT_EQ(s.spec.duration_ns(), seconds(300));
+  EXPECT_EQ(s.region.racks_per_zone, 2u);
+  ASSERT_EQ(s.spec.scale_sets_size(), 1);
+  const auto& set = s.spec.scale_sets(0);
+  EXPECT_EQ(set.create_at_ns(), seconds(1));
+  EXPECT_EQ(std::vector<std::string>(set.zones().begin(), set.zones().end()),
+            (lines{"1", "2", "3"}));
+  EXPECT_EQ(find_vm_size(set.vm_size())->vcpus, 2u);
+  EXPECT_EQ(s.error(entry_path("timeline", 3), "why"),
+            "s.json: timeline[3]: why");
+}
+
+TEST(scenario, unknown_fields_are_named_with_their_path) {
+  auto text = R"({"name": "t", "duration": "300s", "topology": {"preset":
+    "small"}, "scaleSets": [{"name": "web", "capasity": 3,
+    "vmSize": "Standard_D2s_v3"}]})";
+  EXPECT_EQ(errors_of(text),
+            (lines{"s.json: scaleSets[0].capasity: unknown field (did you "
+                   "mean capacity?)",
+                   "s.json: scaleSets[0].capacity: missing (required)"}));
+}
+
+TEST(scenario, type_errors_and_duplicate_keys_are_all_reported) {
+  EXPECT_EQ(errors_of(R"({"name": 1, "duration": "300s", "duration": "1s",
+    "topology": "small", "seed": -1, "fabric": [], "timeline": {}})"),
+            (lines{"s.json: duration: duplicate key",
+                   "s.json: name: is a number, not a string",
+                   "s.json: topology: is a string, not an object",
+                   "s.json: seed: -1 is out of range (0 to "
+                   "18446744073709551615)",
+                   "s.json: fabric: is an array, not an object",
+                   "s.json: timeline: is an object, not an array"}));
+  EXPECT_EQ(errors_of("[1]"),
+            lines{"s.json: must be a JSON object (the scenario), not an "
+                  "array"});
+}
+
+TEST(scenario, durations_are_strict) {
+  auto at = [](const std::string& when) {
+    return errors_of(scenario(R"("timeline": [{"at": )" + when +
+                              R"(, "fault": "host_crash", "target": "x"}])"));
+  };
+  EXPECT_EQ(at(R"("30")"), lines{"s.json: timeline[0].at: \"30\" is not a "
+                                 "duration (give a unit: 30s)"});
+  EXPECT_EQ(at(R"("0x10s")"),
+            lines{"s.json: timeline[0].at: \"0x10s\" is not a duration "
+                  "(digits, an optional fraction and a unit: ns, us, ms, s, "
+                  "m, h; e.g. 90s, 1.5ms)"});
+  EXPECT_EQ(at(R"("-5s")").size(), 1u);
+  EXPECT_EQ(at("30").size(), 1u);
+  EXPECT_EQ(errors_of(R"({"name": "t", "duration": "0s", "topology":
+    {"preset": "small"}})"),
+            lines{"s.json: duration: must be longer than 0s"});
+}
+
+TEST(scenario, times_must_lie_within_the_run) {
+  EXPECT_EQ(
+      errors_of(scenario(R"("timeline": [
+    {"at": "0s", "fault": "host_crash", "target": "x"},
+    {"at": "300s", "fault": "host_crash", "target": "x"}],
+    "faultProcesses": [{"fault": "host_crash", "targets": "westeurope",
+      "mtbf": "1h", "repair": {"distribution": "fixed", "mean": "1m"},
+      "from": "5m", "until": "6m"}])")),
+      (lines{"s.json: timeline[1].at: 300s is not within the run (0s to "
+             "300s)",
+             "s.json: faultProcesses[0].from: 300s is not within the run (0s "
+             "to 300s)",
+             "s.json: faultProcesses[0].until: 360s is after the end of the "
+             "run (300s)"}));
+  EXPECT_EQ(errors_of(R"({"name": "t", "duration": "10s", "topology":
+    {"preset": "small"}, "scaleSets": [{"name": "web", "capacity": 1,
+    "vmSize": "Standard_D2s_v3", "createAt": "10s"}]})"),
+            lines{"s.json: scaleSets[0].createAt: 10s is not within the run "
+                  "(0s to 10s)"});
+}
+
+TEST(scenario, a_timeline_entry_has_one_action_and_only_its_fields) {
+  EXPECT_EQ(errors_of(scenario(R"("timeline": [
+    {"at": "1s", "target": "x"},
+    {"at": "1s", "fault": "host_crash", "operation": "vm_stop", "target": "x"},
+    {"at": "1s", "fault": "zone_partition", "target": "westeurope/z1"},
+    {"at": "1s", "fault": "host_crash", "target": "x", "peer": "y",
+     "serviceTimePercent": 200, "lossPpm": 5},
+    {"at": "1s", "operation": "vm_stop", "target": "web/3", "peer": "y"},
+    {"at": "1s", "operation": "vm_stop", "target": "wbe/0"},
+    {"at": "1s", "operation": "vm_restart", "target": "web/0"},
+    {"at": "1s", "operation": "reboot", "target": "web/0"}])")),
+            (lines{"s.json: timeline[1].operation: excludes fault (give one "
+                   "of them)",
+                   "s.json: timeline[6].operation: \"vm_restart\" is not a "
+                   "known value (did you mean vm_start?)",
+                   "s.json: timeline[7].operation: \"reboot\" is not one of "
+                   "vm_start, vm_stop, vm_reimage, vm_delete"}));
+  EXPECT_EQ(
+      errors_of(scenario(R"("timeline": [
+    {"at": "1s", "target": "x"},
+    {"at": "1s", "fault": "zone_partition", "target": "westeurope/z1"},
+    {"at": "1s", "fault": "host_crash", "target": "x", "peer": "y",
+     "serviceTimePercent": 200, "lossPpm": 5},
+    {"at": "1s", "operation": "vm_stop", "target": "web/3", "peer": "y"},
+    {"at": "1s", "operation": "vm_stop", "target": "wbe/0"},
+    {"at": "1s", "fault": "slow_disk", "target": "", "serviceTimePercent":
+     500}])")),
+      (lines{"s.json: timeline[0]: give fault or operation",
+             "s.json: timeline[1].peer: missing: zone_partition needs the "
+             "other zone",
+             "s.json: timeline[2].peer: host_crash takes no peer",
+             "s.json: timeline[2].serviceTimePercent: only for slow_disk",
+             "s.json: timeline[2].lossPpm: only for link_degrade",
+             "s.json: timeline[3].peer: only for faults",
+             "s.json: timeline[3].target: instance \"3\" is out of range (0 "
+             "to 2): web has capacity 3",
+             "s.json: timeline[4].target: no scale set \"wbe\" in this "
+             "scenario (did you mean web?)",
+             "s.json: timeline[5].target: must not be empty"}));
+}
+
+TEST(scenario, scale_sets_are_checked) {
+  EXPECT_EQ(errors_of(R"({"name": "t", "duration": "300s", "topology":
+    {"preset": "small"}, "scaleSets": [
+    {"name": "web", "capacity": 1001, "vmSize": "Standard_D2s_v3"},
+    {"name": "a/b", "capacity": 1, "vmSize": "Standard_D2s_v3"}]})"),
+            lines{"s.json: scaleSets[0].capacity: 1001 is out of range (0 "
+                  "to 1000)"});
+  EXPECT_EQ(errors_of(R"({"name": "t", "duration": "300s", "topology":
+    {"preset": "small"}, "scaleSets": [
+    {"name": "web", "capacity": 1, "vmSize": "Standard_D2s_v4",
+     "zones": ["1", "4", "1", "01x"]},
+    {"name": "web", "capacity": 1, "vmSize": "Standard_D2s_v3"},
+    {"name": "a/b", "capacity": 1, "vmSize": "Standard_D2s_v3"}]})"),
+            (lines{"s.json: scaleSets[0].vmSize: \"Standard_D2s_v4\" is not "
+                   "a modelled VM size (did you mean Standard_D2s_v3?)",
+                   "s.json: scaleSets[0].zones[1]: \"4\" is not a zone of "
+                   "this region (1 to 3)",
+                   "s.json: scaleSets[0].zones[2]: zone 1 is listed twice",
+                   "s.json: scaleSets[0].zones[3]: \"01x\" is not a zone of "
+                   "this region (1 to 3)",
+                   "s.json: scaleSets[1].name: \"web\" names an earlier "
+                   "scale set too",
+                   "s.json: scaleSets[2].name: \"a/b\" must be 1 to 64 "
+                   "letters, digits, '-', '_' or '.'"}));
+}
+
+TEST(scenario, fault_processes_are_checked) {
+  EXPECT_EQ(
+      errors_of(scenario(R"("faultProcesses": [
+    {"fault": "host_restore", "targets": "", "mtbf": "0s",
+     "repair": {"distribution": "uniform", "mean": "1m", "max": "1s"}},
+    {"fault": "host_crash", "targets": "westeurope", "mtbf": "1h",
+     "repair": {"distribution": "uniform", "min": "2m", "max": "1m"},
+     "from": "2m", "until": "1m"},
+    {"fault": "tor_fail", "targets": "westeurope", "mtbf": "1h",
+     "repair": {"distribution": "exponential", "mean": "0s", "min": "1s"}}])")),
+      (lines{"s.json: faultProcesses[0].fault: host_restore cannot be a "
+             "random process (host_crash, tor_fail, rack_power_off, "
+             "zone_power_off, replica_loss, app_crash)",
+             "s.json: faultProcesses[0].targets: must not be empty",
+             "s.json: faultProcesses[0].mtbf: must be longer than 0s",
+             "s.json: faultProcesses[0].repair.mean: not for the uniform "
+             "distribution",
+             "s.json: faultProcesses[0].repair.min: missing: the uniform "
+             "distribution needs it",
+             "s.json: faultProcesses[1].repair.max: must not be shorter than "
+             "min",
+             "s.json: faultProcesses[1].until: must be after from",
+             "s.json: faultProcesses[2].repair.min: not for the exponential "
+             "distribution",
+             "s.json: faultProcesses[2].repair.mean: must be longer than 0s"}));
+  auto s = load_scenario_text(scenario(R"("faultProcesses": [
+    {"fault": "host_crash", "targets": "westeurope", "mtbf": "1h",
+     "repair": {"distribution": "fixed", "mean": "1m"}}])"),
+                              "s.json", ".");
+  EXPECT_EQ(s.spec.fault_processes(0).from_ns(), 0);
+  EXPECT_EQ(s.spec.fault_processes(0).until_ns(), seconds(300));
+}
+
+TEST(scenario, presets_take_overrides_and_files_do_not) {
+  auto s = load_scenario_text(R"({"name": "t", "duration": "1s", "topology":
+    {"preset": "small", "zones": 2, "hostsPerRack": 3, "fcReplicas": 3}})",
+                              "s.json", ".");
+  EXPECT_EQ(s.region.zones, 2u);
+  EXPECT_EQ(s.region.hosts_per_rack, 3u);
+  EXPECT_EQ(s.region.fc_replica_sites.size(), 3u);
+  EXPECT_EQ(errors_of(R"({"name": "t", "duration": "1s", "topology":
+    {"preset": "smal"}})"),
+            lines{"s.json: topology.preset: unknown topology preset 'smal' "
+                  "(known: region, small) (did you mean small?)"});
+  EXPECT_EQ(errors_of(R"({"name": "t", "duration": "1s", "topology": {}})"),
+            lines{"s.json: topology: give preset or file"});
+  EXPECT_EQ(errors_of(R"({"name": "t", "duration": "1s", "topology":
+    {"preset": "small", "file": "x.json"}})"),
+            lines{"s.json: topology.file: excludes preset (give one of "
+                  "them)"});
+}
+
+TEST(scenario, a_topology_file_is_read_relative_to_the_scenario) {
+  vmss_test::scratch dir;
+  std::filesystem::create_directory(dir.at("sub"));
+  dir.file("sub/topo.json", R"({"region": "northeurope", "zones": 2,
+    "racks_per_zone": 1, "hosts_per_rack": 2, "fc_replica_sites": ["z1"]})");
+  auto path = dir.file("sub/s.json", R"({"name": "t", "duration": "1s",
+    "topology": {"file": "topo.json"}})");
+  auto s = load_scenario_file(path);
+  EXPECT_EQ(s.region.name, "northeurope");
+  EXPECT_EQ(s.region.zones, 2u);
+  auto missing = dir.file("s.json", R"({"name": "t", "duration": "1s",
+    "topology": {"file": "topo.json", "zones": 2}})");
+  try {
+    load_scenario_file(missing);
+    FAIL() << "a missing topology file loaded";
+  } catch (const input_error& e) {
+    EXPECT_EQ(e.lines(),
+              (lines{missing + ": topology.zones: only with a preset (a "
+                               "topology file gives its own)",
+                     missing + ": topology.file: " + dir.at("topo.json") +
+                         ": cannot open"}));
+  }
+}
+
+TEST(scenario, a_missing_scenario_file_is_named) {
+  vmss_test::scratch dir;
+  try {
+    load_scenario_file(dir.at("none.json"));
+    FAIL() << "a missing file loaded";
+  } catch (const input_error& e) {
+    EXPECT_EQ(e.lines(), lines{dir.at("none.json") + ": cannot open"});
+  }
+}
+
+TEST(scenario, the_default_scenario_file_loads_and_is_the_embedded_one) {
+  auto path = std::string(VMSS_SOURCE_DIR) + "/scenarios/default.json";
+  auto file = load_scenario_file(path);
+  EXPECT_EQ(vmss_test::read_file(path), builtin_default_scenario());
+  auto builtin = load_builtin_default_scenario();
+  EXPECT_EQ(builtin.label, "scenarios/default.json (built in)");
+  EXPECT_EQ(builtin.spec.SerializeAsString(), file.spec.SerializeAsString());
+  // The run of `region preset=small faults=demo tenant_probe=30s` for 300s.
+  const auto& s = builtin.spec;
+  EXPECT_EQ(s.duration_ns(), seconds(300));
+  EXPECT_EQ(s.topology().preset(), "small");
+  EXPECT_EQ(s.background_tenants().utilisation_percent(), 50u);
+  EXPECT_EQ(s.background_tenants().probe_period_ns(), seconds(30));
+  ASSERT_EQ(s.scale_sets_size(), 1);
+  EXPECT_EQ(s.scale_sets(0).name(), "demo-vmss");
+  EXPECT_EQ(s.scale_sets(0).capacity(), 3u);
+  EXPECT_EQ(s.scale_sets(0).create_at_ns(), seconds(1));
+  EXPECT_EQ(s.timeline_size(), 16);
+}
+
+} // namespace

@@ -1,0 +1,59 @@
+// `vmss-sim validate FILE...` as a user runs it: a line per valid file,
+// every error of the others on stderr, exit 0 only when all are valid.
+
+#include "tests/support/scratch.hpp"
+#include "tests/support/sim_process.hpp"
+
+namespace {
+
+using vmss_test::run_sim;
+
+const std::string default_json =
+    std::string(VMSS_SOURCE_DIR) + "/scenarios/default.json";
+
+TEST(validate, a_valid_scenario_prints_its_summary_and_exits_0) {
+  auto r = run_sim("validate " + default_json);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, default_json +
+                          ": valid scenario 'default' (300s, preset small: "
+                          "3 zones x 2 racks x 4 hosts, 1 scale set of 3 "
+                          "VMs, 16 timeline entries, 0 fault processes)\n");
+}
+
+TEST(validate, every_error_of_every_file_is_printed_and_exit_is_2) {
+  vmss_test::scratch s;
+  auto bad = s.file("bad.json", R"({"name": "x", "duration": "300s",
+    "topology": {"preset": "small"}, "timeline": [{"at": "30", "fault":
+    "host_crash", "target": "westeurope/z1/r1/h1"}], "scaleSets": [{"name":
+    "s", "capasity": 3, "vmSize": "Standard_D2s_v3"}]})");
+  auto r =
+      run_sim("validate " + bad + " " + default_json + " " + s.at("none.json"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  for (const auto& line :
+       {"error: " + bad +
+            ": timeline[0].at: \"30\" is not a duration (give "
+            "a unit: 30s)",
+        "error: " + bad +
+            ": scaleSets[0].capasity: unknown field (did you "
+            "mean capacity?)",
+        "error: " + bad + ": scaleSets[0].capacity: missing (required)",
+        default_json + ": valid scenario 'default'",
+        "error: " + s.at("none.json") + ": cannot open"})
+    EXPECT_NE(r.output.find(line), std::string::npos)
+        << "expected '" << line << "' in:\n"
+        << r.output;
+}
+
+TEST(validate, help_exits_0_and_no_file_is_bad_input) {
+  auto help = run_sim("validate --help");
+  EXPECT_EQ(help.exit_code, 0) << help.output;
+  EXPECT_NE(help.output.find("Exit status: 0 when every file is valid"),
+            std::string::npos)
+      << help.output;
+  auto none = run_sim("validate");
+  EXPECT_EQ(none.exit_code, 2) << none.output;
+  EXPECT_NE(none.output.find("files is required"), std::string::npos)
+      << none.output;
+}
+
+} // namespace
