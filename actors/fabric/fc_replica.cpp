@@ -68,7 +68,7 @@ void fc_replica::apply(const raft_entry& entry) {
   applied_ = entry.index;
   trace("fc_applied", {{"index", static_cast<int64_t>(entry.index)},
                        {"term", static_cast<int64_t>(entry.term)},
-                       {"command", entry.payload}});
+                       {"command", payload_text(entry.payload)}});
   if (entry.payload.empty())
     return; // a new leader's no-op entry (Raft §8)
   auto c = command::decode(entry.payload);
@@ -226,13 +226,8 @@ void fc_replica::on_allocate(const fc_allocate& request) {
   }
   auto layout = state_.layout_of(vm.scale_set);
   auto pending = proposed_layout_.find(vm.scale_set);
-  if (pending != proposed_layout_.end()) {
-    for (const auto& [zone, n] : pending->second.per_zone)
-      layout.per_zone[zone] += n;
-    for (const auto& [rack, n] : pending->second.per_rack)
-      layout.per_rack[rack] += n;
-    layout.placed += pending->second.placed;
-  }
+  if (pending != proposed_layout_.end())
+    layout.merge(pending->second);
   auto p = place(view, params_->policy, layout, request.vcpus, request.ram_gb);
   if (!p.ok && view.size() < hosts_not_down()) {
     // Some hosts that are not marked down have not reported to this leader
@@ -255,7 +250,7 @@ void fc_replica::on_allocate(const fc_allocate& request) {
   in_flight_[c.where.host].second += c.where.ram_gb;
   ++in_flight_vms_[c.where.host];
   auto& pending_layout = proposed_layout_[vm.scale_set];
-  pending_layout.add(c.where.zone, c.where.rack);
+  pending_layout.add(c.where.zone, c.where.rack, c.where.host);
   if (!propose(c))
     unpropose(vm); // the client retries
 }
@@ -269,7 +264,7 @@ void fc_replica::unpropose(const vm_key& vm) {
   in_flight_[a.host].second -= a.ram_gb;
   --in_flight_vms_[a.host];
   auto& layout = proposed_layout_[vm.scale_set];
-  layout.remove(a.zone, a.rack);
+  layout.remove(a.zone, a.rack, a.host);
   --layout.placed;
   proposed_.erase(i);
 }

@@ -1,5 +1,7 @@
 #include "actors/fabric/placement.hpp"
 
+#include "kernel/assert.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 #include <tuple>
@@ -19,6 +21,16 @@ uint32_t count(const std::map<std::pair<uint32_t, uint32_t>, uint32_t>& m,
   return i == m.end() ? 0 : i->second;
 }
 
+/// One VM fewer under `key`; the entry goes when it reaches zero.
+template <class Map, class Key>
+void decrement(Map& m, const Key& key) {
+  auto i = m.find(key);
+  VMSS_ASSERT(i != m.end() && i->second > 0,
+              "a scale set's VM leaves only where it was counted");
+  if (--i->second == 0)
+    m.erase(i);
+}
+
 bool fits(const host_view& h, uint32_t vcpus, uint32_t ram_gb) {
   return h.up && h.slots_free > 0 && h.vcpus_free >= vcpus &&
          h.ram_gb_free >= ram_gb;
@@ -27,6 +39,21 @@ bool fits(const host_view& h, uint32_t vcpus, uint32_t ram_gb) {
 /// The fault domain of rack `rack`: itself when spreading to the max.
 uint32_t fault_domain_of(uint32_t rack, uint32_t fault_domains) {
   return fault_domains == 1 ? rack : rack % fault_domains;
+}
+
+/// Better host of a rack: fewer of the scale set's VMs, then more free
+/// RAM, then more free vCPUs, then the lower id.
+bool better_host(const host_view& a, const host_view& b,
+                 const scale_set_layout& layout) {
+  auto mine_a = count(layout.per_host, a.host);
+  auto mine_b = count(layout.per_host, b.host);
+  if (mine_a != mine_b)
+    return mine_a < mine_b;
+  if (a.ram_gb_free != b.ram_gb_free)
+    return a.ram_gb_free > b.ram_gb_free;
+  if (a.vcpus_free != b.vcpus_free)
+    return a.vcpus_free > b.vcpus_free;
+  return a.host < b.host;
 }
 
 /// Places inside one zone; !ok with the reason if nothing fits.
@@ -44,10 +71,7 @@ placement place_in_zone(const std::vector<host_view>& hosts, uint32_t zone,
     if (!fits(h, vcpus, ram_gb))
       continue;
     auto& best = best_in_rack[h.rack];
-    if (!best || h.ram_gb_free > best->ram_gb_free ||
-        (h.ram_gb_free == best->ram_gb_free &&
-         (h.vcpus_free > best->vcpus_free ||
-          (h.vcpus_free == best->vcpus_free && h.host < best->host))))
+    if (!best || better_host(h, *best, layout))
       best = &h;
   }
   placement p;
@@ -83,19 +107,27 @@ placement place_in_zone(const std::vector<host_view>& hosts, uint32_t zone,
 
 } // namespace
 
-void scale_set_layout::add(uint32_t zone, uint32_t rack) {
+void scale_set_layout::add(uint32_t zone, uint32_t rack, entity_id host) {
   ++per_zone[zone];
   ++per_rack[{zone, rack}];
+  ++per_host[host];
   ++placed;
 }
 
-void scale_set_layout::remove(uint32_t zone, uint32_t rack) {
-  auto z = per_zone.find(zone);
-  if (z != per_zone.end() && z->second > 0)
-    --z->second;
-  auto r = per_rack.find({zone, rack});
-  if (r != per_rack.end() && r->second > 0)
-    --r->second;
+void scale_set_layout::remove(uint32_t zone, uint32_t rack, entity_id host) {
+  decrement(per_zone, zone);
+  decrement(per_rack, std::make_pair(zone, rack));
+  decrement(per_host, host);
+}
+
+void scale_set_layout::merge(const scale_set_layout& other) {
+  for (const auto& [zone, n] : other.per_zone)
+    per_zone[zone] += n;
+  for (const auto& [rack, n] : other.per_rack)
+    per_rack[rack] += n;
+  for (const auto& [host, n] : other.per_host)
+    per_host[host] += n;
+  placed += other.placed;
 }
 
 void validate(const scale_set_policy& policy, uint32_t zones) {

@@ -33,13 +33,92 @@ std::vector<placement> place_many(std::vector<host_view>& hosts,
     auto p = place(hosts, policy, layout, 2, 8);
     if (!p.ok)
       return out;
-    layout.add(p.zone, p.rack);
+    layout.add(p.zone, p.rack, p.host);
     auto& h = hosts[p.host];
     h.vcpus_free -= 2;
     h.ram_gb_free -= 8;
     out.push_back(p);
   }
   return out;
+}
+
+/// Other tenants' load, different on neighbouring hosts: host i keeps
+/// 16 GB and 4 vCPUs less free for each step of i mod 8.
+void add_tenants(std::vector<host_view>& hosts) {
+  for (auto& h : hosts) {
+    h.ram_gb_free -= 16 * (h.host % 8);
+    h.vcpus_free -= 4 * (h.host % 8);
+  }
+}
+
+/// The scale set's VMs per host.
+std::map<vmss::entity_id, int> per_host(const std::vector<placement>& ps) {
+  std::map<vmss::entity_id, int> out;
+  for (const auto& p : ps)
+    ++out[p.host];
+  return out;
+}
+
+// Defect (issue 9, 4b): the emptiest host of the rack won even when it
+// already held the set's VMs, so 300 VMs landed on about 200 hosts.
+TEST(placement, a_scale_set_takes_a_new_host_while_one_has_room) {
+  auto hosts = region(3, 4, 40);
+  add_tenants(hosts);
+  scale_set_policy policy{{0, 1, 2}, 1, 5, false};
+  scale_set_layout layout;
+  auto ps = place_many(hosts, policy, layout, 300);
+  ASSERT_EQ(ps.size(), 300u);
+  EXPECT_EQ(per_host(ps).size(), 300u);
+  EXPECT_EQ(layout.per_host.size(), 300u);
+}
+
+TEST(placement, a_scale_set_larger_than_the_hosts_spreads_evenly) {
+  auto hosts = region(1, 2, 5);
+  add_tenants(hosts);
+  scale_set_policy policy{{0}, 1, 5, false};
+  scale_set_layout layout;
+  auto ps = place_many(hosts, policy, layout, 30);
+  ASSERT_EQ(ps.size(), 30u);
+  auto counts = per_host(ps);
+  ASSERT_EQ(counts.size(), hosts.size());
+  for (const auto& [host, n] : counts)
+    EXPECT_EQ(n, 3) << "host " << host;
+}
+
+TEST(placement, the_least_loaded_host_breaks_a_tie_of_the_sets_vms) {
+  auto hosts = region(1, 1, 3);
+  hosts[0].ram_gb_free = 500; // the emptiest, but it holds one of the set
+  hosts[1].ram_gb_free = 300;
+  hosts[2].ram_gb_free = 400;
+  scale_set_policy policy{{0}, 1, 5, false};
+  scale_set_layout layout;
+  layout.add(0, 0, 0);
+  auto p = place(hosts, policy, layout, 2, 8);
+  ASSERT_TRUE(p.ok);
+  EXPECT_EQ(p.host, 2u);
+}
+
+TEST(placement, a_layout_merges_and_removes_what_it_counted) {
+  scale_set_layout committed, proposed;
+  committed.add(0, 1, 7);
+  proposed.add(0, 1, 7);
+  proposed.add(2, 0, 9);
+  committed.merge(proposed);
+  EXPECT_EQ(committed.per_zone, (std::map<uint32_t, uint32_t>{{0, 2}, {2, 1}}));
+  EXPECT_EQ(committed.per_host,
+            (std::map<vmss::entity_id, uint32_t>{{7, 2}, {9, 1}}));
+  EXPECT_EQ(committed.placed, 3u);
+  committed.remove(2, 0, 9);
+  EXPECT_EQ(committed.per_host.count(9), 0u);
+  EXPECT_EQ(committed.per_rack.count({2, 0}), 0u);
+  EXPECT_EQ(committed.placed, 3u); // the update-domain turn goes on
+}
+
+TEST(placement, removing_a_vm_the_layout_never_counted_is_a_bug) {
+  scale_set_layout layout;
+  layout.add(0, 1, 7);
+  EXPECT_DEATH(layout.remove(0, 1, 8),
+               "a scale set's VM leaves only where it was counted");
 }
 
 TEST(placement, zones_stay_balanced_within_one_vm) {
