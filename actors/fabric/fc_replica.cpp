@@ -224,11 +224,9 @@ void fc_replica::on_allocate(const fc_allocate& request) {
     h.slots_free = i->second.free_slots > vms ? i->second.free_slots - vms : 0;
     view.push_back(h);
   }
-  auto layout = state_.layout_of(vm.scale_set);
-  auto pending = proposed_layout_.find(vm.scale_set);
-  if (pending != proposed_layout_.end())
-    layout.merge(pending->second);
-  auto p = place(view, params_->policy, layout, request.vcpus, request.ram_gb);
+  auto& pending_layout = proposed_layout_[vm.scale_set];
+  auto p = place(view, params_->policy, state_.layout_of(vm.scale_set),
+                 pending_layout, request.vcpus, request.ram_gb);
   if (!p.ok && view.size() < hosts_not_down()) {
     // Some hosts that are not marked down have not reported to this leader
     // yet: do not refuse on partial knowledge; the client asks again.
@@ -249,7 +247,6 @@ void fc_replica::on_allocate(const fc_allocate& request) {
   in_flight_[c.where.host].first += c.where.vcpus;
   in_flight_[c.where.host].second += c.where.ram_gb;
   ++in_flight_vms_[c.where.host];
-  auto& pending_layout = proposed_layout_[vm.scale_set];
   pending_layout.add(c.where.zone, c.where.rack, c.where.host);
   if (!propose(c))
     unpropose(vm); // the client retries

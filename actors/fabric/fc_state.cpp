@@ -199,9 +199,11 @@ const allocation* fc_state::find(const vm_key& vm) const {
   return i == vms_.end() ? nullptr : &i->second;
 }
 
-scale_set_layout fc_state::layout_of(const std::string& scale_set) const {
+const scale_set_layout&
+fc_state::layout_of(const std::string& scale_set) const {
+  static const scale_set_layout none;
   auto i = layouts_.find(scale_set);
-  return i == layouts_.end() ? scale_set_layout{} : i->second;
+  return i == layouts_.end() ? none : i->second;
 }
 
 std::pair<uint32_t, uint32_t> fc_state::reserved_on(entity_id host) const {

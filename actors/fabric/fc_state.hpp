@@ -110,8 +110,9 @@ public:
   const std::map<vm_key, allocation>& allocations() const { return vms_; }
   const allocation* find(const vm_key& vm) const;
   bool is_down(entity_id host) const { return down_.count(host) != 0; }
-  /// The scale set's VMs per zone and rack, for placement.
-  scale_set_layout layout_of(const std::string& scale_set) const;
+  /// The scale set's VMs per zone, rack and host, for placement (empty
+  /// for a set without VMs).
+  const scale_set_layout& layout_of(const std::string& scale_set) const;
   /// Reserved by allocations on `host`: (vCPUs, GB).
   std::pair<uint32_t, uint32_t> reserved_on(entity_id host) const;
 

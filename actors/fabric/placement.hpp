@@ -55,8 +55,6 @@ struct scale_set_layout {
   void add(uint32_t zone, uint32_t rack, entity_id host);
   /// A VM gone from there; asserts that it was counted (`placed` stays).
   void remove(uint32_t zone, uint32_t rack, entity_id host);
-  /// Adds `other`'s counts (VMs proposed but not committed) to these.
-  void merge(const scale_set_layout& other);
 };
 
 struct placement {
@@ -73,9 +71,12 @@ struct placement {
 /// update domains >= 1. Throws std::invalid_argument naming the field.
 void validate(const scale_set_policy& policy, uint32_t zones);
 
-/// Chooses a host for a VM of `vcpus` / `ram_gb`; does not reserve.
+/// Chooses a host for a VM of `vcpus` / `ram_gb`; does not reserve. The
+/// scale set's VMs are those of `layout` (committed) and of `proposed`
+/// (placed, not committed yet), counted together without a copy.
 placement place(const std::vector<host_view>& hosts,
                 const scale_set_policy& policy, const scale_set_layout& layout,
-                uint32_t vcpus, uint32_t ram_gb);
+                const scale_set_layout& proposed, uint32_t vcpus,
+                uint32_t ram_gb);
 
 } // namespace vmss::fabric

@@ -30,7 +30,7 @@ std::vector<placement> place_many(std::vector<host_view>& hosts,
                                   scale_set_layout& layout, int n) {
   std::vector<placement> out;
   for (int i = 0; i < n; ++i) {
-    auto p = place(hosts, policy, layout, 2, 8);
+    auto p = place(hosts, policy, layout, {}, 2, 8);
     if (!p.ok)
       return out;
     layout.add(p.zone, p.rack, p.host);
@@ -93,25 +93,39 @@ TEST(placement, the_least_loaded_host_breaks_a_tie_of_the_sets_vms) {
   scale_set_policy policy{{0}, 1, 5, false};
   scale_set_layout layout;
   layout.add(0, 0, 0);
-  auto p = place(hosts, policy, layout, 2, 8);
+  auto p = place(hosts, policy, layout, {}, 2, 8);
   ASSERT_TRUE(p.ok);
   EXPECT_EQ(p.host, 2u);
 }
 
-TEST(placement, a_layout_merges_and_removes_what_it_counted) {
+TEST(placement, proposed_vms_count_with_the_committed_ones) {
+  auto hosts = region(2, 1, 3);
+  scale_set_policy policy{{0, 1}, 1, 5, false};
   scale_set_layout committed, proposed;
-  committed.add(0, 1, 7);
-  proposed.add(0, 1, 7);
-  proposed.add(2, 0, 9);
-  committed.merge(proposed);
-  EXPECT_EQ(committed.per_zone, (std::map<uint32_t, uint32_t>{{0, 2}, {2, 1}}));
-  EXPECT_EQ(committed.per_host,
-            (std::map<vmss::entity_id, uint32_t>{{7, 2}, {9, 1}}));
-  EXPECT_EQ(committed.placed, 3u);
-  committed.remove(2, 0, 9);
-  EXPECT_EQ(committed.per_host.count(9), 0u);
-  EXPECT_EQ(committed.per_rack.count({2, 0}), 0u);
-  EXPECT_EQ(committed.placed, 3u); // the update-domain turn goes on
+  committed.add(0, 0, 0);
+  proposed.add(1, 0, 3);
+  proposed.add(0, 0, 1);
+  // Zone 1 holds two of the set, zone 2 one: zone 2, on a host without.
+  auto p = place(hosts, policy, committed, proposed, 2, 8);
+  ASSERT_TRUE(p.ok);
+  EXPECT_EQ(p.zone, 1u);
+  EXPECT_NE(p.host, 3u);
+  EXPECT_EQ(p.update_domain, 3u); // the fourth VM of the set
+  proposed.add(1, 0, p.host);
+  auto q = place(hosts, policy, committed, proposed, 2, 8);
+  ASSERT_TRUE(q.ok);
+  EXPECT_EQ(q.host, 2u); // zone 1's host without the set's VMs
+}
+
+TEST(placement, a_layout_forgets_a_host_when_its_last_vm_leaves) {
+  scale_set_layout layout;
+  layout.add(0, 1, 7);
+  layout.add(2, 0, 9);
+  layout.remove(2, 0, 9);
+  EXPECT_EQ(layout.per_host, (std::map<vmss::entity_id, uint32_t>{{7, 1}}));
+  EXPECT_EQ(layout.per_rack.count({2, 0}), 0u);
+  EXPECT_EQ(layout.per_zone.count(2), 0u);
+  EXPECT_EQ(layout.placed, 2u); // the update-domain turn goes on
 }
 
 TEST(placement, removing_a_vm_the_layout_never_counted_is_a_bug) {
@@ -176,7 +190,7 @@ TEST(placement, least_loaded_host_of_the_rack_wins_and_down_hosts_never) {
   hosts[2].up = false;
   scale_set_policy policy{{0}, 1, 5, false};
   scale_set_layout layout;
-  auto p = place(hosts, policy, layout, 2, 8);
+  auto p = place(hosts, policy, layout, {}, 2, 8);
   ASSERT_TRUE(p.ok);
   EXPECT_EQ(p.host, 1u);
 }
@@ -185,7 +199,7 @@ TEST(placement, full_region_fails_naming_zone_and_constraint) {
   auto hosts = region(2, 1, 1, 124, 4);
   scale_set_policy policy{{0, 1}, 1, 5, false};
   scale_set_layout layout;
-  auto p = place(hosts, policy, layout, 2, 8);
+  auto p = place(hosts, policy, layout, {}, 2, 8);
   EXPECT_FALSE(p.ok);
   EXPECT_NE(p.failure.find("zone 1: no host has 2 vCPUs, 8 GB and a VM slot "
                            "free"),
@@ -200,11 +214,11 @@ TEST(placement, a_host_without_a_free_slot_is_full) {
   hosts[0].ram_gb_free = 500;
   scale_set_policy policy{{0}, 1, 5, false};
   scale_set_layout layout;
-  auto p = place(hosts, policy, layout, 2, 8);
+  auto p = place(hosts, policy, layout, {}, 2, 8);
   ASSERT_TRUE(p.ok);
   EXPECT_EQ(p.host, 1u);
   hosts[1].slots_free = 0;
-  EXPECT_FALSE(place(hosts, policy, layout, 2, 8).ok);
+  EXPECT_FALSE(place(hosts, policy, layout, {}, 2, 8).ok);
 }
 
 TEST(placement, strict_zone_balance_fails_rather_than_unbalance) {
@@ -212,11 +226,11 @@ TEST(placement, strict_zone_balance_fails_rather_than_unbalance) {
   hosts[0].ram_gb_free = 4; // zone 1 is full
   scale_set_policy strict{{0, 1}, 1, 5, true};
   scale_set_layout layout;
-  auto p = place(hosts, strict, layout, 2, 8);
+  auto p = place(hosts, strict, layout, {}, 2, 8);
   EXPECT_FALSE(p.ok);
   EXPECT_NE(p.failure.find("strict zone balance"), std::string::npos);
   scale_set_policy relaxed{{0, 1}, 1, 5, false};
-  auto q = place(hosts, relaxed, layout, 2, 8);
+  auto q = place(hosts, relaxed, layout, {}, 2, 8);
   ASSERT_TRUE(q.ok);
   EXPECT_EQ(q.zone, 1u);
 }
