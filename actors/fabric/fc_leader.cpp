@@ -93,17 +93,11 @@ std::vector<host_view> fc_leader::view() const {
   return out;
 }
 
-scale_set_layout fc_leader::layout_of(const std::string& scale_set) const {
-  auto layout = state_->layout_of(scale_set);
+const scale_set_layout&
+fc_leader::proposed_layout_of(const std::string& scale_set) const {
+  static const scale_set_layout none;
   auto pending = proposed_layout_.find(scale_set);
-  if (pending != proposed_layout_.end()) {
-    for (const auto& [zone, n] : pending->second.per_zone)
-      layout.per_zone[zone] += n;
-    for (const auto& [rack, n] : pending->second.per_rack)
-      layout.per_rack[rack] += n;
-    layout.placed += pending->second.placed;
-  }
-  return layout;
+  return pending == proposed_layout_.end() ? none : pending->second;
 }
 
 size_t fc_leader::hosts_not_down() const {
@@ -130,7 +124,8 @@ leader_effects fc_leader::on_allocate(sim_time now, entity_id requester,
   if (uncommitted >= params_->raft.max_uncommitted)
     return fx; // the log is full of uncommitted entries: the client retries
   auto hosts = view();
-  auto p = place(hosts, params_->policy, layout_of(vm.scale_set), request.vcpus,
+  auto p = place(hosts, params_->policy, state_->layout_of(vm.scale_set),
+                 proposed_layout_of(vm.scale_set), request.vcpus,
                  request.ram_gb);
   if (!p.ok && hosts.size() < hosts_not_down()) {
     // Some hosts that are not marked down have not reported to this leader
@@ -161,7 +156,8 @@ void fc_leader::propose_allocation(const command& c) {
   f.vcpus += c.where.vcpus;
   f.ram_gb += c.where.ram_gb;
   ++f.vms;
-  proposed_layout_[c.vm.scale_set].add(c.where.zone, c.where.rack);
+  proposed_layout_[c.vm.scale_set].add(c.where.zone, c.where.rack,
+                                       c.where.host);
 }
 
 void fc_leader::unpropose(const vm_key& vm) {
@@ -177,7 +173,7 @@ void fc_leader::unpropose(const vm_key& vm) {
   --f.vms;
   auto& layout = proposed_layout_[vm.scale_set];
   VMSS_ASSERT(layout.placed > 0, "the proposed layout holds the VM");
-  layout.remove(a.zone, a.rack);
+  layout.remove(a.zone, a.rack, a.host);
   --layout.placed;
   proposed_.erase(i);
 }

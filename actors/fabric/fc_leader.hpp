@@ -145,8 +145,8 @@ private:
   /// The hosts heard from and not marked down, with what committed and
   /// proposed VMs and other tenants leave free.
   std::vector<host_view> view() const;
-  /// The scale set's committed and proposed VMs per zone and rack.
-  scale_set_layout layout_of(const std::string& scale_set) const;
+  /// The scale set's proposed (not yet committed) VMs per zone, rack, host.
+  const scale_set_layout& proposed_layout_of(const std::string& scale_set) const;
   /// Hosts not marked down: a view smaller than this is incomplete.
   size_t hosts_not_down() const;
   /// Records `c`, an allocation about to be proposed, in the overlay.

@@ -69,7 +69,7 @@ void fc_replica::apply(const raft_entry& entry) {
   applied_ = entry.index;
   trace("fc_applied", {{"index", static_cast<int64_t>(entry.index)},
                        {"term", static_cast<int64_t>(entry.term)},
-                       {"command", entry.payload}});
+                       {"command", payload_text(entry.payload)}});
   if (entry.payload.empty())
     return; // a new leader's no-op entry (Raft §8)
   auto c = command::decode(entry.payload);

@@ -1,13 +1,44 @@
 #include "actors/fabric/fc_state.hpp"
 
+#include "kernel/assert.hpp"
 #include "messages/vm_vocabulary.hpp"
 
+#include <caf/binary_deserializer.hpp>
+#include <caf/binary_serializer.hpp>
+
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 namespace vmss::fabric {
 
 namespace {
+
+/// The fields of `xs` (their `inspect`) in CAF's binary format; copies,
+/// since CAF 0.17's serializer takes mutable references.
+template <class... Ts>
+std::string to_bytes(Ts... xs) {
+  std::vector<char> buf;
+  caf::binary_serializer sink{nullptr, buf};
+  auto err = sink(xs...);
+  VMSS_ASSERT(!err, "serializing into memory cannot fail");
+  return std::string(buf.begin(), buf.end());
+}
+
+/// Reads `xs` from `bytes`, all of them; throws std::invalid_argument
+/// naming `what` if they are truncated, corrupt or too many.
+template <class... Ts>
+void from_bytes(const std::string& bytes, const char* what, Ts&... xs) {
+  caf::binary_deserializer source{nullptr, bytes.data(), bytes.size()};
+  if (auto err = source(xs...))
+    throw std::invalid_argument(std::string(what) + ": corrupt or truncated (" +
+                                caf::to_string(err) + ")");
+  if (auto extra = source.remaining(); extra != 0)
+    throw std::invalid_argument(
+        std::string(what) + ": " + std::to_string(extra) +
+        (extra == 1 ? " byte" : " bytes") + " after the end");
+}
 
 const char* name_of(command_kind k) {
   switch (k) {
@@ -23,79 +54,104 @@ const char* name_of(command_kind k) {
   return "host_up";
 }
 
-void write_allocation(std::ostream& out, const vm_key& vm,
-                      const allocation& a) {
-  out << vm.scale_set << ' ' << vm.instance << ' ' << a.host << ' ' << a.zone
-      << ' ' << a.rack << ' ' << a.fault_domain << ' ' << a.update_domain << ' '
-      << a.vcpus << ' ' << a.ram_gb << ' ' << a.requester;
-}
-
-bool read_allocation(std::istream& in, vm_key& vm, allocation& a) {
-  return static_cast<bool>(
-      in >> vm.scale_set >> vm.instance >> a.host >> a.zone >> a.rack >>
-      a.fault_domain >> a.update_domain >> a.vcpus >> a.ram_gb >> a.requester);
+/// `name` as is if it is one printable ASCII word, else quoted.
+std::string word_or_quoted(const std::string& name) {
+  auto plain = [](unsigned char ch) {
+    return ch > ' ' && ch < 0x7f && ch != '"' && ch != '\\';
+  };
+  if (!name.empty() && std::all_of(name.begin(), name.end(), plain))
+    return name;
+  std::string out = "\"";
+  for (unsigned char ch : name) {
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += static_cast<char>(ch);
+    } else if (ch >= ' ' && ch < 0x7f) {
+      out += static_cast<char>(ch);
+    } else {
+      static const char* digits = "0123456789abcdef";
+      out += "\\x";
+      out += digits[ch >> 4];
+      out += digits[ch & 0xf];
+    }
+  }
+  return out + "\"";
 }
 
 } // namespace
+
+std::string to_string(const command& c) {
+  std::ostringstream out;
+  out << name_of(c.kind) << ' ';
+  const auto& a = c.where;
+  switch (c.kind) {
+  case command_kind::allocate:
+    out << word_or_quoted(c.vm.scale_set) << ' ' << c.vm.instance << ' '
+        << a.host << ' ' << a.zone << ' ' << a.rack << ' ' << a.fault_domain
+        << ' ' << a.update_domain << ' ' << a.vcpus << ' ' << a.ram_gb << ' '
+        << a.requester;
+    break;
+  case command_kind::operate:
+    out << word_or_quoted(c.vm.scale_set) << ' ' << c.vm.instance << ' '
+        << unsigned{c.op} << ' ' << a.requester;
+    break;
+  case command_kind::host_down:
+  case command_kind::host_up:
+    out << c.host;
+    break;
+  }
+  return out.str();
+}
+
+std::string payload_text(const std::string& payload) {
+  return payload.empty() ? std::string() : to_string(command::decode(payload));
+}
 
 std::string vm_key::name() const {
   return physical::vm_name(scale_set, instance);
 }
 
 std::string command::encode() const {
-  std::ostringstream out;
-  out << name_of(kind) << ' ';
-  switch (kind) {
-  case command_kind::allocate:
-    write_allocation(out, vm, where);
-    break;
-  case command_kind::operate:
-    out << vm.scale_set << ' ' << vm.instance << ' ' << unsigned{op} << ' '
-        << where.requester;
-    break;
-  case command_kind::host_down:
-  case command_kind::host_up:
-    out << host;
-    break;
-  }
-  return out.str();
+  return to_bytes(*this);
 }
 
 command command::decode(const std::string& payload) {
-  std::istringstream in(payload);
-  std::string kind;
   command c;
-  in >> kind;
-  bool ok = false;
-  if (kind == "allocate") {
-    c.kind = command_kind::allocate;
-    ok = read_allocation(in, c.vm, c.where);
-  } else if (kind == "operate") {
-    c.kind = command_kind::operate;
-    unsigned op = 0;
-    ok = static_cast<bool>(in >> c.vm.scale_set >> c.vm.instance >> op >>
-                           c.where.requester) &&
-         op <= 255;
-    c.op = static_cast<uint8_t>(op);
-  } else if (kind == "host_down" || kind == "host_up") {
-    c.kind =
-        kind == "host_down" ? command_kind::host_down : command_kind::host_up;
-    ok = static_cast<bool>(in >> c.host);
-  }
-  if (!ok)
-    throw std::invalid_argument("fabric command: malformed '" + payload + "'");
+  from_bytes(payload, "fabric command", c);
+  if (c.kind > command_kind::host_up)
+    throw std::invalid_argument("fabric command: unknown kind " +
+                                std::to_string(static_cast<unsigned>(c.kind)));
   return c;
 }
 
-void fc_state::reserve(const vm_key& vm, const allocation& a, int sign) {
+void fc_state::reserve(const vm_key& vm, const allocation& a) {
   auto& r = reserved_[a.host];
-  r.first += sign * static_cast<int>(a.vcpus);
-  r.second += sign * static_cast<int>(a.ram_gb);
-  auto& layout = layouts_[vm.scale_set];
-  if (sign > 0)
-    layout.add(a.zone, a.rack);
-  else
-    layout.remove(a.zone, a.rack);
+  r.first += a.vcpus;
+  r.second += a.ram_gb;
+  layouts_[vm.scale_set].add(a.zone, a.rack, a.host);
+}
+
+void fc_state::release(const vm_key& vm, const allocation& a) {
+  auto& r = reserved_[a.host];
+  VMSS_ASSERT(r.first >= a.vcpus && r.second >= a.ram_gb,
+              "a host's reservation covers each of its allocations");
+  r.first -= a.vcpus;
+  r.second -= a.ram_gb;
+  layouts_[vm.scale_set].remove(a.zone, a.rack, a.host);
+}
+
+void fc_state::check_reservations() const {
+  std::map<entity_id, std::pair<uint32_t, uint32_t>> sum;
+  for (const auto& [vm, a] : vms_) {
+    sum[a.host].first += a.vcpus;
+    sum[a.host].second += a.ram_gb;
+  }
+  for (const auto& [host, r] : reserved_)
+    VMSS_ASSERT(r == std::make_pair(0u, 0u) || sum.count(host) != 0,
+                "a host reserves nothing without allocations");
+  for (const auto& [host, s] : sum)
+    VMSS_ASSERT(reserved_on(host) == s,
+                "a host's reservation is the sum of its allocations");
 }
 
 applied fc_state::apply(const command& c) {
@@ -104,7 +160,7 @@ applied fc_state::apply(const command& c) {
   case command_kind::allocate:
     out.changed = vms_.emplace(c.vm, c.where).second;
     if (out.changed)
-      reserve(c.vm, c.where, +1);
+      reserve(c.vm, c.where);
     break;
   case command_kind::operate: {
     auto i = vms_.find(c.vm);
@@ -113,7 +169,7 @@ applied fc_state::apply(const command& c) {
     out.changed = true;
     out.operated = i->second;
     if (c.op == delete_op) {
-      reserve(i->first, i->second, -1);
+      release(i->first, i->second);
       vms_.erase(i);
     }
     break;
@@ -124,12 +180,13 @@ applied fc_state::apply(const command& c) {
       for (auto i = vms_.begin(); i != vms_.end();) {
         if (i->second.host == c.host) {
           out.lost.emplace_back(i->first, i->second);
-          reserve(i->first, i->second, -1);
+          release(i->first, i->second);
           i = vms_.erase(i);
         } else {
           ++i;
         }
       }
+    check_reservations();
     break;
   case command_kind::host_up:
     out.changed = down_.erase(c.host) != 0;
@@ -143,9 +200,11 @@ const allocation* fc_state::find(const vm_key& vm) const {
   return i == vms_.end() ? nullptr : &i->second;
 }
 
-scale_set_layout fc_state::layout_of(const std::string& scale_set) const {
+const scale_set_layout&
+fc_state::layout_of(const std::string& scale_set) const {
+  static const scale_set_layout none;
   auto i = layouts_.find(scale_set);
-  return i == layouts_.end() ? scale_set_layout{} : i->second;
+  return i == layouts_.end() ? none : i->second;
 }
 
 std::pair<uint32_t, uint32_t> fc_state::reserved_on(entity_id host) const {
@@ -154,42 +213,20 @@ std::pair<uint32_t, uint32_t> fc_state::reserved_on(entity_id host) const {
 }
 
 std::string fc_state::snapshot() const {
-  std::ostringstream out;
-  out << vms_.size() << ' ' << down_.size();
-  for (const auto& [vm, a] : vms_) {
-    out << ' ';
-    write_allocation(out, vm, a);
-  }
-  for (auto h : down_)
-    out << ' ' << h;
-  return out.str();
+  return to_bytes(vms_, down_);
 }
 
 void fc_state::restore(const std::string& data) {
-  std::istringstream in(data);
-  size_t vms = 0, down = 0;
-  std::map<vm_key, allocation> restored;
-  std::set<entity_id> restored_down;
-  bool ok = static_cast<bool>(in >> vms >> down);
-  for (size_t i = 0; ok && i < vms; ++i) {
-    vm_key vm;
-    allocation a;
-    ok = read_allocation(in, vm, a);
-    restored.emplace(vm, a);
-  }
-  for (size_t i = 0; ok && i < down; ++i) {
-    entity_id h = 0;
-    ok = static_cast<bool>(in >> h);
-    restored_down.insert(h);
-  }
-  if (!ok)
-    throw std::invalid_argument("fabric snapshot: malformed");
-  vms_ = std::move(restored);
-  down_ = std::move(restored_down);
+  std::map<vm_key, allocation> vms;
+  std::set<entity_id> down;
+  from_bytes(data, "fabric snapshot", vms, down);
+  vms_ = std::move(vms);
+  down_ = std::move(down);
   reserved_.clear();
   layouts_.clear();
   for (const auto& [vm, a] : vms_)
-    reserve(vm, a, +1);
+    reserve(vm, a);
+  check_reservations();
 }
 
 } // namespace vmss::fabric

@@ -33,6 +33,13 @@ struct vm_key {
   std::string name() const;
 };
 
+/// The fields of each type, once, for CAF's binary serializer (the log's
+/// and the snapshot's bytes; fc_state.cpp) and any other inspector.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, vm_key& x) {
+  return f(x.scale_set, x.instance);
+}
+
 struct allocation {
   entity_id host = 0;
   uint32_t zone = 0;
@@ -43,6 +50,12 @@ struct allocation {
   uint32_t ram_gb = 0;
   entity_id requester = 0; ///< told when the VM is lost
 };
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, allocation& x) {
+  return f(x.host, x.zone, x.rack, x.fault_domain, x.update_domain, x.vcpus,
+           x.ram_gb, x.requester);
+}
 
 /// allocate: place a VM; operate: start, stop, reimage or delete a placed
 /// VM (a delete frees its reservation); host_down, host_up: host health.
@@ -55,11 +68,27 @@ struct command {
   uint8_t op = 0;     ///< operate: physical::vm_op
   entity_id host = 0; ///< host_down, host_up
 
-  /// One line of text (the log entry's payload), and back. decode throws
-  /// std::invalid_argument on a malformed payload.
+  /// The log entry's payload: the fields in CAF's binary format (bytes,
+  /// held in a std::string), and back. decode throws std::invalid_argument
+  /// on a truncated or corrupt payload, trailing bytes or an unknown kind.
   std::string encode() const;
   static command decode(const std::string& payload);
 };
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, command& x) {
+  return f(x.kind, x.vm, x.where, x.op, x.host);
+}
+
+/// One line for people and the trace, e.g. `allocate demo-vmss 3 44 0 1 1
+/// 3 2 8 0`, `operate demo-vmss 3 1 0`, `host_down 104`. A scale-set name
+/// with a space, a quote, a backslash or a byte outside printable ASCII is
+/// quoted, with `\"`, `\\` and `\xNN` escapes.
+std::string to_string(const command& c);
+
+/// The trace's text of a log entry's payload: empty for a leader's no-op,
+/// else the command's to_string. Throws as command::decode does.
+std::string payload_text(const std::string& payload);
 
 /// What applying a command did, for the owner to act on.
 struct applied {
@@ -81,17 +110,25 @@ public:
   const std::map<vm_key, allocation>& allocations() const { return vms_; }
   const allocation* find(const vm_key& vm) const;
   bool is_down(entity_id host) const { return down_.count(host) != 0; }
-  /// The scale set's VMs per zone and rack, for placement.
-  scale_set_layout layout_of(const std::string& scale_set) const;
+  /// The scale set's VMs per zone, rack and host, for placement (empty
+  /// for a set without VMs).
+  const scale_set_layout& layout_of(const std::string& scale_set) const;
   /// Reserved by allocations on `host`: (vCPUs, GB).
   std::pair<uint32_t, uint32_t> reserved_on(entity_id host) const;
 
+  /// The allocations and the hosts down, in CAF's binary format; restore
+  /// replaces the state with a snapshot's, or throws std::invalid_argument
+  /// (and keeps the state) if the bytes are truncated or corrupt.
   std::string snapshot() const;
   void restore(const std::string& data);
 
 private:
   /// Keeps the derived indexes (reservations, layouts) in step.
-  void reserve(const vm_key& vm, const allocation& a, int sign);
+  void reserve(const vm_key& vm, const allocation& a);
+  void release(const vm_key& vm, const allocation& a);
+  /// Asserts that every host's reservation is the sum of its allocations
+  /// (O(allocations): after restore and host_down, which scan them anyway).
+  void check_reservations() const;
 
   std::map<vm_key, allocation> vms_;
   std::set<entity_id> down_;

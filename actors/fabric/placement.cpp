@@ -1,5 +1,7 @@
 #include "actors/fabric/placement.hpp"
 
+#include "kernel/assert.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 #include <tuple>
@@ -19,6 +21,16 @@ uint32_t count(const std::map<std::pair<uint32_t, uint32_t>, uint32_t>& m,
   return i == m.end() ? 0 : i->second;
 }
 
+/// One VM fewer under `key`; the entry goes when it reaches zero.
+template <class Map, class Key>
+void decrement(Map& m, const Key& key) {
+  auto i = m.find(key);
+  VMSS_ASSERT(i != m.end() && i->second > 0,
+              "a scale set's VM leaves only where it was counted");
+  if (--i->second == 0)
+    m.erase(i);
+}
+
 bool fits(const host_view& h, uint32_t vcpus, uint32_t ram_gb) {
   return h.up && h.slots_free > 0 && h.vcpus_free >= vcpus &&
          h.ram_gb_free >= ram_gb;
@@ -29,13 +41,40 @@ uint32_t fault_domain_of(uint32_t rack, uint32_t fault_domains) {
   return fault_domains == 1 ? rack : rack % fault_domains;
 }
 
+/// The scale set's VMs, committed and proposed, counted together (the
+/// layouts are large: per host; they are not copied).
+struct set_vms {
+  const scale_set_layout& committed;
+  const scale_set_layout& proposed;
+
+  uint32_t in_zone(uint32_t zone) const {
+    return count(committed.per_zone, zone) + count(proposed.per_zone, zone);
+  }
+  uint32_t in_rack(uint32_t zone, uint32_t rack) const {
+    return count(committed.per_rack, zone, rack) +
+           count(proposed.per_rack, zone, rack);
+  }
+  uint32_t on_host(entity_id host) const {
+    return count(committed.per_host, host) + count(proposed.per_host, host);
+  }
+  uint32_t placed() const { return committed.placed + proposed.placed; }
+};
+
+/// A host's rank in its rack, the lowest best: the fewest of the scale
+/// set's VMs, then the most free RAM, then vCPUs, then the lower id.
+using host_rank = std::tuple<uint32_t, int64_t, int64_t, entity_id>;
+
+host_rank rank_of(const host_view& h, const set_vms& vms) {
+  return {vms.on_host(h.host), -int64_t{h.ram_gb_free}, -int64_t{h.vcpus_free},
+          h.host};
+}
+
 /// Places inside one zone; !ok with the reason if nothing fits.
 placement place_in_zone(const std::vector<host_view>& hosts, uint32_t zone,
-                        const scale_set_policy& policy,
-                        const scale_set_layout& layout, uint32_t vcpus,
-                        uint32_t ram_gb) {
+                        const scale_set_policy& policy, const set_vms& vms,
+                        uint32_t vcpus, uint32_t ram_gb) {
   // Racks with room, and the scale set's VMs per fault domain.
-  std::map<uint32_t, const host_view*> best_in_rack;
+  std::map<uint32_t, std::pair<host_rank, const host_view*>> best_in_rack;
   size_t up = 0;
   for (const auto& h : hosts) {
     if (h.zone != zone)
@@ -43,12 +82,10 @@ placement place_in_zone(const std::vector<host_view>& hosts, uint32_t zone,
     up += h.up;
     if (!fits(h, vcpus, ram_gb))
       continue;
-    auto& best = best_in_rack[h.rack];
-    if (!best || h.ram_gb_free > best->ram_gb_free ||
-        (h.ram_gb_free == best->ram_gb_free &&
-         (h.vcpus_free > best->vcpus_free ||
-          (h.vcpus_free == best->vcpus_free && h.host < best->host))))
-      best = &h;
+    auto rank = rank_of(h, vms);
+    auto [best, fresh] = best_in_rack.try_emplace(h.rack, rank, &h);
+    if (!fresh && rank < best->second.first)
+      best->second = {rank, &h};
   }
   placement p;
   p.zone = zone;
@@ -59,17 +96,18 @@ placement place_in_zone(const std::vector<host_view>& hosts, uint32_t zone,
     return p;
   }
   std::map<uint32_t, uint32_t> per_fd;
-  for (const auto& [key, n] : layout.per_rack)
-    if (key.first == zone)
-      per_fd[fault_domain_of(key.second, policy.fault_domains)] += n;
+  for (const auto* layout : {&vms.committed, &vms.proposed})
+    for (const auto& [key, n] : layout->per_rack)
+      if (key.first == zone)
+        per_fd[fault_domain_of(key.second, policy.fault_domains)] += n;
   const host_view* chosen = nullptr;
   std::tuple<uint32_t, uint32_t, uint32_t> chosen_key{};
-  for (const auto& [rack, host] : best_in_rack) {
+  for (const auto& [rack, best] : best_in_rack) {
     auto fd = fault_domain_of(rack, policy.fault_domains);
-    std::tuple<uint32_t, uint32_t, uint32_t> key{
-        count(per_fd, fd), count(layout.per_rack, zone, rack), rack};
+    std::tuple<uint32_t, uint32_t, uint32_t> key{count(per_fd, fd),
+                                                 vms.in_rack(zone, rack), rack};
     if (!chosen || key < chosen_key) {
-      chosen = host;
+      chosen = best.second;
       chosen_key = key;
     }
   }
@@ -77,25 +115,23 @@ placement place_in_zone(const std::vector<host_view>& hosts, uint32_t zone,
   p.host = chosen->host;
   p.rack = chosen->rack;
   p.fault_domain = fault_domain_of(chosen->rack, policy.fault_domains);
-  p.update_domain = layout.placed % policy.update_domains;
+  p.update_domain = vms.placed() % policy.update_domains;
   return p;
 }
 
 } // namespace
 
-void scale_set_layout::add(uint32_t zone, uint32_t rack) {
+void scale_set_layout::add(uint32_t zone, uint32_t rack, entity_id host) {
   ++per_zone[zone];
   ++per_rack[{zone, rack}];
+  ++per_host[host];
   ++placed;
 }
 
-void scale_set_layout::remove(uint32_t zone, uint32_t rack) {
-  auto z = per_zone.find(zone);
-  if (z != per_zone.end() && z->second > 0)
-    --z->second;
-  auto r = per_rack.find({zone, rack});
-  if (r != per_rack.end() && r->second > 0)
-    --r->second;
+void scale_set_layout::remove(uint32_t zone, uint32_t rack, entity_id host) {
+  decrement(per_zone, zone);
+  decrement(per_rack, std::make_pair(zone, rack));
+  decrement(per_host, host);
 }
 
 void validate(const scale_set_policy& policy, uint32_t zones) {
@@ -117,16 +153,18 @@ void validate(const scale_set_policy& policy, uint32_t zones) {
 
 placement place(const std::vector<host_view>& hosts,
                 const scale_set_policy& policy, const scale_set_layout& layout,
-                uint32_t vcpus, uint32_t ram_gb) {
+                const scale_set_layout& proposed, uint32_t vcpus,
+                uint32_t ram_gb) {
+  set_vms vms{layout, proposed};
   // Zones in balance order: fewest of the scale set's VMs first.
   auto zones = policy.zones;
   std::stable_sort(zones.begin(), zones.end(), [&](uint32_t a, uint32_t b) {
-    auto ca = count(layout.per_zone, a), cb = count(layout.per_zone, b);
+    auto ca = vms.in_zone(a), cb = vms.in_zone(b);
     return ca != cb ? ca < cb : a < b;
   });
   std::string failures;
   for (auto zone : zones) {
-    auto p = place_in_zone(hosts, zone, policy, layout, vcpus, ram_gb);
+    auto p = place_in_zone(hosts, zone, policy, vms, vcpus, ram_gb);
     if (p.ok)
       return p;
     failures += (failures.empty() ? "" : "; ") + p.failure;

@@ -11,8 +11,9 @@
 ///      domain r mod N and the fault domain with the fewest VMs wins, then
 ///      its rack with the fewest;
 ///   3. host: among the up hosts of that rack with room for the VM (RAM,
-///      vCPUs and a free VM slot), the one with the most free RAM, then
-///      vCPUs (the least loaded);
+///      vCPUs and a free VM slot), the one with the fewest of the scale
+///      set's VMs, then the most free RAM, then vCPUs (the least loaded),
+///      then the lowest id;
 ///   4. update domain: the scale set's VMs in turn over 5 update domains.
 /// A failure names the zone and the constraint that failed.
 
@@ -47,10 +48,13 @@ struct scale_set_policy {
 struct scale_set_layout {
   std::map<uint32_t, uint32_t> per_zone;
   std::map<std::pair<uint32_t, uint32_t>, uint32_t> per_rack; ///< (zone, rack)
+  std::map<entity_id, uint32_t> per_host;
   uint32_t placed = 0; ///< ever placed: the update-domain turn
 
-  void add(uint32_t zone, uint32_t rack);
-  void remove(uint32_t zone, uint32_t rack);
+  /// A VM placed on `host` in `zone`, `rack` (and `placed` counts it).
+  void add(uint32_t zone, uint32_t rack, entity_id host);
+  /// A VM gone from there; asserts that it was counted (`placed` stays).
+  void remove(uint32_t zone, uint32_t rack, entity_id host);
 };
 
 struct placement {
@@ -67,9 +71,12 @@ struct placement {
 /// update domains >= 1. Throws std::invalid_argument naming the field.
 void validate(const scale_set_policy& policy, uint32_t zones);
 
-/// Chooses a host for a VM of `vcpus` / `ram_gb`; does not reserve.
+/// Chooses a host for a VM of `vcpus` / `ram_gb`; does not reserve. The
+/// scale set's VMs are those of `layout` (committed) and of `proposed`
+/// (placed, not committed yet), counted together without a copy.
 placement place(const std::vector<host_view>& hosts,
                 const scale_set_policy& policy, const scale_set_layout& layout,
-                uint32_t vcpus, uint32_t ram_gb);
+                const scale_set_layout& proposed, uint32_t vcpus,
+                uint32_t ram_gb);
 
 } // namespace vmss::fabric

@@ -1,5 +1,7 @@
 #include "actors/fabric/raft.hpp"
 
+#include "kernel/assert.hpp"
+
 #include <algorithm>
 #include <functional>
 #include <stdexcept>
@@ -35,14 +37,72 @@ const char* to_string(raft_role r) {
   return "unknown";
 }
 
+namespace {
+
+[[noreturn]] void bad_setting(const char* setting, const std::string& reason) {
+  throw std::invalid_argument(std::string("raft_config.") + setting + ": " +
+                              reason);
+}
+
+} // namespace
+
+void validate(const raft_config& c, node_id self) {
+  auto self_text = std::to_string(self);
+  if (std::count(c.members.begin(), c.members.end(), self) != 1)
+    bad_setting("members",
+                "must list this replica (" + self_text + ") exactly once");
+  std::set<node_id> seen;
+  for (auto m : c.members)
+    if (!seen.insert(m).second)
+      bad_setting("members",
+                  "replica " + std::to_string(m) + " is listed twice");
+  if (c.election_timeout_min <= 0)
+    bad_setting("election_timeout_min",
+                "must be positive, not " +
+                    format_duration(c.election_timeout_min));
+  if (c.election_timeout_max < c.election_timeout_min)
+    bad_setting("election_timeout_max",
+                format_duration(c.election_timeout_max) +
+                    " is below election_timeout_min (" +
+                    format_duration(c.election_timeout_min) + ")");
+  if (c.heartbeat_period <= 0 || c.heartbeat_period >= c.election_timeout_min)
+    bad_setting("heartbeat_period",
+                format_duration(c.heartbeat_period) +
+                    " must be positive and below election_timeout_min (" +
+                    format_duration(c.election_timeout_min) +
+                    "), or followers' leases run out between heartbeats");
+  if (c.max_entries_per_append == 0)
+    bad_setting("max_entries_per_append",
+                "must be at least 1 (0 never sends an entry)");
+  if (c.snapshot_threshold == 0)
+    bad_setting("snapshot_threshold", "must be at least 1");
+  if (c.max_uncommitted == 0)
+    bad_setting("max_uncommitted",
+                "must be at least 1 (0 refuses every proposal)");
+}
+
 raft::raft(node_id self, raft_config config, rng& random)
     : self_(self), config_(std::move(config)), random_(&random) {
-  if (config_.members.empty())
-    config_.members.push_back(self_);
-  if (config_.election_timeout_max < config_.election_timeout_min)
-    config_.election_timeout_max = config_.election_timeout_min;
-  if (config_.max_entries_per_append == 0)
-    config_.max_entries_per_append = 1;
+  validate(config_, self_);
+}
+
+void raft::check_invariants() const {
+  VMSS_ASSERT(snapshot_.index <= applied_,
+              "raft: the snapshot holds applied entries only");
+  VMSS_ASSERT(applied_ <= commit_, "raft: applied <= commit");
+  VMSS_ASSERT(commit_ <= last_index(), "raft: commit <= last index");
+  VMSS_ASSERT(log_.empty() || (log_.front().index == snapshot_.index + 1 &&
+                               log_.back().index == last_index()),
+              "raft: the log follows the snapshot without a gap");
+  VMSS_ASSERT(last_term() <= term_, "raft: no entry is of a future term");
+  VMSS_ASSERT(role_ != raft_role::candidate || voted_for_ == self_,
+              "raft: a candidate voted for itself");
+  VMSS_ASSERT(role_ == raft_role::leader ? leader_ == self_ : peers_.empty(),
+              "raft: a leader is its own hint and only a leader tracks "
+              "progress");
+  for (const auto& [id, p] : peers_)
+    VMSS_ASSERT(p.match < p.next && p.next <= last_index() + 1,
+                "raft: a follower's match < next <= last index + 1");
 }
 
 // --- Log ------------------------------------------------------------------
@@ -68,8 +128,7 @@ bool raft::log_up_to_date(uint64_t last_index, uint64_t last_term) const {
 }
 
 void raft::truncate_from(uint64_t index) {
-  if (index <= commit_)
-    throw std::logic_error("raft: truncating a committed entry");
+  VMSS_ASSERT(index > commit_, "raft: a committed entry is never truncated");
   while (last_index() >= index)
     log_.pop_back();
 }
@@ -81,12 +140,15 @@ void raft::compact(uint64_t index, std::string data) {
   while (!log_.empty() && log_.front().index <= index)
     log_.pop_front();
   snapshot_ = raft_snapshot{index, term, std::move(data)};
+  check_invariants();
 }
 
 void raft::apply_committed(raft_effects& fx) {
   while (applied_ < commit_) {
     ++applied_;
-    fx.committed.push_back(*entry(applied_));
+    const auto* e = entry(applied_);
+    VMSS_ASSERT(e, "raft: a committed entry is in the log until applied");
+    fx.committed.push_back(*e);
   }
   if (applied_ - snapshot_.index >= config_.snapshot_threshold)
     fx.wants_snapshot = true;
@@ -97,6 +159,7 @@ void raft::apply_committed(raft_effects& fx) {
 raft_effects raft::start() {
   raft_effects fx;
   reset_election_timer(fx);
+  check_invariants();
   return fx;
 }
 
@@ -113,6 +176,7 @@ raft_effects raft::restart() {
   fx.restore = snapshot_;
   note_role(fx);
   reset_election_timer(fx);
+  check_invariants();
   return fx;
 }
 
@@ -154,6 +218,7 @@ raft_effects raft::on_timer(const raft_timer& timer) {
       on_heartbeat(fx);
     break;
   }
+  check_invariants();
   return fx;
 }
 
@@ -185,6 +250,7 @@ raft_effects raft::campaign() {
     become_pre_candidate(fx);
   else
     become_candidate(fx);
+  check_invariants();
   return fx;
 }
 
@@ -230,6 +296,9 @@ void raft::become_leader(raft_effects& fx) {
   beats_since_check_ = 0;
   // A no-op of the new term: commits the entries of earlier terms
   // (paper §5.4.2, thesis §6.4).
+  VMSS_ASSERT(voted_for_ == self_ && last_term() <= term_,
+              "raft: a leader won its own term's vote, its log of no later "
+              "term");
   log_.push_back(raft_entry{term_, last_index() + 1, {}});
   set_heartbeat_timer(fx);
   replicate_all(false, fx);
@@ -248,6 +317,9 @@ void raft::broadcast_votes(bool pre, raft_effects& fx) {
 }
 
 void raft::count_vote(node_id from, bool granted, raft_effects& fx) {
+  VMSS_ASSERT(role_ == raft_role::pre_candidate ||
+                  role_ == raft_role::candidate,
+              "raft: only a campaign counts votes");
   if (!granted)
     return;
   votes_.insert(from);
@@ -284,6 +356,7 @@ raft_effects raft::step(node_id from, const raft_message& msg) {
           on_snapshot_response(from, m, fx);
       },
       msg);
+  check_invariants();
   return fx;
 }
 
@@ -384,6 +457,8 @@ void raft::on_append(node_id from, const append_entries& m, raft_effects& fx) {
     log_.push_back(e);
   }
   auto match = m.prev_log_index + m.entries.size();
+  VMSS_ASSERT(match <= last_index(),
+              "raft: what a follower acknowledges is in its log");
   auto commit = std::min(m.leader_commit, match);
   if (commit > commit_) {
     commit_ = commit;
@@ -436,6 +511,7 @@ propose_result raft::propose(std::string payload) {
   log_.push_back(raft_entry{term_, r.index, std::move(payload)});
   replicate_all(false, r.effects);
   maybe_commit(r.effects);
+  check_invariants();
   return r;
 }
 
@@ -507,6 +583,7 @@ void raft::maybe_commit(raft_effects& fx) {
     match.push_back(p.match);
   std::sort(match.begin(), match.end(), std::greater<>());
   auto n = match[quorum() - 1];
+  VMSS_ASSERT(n <= last_index(), "raft: a majority matches within the log");
   if (n <= commit_ || term_at(n) != term_)
     return;
   commit_ = n;

@@ -69,6 +69,13 @@ struct raft_config {
   bool check_quorum = true; ///< a leader not heard by a majority steps down
 };
 
+/// Checks a configuration for replica `self`: members list `self` once and
+/// no replica twice; 0 < heartbeat_period < election_timeout_min <=
+/// election_timeout_max; max_entries_per_append, snapshot_threshold and
+/// max_uncommitted at least 1. Throws std::invalid_argument naming the
+/// setting and the reason.
+void validate(const raft_config& config, node_id self);
+
 enum class raft_role : uint8_t { follower, pre_candidate, candidate, leader };
 
 /// "follower", "pre_candidate", "candidate", "leader".
@@ -132,7 +139,8 @@ struct propose_result {
 
 class raft {
 public:
-  /// Keeps a reference to `random` (the entity's seeded stream).
+  /// Keeps a reference to `random` (the entity's seeded stream). Throws
+  /// std::invalid_argument if `config` is bad (validate).
   raft(node_id self, raft_config config, rng& random);
 
   /// First boot: a follower with no leader; sets the election timers.
@@ -191,6 +199,11 @@ private:
   };
 
   size_t quorum() const { return config_.members.size() / 2 + 1; }
+  /// Asserts what holds between steps: snapshot index <= applied <= commit
+  /// <= last index, a gapless log after the snapshot of no future term, a
+  /// leader that is its own leader hint and tracks progress within its log,
+  /// a candidate that voted for itself.
+  void check_invariants() const;
   bool log_up_to_date(uint64_t last_index, uint64_t last_term) const;
   void note_role(raft_effects& fx);
 

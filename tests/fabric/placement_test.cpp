@@ -30,16 +30,109 @@ std::vector<placement> place_many(std::vector<host_view>& hosts,
                                   scale_set_layout& layout, int n) {
   std::vector<placement> out;
   for (int i = 0; i < n; ++i) {
-    auto p = place(hosts, policy, layout, 2, 8);
+    auto p = place(hosts, policy, layout, {}, 2, 8);
     if (!p.ok)
       return out;
-    layout.add(p.zone, p.rack);
+    layout.add(p.zone, p.rack, p.host);
     auto& h = hosts[p.host];
     h.vcpus_free -= 2;
     h.ram_gb_free -= 8;
     out.push_back(p);
   }
   return out;
+}
+
+/// Other tenants' load, different on neighbouring hosts: host i keeps
+/// 16 GB and 4 vCPUs less free for each step of i mod 8.
+void add_tenants(std::vector<host_view>& hosts) {
+  for (auto& h : hosts) {
+    h.ram_gb_free -= 16 * (h.host % 8);
+    h.vcpus_free -= 4 * (h.host % 8);
+  }
+}
+
+/// The scale set's VMs per host.
+std::map<vmss::entity_id, int> per_host(const std::vector<placement>& ps) {
+  std::map<vmss::entity_id, int> out;
+  for (const auto& p : ps)
+    ++out[p.host];
+  return out;
+}
+
+// Defect (issue 9, 4b): the emptiest host of the rack won even when it
+// already held the set's VMs, so 300 VMs landed on about 200 hosts.
+TEST(placement, a_scale_set_takes_a_new_host_while_one_has_room) {
+  auto hosts = region(3, 4, 40);
+  add_tenants(hosts);
+  scale_set_policy policy{{0, 1, 2}, 1, 5, false};
+  scale_set_layout layout;
+  auto ps = place_many(hosts, policy, layout, 300);
+  ASSERT_EQ(ps.size(), 300u);
+  EXPECT_EQ(per_host(ps).size(), 300u);
+  EXPECT_EQ(layout.per_host.size(), 300u);
+}
+
+TEST(placement, a_scale_set_larger_than_the_hosts_spreads_evenly) {
+  auto hosts = region(1, 2, 5);
+  add_tenants(hosts);
+  scale_set_policy policy{{0}, 1, 5, false};
+  scale_set_layout layout;
+  auto ps = place_many(hosts, policy, layout, 30);
+  ASSERT_EQ(ps.size(), 30u);
+  auto counts = per_host(ps);
+  ASSERT_EQ(counts.size(), hosts.size());
+  for (const auto& [host, n] : counts)
+    EXPECT_EQ(n, 3) << "host " << host;
+}
+
+TEST(placement, the_least_loaded_host_breaks_a_tie_of_the_sets_vms) {
+  auto hosts = region(1, 1, 3);
+  hosts[0].ram_gb_free = 500; // the emptiest, but it holds one of the set
+  hosts[1].ram_gb_free = 300;
+  hosts[2].ram_gb_free = 400;
+  scale_set_policy policy{{0}, 1, 5, false};
+  scale_set_layout layout;
+  layout.add(0, 0, 0);
+  auto p = place(hosts, policy, layout, {}, 2, 8);
+  ASSERT_TRUE(p.ok);
+  EXPECT_EQ(p.host, 2u);
+}
+
+TEST(placement, proposed_vms_count_with_the_committed_ones) {
+  auto hosts = region(2, 1, 3);
+  scale_set_policy policy{{0, 1}, 1, 5, false};
+  scale_set_layout committed, proposed;
+  committed.add(0, 0, 0);
+  proposed.add(1, 0, 3);
+  proposed.add(0, 0, 1);
+  // Zone 1 holds two of the set, zone 2 one: zone 2, on a host without.
+  auto p = place(hosts, policy, committed, proposed, 2, 8);
+  ASSERT_TRUE(p.ok);
+  EXPECT_EQ(p.zone, 1u);
+  EXPECT_NE(p.host, 3u);
+  EXPECT_EQ(p.update_domain, 3u); // the fourth VM of the set
+  proposed.add(1, 0, p.host);
+  auto q = place(hosts, policy, committed, proposed, 2, 8);
+  ASSERT_TRUE(q.ok);
+  EXPECT_EQ(q.host, 2u); // zone 1's host without the set's VMs
+}
+
+TEST(placement, a_layout_forgets_a_host_when_its_last_vm_leaves) {
+  scale_set_layout layout;
+  layout.add(0, 1, 7);
+  layout.add(2, 0, 9);
+  layout.remove(2, 0, 9);
+  EXPECT_EQ(layout.per_host, (std::map<vmss::entity_id, uint32_t>{{7, 1}}));
+  EXPECT_EQ(layout.per_rack.count({2, 0}), 0u);
+  EXPECT_EQ(layout.per_zone.count(2), 0u);
+  EXPECT_EQ(layout.placed, 2u); // the update-domain turn goes on
+}
+
+TEST(placement, removing_a_vm_the_layout_never_counted_is_a_bug) {
+  scale_set_layout layout;
+  layout.add(0, 1, 7);
+  EXPECT_DEATH(layout.remove(0, 1, 8),
+               "a scale set's VM leaves only where it was counted");
 }
 
 TEST(placement, zones_stay_balanced_within_one_vm) {
@@ -97,7 +190,7 @@ TEST(placement, least_loaded_host_of_the_rack_wins_and_down_hosts_never) {
   hosts[2].up = false;
   scale_set_policy policy{{0}, 1, 5, false};
   scale_set_layout layout;
-  auto p = place(hosts, policy, layout, 2, 8);
+  auto p = place(hosts, policy, layout, {}, 2, 8);
   ASSERT_TRUE(p.ok);
   EXPECT_EQ(p.host, 1u);
 }
@@ -106,7 +199,7 @@ TEST(placement, full_region_fails_naming_zone_and_constraint) {
   auto hosts = region(2, 1, 1, 124, 4);
   scale_set_policy policy{{0, 1}, 1, 5, false};
   scale_set_layout layout;
-  auto p = place(hosts, policy, layout, 2, 8);
+  auto p = place(hosts, policy, layout, {}, 2, 8);
   EXPECT_FALSE(p.ok);
   EXPECT_NE(p.failure.find("zone 1: no host has 2 vCPUs, 8 GB and a VM slot "
                            "free"),
@@ -121,11 +214,11 @@ TEST(placement, a_host_without_a_free_slot_is_full) {
   hosts[0].ram_gb_free = 500;
   scale_set_policy policy{{0}, 1, 5, false};
   scale_set_layout layout;
-  auto p = place(hosts, policy, layout, 2, 8);
+  auto p = place(hosts, policy, layout, {}, 2, 8);
   ASSERT_TRUE(p.ok);
   EXPECT_EQ(p.host, 1u);
   hosts[1].slots_free = 0;
-  EXPECT_FALSE(place(hosts, policy, layout, 2, 8).ok);
+  EXPECT_FALSE(place(hosts, policy, layout, {}, 2, 8).ok);
 }
 
 TEST(placement, strict_zone_balance_fails_rather_than_unbalance) {
@@ -133,11 +226,11 @@ TEST(placement, strict_zone_balance_fails_rather_than_unbalance) {
   hosts[0].ram_gb_free = 4; // zone 1 is full
   scale_set_policy strict{{0, 1}, 1, 5, true};
   scale_set_layout layout;
-  auto p = place(hosts, strict, layout, 2, 8);
+  auto p = place(hosts, strict, layout, {}, 2, 8);
   EXPECT_FALSE(p.ok);
   EXPECT_NE(p.failure.find("strict zone balance"), std::string::npos);
   scale_set_policy relaxed{{0, 1}, 1, 5, false};
-  auto q = place(hosts, relaxed, layout, 2, 8);
+  auto q = place(hosts, relaxed, layout, {}, 2, 8);
   ASSERT_TRUE(q.ok);
   EXPECT_EQ(q.zone, 1u);
 }

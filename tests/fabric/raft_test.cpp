@@ -440,4 +440,73 @@ TEST(raft, leader_without_a_majority_refuses_proposals_beyond_the_bound) {
   EXPECT_EQ(net.propose(leader, "q").status, propose_status::busy);
 }
 
+// Configuration: a bad setting is refused at construction, naming it (the
+// core used to "repair" an empty member list, a maximum timeout below the
+// minimum and an empty append).
+TEST(raft, bad_configurations_are_refused_naming_the_setting) {
+  struct bad_case {
+    const char* setting;
+    void (*spoil)(raft_config&);
+  };
+  const bad_case cases[] = {
+      {"members", [](raft_config& c) { c.members.clear(); }},
+      {"members",
+       [](raft_config& c) {
+         c.members = {2, 3};
+       }},
+      {"members",
+       [](raft_config& c) {
+         c.members = {1, 2, 2};
+       }},
+      {"election_timeout_min",
+       [](raft_config& c) { c.election_timeout_min = 0; }},
+      {"election_timeout_max",
+       [](raft_config& c) { c.election_timeout_max = ms(500); }},
+      {"heartbeat_period", [](raft_config& c) { c.heartbeat_period = 0; }},
+      {"heartbeat_period",
+       [](raft_config& c) { c.heartbeat_period = seconds(1); }},
+      {"max_entries_per_append",
+       [](raft_config& c) { c.max_entries_per_append = 0; }},
+      {"snapshot_threshold", [](raft_config& c) { c.snapshot_threshold = 0; }},
+      {"max_uncommitted", [](raft_config& c) { c.max_uncommitted = 0; }},
+  };
+  rng random(1, 1);
+  for (const auto& bad : cases) {
+    raft_config cfg;
+    cfg.members = {1, 2, 3};
+    bad.spoil(cfg);
+    try {
+      raft core(1, cfg, random);
+      ADD_FAILURE() << "accepted a bad " << bad.setting;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(std::string("raft_config.") +
+                                           bad.setting + ": "),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  raft_config alone; // one replica, a fixed election timeout: both fine
+  alone.members = {1};
+  alone.election_timeout_max = alone.election_timeout_min;
+  EXPECT_NO_THROW(raft(1, alone, random));
+}
+
+// Invariant: a leader's view of a follower stays within its own log; an
+// acknowledgement of entries it never sent stops the process.
+TEST(raft, an_acknowledgement_beyond_the_leaders_log_is_a_bug) {
+  raft_config cfg;
+  cfg.members = {1, 2, 3};
+  cfg.pre_vote = false;
+  rng random(1, 1);
+  raft core(1, cfg, random);
+  core.start();
+  core.campaign();
+  core.step(2, vote_response{core.term(), true});
+  ASSERT_EQ(core.role(), raft_role::leader);
+  EXPECT_DEATH(
+      core.step(2, append_entries_response{core.term(), true,
+                                           core.last_index() + 99, 0, 0}),
+      "raft: a follower's match < next <= last index \\+ 1");
+}
+
 } // namespace
