@@ -24,6 +24,11 @@ public:
   /// twice.
   explicit model_spec(const std::string& text);
 
+  /// Options given as a map (a scenario's family settings); `name` prefixes
+  /// every error ("scenario.json: fabric: missed=0 is out of range …").
+  model_spec(std::string name, std::map<std::string, std::string> options)
+      : name_(std::move(name)), options_(std::move(options)) {}
+
   const std::string& name() const { return name_; }
 
   /// Typed option lookups; each marks the key as known. Throw

@@ -14,6 +14,11 @@ namespace vmss {
 std::unique_ptr<model> make_any_model(const std::string& spec, uint64_t seed,
                                       uint32_t nodes);
 
+/// The model spec of a scenario run: the scenario's text and the label its
+/// errors name, for every node process to read the same scenario.
+std::string scenario_model_spec(const std::string& label,
+                                const std::string& text);
+
 /// Path of the running vmss-sim binary, for starting node processes.
 std::string self_executable();
 

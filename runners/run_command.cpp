@@ -5,10 +5,16 @@
 #include "runners/run_support.hpp"
 #include "runners/tell_user.hpp"
 #include "runners/trace_output.hpp"
+#include "input/json_reader.hpp"
+#include "input/scenario.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <map>
 #include <stdexcept>
@@ -17,29 +23,38 @@ namespace vmss {
 
 namespace {
 
-struct builtin_scenario {
-  const char* model_spec;
-  sim_time until;
-  const char* summary;
-};
+/// The text of scenario FILE, or of the built-in default scenario.
+std::string scenario_text(const std::string& file) {
+  if (file.empty())
+    return input::builtin_default_scenario();
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    throw std::invalid_argument(file + ": cannot read the scenario file (" +
+                                std::strerror(errno) + ")");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
-const std::map<std::string, builtin_scenario>& builtin_scenarios() {
-  static const std::map<std::string, builtin_scenario> table{
-      {"default",
-       {"region preset=small faults=demo tenant_probe=30s", seconds(300),
-        "a small region (3 zones x 2 racks x 4 hosts, TOR switches, "
-        "hypervisors, 8 VM slots a host half filled by other tenants, a "
-        "storage cluster a zone) under a fabric controller of 5 Raft "
-        "replicas; a client asks it for a scale set of 3 VMs at 1 s, placed "
-        "one per zone and healthy about 3 min later; faults one after the "
-        "other: host crash, TOR failure, storage replica loss, slow disk, "
-        "zone partition, application crash, rack power loss, each recovered"}},
-  };
-  return table;
+/// Reads and checks the scenario; every error of an invalid one is an
+/// `error:` line and the command exits 2.
+input::scenario_input read_scenario(const std::string& file,
+                                    const std::string& text) {
+  try {
+    if (file.empty())
+      return input::load_builtin_default_scenario();
+    auto slash = file.rfind('/');
+    return input::load_scenario_text(
+        text, file, slash == std::string::npos ? "." : file.substr(0, slash));
+  } catch (const input::input_error& e) {
+    for (const auto& line : e.lines())
+      tell_user(user_line::error, line);
+    throw CLI::RuntimeError(2); // bad input (docs/cli.md)
+  }
 }
 
 struct run_args {
-  std::string scenario = "default";
+  std::string scenario; ///< a file; empty: the built-in default
   std::string model;
   std::string out = "vmss-trace";
   std::string until;
@@ -49,19 +64,17 @@ struct run_args {
 
 int run_main(const run_args& args) {
   run_options opts;
-  std::string scenario_name = args.scenario;
+  std::string scenario_name;
+  input::scenario_input scenario;
   if (!args.model.empty()) {
     opts.model_spec = args.model;
     scenario_name = "model: " + args.model;
   } else {
-    auto i = builtin_scenarios().find(args.scenario);
-    if (i == builtin_scenarios().end())
-      throw std::invalid_argument(
-          "scenario '" + args.scenario +
-          "': scenario files are not supported yet; built-in scenarios: "
-          "default");
-    opts.model_spec = i->second.model_spec;
-    opts.until = i->second.until;
+    auto text = scenario_text(args.scenario);
+    scenario = read_scenario(args.scenario, text);
+    opts.model_spec = scenario_model_spec(scenario.label, text);
+    opts.until = scenario.spec.duration_ns();
+    scenario_name = scenario.spec.name() + " (" + scenario.label + ")";
   }
   if (args.until_opt->count() > 0) {
     std::string why;
@@ -72,13 +85,13 @@ int run_main(const run_args& args) {
                                   ": must be after the start");
   }
   apply_common(args.common, opts);
+  if (args.model.empty() && scenario.spec.has_seed() &&
+      args.common.seed_opt->count() == 0)
+    opts.seed = scenario.spec.seed(); // the scenario's, unless --seed
   // Every input is checked before the output path is touched.
   auto sim = check_model(opts);
   trace_output out(args.out, "--out");
   opts.trace_dir = out.staging();
-  if (args.model.empty())
-    std::cout << "# " << args.scenario << ": "
-              << builtin_scenarios().at(args.scenario).summary << "\n";
   std::cout << "# scenario=" << scenario_name << " seed=" << opts.seed
             << " nodes=" << opts.nodes << " threads=" << opts.threads
             << std::endl;
@@ -111,7 +124,8 @@ namespace {
 
 void add_run_options(CLI::App* cmd, const std::shared_ptr<run_args>& args) {
   cmd->add_option("scenario", args->scenario,
-                  "built-in scenario name (default: default)");
+                  "scenario file (docs/scenarios.md); none: the built-in "
+                  "default scenario, scenarios/default.json");
   cmd->add_option("--model", args->model,
                   "run a built-in model instead, e.g. 'phold entities=64' "
                   "(region, pingpong, heartbeat, phold, roundtrip)");

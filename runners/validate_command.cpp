@@ -4,7 +4,9 @@
 /// file that no other kind claims. Azure's JSON joins as more kinds.
 
 #include "input/json_reader.hpp"
+#include "actors/physical/region_model.hpp"
 #include "input/scenario.hpp"
+#include "runners/tell_user.hpp"
 #include "runners/commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -34,6 +36,7 @@ std::string count(size_t n, const std::string& one, std::string many = {}) {
 
 std::string scenario_summary(const std::string& path) {
   auto s = input::load_scenario_file(path);
+  physical::make_region_model(s); // targets, recoveries, family settings
   const auto& spec = s.spec;
   const auto& r = s.region;
   uint64_t vms = 0;
@@ -72,7 +75,10 @@ bool validate_file(const std::string& path) {
       return true;
     } catch (const input::input_error& e) {
       for (const auto& line : e.lines())
-        std::cerr << "error: " << line << "\n";
+        tell_user(user_line::error, line);
+      return false;
+    } catch (const std::invalid_argument& e) {
+      tell_user(user_line::error, e.what());
       return false;
     }
   }

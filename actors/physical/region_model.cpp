@@ -9,6 +9,7 @@
 #include "actors/physical/storage_replica.hpp"
 #include "actors/physical/tor_switch.hpp"
 #include "actors/physical/vm.hpp"
+#include "input/scenario.hpp"
 #include "kernel/kind_factories.hpp"
 #include "kernel/numbers.hpp"
 #include "kernel/spawn_entity.hpp"
@@ -137,73 +138,31 @@ void read_phase(model_spec& spec, const char* key, phase_range& range) {
   if (dash == std::string::npos ||
       !parse_duration(text.substr(0, dash), r.min, &why) ||
       !parse_duration(text.substr(dash + 1), r.max, &why))
-    throw std::invalid_argument(std::string("region: ") + key + "=" + text +
-                                ": " + why);
+    throw std::invalid_argument(spec.name() + ": " + key + "=" + text + ": " +
+                                why);
   if (r.min <= 0 || r.max < r.min || r.max > max_period)
-    throw std::invalid_argument(std::string("region: ") + key + "=" + text +
+    throw std::invalid_argument(spec.name() + ": " + key + "=" + text +
                                 " must have 0 < MIN <= MAX <= 24h");
   range = r;
 }
 
 class region_model final : public model {
 public:
+  /// From a model string: every setting in one spec.
   explicit region_model(model_spec& spec)
       : net_(make_region(spec), kinds::tor_switch) {
     const auto& r = net_.layout();
     bool big = preset_ == "region";
-    fc_.heartbeat_period =
-        spec.get_duration("period", seconds(1), 1, seconds(3600));
-    fc_.missed = spec.get_int("missed", 3, 1, 1000);
-    host_.heartbeat_period = fc_.heartbeat_period;
-    host_.missed = fc_.missed;
-    host_.cores = r.host_cores;
-    host_.ram_gb = r.host_ram_gb;
-    host_.slots = static_cast<uint32_t>(
-        spec.get_int("slots", big ? topology::default_vm_slots : 8, 1, 1000));
-    // Before anything of that size exists.
-    topology::check_size(r, host_.slots);
+    read_settings(spec, spec, spec);
     host_.tenant_utilisation =
         spec.get_int("tenants", big ? 80 : 50, 0, 100) / 100.0;
+    vm_.tenant_probe_period = spec.get_duration(
+        "tenant_probe", vm_.tenant_probe_period, 1, max_period);
     // More VMs than the region holds are asked for, and refused.
     client_.count =
         static_cast<uint32_t>(spec.get_int("vms", big ? 0 : 3, 0, 1'000'000));
     client_.at = spec.get_duration("scale_at", client_.at, 0, max_period);
     client_.interval = spec.get_duration("scale_interval", 0, 0, seconds(3600));
-    fc_.host_vcpus = (r.host_cores - host_capacity::hypervisor_cores) *
-                     host_capacity::vcpus_per_core;
-    fc_.host_ram_gb = r.host_ram_gb - host_capacity::hypervisor_ram_gb;
-    for (uint32_t z = 0; z < r.zones; ++z)
-      fc_.policy.zones.push_back(z);
-    fc_.policy.fault_domains =
-        static_cast<uint32_t>(spec.get_int("fault_domains", 1, 1, 5));
-    try {
-      fabric::validate(fc_.policy, r.zones);
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(std::string("region: ") + e.what());
-    }
-    auto& t = vm_.timings;
-    read_phase(spec, "allocating", t.allocating);
-    read_phase(spec, "creating", t.creating);
-    read_phase(spec, "starting", t.starting);
-    read_phase(spec, "running", t.running);
-    read_phase(spec, "repairing", t.repairing);
-    read_phase(spec, "stopping", t.stopping);
-    read_phase(spec, "deleting", t.deleting);
-    vm_.disk.hydrate_bytes =
-        static_cast<uint64_t>(spec.get_int("boot_gb", 2, 0, 1000)) *
-        1'000'000'000;
-    vm_.probe_period =
-        spec.get_duration("probe", vm_.probe_period, 1, max_period);
-    vm_.tenant_probe_period = spec.get_duration(
-        "tenant_probe", vm_.tenant_probe_period, 1, max_period);
-    auto disks = spec.get_string("disks", "lrs");
-    if (disks == "zrs")
-      replication_.redundancy = disk_redundancy::zrs;
-    else if (disks != "lrs")
-      throw std::invalid_argument("region: disks=" + disks +
-                                  " is not lrs or zrs");
-    if (replication_.redundancy == disk_redundancy::zrs && r.zones < 3)
-      throw std::invalid_argument("region: disks=zrs needs at least 3 zones");
     auto plan = spec.get_string("faults", "none");
     if (plan == "demo")
       faults_ = demo_faults(r, host_.slots);
@@ -212,6 +171,178 @@ public:
     client_.operations = parse_requests(spec.get_string("requests", ""),
                                         client_.scale_set, client_.count);
     spec.reject_unknown();
+    finish();
+  }
+
+  /// From a scenario file (docs/scenarios.md), checked by input/ as far as
+  /// it goes without entities; targets are checked here.
+  explicit region_model(const input::scenario_input& in)
+      : preset_(in.spec.topology().has_preset() ? in.spec.topology().preset()
+                                                : "file"),
+        net_(in.region, kinds::tor_switch) {
+    const auto& s = in.spec;
+    label_ = in.label;
+    bool big = preset_ == "region";
+    auto fabric = settings_of(in, "fabric", s.fabric());
+    auto physical = settings_of(in, "physical", s.physical());
+    auto storage = settings_of(in, "storage", s.storage());
+    read_settings(fabric, physical, storage);
+    fabric.reject_unknown();
+    physical.reject_unknown();
+    storage.reject_unknown();
+    const auto& tenants = s.background_tenants();
+    host_.tenant_utilisation =
+        (tenants.has_utilisation_percent() ? tenants.utilisation_percent()
+                                           : (big ? 80 : 50)) /
+        100.0;
+    if (tenants.has_probe_period_ns())
+      vm_.tenant_probe_period = tenants.probe_period_ns();
+    read_scale_sets(in);
+    read_timeline(in);
+    finish();
+  }
+
+private:
+  /// A family's settings object as key=value options, named in errors
+  /// "FILE: family".
+  static model_spec settings_of(const input::scenario_input& in,
+                                const std::string& family,
+                                const google::protobuf::Struct& object) {
+    std::map<std::string, std::string> options;
+    for (const auto& [key, value] : object.fields()) {
+      if (value.has_string_value())
+        options[key] = value.string_value();
+      else if (value.has_number_value() &&
+               value.number_value() == static_cast<double>(static_cast<int64_t>(
+                                           value.number_value())))
+        options[key] = std::to_string(static_cast<int64_t>(value.number_value()));
+      else
+        throw std::invalid_argument(
+            in.error(family + "." + key, "is not a whole number or a string"));
+    }
+    return model_spec(in.label + ": " + family, std::move(options));
+  }
+
+  /// The stand-in client runs one scale set until the orchestrator exists.
+  void read_scale_sets(const input::scenario_input& in) {
+    const auto& sets = in.spec.scale_sets();
+    if (sets.size() > 1)
+      throw std::invalid_argument(in.error(
+          input::entry_path("scaleSets", 1),
+          "one scale set per scenario for now (the stand-in client runs one "
+          "until the scale-set orchestrator exists)"));
+    if (sets.empty()) {
+      client_.count = 0;
+      return;
+    }
+    const auto& set = sets[0];
+    client_.scale_set = set.name();
+    client_.count = set.capacity();
+    client_.at = set.create_at_ns();
+    const auto* size = input::find_vm_size(set.vm_size());
+    client_.vcpus = size->vcpus;
+    client_.ram_gb = size->ram_gb;
+    fc_.policy.zones.clear();
+    for (const auto& zone : set.zones())
+      fc_.policy.zones.push_back(static_cast<uint32_t>(std::stoul(zone) - 1));
+    validate_policy();
+  }
+
+  /// Faults and operations, each named by its entry when it is wrong.
+  void read_timeline(const input::scenario_input& in) {
+    const auto& timeline = in.spec.timeline();
+    for (int i = 0; i < timeline.size(); ++i) {
+      const auto& e = timeline[i];
+      auto where = input::entry_path("timeline", static_cast<size_t>(i));
+      if (e.has_operation()) {
+        auto vm = split_vm_name(e.target());
+        int64_t instance = -1;
+        if (!vm || vm->scale_set != client_.scale_set ||
+            !parse_int(std::string(vm->instance), 0,
+                       static_cast<int64_t>(client_.count) - 1, instance))
+          throw std::invalid_argument(in.error(
+              where + ".target", "no VM " + e.target() + " in scale set " +
+                                     client_.scale_set + " (capacity " +
+                                     std::to_string(client_.count) + ")"));
+        client_.operations.push_back(
+            {e.at_ns(), static_cast<uint32_t>(instance),
+             static_cast<vm_op>(static_cast<int>(e.operation()) - 1)});
+        continue;
+      }
+      planned_fault f;
+      f.at = e.at_ns();
+      f.what.kind = static_cast<fault_kind>(static_cast<int>(e.fault()) - 1);
+      f.what.target = e.target();
+      f.what.peer = e.peer();
+      if (e.has_service_time_percent())
+        f.what.slow_permille = e.service_time_percent() * 10;
+      if (e.has_extra_latency_ns())
+        f.what.extra_latency = e.extra_latency_ns();
+      if (e.has_loss_ppm())
+        f.what.loss_ppm = e.loss_ppm();
+      faults_.push_back(f);
+      fault_paths_.push_back(where);
+    }
+  }
+
+  /// The settings each family declares (model string keys today).
+  void read_settings(model_spec& fabric, model_spec& physical,
+                     model_spec& storage) {
+    const auto& r = net_.layout();
+    bool big = preset_ == "region";
+    fc_.heartbeat_period =
+        fabric.get_duration("period", seconds(1), 1, seconds(3600));
+    fc_.missed = fabric.get_int("missed", 3, 1, 1000);
+    host_.heartbeat_period = fc_.heartbeat_period;
+    host_.missed = fc_.missed;
+    host_.cores = r.host_cores;
+    host_.ram_gb = r.host_ram_gb;
+    host_.slots = static_cast<uint32_t>(physical.get_int(
+        "slots", big ? topology::default_vm_slots : 8, 1, 1000));
+    // Before anything of that size exists.
+    topology::check_size(r, host_.slots);
+    fc_.host_vcpus = (r.host_cores - host_capacity::hypervisor_cores) *
+                     host_capacity::vcpus_per_core;
+    fc_.host_ram_gb = r.host_ram_gb - host_capacity::hypervisor_ram_gb;
+    for (uint32_t z = 0; z < r.zones; ++z)
+      fc_.policy.zones.push_back(z);
+    fc_.policy.fault_domains =
+        static_cast<uint32_t>(fabric.get_int("fault_domains", 1, 1, 5));
+    validate_policy();
+    auto& t = vm_.timings;
+    read_phase(physical, "allocating", t.allocating);
+    read_phase(physical, "creating", t.creating);
+    read_phase(physical, "starting", t.starting);
+    read_phase(physical, "running", t.running);
+    read_phase(physical, "repairing", t.repairing);
+    read_phase(physical, "stopping", t.stopping);
+    read_phase(physical, "deleting", t.deleting);
+    vm_.probe_period =
+        physical.get_duration("probe", vm_.probe_period, 1, max_period);
+    vm_.disk.hydrate_bytes =
+        static_cast<uint64_t>(storage.get_int("boot_gb", 2, 0, 1000)) *
+        1'000'000'000;
+    auto disks = storage.get_string("disks", "lrs");
+    if (disks == "zrs")
+      replication_.redundancy = disk_redundancy::zrs;
+    else if (disks != "lrs")
+      throw std::invalid_argument(storage.name() + ": disks=" + disks +
+                                  " is not lrs or zrs");
+    if (replication_.redundancy == disk_redundancy::zrs && r.zones < 3)
+      throw std::invalid_argument(storage.name() +
+                                  ": disks=zrs needs at least 3 zones");
+  }
+
+  void validate_policy() {
+    try {
+      fabric::validate(fc_.policy, net_.layout().zones);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("region: ") + e.what());
+    }
+  }
+
+  /// Factories, the entity table and the plan's targets, once configured.
+  void finish() {
     add_factories();
     entity_table table;
     describe(table);
@@ -220,6 +351,7 @@ public:
     check_faults(table);
   }
 
+public:
   /// Background tenants probe their VMs forever.
   bool ends_by_itself() const override { return false; }
 
@@ -330,12 +462,28 @@ private:
   /// The fault plan's order, and each target against the entities this
   /// model lays out (the check inject_fault makes on every node).
   void check_faults(const entity_table& table) {
-    if (faults_.empty())
-      return;
-    check_fault_sequence(faults_);
-    for (const auto& f : faults_)
-      check_fault_target(net_.layout(), table, f.what);
+    for (size_t i = 0; i < faults_.size(); ++i) {
+      try {
+        check_fault_target(net_.layout(), table, faults_[i].what);
+      } catch (const std::invalid_argument& e) {
+        if (fault_paths_.empty())
+          throw;
+        throw std::invalid_argument(label_ + ": " + fault_paths_[i] +
+                                    ".target: " + e.what());
+      }
+    }
+    try {
+      check_fault_sequence(faults_);
+    } catch (const std::invalid_argument& e) {
+      if (fault_paths_.empty())
+        throw;
+      throw std::invalid_argument(label_ + ": timeline: " + e.what());
+    }
   }
+
+  /// Scenario runs: the file's label and each fault's timeline entry.
+  std::string label_;
+  std::vector<std::string> fault_paths_;
 
   std::string preset_;
   topology::region_network net_;
@@ -413,6 +561,10 @@ private:
 
 std::unique_ptr<model> make_region_model(model_spec& spec) {
   return std::make_unique<region_model>(spec);
+}
+
+std::unique_ptr<model> make_region_model(const input::scenario_input& in) {
+  return std::make_unique<region_model>(in);
 }
 
 } // namespace vmss::physical

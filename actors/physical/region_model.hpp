@@ -19,6 +19,10 @@
 
 #include <memory>
 
+namespace vmss::input {
+struct scenario_input;
+} // namespace vmss::input
+
 namespace vmss::physical {
 
 /// faults= PLAN: see parse_fault_plan; requests= PLAN: the client's
@@ -32,5 +36,11 @@ namespace vmss::physical {
 /// never ends by itself; plan_warnings lists faults, requests and scale_at
 /// at or after the end of the run.
 std::unique_ptr<model> make_region_model(model_spec& spec);
+
+/// The region of a scenario file read by input/scenario.hpp. Checks what
+/// needs the entities: every timeline target exists and fits its fault
+/// ("FILE: timeline[3].target: …"), recoveries follow their faults, each
+/// family's settings. Throws std::invalid_argument.
+std::unique_ptr<model> make_region_model(const input::scenario_input& in);
 
 } // namespace vmss::physical

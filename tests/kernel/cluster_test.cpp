@@ -369,7 +369,8 @@ namespace {
 TEST(cli, bad_input_is_rejected_with_a_reason) {
   auto unknown = run_sim("run no-such-scenario");
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_NE(unknown.output.find("scenario 'no-such-scenario'"),
+  EXPECT_NE(unknown.output.find(
+                "no-such-scenario: cannot read the scenario file"),
             std::string::npos)
       << unknown.output;
   auto option = run_sim("run --model 'phold entitys=3'");
