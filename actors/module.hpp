@@ -1,11 +1,10 @@
 #pragma once
 /// A role family's module (design §3): the one place that registers what
 /// the family brings to a run — its simulation messages with their fixed
-/// wire numbers, its entity kinds, its trace events, its settings and its
-/// trace checkers. The runner lists the modules (runners/modules.cpp); the
+/// wire numbers, its entity kinds, its trace events and its trace checkers.
+/// The runner lists the modules (runners/modules.cpp); the
 /// kernel knows none of them. docs/layout.md has the recipes.
 
-#include "kernel/options.hpp"
 #include "kernel/trace_event.hpp"
 #include "topology/entity_kind.hpp"
 
@@ -26,8 +25,6 @@ struct family_module {
   void (*register_messages)(message_family&);
   std::vector<const entity_kind*> kinds;
   std::vector<const trace::event_def*> events;
-  /// The family's settings: the `<name>` object of a scenario file.
-  std::vector<option_def> options;
   /// Adds the family's checkers (vmss-sim trace check); may be null.
   void (*register_checkers)(analysis::checker_registry&) = nullptr;
 };

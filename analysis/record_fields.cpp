@@ -20,8 +20,8 @@ const T& field_of(const record& r, const trace::event_def& def,
         return *v;
       break;
     }
-  throw std::runtime_error("record " + std::string(def.name) + " at t_ns=" +
-                           std::to_string(r.t_ns()) + " of " +
+  throw std::runtime_error("record " + std::string(def.name) +
+                           " at t_ns=" + std::to_string(r.t_ns()) + " of " +
                            std::string(r.path) + ": field '" +
                            std::string(name) + "' is missing or not " + type);
 }

@@ -27,7 +27,6 @@ const family_module& module() {
                                {&kinds::pinger, &kinds::ponger, &kinds::host,
                                 &kinds::monitor, &kinds::phold, &kinds::prober,
                                 &kinds::echo},
-                               {},
                                {}};
   return m;
 }

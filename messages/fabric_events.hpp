@@ -27,8 +27,9 @@ inline constexpr event_def operation_refused{"operation_refused",
                                              {"vm", "op", "reason"}};
 
 inline constexpr const event_def* all[] = {
-    &leader_elected,    &fc_applied, &placement,          &host_down,
-    &host_up,           &vm_lost,    &vm_operation,       &allocation_failed,
-    &allocated,         &allocation_refused, &operated,   &operation_refused};
+    &leader_elected,     &fc_applied,        &placement,
+    &host_down,          &host_up,           &vm_lost,
+    &vm_operation,       &allocation_failed, &allocated,
+    &allocation_refused, &operated,          &operation_refused};
 
 } // namespace vmss::fabric::events

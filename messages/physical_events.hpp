@@ -13,8 +13,8 @@ inline constexpr event_def tenants_placed{"tenants_placed",
                                           {"vms", "vcpus", "ram_gb"}};
 inline constexpr event_def vm_rejected{"vm_rejected",
                                        {"scale_set", "instance_id", "reason"}};
-inline constexpr event_def vm_admitted{"vm_admitted",
-                                       {"vm", "vcpus", "ram_gb", "ram_gb_free"}};
+inline constexpr event_def vm_admitted{
+    "vm_admitted", {"vm", "vcpus", "ram_gb", "ram_gb_free"}};
 inline constexpr event_def vm_command_rejected{"vm_command_rejected",
                                                {"vm", "op"}};
 inline constexpr event_def capacity_released{"capacity_released",
@@ -30,16 +30,17 @@ inline constexpr event_def app_restored{"app_restored", {}};
 inline constexpr event_def dropped{"dropped", {"reason", "to"}};
 inline constexpr event_def link_fault{
     "link_fault", {"zone", "partitioned", "extra_latency_ns", "loss_ppm"}};
-inline constexpr event_def fault_injected{"fault_injected", {"fault", "target"}};
+inline constexpr event_def fault_injected{"fault_injected",
+                                          {"fault", "target"}};
 inline constexpr event_def fault_recovered{"fault_recovered",
                                            {"fault", "target"}};
 
 inline constexpr const event_def* all[] = {
-    &host_started,      &tenants_placed,    &vm_rejected,
+    &host_started,      &tenants_placed,      &vm_rejected,
     &vm_admitted,       &vm_command_rejected, &capacity_released,
-    &partition_created, &partition_removed, &vm_state,
-    &disk_io_failed,    &app_crashed,       &app_restored,
-    &dropped,           &link_fault,        &fault_injected,
+    &partition_created, &partition_removed,   &vm_state,
+    &disk_io_failed,    &app_crashed,         &app_restored,
+    &dropped,           &link_fault,          &fault_injected,
     &fault_recovered};
 
 } // namespace vmss::physical::events

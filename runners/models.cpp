@@ -25,8 +25,8 @@ std::unique_ptr<model> make_any_model(const std::string& text,
                                       uint64_t /*seed*/, uint32_t nodes) {
   if (text.rfind(scenario_tag, 0) == 0) {
     auto eol = text.find('\n');
-    auto label = text.substr(sizeof(scenario_tag) - 1,
-                             eol - (sizeof(scenario_tag) - 1));
+    auto label =
+        text.substr(sizeof(scenario_tag) - 1, eol - (sizeof(scenario_tag) - 1));
     auto slash = label.rfind('/');
     auto in = input::load_scenario_text(
         text.substr(eol + 1), label,

@@ -32,8 +32,8 @@ void check_unique(const std::vector<const family_module*>& list) {
     for (const auto* e : m->events)
       if (!events.insert(e->name).second)
         throw std::logic_error(std::string("family ") + m->name +
-                               " declares trace event " +
-                               std::string(e->name) + " again");
+                               " declares trace event " + std::string(e->name) +
+                               " again");
   }
 }
 

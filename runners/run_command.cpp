@@ -1,12 +1,12 @@
 #include "analysis/digest.hpp"
+#include "input/json_reader.hpp"
+#include "input/scenario.hpp"
 #include "kernel/cluster.hpp"
 #include "runners/commands.hpp"
 #include "runners/modules.hpp"
 #include "runners/run_support.hpp"
 #include "runners/tell_user.hpp"
 #include "runners/trace_output.hpp"
-#include "input/json_reader.hpp"
-#include "input/scenario.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -14,9 +14,9 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <iostream>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 
 namespace vmss {

@@ -3,11 +3,11 @@
 /// that claims it; scenario files (docs/scenarios.md) are the kind of any
 /// file that no other kind claims. Azure's JSON joins as more kinds.
 
-#include "input/json_reader.hpp"
 #include "actors/physical/region_model.hpp"
+#include "input/json_reader.hpp"
 #include "input/scenario.hpp"
-#include "runners/tell_user.hpp"
 #include "runners/commands.hpp"
+#include "runners/tell_user.hpp"
 
 #include <CLI/CLI.hpp>
 

@@ -12,8 +12,6 @@ using analysis::int_field;
 using analysis::is;
 using analysis::string_field;
 
-
-
 void single_leader_checker::on_record(const record& r) {
   if (!is(r, events::leader_elected))
     return;

@@ -20,7 +20,6 @@ using analysis::checker;
 using analysis::record;
 using analysis::violation_list;
 
-
 class single_leader_checker : public checker {
 public:
   std::string name() const override { return "single_leader"; }

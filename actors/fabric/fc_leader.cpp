@@ -124,9 +124,9 @@ leader_effects fc_leader::on_allocate(sim_time now, entity_id requester,
   if (uncommitted >= params_->raft.max_uncommitted)
     return fx; // the log is full of uncommitted entries: the client retries
   auto hosts = view();
-  auto p = place(hosts, params_->policy, state_->layout_of(vm.scale_set),
-                 proposed_layout_of(vm.scale_set), request.vcpus,
-                 request.ram_gb);
+  auto p =
+      place(hosts, params_->policy, state_->layout_of(vm.scale_set),
+            proposed_layout_of(vm.scale_set), request.vcpus, request.ram_gb);
   if (!p.ok && hosts.size() < hosts_not_down()) {
     // Some hosts that are not marked down have not reported to this leader
     // yet: do not refuse on partial knowledge; the client asks again.

@@ -146,7 +146,8 @@ private:
   /// proposed VMs and other tenants leave free.
   std::vector<host_view> view() const;
   /// The scale set's proposed (not yet committed) VMs per zone, rack, host.
-  const scale_set_layout& proposed_layout_of(const std::string& scale_set) const;
+  const scale_set_layout&
+  proposed_layout_of(const std::string& scale_set) const;
   /// Hosts not marked down: a view smaller than this is incomplete.
   size_t hosts_not_down() const;
   /// Records `c`, an allocation about to be proposed, in the overlay.

@@ -1,7 +1,7 @@
 #include "actors/fabric/module.hpp"
 
-#include "actors/fabric/raft_messages.hpp"
 #include "actors/fabric/checkers.hpp"
+#include "actors/fabric/raft_messages.hpp"
 #include "kernel/message_family.hpp"
 #include "messages/fabric_events.hpp"
 #include "messages/fabric_kinds.hpp"
@@ -40,13 +40,10 @@ std::vector<const trace::event_def*> declared_events() {
 } // namespace
 
 const family_module& module() {
-  static const family_module m{"fabric",
-                               4,
-                               &register_messages,
-                               {&kinds::fc_replica, &kinds::client},
-                               declared_events(),
-                               {},
-                               &register_checkers};
+  static const family_module m{
+      "fabric",           4,
+      &register_messages, {&kinds::fc_replica, &kinds::client},
+      declared_events(),  &register_checkers};
   return m;
 }
 

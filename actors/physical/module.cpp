@@ -32,15 +32,14 @@ std::vector<const trace::event_def*> declared_events() {
 } // namespace
 
 const family_module& module() {
-  static const family_module m{
-      "physical",
-      2,
-      &register_messages,
-      {&kinds::host_agent, &kinds::hypervisor, &kinds::vm, &kinds::tor_switch,
-       &kinds::control},
-      declared_events(),
-      {},
-      &register_checkers};
+  static const family_module m{"physical",
+                               2,
+                               &register_messages,
+                               {&kinds::host_agent, &kinds::hypervisor,
+                                &kinds::vm, &kinds::tor_switch,
+                                &kinds::control},
+                               declared_events(),
+                               &register_checkers};
   return m;
 }
 

@@ -215,7 +215,8 @@ private:
       else if (value.has_number_value() &&
                value.number_value() == static_cast<double>(static_cast<int64_t>(
                                            value.number_value())))
-        options[key] = std::to_string(static_cast<int64_t>(value.number_value()));
+        options[key] =
+            std::to_string(static_cast<int64_t>(value.number_value()));
       else
         throw std::invalid_argument(
             in.error(family + "." + key, "is not a whole number or a string"));
@@ -400,8 +401,7 @@ public:
                   kinds::tor_switch, node);
         for (uint32_t n = 0; n < r.storage_nodes_per_cluster; ++n)
           table.add(topology::storage_node_path(r, z, c, n),
-                    storage::kinds::storage_replica,
-                    node);
+                    storage::kinds::storage_replica, node);
       }
     }
   }
@@ -511,27 +511,26 @@ private:
                                      entity_id id) {
       spawn_entity<vm>(sys, k, id, &vm_);
     });
-    factories_.add(storage::kinds::storage_replica,
-                   [this, r](caf::actor_system& sys, node_kernel& k,
-                             entity_id id) {
-                     spawn_entity<storage_replica>(sys, k, id, r,
-                                                   &replication_);
-                   });
-    factories_.add(kinds::hypervisor, [](caf::actor_system& sys,
-                                         node_kernel& k, entity_id id) {
+    factories_.add(
+        storage::kinds::storage_replica,
+        [this, r](caf::actor_system& sys, node_kernel& k, entity_id id) {
+          spawn_entity<storage_replica>(sys, k, id, r, &replication_);
+        });
+    factories_.add(kinds::hypervisor, [](caf::actor_system& sys, node_kernel& k,
+                                         entity_id id) {
       const auto& path = k.table()[id].path;
-      spawn_entity<hypervisor>(sys, k, id,
-                               k.table().id_of(path.substr(0, path.rfind('/'))));
+      spawn_entity<hypervisor>(
+          sys, k, id, k.table().id_of(path.substr(0, path.rfind('/'))));
     });
     factories_.add(kinds::host_agent, [this](caf::actor_system& sys,
                                              node_kernel& k, entity_id id) {
       spawn_entity<host_agent>(sys, k, id, fc_.raft.members, &host_);
     });
-    factories_.add(fabric::kinds::fc_replica,
-                   [this](caf::actor_system& sys, node_kernel& k,
-                          entity_id id) {
-                     spawn_entity<fabric::fc_replica>(sys, k, id, &fc_);
-                   });
+    factories_.add(
+        fabric::kinds::fc_replica,
+        [this](caf::actor_system& sys, node_kernel& k, entity_id id) {
+          spawn_entity<fabric::fc_replica>(sys, k, id, &fc_);
+        });
     factories_.add(fabric::kinds::client, [this](caf::actor_system& sys,
                                                  node_kernel& k, entity_id id) {
       spawn_entity<fabric::scale_client>(sys, k, id, fc_.raft.members,
@@ -541,10 +540,10 @@ private:
                                              node_kernel& k, entity_id id) {
       spawn_entity<tor_switch>(sys, k, id, &net_);
     });
-    factories_.add(kinds::control, [](caf::actor_system& sys, node_kernel& k,
-                                      entity_id id) {
-      spawn_entity<control>(sys, k, id);
-    });
+    factories_.add(kinds::control,
+                   [](caf::actor_system& sys, node_kernel& k, entity_id id) {
+                     spawn_entity<control>(sys, k, id);
+                   });
   }
 
   kind_factories factories_;

@@ -31,9 +31,11 @@ std::vector<const trace::event_def*> declared_events() {
 } // namespace
 
 const family_module& module() {
-  static const family_module m{
-      "storage",          3, &register_messages, {&kinds::storage_replica},
-      declared_events(), {}};
+  static const family_module m{"storage",
+                               3,
+                               &register_messages,
+                               {&kinds::storage_replica},
+                               declared_events()};
   return m;
 }
 

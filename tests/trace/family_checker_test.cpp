@@ -1,8 +1,8 @@
 /// The fabric-controller and capacity checkers on tiny hand-made traces:
 /// a passing and a failing case each.
-#include "analysis/checker.hpp"
 #include "actors/fabric/checkers.hpp"
 #include "actors/physical/checkers.hpp"
+#include "analysis/checker.hpp"
 #include "trace_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -103,8 +103,7 @@ TEST(family_checkers, a_record_without_a_declared_field_fails_loudly) {
          {0, key(2, 2), "vm_admitted", {f("vm", "a"), f("ram_gb", 8)}}});
     FAIL() << "expected an error";
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find(
-                  "record vm_admitted at t_ns=2 of " ),
+    EXPECT_NE(std::string(e.what()).find("record vm_admitted at t_ns=2 of "),
               std::string::npos)
         << e.what();
     EXPECT_NE(std::string(e.what()).find(
