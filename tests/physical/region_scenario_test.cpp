@@ -14,6 +14,7 @@
 
 #include "tests/support/jsonl.hpp"
 #include "tests/support/sim_process.hpp"
+#include "tests/support/traced_run.hpp"
 
 #include <gtest/gtest.h>
 
@@ -28,20 +29,6 @@
 namespace {
 
 using namespace vmss_test;
-
-/// Runs `args` with a trace in `name`, checks the run and the trace
-/// checkers, and returns the trace's records.
-std::vector<jsonl_record> run_and_export(const std::string& args,
-                                         const std::string& name) {
-  auto dir = tmp_dir(name);
-  auto run = run_sim(args + " --out " + dir);
-  EXPECT_EQ(run.exit_code, 0) << run.output;
-  auto check = run_sim("trace check " + dir);
-  EXPECT_EQ(check.exit_code, 0) << check.output;
-  auto jsonl = run_sim("trace export " + dir + " --format jsonl");
-  EXPECT_EQ(jsonl.exit_code, 0) << jsonl.output;
-  return parse_jsonl(jsonl.output);
-}
 
 TEST(default_scenario, has_the_same_digest_on_1_and_3_node_processes) {
   auto one = run_sim("run --out " + tmp_dir("default"));
@@ -100,8 +87,8 @@ TEST(region_network, many_boots_in_one_rack_wait_on_its_links) {
   // down each 25 Gbps port (256 s), so creation waits for the data.
   const std::string base = "run --model 'region zones=1 racks=1 hosts=4 "
                            "slots=40 tenants=0 boot_gb=20 ";
-  auto few = run_and_export(base + "vms=4' --until 400s", "boots-few");
-  auto many = run_and_export(base + "vms=160' --until 400s", "boots-many");
+  auto few = run_traced(base + "vms=4' --until 400s", "boots-few");
+  auto many = run_traced(base + "vms=160' --until 400s", "boots-many");
   EXPECT_LE(last_creation_end(few), 90'000'000'000LL);
   EXPECT_GE(last_creation_end(many), 250'000'000'000LL);
 }
@@ -154,9 +141,9 @@ TEST(fabric_sweep, checkers_hold_under_random_replica_faults) {
   for (int seed = 1; seed <= sweep_seeds(); ++seed) {
     auto plan = random_plan(static_cast<uint64_t>(seed));
     SCOPED_TRACE("seed " + std::to_string(seed) + ": " + plan);
-    // run_and_export runs `trace check` (single_leader, committed_stable,
+    // run_traced runs `trace check` (single_leader, committed_stable,
     // ram_committed, vm_one_host, crash_silence, canonical_order).
-    auto all = run_and_export(
+    auto all = run_traced(
         "run --seed " + std::to_string(seed) +
             " --model 'region vms=20 scale_at=2s scale_interval=500ms "
             "tenants=0 faults=" +
