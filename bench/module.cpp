@@ -1,6 +1,7 @@
 #include "bench/module.hpp"
 
 #include "kernel/message_family.hpp"
+#include "messages/bench_events.hpp"
 #include "messages/bench_kinds.hpp"
 #include "messages/bench_messages.hpp"
 
@@ -21,13 +22,13 @@ void register_messages(message_family& f) {
 } // namespace
 
 const family_module& module() {
-  static const family_module m{"bench",
-                               1,
-                               &register_messages,
-                               {&kinds::pinger, &kinds::ponger, &kinds::host,
-                                &kinds::monitor, &kinds::phold, &kinds::prober,
-                                &kinds::echo},
-                               {}};
+  static const family_module m{
+      "bench",
+      1,
+      &register_messages,
+      {&kinds::pinger, &kinds::ponger, &kinds::host, &kinds::monitor,
+       &kinds::phold, &kinds::prober, &kinds::echo},
+      {std::begin(events::all), std::end(events::all)}};
   return m;
 }
 

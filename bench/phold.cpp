@@ -1,4 +1,5 @@
 #include "bench/workloads.hpp"
+#include "messages/bench_events.hpp"
 #include "messages/bench_kinds.hpp"
 
 #include "kernel/size_budget.hpp"
@@ -46,8 +47,8 @@ public:
         [=](const phold_due& due) {
           auto target = static_cast<entity_id>(
               random().below(static_cast<uint64_t>(params_->entities)));
-          trace("hop", {{"to", static_cast<int64_t>(target)},
-                        {"hops", static_cast<int64_t>(due.hops)}});
+          trace(events::hop,
+                {static_cast<int64_t>(target), static_cast<int64_t>(due.hops)});
           send(target, phold_job{due.hops});
         },
     };

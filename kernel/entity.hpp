@@ -97,13 +97,6 @@ protected:
     kernel_.trace(def.name, fields.data(), def.count);
   }
 
-  /// Writes a trace record of an undeclared event (being retired: every
-  /// event is to be declared in its family's messages/<family>_events.hpp).
-  void trace(std::string_view event,
-             std::initializer_list<trace::field> fields = {}) {
-    kernel_.trace(event, fields.begin(), fields.size());
-  }
-
   /// A diagnostic line on stderr about this entity at the current virtual
   /// time: "# debug: [12.345678s PATH] ..." (kernel/log.hpp). Below the
   /// log level it costs a comparison; it never changes the run.

@@ -1,5 +1,7 @@
 #include "actors/fabric/fc_replica.hpp"
 
+#include "messages/fabric_events.hpp"
+
 #include <caf/all.hpp>
 
 namespace vmss::fabric {
@@ -56,7 +58,7 @@ void fc_replica::execute(raft_effects fx) {
   for (const auto& change : fx.roles) {
     if (change.role != raft_role::leader)
       continue;
-    trace("leader_elected", {{"term", static_cast<int64_t>(change.term)}});
+    trace(events::leader_elected, {static_cast<int64_t>(change.term)});
     leader_.on_elected(now());
   }
   if (fx.wants_snapshot)
@@ -67,9 +69,9 @@ void fc_replica::apply(const raft_entry& entry) {
   if (entry.index <= applied_)
     return;
   applied_ = entry.index;
-  trace("fc_applied", {{"index", static_cast<int64_t>(entry.index)},
-                       {"term", static_cast<int64_t>(entry.term)},
-                       {"command", payload_text(entry.payload)}});
+  trace(events::fc_applied,
+        {static_cast<int64_t>(entry.index), static_cast<int64_t>(entry.term),
+         payload_text(entry.payload)});
   if (entry.payload.empty())
     return; // a new leader's no-op entry (Raft §8)
   auto c = command::decode(entry.payload);
@@ -90,37 +92,33 @@ void fc_replica::execute(leader_effects fx) {
 
 void fc_replica::report(const leader_report& r) {
   const auto& table = kernel_.table();
-  std::visit(
-      overloaded{
-          [&](const placed_report& p) {
-            const auto& a = p.where;
-            trace("placement",
-                  {{"vm", p.vm.name()},
-                   {"host", table[a.host].path},
-                   {"zone", static_cast<int64_t>(a.zone + 1)},
-                   {"fault_domain", static_cast<int64_t>(a.fault_domain)},
-                   {"update_domain", static_cast<int64_t>(a.update_domain)}});
-          },
-          [&](const refused_report& f) {
-            trace("allocation_failed",
-                  {{"vm", f.vm.name()}, {"reason", f.reason}});
-          },
-          [&](const health_report& h) {
-            trace(h.down ? "host_down" : "host_up",
-                  {{"host", table[h.host].path}});
-          },
-          [&](const lost_report& l) {
-            trace("vm_lost",
-                  {{"vm", l.vm.name()}, {"host", table[l.host].path}});
-          },
-          [&](const operation_report& o) {
-            auto op = static_cast<physical::vm_op>(o.op);
-            trace("vm_operation", {{"vm", o.vm.name()},
-                                   {"op", std::string(physical::to_string(op))},
-                                   {"host", table[o.host].path}});
-          },
-      },
-      r);
+  std::visit(overloaded{
+                 [&](const placed_report& p) {
+                   const auto& a = p.where;
+                   trace(events::placement,
+                         {p.vm.name(), table[a.host].path,
+                          static_cast<int64_t>(a.zone + 1),
+                          static_cast<int64_t>(a.fault_domain),
+                          static_cast<int64_t>(a.update_domain)});
+                 },
+                 [&](const refused_report& f) {
+                   trace(events::allocation_failed, {f.vm.name(), f.reason});
+                 },
+                 [&](const health_report& h) {
+                   trace(h.down ? events::host_down : events::host_up,
+                         {table[h.host].path});
+                 },
+                 [&](const lost_report& l) {
+                   trace(events::vm_lost, {l.vm.name(), table[l.host].path});
+                 },
+                 [&](const operation_report& o) {
+                   auto op = static_cast<physical::vm_op>(o.op);
+                   trace(events::vm_operation,
+                         {o.vm.name(), std::string(physical::to_string(op)),
+                          table[o.host].path});
+                 },
+             },
+             r);
 }
 
 bool fc_replica::propose(const command& c) {

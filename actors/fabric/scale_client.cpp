@@ -1,5 +1,7 @@
 #include "actors/fabric/scale_client.hpp"
 
+#include "messages/fabric_events.hpp"
+
 #include <caf/all.hpp>
 
 namespace vmss::fabric {
@@ -60,10 +62,9 @@ caf::behavior scale_client::make_behavior() {
           return;
         auto vm = physical::vm_name(a.scale_set, a.instance);
         if (a.ok)
-          trace("allocated",
-                {{"vm", vm}, {"host", kernel_.table()[a.host].path}});
+          trace(events::allocated, {vm, kernel_.table()[a.host].path});
         else
-          trace("allocation_refused", {{"vm", vm}, {"reason", a.failure}});
+          trace(events::allocation_refused, {vm, a.failure});
       },
       [=](const fc_operated& o) {
         // The first unanswered operation of the plan it answers.
@@ -75,20 +76,18 @@ caf::behavior scale_client::make_behavior() {
           answer(params_->count + i);
           auto vm = physical::vm_name(o.scale_set, o.instance);
           if (o.ok)
-            trace("operated",
-                  {{"vm", vm}, {"op", std::string(physical::to_string(o.op))}});
+            trace(events::operated,
+                  {vm, std::string(physical::to_string(o.op))});
           else
-            trace("operation_refused",
-                  {{"vm", vm},
-                   {"op", std::string(physical::to_string(o.op))},
-                   {"reason", o.failure}});
+            trace(events::operation_refused,
+                  {vm, std::string(physical::to_string(o.op)), o.failure});
           return;
         }
       },
       [=](const fc_vm_lost& lost) {
-        trace("vm_lost",
-              {{"vm", physical::vm_name(lost.scale_set, lost.instance)},
-               {"host", kernel_.table()[lost.host].path}});
+        trace(events::vm_lost,
+              {physical::vm_name(lost.scale_set, lost.instance),
+               kernel_.table()[lost.host].path});
       },
   };
 }

@@ -1,5 +1,7 @@
 #include "actors/physical/control.hpp"
 
+#include "messages/physical_events.hpp"
+
 #include "messages/physical_messages.hpp"
 
 #include <caf/all.hpp>
@@ -9,8 +11,9 @@ namespace vmss::physical {
 caf::behavior control::make_behavior() {
   return {
       [=](const fault_notice& notice) {
-        trace(notice.recovered ? "fault_recovered" : "fault_injected",
-              {{"fault", notice.fault}, {"target", notice.target}});
+        trace(notice.recovered ? events::fault_recovered
+                               : events::fault_injected,
+              {notice.fault, notice.target});
       },
   };
 }

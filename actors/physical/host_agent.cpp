@@ -1,5 +1,7 @@
 #include "actors/physical/host_agent.hpp"
 
+#include "messages/physical_events.hpp"
+
 #include "actors/physical/vm_lifecycle.hpp"
 
 #include "messages/fabric_messages.hpp"
@@ -70,7 +72,7 @@ sim_time host_agent::jitter() {
 }
 
 void host_agent::on_start() {
-  trace("host_started");
+  trace(events::host_started);
   place_tenants();
   after(jitter(), heartbeat_due{});
 }
@@ -115,10 +117,10 @@ void host_agent::place_tenants() {
   }
   tenant_vcpus_ = capacity_.vcpus_reserved();
   tenant_ram_gb_ = capacity_.ram_gb_reserved();
-  trace("tenants_placed",
-        {{"vms", static_cast<int64_t>(placed)},
-         {"vcpus", static_cast<int64_t>(capacity_.vcpus_reserved())},
-         {"ram_gb", static_cast<int64_t>(capacity_.ram_gb_reserved())}});
+  trace(events::tenants_placed,
+        {static_cast<int64_t>(placed),
+         static_cast<int64_t>(capacity_.vcpus_reserved()),
+         static_cast<int64_t>(capacity_.ram_gb_reserved())});
 }
 
 int64_t host_agent::slot_of(entity_id vm) const {
@@ -131,29 +133,26 @@ void host_agent::place(vm_place request) {
     return; // a repeated request: the VM is here already
   auto free = std::find(slot_used_.begin(), slot_used_.end(), false);
   if (free == slot_used_.end()) {
-    trace("vm_rejected",
-          {{"scale_set", request.scale_set},
-           {"instance_id", static_cast<int64_t>(request.instance_id)},
-           {"reason", std::string("no_slot")}});
+    trace(events::vm_rejected,
+          {request.scale_set, static_cast<int64_t>(request.instance_id),
+           std::string("no_slot")});
     return;
   }
   request.vm = slots_[free - slot_used_.begin()];
   auto result = capacity_.reserve(request.vm, {request.vcpus, request.ram_gb});
   if (result != reserve_result::ok) {
-    trace("vm_rejected",
-          {{"scale_set", request.scale_set},
-           {"instance_id", static_cast<int64_t>(request.instance_id)},
-           {"reason", std::string(to_string(result))}});
+    trace(events::vm_rejected,
+          {request.scale_set, static_cast<int64_t>(request.instance_id),
+           std::string(to_string(result))});
     return;
   }
   *free = true;
   instances_[{request.scale_set, request.instance_id}] = request.vm;
-  trace("vm_admitted",
-        {{"vm", kernel_.table()[request.vm].path},
-         {"vcpus", static_cast<int64_t>(request.vcpus)},
-         {"ram_gb", static_cast<int64_t>(request.ram_gb)},
-         {"ram_gb_free", static_cast<int64_t>(capacity_.ram_gb_usable() -
-                                              capacity_.ram_gb_reserved())}});
+  trace(events::vm_admitted,
+        {kernel_.table()[request.vm].path, static_cast<int64_t>(request.vcpus),
+         static_cast<int64_t>(request.ram_gb),
+         static_cast<int64_t>(capacity_.ram_gb_usable() -
+                              capacity_.ram_gb_reserved())});
   send(hypervisor_, std::move(request));
 }
 
@@ -171,9 +170,9 @@ caf::behavior host_agent::make_behavior() {
       [=](const fabric::fc_operate& request) {
         auto i = instances_.find({request.scale_set, request.instance});
         if (i == instances_.end()) {
-          trace("vm_command_rejected",
-                {{"vm", vm_name(request.scale_set, request.instance)},
-                 {"op", std::string(to_string(request.op))}});
+          trace(events::vm_command_rejected,
+                {vm_name(request.scale_set, request.instance),
+                 std::string(to_string(request.op))});
           return;
         }
         send(hypervisor_, vm_command{i->second, request.op});
@@ -189,11 +188,10 @@ caf::behavior host_agent::make_behavior() {
               instances_.erase(i);
               break;
             }
-          trace("capacity_released",
-                {{"vm", kernel_.table()[status.vm].path},
-                 {"ram_gb_free",
-                  static_cast<int64_t>(capacity_.ram_gb_usable() -
-                                       capacity_.ram_gb_reserved())}});
+          trace(events::capacity_released,
+                {kernel_.table()[status.vm].path,
+                 static_cast<int64_t>(capacity_.ram_gb_usable() -
+                                      capacity_.ram_gb_reserved())});
         }
       },
   };

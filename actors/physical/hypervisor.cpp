@@ -1,5 +1,7 @@
 #include "actors/physical/hypervisor.hpp"
 
+#include "messages/physical_events.hpp"
+
 #include "actors/physical/vm_lifecycle.hpp"
 
 #include <caf/all.hpp>
@@ -16,10 +18,10 @@ caf::behavior hypervisor::make_behavior() {
       [=](const vm_place& place) {
         partitions_[place.vm] = {place.vcpus, place.ram_gb};
         if (!place.existing) // background tenants predate the trace
-          trace("partition_created",
-                {{"vm", kernel_.table()[place.vm].path},
-                 {"vcpus", static_cast<int64_t>(place.vcpus)},
-                 {"ram_gb", static_cast<int64_t>(place.ram_gb)}});
+          trace(events::partition_created,
+                {kernel_.table()[place.vm].path,
+                 static_cast<int64_t>(place.vcpus),
+                 static_cast<int64_t>(place.ram_gb)});
         send(place.vm,
              vm_create{place.scale_set, place.instance_id, place.existing});
       },
@@ -29,7 +31,7 @@ caf::behavior hypervisor::make_behavior() {
       },
       [=](const vm_status& status) {
         if (status.state == vm_state::deleted && partitions_.erase(status.vm))
-          trace("partition_removed", {{"vm", kernel_.table()[status.vm].path}});
+          trace(events::partition_removed, {kernel_.table()[status.vm].path});
         send(host_agent_, status);
       },
   };

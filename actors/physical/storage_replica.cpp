@@ -1,5 +1,7 @@
 #include "actors/physical/storage_replica.hpp"
 
+#include "messages/storage_events.hpp"
+
 #include <caf/all.hpp>
 
 namespace vmss::physical {
@@ -16,13 +18,13 @@ void storage_replica::note(const disk_note& n) {
   const auto& replica = kernel_.table()[n.replica].path;
   switch (n.event) {
   case disk_event::degraded:
-    trace("disk_degraded", {{"disk", disk}, {"lost", replica}});
+    trace(storage::events::disk_degraded, {disk, replica});
     break;
   case disk_event::rereplicated:
-    trace("disk_rereplicated", {{"disk", disk}, {"added", replica}});
+    trace(storage::events::disk_rereplicated, {disk, replica});
     break;
   case disk_event::unavailable:
-    trace("disk_unavailable", {{"disk", disk}});
+    trace(storage::events::disk_unavailable, {disk});
     break;
   }
 }
@@ -50,8 +52,8 @@ caf::behavior storage_replica::make_behavior() {
       [=](const disk_timer& msg) { execute(core_.on_timer(msg)); },
       [=](const disk_slow& msg) {
         core_.set_slowness(msg.factor_permille);
-        trace("disk_slow",
-              {{"factor_permille", static_cast<int64_t>(msg.factor_permille)}});
+        trace(storage::events::disk_slow,
+              {static_cast<int64_t>(msg.factor_permille)});
       },
   };
 }

@@ -1,5 +1,7 @@
 #include "actors/physical/tor_switch.hpp"
 
+#include "messages/physical_events.hpp"
+
 #include "messages/physical_messages.hpp"
 #include "messages/storage_payload.hpp"
 
@@ -53,8 +55,8 @@ sim_time tor_switch::on_transit(const event& ev) {
     if (reason) {
       log(logging::level::trace, "dropped a message to {} ({})",
           kernel_.table()[ev.to].path, reason);
-      trace("dropped", {{"reason", std::string(reason)},
-                        {"to", kernel_.table()[ev.to].path}});
+      trace(events::dropped,
+            {std::string(reason), kernel_.table()[ev.to].path});
       return -1;
     }
     wait += link.extra_latency;
@@ -80,11 +82,10 @@ caf::behavior tor_switch::make_behavior() {
         zone_link state{fault.partitioned, fault.extra_latency_ns,
                         fault.loss_ppm};
         links_.set_zone_link(fault.zone, state);
-        trace("link_fault",
-              {{"zone", static_cast<int64_t>(fault.zone + 1)},
-               {"partitioned", static_cast<int64_t>(fault.partitioned)},
-               {"extra_latency_ns", fault.extra_latency_ns},
-               {"loss_ppm", static_cast<int64_t>(fault.loss_ppm)}});
+        trace(events::link_fault,
+              {static_cast<int64_t>(fault.zone + 1),
+               static_cast<int64_t>(fault.partitioned), fault.extra_latency_ns,
+               static_cast<int64_t>(fault.loss_ppm)});
       },
   };
 }

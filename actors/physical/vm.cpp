@@ -1,5 +1,7 @@
 #include "actors/physical/vm.hpp"
 
+#include "messages/physical_events.hpp"
+
 #include "actors/physical/host_agent.hpp"
 
 #include <caf/all.hpp>
@@ -66,11 +68,11 @@ void vm::on_disk(const disk_outcome& outcome) {
   }
   bool ok = outcome.kind == disk_outcome_kind::ok;
   if (!ok && outcome.reason != disk_failure::none)
-    trace("disk_io_failed",
-          {{"op", to_string(io_op_)},
-           {"reason", std::string(outcome.reason == disk_failure::quorum_lost
-                                      ? "quorum_lost"
-                                      : "no_answer")}});
+    trace(events::disk_io_failed,
+          {to_string(io_op_),
+           std::string(outcome.reason == disk_failure::quorum_lost
+                           ? "quorum_lost"
+                           : "no_answer")});
   if (io_op_ == disk_op::hydrate) {
     apply(ok ? vm_input::hydrated : vm_input::hydration_failed);
     return;
@@ -90,9 +92,8 @@ void vm::apply(vm_input in) {
   if (!step.accepted)
     return;
   if (step.to != step.from) {
-    trace("vm_state", {{"state", std::string(to_string(step.to))},
-                       {"instance_id", instance_id_},
-                       {"scale_set", scale_set_}});
+    trace(events::vm_state,
+          {std::string(to_string(step.to)), instance_id_, scale_set_});
     send(hypervisor_, vm_status{id(), step.to});
   }
   // A new timed phase makes every older timer stale (phase_due, probe_due).
@@ -144,7 +145,7 @@ caf::behavior vm::make_behavior() {
       [=](const vm_command& command) { apply(input_of(command.op)); },
       [=](const app_fault& fault) {
         app_up_ = fault.up;
-        trace(fault.up ? "app_restored" : "app_crashed");
+        trace(fault.up ? events::app_restored : events::app_crashed);
       },
   };
 }
