@@ -262,19 +262,20 @@ private:
       const auto& p = processes[i];
       auto index = static_cast<size_t>(i);
       drawn_process d;
-      d.path = input::entry_path("faultProcesses", index) + ".targets";
+      d.entry = input::entry_path("faultProcesses", index);
       d.kind = to_fault_kind(p.fault());
       d.targets = process_targets(table, d.kind, p.targets());
       if (d.targets.empty())
-        throw std::invalid_argument(in.error(
-            d.path, p.targets() + " holds no " + target_noun(d.kind) + " for " +
-                        to_string(d.kind) + " in this topology"));
+        throw std::invalid_argument(
+            in.error(d.entry + ".targets",
+                     p.targets() + " holds no " + target_noun(d.kind) +
+                         " for " + to_string(d.kind) + " in this topology"));
       std::vector<input::fault_occurrence> drawn;
       try {
         drawn = input::expand_fault_process(p, index, d.targets, seed,
                                             in.spec.duration_ns());
       } catch (const std::invalid_argument& e) {
-        throw std::invalid_argument(in.error(d.path, e.what()));
+        throw std::invalid_argument(in.error(d.entry, e.what()));
       }
       d.first = faults_.size();
       for (const auto& o : drawn) {
@@ -290,7 +291,7 @@ private:
 
   /// A fault process as drawn: its faults are faults_[first, end).
   struct drawn_process {
-    std::string path; ///< "faultProcesses[0].targets"
+    std::string entry; ///< "faultProcesses[0]"
     fault_kind kind = fault_kind::host_crash;
     std::vector<std::string> targets;
     size_t faults = 0; ///< occurrences (without their recoveries)
@@ -304,7 +305,7 @@ private:
     f.what.kind = kind;
     f.what.target = target;
     faults_.push_back(std::move(f));
-    fault_paths_.push_back(d.path);
+    fault_paths_.push_back(d.entry + ".targets");
   }
 
   /// What a fault process of `kind` may hit under `prefix`: racks (and
@@ -450,8 +451,7 @@ public:
       auto n = std::count_if(faults_.begin() + d.first, faults_.begin() + d.end,
                              [&](const auto& f) { return f.at >= until; });
       if (n > 0)
-        out.push_back(d.path.substr(0, d.path.find('.')) + ": " +
-                      std::to_string(n) + " of its " +
+        out.push_back(d.entry + ": " + std::to_string(n) + " of its " +
                       std::to_string(d.end - d.first) +
                       " faults and recoveries are at or after the end of the "
                       "run (" +
@@ -552,8 +552,8 @@ private:
       first += (listed++ == 0 ? "" : ",") + std::string(at) + ":" +
                faults_[i].what.target;
     }
-    return "fault_process " + d.path.substr(0, d.path.find('.')) + " " +
-           to_string(d.kind) + " targets=" + std::to_string(d.targets.size()) +
+    return "fault_process " + d.entry + " " + to_string(d.kind) +
+           " targets=" + std::to_string(d.targets.size()) +
            " faults=" + std::to_string(d.faults) +
            " recoveries=" + std::to_string(d.end - d.first - d.faults) +
            (first.empty() ? "" : " first=" + first);
