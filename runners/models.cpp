@@ -21,8 +21,8 @@ std::string scenario_model_spec(const std::string& label,
   return scenario_tag + label + "\n" + text;
 }
 
-std::unique_ptr<model> make_any_model(const std::string& text,
-                                      uint64_t /*seed*/, uint32_t nodes) {
+std::unique_ptr<model> make_any_model(const std::string& text, uint64_t seed,
+                                      uint32_t nodes) {
   if (text.rfind(scenario_tag, 0) == 0) {
     auto eol = text.find('\n');
     auto label =
@@ -31,7 +31,7 @@ std::unique_ptr<model> make_any_model(const std::string& text,
     auto in = input::load_scenario_text(
         text.substr(eol + 1), label,
         slash == std::string::npos ? "." : label.substr(0, slash));
-    return physical::make_region_model(in);
+    return physical::make_region_model(in, seed);
   }
   model_spec spec(text);
   if (spec.name() == "pingpong")

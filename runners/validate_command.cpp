@@ -36,7 +36,9 @@ std::string count(size_t n, const std::string& one, std::string many = {}) {
 
 std::string scenario_summary(const std::string& path) {
   auto s = input::load_scenario_file(path);
-  physical::make_region_model(s); // targets, recoveries, family settings
+  // Targets, recoveries, fault processes, family settings; with the seed a
+  // run takes without --seed (1 unless the scenario gives one).
+  physical::make_region_model(s, s.spec.has_seed() ? s.spec.seed() : 1);
   const auto& spec = s.spec;
   const auto& r = s.region;
   uint64_t vms = 0;

@@ -36,12 +36,9 @@ constexpr std::array<const char*, 18> names{
 std::vector<entity_id> under(const entity_table& table,
                              const std::string& prefix) {
   std::vector<entity_id> ids;
-  for (entity_id id = 0; id < table.size(); ++id) {
-    const auto& path = table[id].path;
-    if (path.compare(0, prefix.size(), prefix) == 0 &&
-        (path.size() == prefix.size() || path[prefix.size()] == '/'))
+  for (entity_id id = 0; id < table.size(); ++id)
+    if (is_at_or_under(table[id].path, prefix))
       ids.push_back(id);
-  }
   return ids;
 }
 
@@ -88,9 +85,8 @@ std::vector<entity_id> powered(const topology::region& r,
     entity_of_kind(table, f, kinds::host_agent);
   } else if (level_path(r, topology::locate(r, f.target), level) != f.target) {
     if (table.contains(f.target))
-      reject(f,
-             "is a " + std::string(table[table.id_of(f.target)].kind->name) +
-                 ", not a " + level);
+      reject(f, "is a " + std::string(table[table.id_of(f.target)].kind->name) +
+                    ", not a " + level);
     reject(f, std::string("not a ") + level + " of this region");
   }
   return under(table, f.target);
@@ -274,6 +270,19 @@ const fault_family& family_of(fault_kind k) {
 bool is_recovery(fault_kind k) {
   return family_of(k).recovery == k;
 }
+
+} // namespace
+
+fault_kind recovery_of(fault_kind kind) {
+  return family_of(kind).recovery;
+}
+
+bool is_at_or_under(const std::string& path, const std::string& prefix) {
+  return path.compare(0, prefix.size(), prefix) == 0 &&
+         (path.size() == prefix.size() || path[prefix.size()] == '/');
+}
+
+namespace {
 
 /// The kinds between two zones, "KIND@T:ZONE:PEER".
 bool takes_peer(fault_kind k) {

@@ -58,6 +58,14 @@ bool parse_fault_kind(const std::string& name, fault_kind& kind);
 /// Names of every fault kind, in declaration order.
 std::vector<std::string> fault_kind_names();
 
+/// The recovery that ends a fault of `kind` (host_restore for host_crash,
+/// tor_repair for tor_fail, ...); a recovery is its own.
+fault_kind recovery_of(fault_kind kind);
+
+/// Whether `path` is `prefix` or an entity below it ("westeurope/z1/r1/h1"
+/// is under "westeurope/z1", not under "westeurope/z").
+bool is_at_or_under(const std::string& path, const std::string& prefix);
+
 struct fault {
   fault_kind kind = fault_kind::host_crash;
   /// A host, rack, zone, TOR switch, storage server or VM path.

@@ -9,7 +9,9 @@
 #include "actors/physical/storage_replica.hpp"
 #include "actors/physical/tor_switch.hpp"
 #include "actors/physical/vm.hpp"
+#include "input/fault_process.hpp"
 #include "input/scenario.hpp"
+#include "kernel/assert.hpp"
 #include "kernel/kind_factories.hpp"
 #include "kernel/numbers.hpp"
 #include "kernel/spawn_entity.hpp"
@@ -20,6 +22,8 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 
 namespace vmss::physical {
@@ -35,47 +39,10 @@ std::string client_path(const topology::region& r) {
   return r.name + "/client";
 }
 
-/// The default scenario's faults, on the `small` layout: one of each kind
-/// of outage, each recovered, one after the other.
-std::vector<planned_fault> demo_faults(const topology::region& r,
-                                       uint32_t slots) {
-  auto zone = [&](uint32_t z) { return topology::zone_path(r, z); };
-  auto host = [&](uint32_t z, uint32_t k, uint32_t h) {
-    return topology::host_path(r, z, k, h);
-  };
-  auto tor = topology::tor_path(r, 2, 1);
-  auto rack = topology::rack_path(r, 0, 1);
-  auto lost = topology::storage_node_path(r, 0, 0, 1);
-  auto slow = topology::storage_node_path(r, 1, 0, 0);
-  // Other tenants fill a host from its last slot down.
-  auto app = vm_slot_path(host(0, 0, 0), slots - 1, slots);
-  auto f = [](fault_kind k, std::string target, std::string peer = {}) {
-    fault x;
-    x.kind = k;
-    x.target = std::move(target);
-    x.peer = std::move(peer);
-    return x;
-  };
-  auto slow_disk = f(fault_kind::slow_disk, slow);
-  slow_disk.slow_permille = 5000;
-  return {
-      {seconds(30), f(fault_kind::host_crash, host(1, 0, 1))},
-      {seconds(60), f(fault_kind::host_restore, host(1, 0, 1))},
-      {seconds(90), f(fault_kind::tor_fail, tor)},
-      {seconds(100), f(fault_kind::replica_loss, lost)},
-      {seconds(120), f(fault_kind::tor_repair, tor)},
-      {seconds(130), slow_disk},
-      {seconds(150), f(fault_kind::zone_partition, zone(0), zone(2))},
-      {seconds(150), f(fault_kind::zone_partition, zone(1), zone(2))},
-      {seconds(160), f(fault_kind::disk_restore, slow)},
-      {seconds(180), f(fault_kind::zone_heal, zone(0), zone(2))},
-      {seconds(180), f(fault_kind::zone_heal, zone(1), zone(2))},
-      {seconds(200), f(fault_kind::replica_restore, lost)},
-      {seconds(205), f(fault_kind::app_crash, app)},
-      {seconds(235), f(fault_kind::app_restore, app)},
-      {seconds(250), f(fault_kind::rack_power_off, rack)},
-      {seconds(275), f(fault_kind::rack_power_on, rack)},
-  };
+/// The fault of a scenario's FaultKind (the same names in the same order,
+/// tests/input/fault_names_test.cpp).
+fault_kind to_fault_kind(vmss::scenario::FaultKind kind) {
+  return static_cast<fault_kind>(static_cast<int>(kind) - 1);
 }
 
 /// The client's plan of operations on the `count` VMs of its scale set:
@@ -151,7 +118,6 @@ public:
   /// From a model string: every setting in one spec.
   explicit region_model(model_spec& spec)
       : net_(make_region(spec), kinds::tor_switch) {
-    const auto& r = net_.layout();
     bool big = preset_ == "region";
     read_settings(spec, spec, spec);
     host_.tenant_utilisation =
@@ -164,19 +130,17 @@ public:
     client_.at = spec.get_duration("scale_at", client_.at, 0, max_period);
     client_.interval = spec.get_duration("scale_interval", 0, 0, seconds(3600));
     auto plan = spec.get_string("faults", "none");
-    if (plan == "demo")
-      faults_ = demo_faults(r, host_.slots);
-    else if (plan != "none")
+    if (plan != "none")
       faults_ = parse_fault_plan(plan);
     client_.operations = parse_requests(spec.get_string("requests", ""),
                                         client_.scale_set, client_.count);
     spec.reject_unknown();
-    finish();
+    check_faults(finish());
   }
 
   /// From a scenario file (docs/scenarios.md), checked by input/ as far as
   /// it goes without entities; targets are checked here.
-  explicit region_model(const input::scenario_input& in)
+  region_model(const input::scenario_input& in, uint64_t seed)
       : preset_(in.spec.topology().has_preset() ? in.spec.topology().preset()
                                                 : "file"),
         net_(in.region, kinds::tor_switch) {
@@ -199,7 +163,9 @@ public:
       vm_.tenant_probe_period = tenants.probe_period_ns();
     read_scale_sets(in);
     read_timeline(in);
-    finish();
+    auto table = finish();
+    add_fault_processes(in, seed, table);
+    check_faults(table);
   }
 
 private:
@@ -272,7 +238,7 @@ private:
       }
       planned_fault f;
       f.at = e.at_ns();
-      f.what.kind = static_cast<fault_kind>(static_cast<int>(e.fault()) - 1);
+      f.what.kind = to_fault_kind(e.fault());
       f.what.target = e.target();
       f.what.peer = e.peer();
       if (e.has_service_time_percent())
@@ -282,8 +248,122 @@ private:
       if (e.has_loss_ppm())
         f.what.loss_ppm = e.loss_ppm();
       faults_.push_back(f);
-      fault_paths_.push_back(where);
+      fault_paths_.push_back(where + ".target");
     }
+  }
+
+  /// Each fault process drawn from `seed` over its candidate targets: a
+  /// planned fault per occurrence, and its recovery when that falls inside
+  /// the run (docs/scenarios.md).
+  void add_fault_processes(const input::scenario_input& in, uint64_t seed,
+                           const entity_table& table) {
+    const auto& processes = in.spec.fault_processes();
+    for (int i = 0; i < processes.size(); ++i) {
+      const auto& p = processes[i];
+      auto index = static_cast<size_t>(i);
+      drawn_process d;
+      d.entry = input::entry_path("faultProcesses", index);
+      d.kind = to_fault_kind(p.fault());
+      d.targets = process_targets(table, d.kind, p.targets());
+      if (d.targets.empty())
+        throw std::invalid_argument(
+            in.error(d.entry + ".targets",
+                     p.targets() + " holds no " + target_noun(d.kind) +
+                         " for " + to_string(d.kind) + " in this topology"));
+      std::vector<input::fault_occurrence> drawn;
+      try {
+        drawn = input::expand_fault_process(p, index, d.targets, seed,
+                                            in.spec.duration_ns());
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(in.error(d.entry, e.what()));
+      }
+      d.first = faults_.size();
+      for (const auto& o : drawn) {
+        add_drawn(d, d.kind, o.fail_at, o.target);
+        if (o.recover_at < in.spec.duration_ns())
+          add_drawn(d, recovery_of(d.kind), o.recover_at, o.target);
+      }
+      d.faults = drawn.size();
+      d.end = faults_.size();
+      processes_.push_back(std::move(d));
+    }
+  }
+
+  /// A fault process as drawn: its faults are faults_[first, end).
+  struct drawn_process {
+    std::string entry; ///< "faultProcesses[0]"
+    fault_kind kind = fault_kind::host_crash;
+    std::vector<std::string> targets;
+    size_t faults = 0; ///< occurrences (without their recoveries)
+    size_t first = 0, end = 0;
+  };
+
+  void add_drawn(const drawn_process& d, fault_kind kind, sim_time at,
+                 const std::string& target) {
+    planned_fault f;
+    f.at = at;
+    f.what.kind = kind;
+    f.what.target = target;
+    faults_.push_back(std::move(f));
+    fault_paths_.push_back(d.entry + ".targets");
+  }
+
+  /// What a fault process of `kind` may hit under `prefix`: racks (and
+  /// storage clusters) or zones for the power faults, else the entities of
+  /// the kind the fault takes, in entity-table order.
+  std::vector<std::string> process_targets(const entity_table& table,
+                                           fault_kind kind,
+                                           const std::string& prefix) const {
+    const auto& r = net_.layout();
+    std::vector<std::string> out;
+    auto add = [&](const std::string& path) {
+      if (is_at_or_under(path, prefix))
+        out.push_back(path);
+    };
+    if (kind == fault_kind::rack_power_off ||
+        kind == fault_kind::zone_power_off) {
+      for (uint32_t z = 0; z < r.zones; ++z) {
+        if (kind == fault_kind::zone_power_off) {
+          add(topology::zone_path(r, z));
+          continue;
+        }
+        for (uint32_t k = 0; k < r.racks_per_zone; ++k)
+          add(topology::rack_path(r, z, k));
+        for (uint32_t c = 0; c < r.storage_clusters_per_zone; ++c)
+          add(topology::storage_cluster_path(r, z, c));
+      }
+      return out;
+    }
+    const entity_kind& wanted = process_entity_kind(kind);
+    for (entity_id id = 0; id < table.size(); ++id)
+      if (*table[id].kind == wanted)
+        add(table[id].path);
+    return out;
+  }
+
+  /// The entity kind a process fault takes (input/ admits only these).
+  static const entity_kind& process_entity_kind(fault_kind kind) {
+    switch (kind) {
+    case fault_kind::host_crash:
+      return kinds::host_agent;
+    case fault_kind::tor_fail:
+      return kinds::tor_switch;
+    case fault_kind::replica_loss:
+      return storage::kinds::storage_replica;
+    case fault_kind::app_crash:
+      return kinds::vm;
+    default:
+      VMSS_ASSERT(false, "input/ admits only these faults as processes");
+      return kinds::vm;
+    }
+  }
+
+  static std::string target_noun(fault_kind kind) {
+    if (kind == fault_kind::rack_power_off)
+      return "rack or storage cluster";
+    if (kind == fault_kind::zone_power_off)
+      return "zone";
+    return std::string(process_entity_kind(kind).name);
   }
 
   /// The settings each family declares (model string keys today).
@@ -342,14 +422,14 @@ private:
     }
   }
 
-  /// Factories, the entity table and the plan's targets, once configured.
-  void finish() {
+  /// Factories and the entity table, once configured.
+  entity_table finish() {
     add_factories();
     entity_table table;
     describe(table);
     table.finalize();
     factories_.check(table);
-    check_faults(table);
+    return table;
   }
 
 public:
@@ -363,8 +443,20 @@ public:
         out.push_back(what + " is at or after the end of the run (" +
                       format_duration(until) + "): it does not happen");
     };
-    for (const auto& f : faults_)
-      late("fault '" + plan_text(f) + "'", f.at);
+    // Drawn faults follow the timeline's; one line per process.
+    size_t planned = processes_.empty() ? faults_.size() : processes_[0].first;
+    for (size_t i = 0; i < planned; ++i)
+      late("fault '" + plan_text(faults_[i]) + "'", faults_[i].at);
+    for (const auto& d : processes_) {
+      auto n = std::count_if(faults_.begin() + d.first, faults_.begin() + d.end,
+                             [&](const auto& f) { return f.at >= until; });
+      if (n > 0)
+        out.push_back(d.entry + ": " + std::to_string(n) + " of its " +
+                      std::to_string(d.end - d.first) +
+                      " faults and recoveries are at or after the end of the "
+                      "run (" +
+                      format_duration(until) + "): they do not happen");
+    }
     for (const auto& op : client_.operations)
       late("request on " + vm_name(client_.scale_set, op.instance) + " at " +
                format_duration(op.at),
@@ -423,20 +515,50 @@ public:
   }
 
   std::vector<std::string> describe_run() const override {
-    const auto& r = net_.layout();
-    return {"region preset=" + preset_ + " zones=" + std::to_string(r.zones) +
-            " racks=" + std::to_string(r.racks_per_zone) +
-            " hosts_per_rack=" + std::to_string(r.hosts_per_rack) +
-            " hosts=" + std::to_string(r.hosts()) + " vm_slots=" +
-            std::to_string(r.hosts() * host_.slots) + " tenants_percent=" +
-            std::to_string(static_cast<int>(host_.tenant_utilisation * 100)) +
-            " fc_replicas=" + std::to_string(r.fc_replica_sites.size()) +
-            " scale_set_vms=" + std::to_string(client_.count) + " disks=" +
-            (replication_.redundancy == disk_redundancy::zrs ? "zrs" : "lrs") +
-            " faults=" + std::to_string(faults_.size())};
+    auto lines = std::vector<std::string>{region_line()};
+    for (const auto& d : processes_)
+      lines.push_back(process_line(d));
+    return lines;
   }
 
 private:
+  std::string region_line() const {
+    const auto& r = net_.layout();
+    return "region preset=" + preset_ + " zones=" + std::to_string(r.zones) +
+           " racks=" + std::to_string(r.racks_per_zone) +
+           " hosts_per_rack=" + std::to_string(r.hosts_per_rack) +
+           " hosts=" + std::to_string(r.hosts()) +
+           " vm_slots=" + std::to_string(r.hosts() * host_.slots) +
+           " tenants_percent=" +
+           std::to_string(static_cast<int>(host_.tenant_utilisation * 100)) +
+           " fc_replicas=" + std::to_string(r.fc_replica_sites.size()) +
+           " scale_set_vms=" + std::to_string(client_.count) + " disks=" +
+           (replication_.redundancy == disk_redundancy::zrs ? "zrs" : "lrs") +
+           " faults=" + std::to_string(faults_.size());
+  }
+
+  /// What a fault process drew: "fault_process faultProcesses[0]
+  /// host_crash targets=8 faults=3 recoveries=2 first=12.500000s:PATH,...",
+  /// the first few faults with their times in seconds.
+  std::string process_line(const drawn_process& d) const {
+    constexpr size_t shown = 3;
+    std::string first;
+    size_t listed = 0;
+    for (size_t i = d.first; i < d.end && listed < shown; ++i) {
+      if (faults_[i].what.kind != d.kind)
+        continue;
+      char at[32];
+      std::snprintf(at, sizeof(at), "%.6fs", to_seconds(faults_[i].at));
+      first += (listed++ == 0 ? "" : ",") + std::string(at) + ":" +
+               faults_[i].what.target;
+    }
+    return "fault_process " + d.entry + " " + to_string(d.kind) +
+           " targets=" + std::to_string(d.targets.size()) +
+           " faults=" + std::to_string(d.faults) +
+           " recoveries=" + std::to_string(d.end - d.first - d.faults) +
+           (first.empty() ? "" : " first=" + first);
+  }
+
   /// The preset, resized by the zones=, racks= and hosts= options.
   topology::region make_region(model_spec& spec) {
     preset_ = spec.get_string("preset", "small");
@@ -461,15 +583,15 @@ private:
 
   /// The fault plan's order, and each target against the entities this
   /// model lays out (the check inject_fault makes on every node).
-  void check_faults(const entity_table& table) {
+  void check_faults(const entity_table& table) const {
     for (size_t i = 0; i < faults_.size(); ++i) {
       try {
         check_fault_target(net_.layout(), table, faults_[i].what);
       } catch (const std::invalid_argument& e) {
         if (fault_paths_.empty())
           throw;
-        throw std::invalid_argument(label_ + ": " + fault_paths_[i] +
-                                    ".target: " + e.what());
+        throw std::invalid_argument(label_ + ": " + fault_paths_[i] + ": " +
+                                    e.what());
       }
     }
     try {
@@ -481,9 +603,11 @@ private:
     }
   }
 
-  /// Scenario runs: the file's label and each fault's timeline entry.
+  /// Scenario runs: the file's label and the field each fault comes from
+  /// ("timeline[3].target", "faultProcesses[0].targets").
   std::string label_;
   std::vector<std::string> fault_paths_;
+  std::vector<drawn_process> processes_;
 
   std::string preset_;
   topology::region_network net_;
@@ -562,8 +686,9 @@ std::unique_ptr<model> make_region_model(model_spec& spec) {
   return std::make_unique<region_model>(spec);
 }
 
-std::unique_ptr<model> make_region_model(const input::scenario_input& in) {
-  return std::make_unique<region_model>(in);
+std::unique_ptr<model> make_region_model(const input::scenario_input& in,
+                                         uint64_t seed) {
+  return std::make_unique<region_model>(in, seed);
 }
 
 } // namespace vmss::physical

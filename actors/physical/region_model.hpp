@@ -9,7 +9,7 @@
 /// "region [preset=small|region] [zones= racks= hosts=] [slots=N]
 ///  [tenants=PERCENT] [vms=N scale_at=1s scale_interval=0s]
 ///  [fault_domains=1|2|3|5] [fc_replicas=5] [disks=lrs|zrs]
-///  [faults=none|demo|PLAN]
+///  [faults=none|PLAN]
 ///  [requests=PLAN] [probe=10s] [tenant_probe=300s] [period=1s missed=3]
 ///  [boot_gb=2] [allocating= creating= starting= running= repairing=
 ///  stopping= deleting=MIN-MAX]"
@@ -17,6 +17,7 @@
 #include "actors/physical/faults.hpp"
 #include "kernel/model.hpp"
 
+#include <cstdint>
 #include <memory>
 
 namespace vmss::input {
@@ -37,10 +38,16 @@ namespace vmss::physical {
 /// at or after the end of the run.
 std::unique_ptr<model> make_region_model(model_spec& spec);
 
-/// The region of a scenario file read by input/scenario.hpp. Checks what
-/// needs the entities: every timeline target exists and fits its fault
+/// The region of a scenario file read by input/scenario.hpp, its fault
+/// processes drawn from the run's `seed` (input/fault_process.hpp: each
+/// occurrence a planned fault, and its recovery when that falls inside the
+/// run; describe_run() prints what each process drew). Checks what needs
+/// the entities: every timeline target exists and fits its fault
 /// ("FILE: timeline[3].target: …"), recoveries follow their faults, each
-/// family's settings. Throws std::invalid_argument.
-std::unique_ptr<model> make_region_model(const input::scenario_input& in);
+/// process's `targets` selects something ("FILE:
+/// faultProcesses[0].targets: …"), each family's settings. Throws
+/// std::invalid_argument.
+std::unique_ptr<model> make_region_model(const input::scenario_input& in,
+                                         uint64_t seed);
 
 } // namespace vmss::physical

@@ -272,7 +272,8 @@ TEST(scenario, the_default_scenario_file_loads_and_is_the_embedded_one) {
   auto builtin = load_builtin_default_scenario();
   EXPECT_EQ(builtin.label, "scenarios/default.json (built in)");
   EXPECT_EQ(builtin.spec.SerializeAsString(), file.spec.SerializeAsString());
-  // The run of `region preset=small faults=demo tenant_probe=30s` for 300s.
+  // A small region, half full of other tenants, a scale set of 3 VMs and
+  // one fault of each kind of outage, each recovered, over 300s.
   const auto& s = builtin.spec;
   EXPECT_EQ(s.duration_ns(), seconds(300));
   EXPECT_EQ(s.topology().preset(), "small");

@@ -3,6 +3,7 @@
 // plans, request plans and sizes. Also what the models say about their end
 // (ends_by_itself, plan_warnings).
 
+#include "input/scenario.hpp"
 #include "runners/commands.hpp"
 #include "topology/entity_table.hpp"
 #include "topology/region.hpp"
@@ -98,7 +99,12 @@ TEST(model_input, fault_targets_must_be_at_the_kind_s_level) {
   EXPECT_EQ(fault("rack_power_off@10s:" + z1 + "/s1"), "");
   EXPECT_EQ(fault("host_crash@10s:" + host), "");
   EXPECT_EQ(fault("zone_power_off@10s:" + z1), "");
-  EXPECT_EQ(error_of("region faults=demo"), "");
+  // One fault of each kind of outage, each recovered: the default scenario.
+  EXPECT_EQ(error_of(scenario_model_spec("default.json",
+                                         input::builtin_default_scenario())),
+            "");
+  // faults= is a plan or none: the demo plan is the default scenario now.
+  EXPECT_REFUSED("region faults=demo", "fault 'demo': expected NAME@TIME");
 }
 
 TEST(model_input, a_recovery_needs_a_fault_before_it) {
