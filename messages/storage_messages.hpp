@@ -1,6 +1,6 @@
 #pragma once
 /// Messages of the storage plane: a VM's disk client, the storage servers
-/// holding its disk's replicas (actors/physical/storage_replica.*), and
+/// holding its disk's replicas (actors/storage/storage_replica.*), and
 /// their timers. A disk is a VM's OS disk; its id is the VM's entity id.
 /// Bulk-data messages (disk_data, disk_copy) carry `bytes`, which a TOR
 /// switch reads through storage_payload_bytes (storage_payload.hpp).
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace vmss::physical {
+namespace vmss::storage {
 
 enum class disk_op : uint8_t {
   read,    ///< a small read, served by the primary
@@ -250,4 +250,4 @@ typename Inspector::result_type inspect(Inspector& f, disk_slow& x) {
   return f(caf::meta::type_name("disk_slow"), x.factor_permille);
 }
 
-} // namespace vmss::physical
+} // namespace vmss::storage

@@ -5,7 +5,7 @@
 #include "kernel/wire.hpp"
 #include "messages/storage_messages.hpp"
 
-namespace vmss::physical {
+namespace vmss::storage {
 
 /// The `bytes` field of disk_data and disk_copy; 0 for any other type.
 inline uint64_t storage_payload_bytes(wire::type_id type,
@@ -17,4 +17,4 @@ inline uint64_t storage_payload_bytes(wire::type_id type,
   return 0;
 }
 
-} // namespace vmss::physical
+} // namespace vmss::storage

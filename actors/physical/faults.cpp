@@ -17,6 +17,8 @@
 
 namespace vmss::physical {
 
+using namespace vmss::storage; // the disks VMs use
+
 namespace {
 
 constexpr std::array<const char*, 18> names{

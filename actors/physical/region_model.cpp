@@ -6,7 +6,7 @@
 #include "actors/physical/faults.hpp"
 #include "actors/physical/host_agent.hpp"
 #include "actors/physical/hypervisor.hpp"
-#include "actors/physical/storage_replica.hpp"
+#include "actors/storage/storage_replica.hpp"
 #include "actors/physical/tor_switch.hpp"
 #include "actors/physical/vm.hpp"
 #include "input/fault_process.hpp"
@@ -27,6 +27,8 @@
 #include <stdexcept>
 
 namespace vmss::physical {
+
+using namespace vmss::storage; // the disks VMs use
 
 namespace {
 

@@ -9,6 +9,8 @@
 
 namespace vmss::physical {
 
+using namespace vmss::storage; // the disks VMs use
+
 namespace {
 
 /// Servers below the switch of a rack: hosts, or a storage cluster's

@@ -8,6 +8,8 @@
 
 namespace vmss::physical {
 
+using namespace vmss::storage; // the disks VMs use
+
 namespace {
 
 vm_input input_of(vm_op op) {

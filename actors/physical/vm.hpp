@@ -5,8 +5,8 @@
 /// the hypervisor (vm_status) and traces it as `vm_state` (state,
 /// instance_id, scale_set).
 ///
-/// Its OS disk is a managed disk on storage replicas (disk_client). While
-/// Creating it reads the image blocks it needs to boot (hydration, bulk
+/// Its OS disk is a managed disk on storage replicas (storage::disk_client).
+/// While Creating it reads the image blocks it needs to boot (hydration, bulk
 /// data through the TOR switches): Creating ends when both its drawn
 /// duration is over and the data is in (vm_lifecycle's join), so many VMs
 /// created in one rack wait on the rack's uplinks. Its application answers a
@@ -16,9 +16,9 @@
 /// server loses power the VM goes down with it (the kernel crashes every
 /// entity of the server); when power returns it boots again.
 
-#include "actors/physical/disk_client.hpp"
-#include "actors/physical/disk_placement.hpp"
 #include "actors/physical/vm_lifecycle.hpp"
+#include "actors/storage/disk_client.hpp"
+#include "actors/storage/disk_placement.hpp"
 #include "kernel/entity.hpp"
 #include "messages/physical_messages.hpp"
 
@@ -30,8 +30,8 @@ struct vm_params {
   sim_time tenant_probe_period = seconds(300); ///< other tenants' VMs
   /// Retry of a failed hydration once Creating's time is over.
   sim_time hydrate_retry = seconds(5);
-  disk_client_params disk;
-  const replica_directory* directory = nullptr; ///< set by the model
+  storage::disk_client_params disk;
+  const storage::replica_directory* directory = nullptr; ///< set by the model
 };
 
 class vm : public entity {
@@ -47,8 +47,8 @@ private:
   void apply(vm_input in);
   void probe();
   void schedule_probe();
-  void start_io(disk_op op);
-  void on_disk(const disk_outcome& outcome);
+  void start_io(storage::disk_op op);
+  void on_disk(const storage::disk_outcome& outcome);
 
   const vm_params* params_;
   entity_id hypervisor_;
@@ -59,8 +59,9 @@ private:
   uint32_t phase_ = 0; ///< numbers the phase timers
   // Volatile: a reboot brings the application back; I/O in flight is lost.
   bool app_up_ = true;
-  std::optional<disk_client> disk_;
-  disk_op io_op_ = disk_op::write; ///< the I/O in flight, or the last one
+  std::optional<storage::disk_client> disk_;
+  storage::disk_op io_op_ =
+      storage::disk_op::write; ///< the I/O in flight, or the last one
 };
 
 } // namespace vmss::physical

@@ -11,7 +11,6 @@ namespace {
 
 /// Indices are fixed: a new message takes the next free one.
 void register_messages(message_family& f) {
-  using namespace physical;
   f.add<disk_io>(0, "disk_io");
   f.add<disk_io_result>(1, "disk_io_result");
   f.add<disk_data>(2, "disk_data");

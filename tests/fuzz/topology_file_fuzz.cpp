@@ -5,6 +5,7 @@
 /// them, the network's lookahead.
 
 #include "fuzz_support.hpp"
+#include "messages/physical_kinds.hpp"
 #include "topology/region.hpp"
 #include "topology/region_network.hpp"
 
@@ -26,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& host : topology::fc_replica_hosts(r))
       topology::latency(r, first, topology::locate(r, host));
     topology::spread_fc_sites(r, 9);
-    topology::region_network(r).lookahead();
+    topology::region_network(r, physical::kinds::tor_switch).lookahead();
   } catch (const std::exception&) {
     // A rejected file: the command prints the message and exits 2.
   }

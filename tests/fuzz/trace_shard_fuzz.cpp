@@ -4,6 +4,8 @@
 /// command's reading of it runs: digest, export (JSON lines and CSV),
 /// summary and the built-in checkers.
 
+#include "actors/fabric/checkers.hpp"
+#include "actors/physical/checkers.hpp"
 #include "analysis/checker.hpp"
 #include "analysis/digest.hpp"
 #include "analysis/export.hpp"
@@ -75,8 +77,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     analysis::print_summary(analysis::summarize(reader), out);
   });
   run([&] {
+    // The checkers vmss-sim trace check runs (runners/modules.cpp).
+    auto checkers = analysis::core_checkers();
+    physical::register_checkers(checkers);
+    fabric::register_checkers(checkers);
     for (const auto& result :
-         analysis::run_checkers(dir, analysis::builtin_checkers().create_all()))
+         analysis::run_checkers(dir, checkers.create_all()))
       for (const auto& v : result.violations.kept())
         v.to_string();
   });

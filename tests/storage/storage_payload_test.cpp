@@ -7,7 +7,7 @@
 namespace {
 
 using namespace vmss;
-using namespace vmss::physical;
+using namespace vmss::storage;
 
 template <class T>
 uint64_t payload(T msg) {

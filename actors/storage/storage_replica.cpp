@@ -1,10 +1,10 @@
-#include "actors/physical/storage_replica.hpp"
+#include "actors/storage/storage_replica.hpp"
 
 #include "messages/storage_events.hpp"
 
 #include <caf/all.hpp>
 
-namespace vmss::physical {
+namespace vmss::storage {
 
 storage_replica::storage_replica(caf::actor_config& cfg, node_kernel& k,
                                  entity_id id, const topology::region* region,
@@ -58,4 +58,4 @@ caf::behavior storage_replica::make_behavior() {
   };
 }
 
-} // namespace vmss::physical
+} // namespace vmss::storage

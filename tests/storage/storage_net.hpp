@@ -4,8 +4,8 @@
 // region's latencies, in time order. Servers in `silent` receive nothing
 // (crashed or cut off); their timers do not fire.
 
-#include "actors/physical/disk_client.hpp"
-#include "actors/physical/disk_replication.hpp"
+#include "actors/storage/disk_client.hpp"
+#include "actors/storage/disk_replication.hpp"
 #include "messages/physical_kinds.hpp"
 #include "messages/storage_kinds.hpp"
 
@@ -15,7 +15,7 @@
 #include <type_traits>
 #include <variant>
 
-namespace vmss::physical::testing {
+namespace vmss::storage::testing {
 
 using net_message = std::variant<disk_io, disk_io_result, disk_data,
                                  disk_replicate, disk_replicated, disk_copy,
@@ -192,4 +192,4 @@ private:
   sim_time now_ = 0;
 };
 
-} // namespace vmss::physical::testing
+} // namespace vmss::storage::testing

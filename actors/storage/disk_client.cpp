@@ -1,9 +1,9 @@
-#include "actors/physical/disk_client.hpp"
+#include "actors/storage/disk_client.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 
-namespace vmss::physical {
+namespace vmss::storage {
 
 disk_client::disk_client(uint64_t disk, std::vector<entity_id> view,
                          const disk_client_params& params)
@@ -77,4 +77,4 @@ disk_outcome disk_client::on_timeout(const disk_io_due& msg) {
   return next_or_fail();
 }
 
-} // namespace vmss::physical
+} // namespace vmss::storage

@@ -26,7 +26,7 @@
 /// them and drops pending operations. Records are created on first use from
 /// the static placement (replica_directory).
 
-#include "actors/physical/disk_placement.hpp"
+#include "actors/storage/disk_placement.hpp"
 #include "kernel/sim_time.hpp"
 #include "messages/storage_messages.hpp"
 
@@ -37,7 +37,7 @@
 #include <variant>
 #include <vector>
 
-namespace vmss::physical {
+namespace vmss::storage {
 
 /// Defaults make a write about 5 ms and a read about 2 ms end to end with
 /// the region's latencies (VM to storage 150 us each way, inside the
@@ -170,4 +170,4 @@ private:
   std::map<uint64_t, copy_job> copies_;      ///< volatile, by disk
 };
 
-} // namespace vmss::physical
+} // namespace vmss::storage

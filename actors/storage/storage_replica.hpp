@@ -6,11 +6,11 @@
 /// (a disk by its VM's path). A crash drops pending operations; replica
 /// data and membership are durable.
 
-#include "actors/physical/disk_replication.hpp"
+#include "actors/storage/disk_replication.hpp"
 #include "kernel/entity.hpp"
 #include "messages/storage_messages.hpp"
 
-namespace vmss::physical {
+namespace vmss::storage {
 
 class storage_replica : public entity {
 public:
@@ -32,4 +32,4 @@ private:
   disk_replication core_;
 };
 
-} // namespace vmss::physical
+} // namespace vmss::storage

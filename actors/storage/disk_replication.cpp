@@ -1,8 +1,8 @@
-#include "actors/physical/disk_replication.hpp"
+#include "actors/storage/disk_replication.hpp"
 
 #include <algorithm>
 
-namespace vmss::physical {
+namespace vmss::storage {
 
 disk_replication::disk_replication(entity_id self,
                                    const replica_directory& directory,
@@ -311,4 +311,4 @@ storage_effects disk_replication::restart() {
   return fx;
 }
 
-} // namespace vmss::physical
+} // namespace vmss::storage

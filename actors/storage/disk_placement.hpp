@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace vmss::physical {
+namespace vmss::storage {
 
 enum class disk_redundancy : uint8_t {
   lrs, ///< locally redundant: one cluster, 3 fault domains
@@ -85,4 +85,4 @@ private:
   disk_redundancy redundancy_;
 };
 
-} // namespace vmss::physical
+} // namespace vmss::storage

@@ -11,8 +11,8 @@
 namespace {
 
 using namespace vmss;
-using namespace vmss::physical;
-using vmss::physical::testing::storage_net;
+using namespace vmss::storage;
+using vmss::storage::testing::storage_net;
 
 constexpr auto ok = disk_outcome_kind::ok;
 constexpr auto failed = disk_outcome_kind::failed;

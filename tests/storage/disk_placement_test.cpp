@@ -1,4 +1,4 @@
-#include "actors/physical/disk_placement.hpp"
+#include "actors/storage/disk_placement.hpp"
 #include "storage_net.hpp"
 
 #include <gtest/gtest.h>
@@ -8,8 +8,8 @@
 
 namespace {
 
-using namespace vmss::physical;
-using vmss::physical::testing::test_region;
+using namespace vmss::storage;
+using vmss::storage::testing::test_region;
 
 std::set<uint32_t> fault_domains(const disk_servers& s) {
   return {s[0].fault_domain(), s[1].fault_domain(), s[2].fault_domain()};

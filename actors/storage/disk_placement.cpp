@@ -1,11 +1,11 @@
-#include "actors/physical/disk_placement.hpp"
+#include "actors/storage/disk_placement.hpp"
 
 #include "kernel/rng.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 
-namespace vmss::physical {
+namespace vmss::storage {
 
 namespace {
 
@@ -158,4 +158,4 @@ replica_directory::replacement(uint64_t disk,
   return id_of(*s);
 }
 
-} // namespace vmss::physical
+} // namespace vmss::storage

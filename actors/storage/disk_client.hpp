@@ -23,7 +23,7 @@
 #include <optional>
 #include <vector>
 
-namespace vmss::physical {
+namespace vmss::storage {
 
 struct disk_client_params {
   sim_time io_timeout = ms(200); ///< read or write
@@ -95,4 +95,4 @@ private:
   std::vector<entity_id> silent_;
 };
 
-} // namespace vmss::physical
+} // namespace vmss::storage
