@@ -13,8 +13,8 @@ namespace vmss::detail {
 
 } // namespace vmss::detail
 
-#define VMSS_ASSERT(cond, what)                                               \
-  do {                                                                        \
-    if (!(cond))                                                              \
-      ::vmss::detail::assertion_failed(__FILE__, __LINE__, #cond, what);      \
+#define VMSS_ASSERT(cond, what)                                                \
+  do {                                                                         \
+    if (!(cond))                                                               \
+      ::vmss::detail::assertion_failed(__FILE__, __LINE__, #cond, what);       \
   } while (false)

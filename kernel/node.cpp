@@ -1,7 +1,7 @@
 #include "kernel/cluster_internal.hpp"
 #include "kernel/log.hpp"
-#include "kernel/wire.hpp"
 #include "kernel/message_family.hpp"
+#include "kernel/wire.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -14,8 +14,8 @@
 
 namespace vmss::detail {
 
-void configure(caf::actor_system_config& cfg, uint32_t threads,
-               bool middleman, message_registration messages) {
+void configure(caf::actor_system_config& cfg, uint32_t threads, bool middleman,
+               message_registration messages) {
   register_kernel_messages(cfg);
   if (messages)
     messages(cfg);

@@ -51,7 +51,8 @@ public:
   template <class T>
   void add(type_id id, const std::string& name) {
     if (id == no_type)
-      throw std::logic_error("message " + name + ": wire id 0xFFFF is reserved");
+      throw std::logic_error("message " + name +
+                             ": wire id 0xFFFF is reserved");
     if (id_of<T> != no_type) {
       if (id_of<T> != id)
         throw std::logic_error("message " + name + " registered as wire ids " +

@@ -369,9 +369,9 @@ namespace {
 TEST(cli, bad_input_is_rejected_with_a_reason) {
   auto unknown = run_sim("run no-such-scenario");
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_NE(unknown.output.find(
-                "no-such-scenario: cannot read the scenario file"),
-            std::string::npos)
+  EXPECT_NE(
+      unknown.output.find("no-such-scenario: cannot read the scenario file"),
+      std::string::npos)
       << unknown.output;
   auto option = run_sim("run --model 'phold entitys=3'");
   EXPECT_NE(option.exit_code, 0);

@@ -1,9 +1,9 @@
 // In-process kernel tests: delivery order, timers, crash and restart.
 // CAF headers before gtest (toolchain.md).
+#include "bench/module.hpp"
 #include "kernel/cluster.hpp"
 #include "kernel/node_kernel.hpp"
 #include "kernel/spawn_entity.hpp"
-#include "bench/module.hpp"
 #include "messages/bench_messages.hpp"
 
 #include <caf/all.hpp>

@@ -1,5 +1,5 @@
-#include "runners/modules.hpp"
 #include "messages/storage_payload.hpp"
+#include "runners/modules.hpp"
 
 #include <caf/actor_system_config.hpp>
 #include <gtest/gtest.h>
