@@ -15,6 +15,6 @@ namespace vmss::detail {
 
 #define VMSS_ASSERT(cond, what)                                                \
   do {                                                                         \
-    if (!(cond))                                                               \
+    if (__builtin_expect(!(cond), 0))                                          \
       ::vmss::detail::assertion_failed(__FILE__, __LINE__, #cond, what);       \
   } while (false)
