@@ -1,5 +1,7 @@
 #include "kernel/node_kernel.hpp"
 
+#include "kernel/kernel_events.hpp"
+
 #include "kernel/assert.hpp"
 #include "kernel/entity.hpp"
 #include "kernel/rng.hpp"
@@ -278,10 +280,10 @@ void node_kernel::trace_drop(const event& ev) {
   };
   if (ev.kind == event_kind::transit) {
     trace::field fields[] = {{"from", path(ev.src)}, {"to", path(ev.to)}};
-    trace("dropped_while_down", fields, 2);
+    trace(kernel_events::dropped_while_down.name, fields, 2);
   } else {
     trace::field fields[] = {{"from", path(ev.src)}};
-    trace("dropped_while_down", fields, 1);
+    trace(kernel_events::dropped_while_down.name, fields, 1);
   }
 }
 
@@ -295,14 +297,14 @@ void node_kernel::handle_kernel_event(slot& s, event& ev) {
       return;
     s.up = false;
     ++s.incarnation;
-    trace("entity_crashed", nullptr, 0);
+    trace(kernel_events::entity_crashed.name, nullptr, 0);
     s.self->on_crash();
     break;
   case event_kind::restart:
     if (s.up)
       return;
     s.up = true;
-    trace("entity_restarted", nullptr, 0);
+    trace(kernel_events::entity_restarted.name, nullptr, 0);
     s.self->on_restart();
     break;
   default:
