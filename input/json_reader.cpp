@@ -47,13 +47,21 @@ std::string wrong_type(const json& j, const std::string& expected) {
   return "is " + kind_of(j) + ", not " + expected;
 }
 
-/// Everything a read appends to: the errors and the path it is at.
+/// Everything a read appends to, and how strictly it reads.
 struct walker {
-  std::vector<diagnostic>& errors;
+  read_report& report;
+  const read_options& options;
 
   void fail(const std::string& path, const std::string& reason) {
-    errors.push_back({path, reason});
+    report.errors.push_back({path, reason});
   }
+  void warn(const std::string& path, const std::string& reason) {
+    report.warnings.push_back({path, reason});
+  }
+  /// Azure's leniency: the JSON value a string stands for when it is a
+  /// number or a boolean of the type `f` wants (warned), else `j` itself.
+  const json& unquoted(const json& j, const pb::FieldDescriptor* f,
+                       const std::string& path, json& storage);
 
   void message(const json& j, pb::Message& out, const std::string& path);
   void field(const json& j, pb::Message& out, const pb::FieldDescriptor* f,
@@ -66,6 +74,8 @@ struct walker {
   bool integer(const json& j, const pb::FieldDescriptor* f,
                const std::string& path, wide& out);
   bool duration(const json& j, const std::string& path, sim_time& out);
+  bool within_bounds(const pb::FieldDescriptor* f, int64_t x,
+                     const std::string& path, const json& j);
   bool enum_value(const json& j, const pb::FieldDescriptor* f,
                   const std::string& path, int& out);
   bool well_known(const json& j, pb::Message& out, const std::string& path);
@@ -80,12 +90,23 @@ std::vector<std::string> json_names(const pb::Descriptor* d) {
   return out;
 }
 
-/// The field whose JSON name is `key`, or nullptr.
+std::string lower(std::string s) {
+  for (auto& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+/// The field whose JSON name is `key` (ignoring letter case when
+/// `any_case`), or nullptr.
 const pb::FieldDescriptor* field_named(const pb::Descriptor* d,
-                                       const std::string& key) {
+                                       const std::string& key, bool any_case) {
   for (int i = 0; i < d->field_count(); ++i)
     if (d->field(i)->json_name() == key)
       return d->field(i);
+  if (any_case)
+    for (int i = 0; i < d->field_count(); ++i)
+      if (lower(d->field(i)->json_name()) == lower(key))
+        return d->field(i);
   return nullptr;
 }
 
@@ -100,7 +121,7 @@ void walker::message(const json& j, pb::Message& out, const std::string& path) {
   std::map<const pb::OneofDescriptor*, std::string> oneof_given;
   for (const auto& [key, v] : j.items()) {
     auto where = json_child(path, key);
-    const auto* f = field_named(d, key);
+    const auto* f = field_named(d, key, options.azure);
     if (!f) {
       auto close = did_you_mean(key, json_names(d));
       std::string known;
@@ -110,6 +131,13 @@ void walker::message(const json& j, pb::Message& out, const std::string& path) {
                       (close.empty() ? "fields: " + known
                                      : "did you mean " + close + "?") +
                       ")");
+      continue;
+    }
+    if (f->json_name() != key)
+      warn(where, "read as " + f->json_name() +
+                      " (Azure ignores letter case in names)");
+    if (f->options().GetExtension(schema::not_modelled)) {
+      report.not_modelled.push_back(where);
       continue;
     }
     if (v.is_null())
@@ -126,6 +154,10 @@ void walker::message(const json& j, pb::Message& out, const std::string& path) {
   for (int i = 0; i < d->field_count(); ++i) {
     const auto* f = d->field(i);
     auto it = j.find(f->json_name());
+    if (it == j.end() && options.azure)
+      for (auto k = j.begin(); k != j.end(); ++k)
+        if (lower(k.key()) == lower(f->json_name()))
+          it = k;
     if (f->options().GetExtension(schema::required) &&
         (it == j.end() || it->is_null()))
       fail(json_child(path, f->json_name()), "missing (required)");
@@ -222,6 +254,34 @@ bool walker::integer(const json& j, const pb::FieldDescriptor* f,
   return false;
 }
 
+/// Whether `x` is within f's (vmss.schema.minimum/maximum); fails if not.
+bool walker::within_bounds(const pb::FieldDescriptor* f, int64_t x,
+                           const std::string& path, const json& j) {
+  const auto& o = f->options();
+  bool low =
+      o.HasExtension(schema::minimum) && x < o.GetExtension(schema::minimum);
+  bool high =
+      o.HasExtension(schema::maximum) && x > o.GetExtension(schema::maximum);
+  if (!low && !high)
+    return true;
+  auto bound = [&](int64_t b) {
+    return f->options().GetExtension(schema::format) ==
+                   schema::FORMAT_ISO8601_DURATION
+               ? format_iso8601_duration(b)
+               : std::to_string(b);
+  };
+  fail(path, j.dump() + " is out of range (" +
+                 (o.HasExtension(schema::minimum)
+                      ? bound(o.GetExtension(schema::minimum))
+                      : "") +
+                 " to " +
+                 (o.HasExtension(schema::maximum)
+                      ? bound(o.GetExtension(schema::maximum))
+                      : "") +
+                 ")");
+  return false;
+}
+
 bool walker::duration(const json& j, const std::string& path, sim_time& out) {
   if (!j.is_string()) {
     fail(path, wrong_type(j, "a duration string (e.g. 90s)"));
@@ -257,10 +317,11 @@ bool walker::enum_value(const json& j, const pb::FieldDescriptor* f,
     return false;
   }
   const auto& name = j.get_ref<const std::string&>();
-  if (std::find(names.begin(), names.end(), name) != names.end()) {
-    out = e->FindValueByName(name)->number();
-    return true;
-  }
+  for (const auto& known : names)
+    if (known == name || (options.azure && lower(known) == lower(name))) {
+      out = e->FindValueByName(known)->number();
+      return true;
+    }
   auto close = did_you_mean(name, names);
   std::string known;
   for (const auto& n : names)
@@ -344,10 +405,44 @@ bool walker::well_known(const json& j, pb::Message& out,
   return true;
 }
 
-void walker::value(const json& j, pb::Message& out,
+const json& walker::unquoted(const json& j, const pb::FieldDescriptor* f,
+                             const std::string& path, json& storage) {
+  using F = pb::FieldDescriptor;
+  if (!options.azure || !j.is_string() ||
+      f->options().GetExtension(schema::format) != schema::FORMAT_PLAIN)
+    return j;
+  const auto& text = j.get_ref<const std::string&>();
+  switch (f->cpp_type()) {
+  case F::CPPTYPE_BOOL:
+    if (lower(text) != "true" && lower(text) != "false")
+      return j;
+    storage = lower(text) == "true";
+    break;
+  case F::CPPTYPE_STRING:
+  case F::CPPTYPE_ENUM:
+  case F::CPPTYPE_MESSAGE:
+    return j;
+  default: {
+    // A whole number, or for a double field any JSON number.
+    storage = json::parse(text, nullptr, false);
+    bool whole = storage.is_number_integer();
+    bool number = storage.is_number();
+    bool wants_double =
+        f->cpp_type() == F::CPPTYPE_DOUBLE || f->cpp_type() == F::CPPTYPE_FLOAT;
+    if (!(wants_double ? number : whole) || text != storage.dump())
+      return j;
+  }
+  }
+  warn(path, "the string " + quote_json(text) + " read as " + storage.dump());
+  return storage;
+}
+
+void walker::value(const json& quoted, pb::Message& out,
                    const pb::FieldDescriptor* f, const std::string& path) {
   using F = pb::FieldDescriptor;
   const auto* r = out.GetReflection();
+  json storage;
+  const json& j = unquoted(quoted, f, path, storage);
   bool rep = f->is_repeated();
   switch (f->cpp_type()) {
   case F::CPPTYPE_MESSAGE: {
@@ -393,13 +488,30 @@ void walker::value(const json& j, pb::Message& out,
     break;
   }
   wide x = 0;
-  if (f->options().GetExtension(schema::format) == schema::FORMAT_DURATION) {
+  auto format = f->options().GetExtension(schema::format);
+  if (format == schema::FORMAT_DURATION) {
     VMSS_ASSERT(f->cpp_type() == F::CPPTYPE_INT64,
                 "a duration field is an int64 of nanoseconds");
     sim_time t = 0;
     if (!duration(j, path, t))
       return;
     x = t;
+  } else if (format == schema::FORMAT_ISO8601_DURATION) {
+    VMSS_ASSERT(f->cpp_type() == F::CPPTYPE_INT64,
+                "a duration field is an int64 of nanoseconds");
+    int64_t ns = 0;
+    std::string why;
+    if (!j.is_string()) {
+      fail(path, wrong_type(j, "an ISO 8601 duration (e.g. PT30M)"));
+      return;
+    }
+    if (!parse_iso8601_duration(j.get<std::string>(), ns, &why)) {
+      fail(path, quote_json(j.get<std::string>()) + " " + why);
+      return;
+    }
+    if (!within_bounds(f, ns, path, j))
+      return;
+    x = ns;
   } else if (!integer(j, f, path, x)) {
     return;
   }
@@ -529,18 +641,145 @@ json parse_json(const std::string& text, std::vector<diagnostic>& errors) {
 }
 
 void read_message(const json& j, pb::Message& out, const std::string& path,
-                  std::vector<diagnostic>& errors) {
+                  read_report& report, const read_options& options) {
   out.Clear();
-  walker{errors}.message(j, out, path);
+  walker{report, options}.message(j, out, path);
+}
+
+void read_message(const json& j, pb::Message& out, const std::string& path,
+                  std::vector<diagnostic>& errors) {
+  read_report report;
+  read_message(j, out, path, report);
+  VMSS_ASSERT(report.warnings.empty() && report.not_modelled.empty(),
+              "strict reads neither warn nor skip");
+  errors.insert(errors.end(), report.errors.begin(), report.errors.end());
+}
+
+bool parse_iso8601_duration(const std::string& text, int64_t& ns,
+                            std::string* why) {
+  auto refuse = [&](const std::string& reason) {
+    if (why)
+      *why = reason;
+    return false;
+  };
+  const std::string form =
+      "is not an ISO 8601 duration (e.g. PT30M, PT1H30M, P1D)";
+  if (text.size() < 3 || (text[0] != 'P' && text[0] != 'p'))
+    return refuse(form);
+  wide total = 0;
+  bool in_time = false, any = false;
+  // Units in the order ISO 8601 writes them; each at most once.
+  const std::string date_units = "WD", time_units = "HMS";
+  size_t next_date = 0, next_time = 0;
+  size_t i = 1;
+  while (i < text.size()) {
+    char c =
+        static_cast<char>(std::toupper(static_cast<unsigned char>(text[i])));
+    if (c == 'T') {
+      if (in_time)
+        return refuse(form);
+      in_time = true;
+      ++i;
+      if (i == text.size())
+        return refuse(form);
+      continue;
+    }
+    size_t start = i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+      ++i;
+    size_t whole_end = i;
+    size_t frac_end = i;
+    if (i < text.size() && (text[i] == '.' || text[i] == ',')) {
+      ++i;
+      while (i < text.size() &&
+             std::isdigit(static_cast<unsigned char>(text[i])))
+        ++i;
+      frac_end = i;
+    }
+    if (whole_end == start || i == text.size() || whole_end - start > 12)
+      return refuse(form);
+    char unit =
+        static_cast<char>(std::toupper(static_cast<unsigned char>(text[i])));
+    ++i;
+    if (!in_time && (unit == 'Y' || unit == 'M'))
+      return refuse("uses years or months, whose length varies (give days: "
+                    "P30D)");
+    const auto& units = in_time ? time_units : date_units;
+    auto& next = in_time ? next_time : next_date;
+    auto at = units.find(unit);
+    if (at == std::string::npos || at < next)
+      return refuse(form);
+    next = at + 1;
+    bool fraction = frac_end > whole_end + 1;
+    if ((fraction && unit != 'S') || (frac_end == whole_end + 1))
+      return refuse(form + " (only seconds take a fraction)");
+    wide unit_ns = 1'000'000'000;
+    switch (unit) {
+    case 'W':
+      unit_ns *= 7 * 86400;
+      break;
+    case 'D':
+      unit_ns *= 86400;
+      break;
+    case 'H':
+      unit_ns *= 3600;
+      break;
+    case 'M':
+      unit_ns *= 60;
+      break;
+    default:
+      break;
+    }
+    total += wide{std::stoll(text.substr(start, whole_end - start))} * unit_ns;
+    if (fraction) {
+      auto digits = text.substr(whole_end + 1, frac_end - whole_end - 1);
+      if (digits.size() > 9)
+        return refuse("has more than 9 decimals of a second");
+      digits.resize(9, '0');
+      total += std::stoll(digits);
+    }
+    any = true;
+  }
+  if (!any)
+    return refuse(form);
+  if (total > INT64_MAX)
+    return refuse("is too long");
+  ns = static_cast<int64_t>(total);
+  return true;
+}
+
+std::string format_iso8601_duration(int64_t ns) {
+  VMSS_ASSERT(ns >= 0, "durations are not negative");
+  constexpr int64_t second = 1'000'000'000;
+  std::string out = "P";
+  int64_t days = ns / (86400 * second);
+  ns -= days * 86400 * second;
+  if (days)
+    out += std::to_string(days) + "D";
+  if (ns == 0)
+    return days ? out : "PT0S";
+  out += "T";
+  int64_t hours = ns / (3600 * second), minutes = ns / (60 * second) % 60;
+  int64_t rest = ns % (60 * second);
+  if (hours)
+    out += std::to_string(hours) + "H";
+  if (minutes)
+    out += std::to_string(minutes) + "M";
+  if (rest) {
+    out += std::to_string(rest / second);
+    if (rest % second) {
+      auto frac = std::to_string(rest % second + second).substr(1);
+      while (frac.back() == '0')
+        frac.pop_back();
+      out += "." + frac;
+    }
+    out += "S";
+  }
+  return out;
 }
 
 std::string did_you_mean(const std::string& word,
                          const std::vector<std::string>& known) {
-  auto lower = [](std::string s) {
-    for (auto& c : s)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-  };
   auto a = lower(word);
   std::string best;
   size_t best_distance = std::numeric_limits<size_t>::max();

@@ -52,12 +52,45 @@ std::string json_index(const std::string& path, size_t index);
 nlohmann::ordered_json parse_json(const std::string& text,
                                   std::vector<diagnostic>& errors);
 
+/// How strictly JSON is read.
+struct read_options {
+  /// Azure's leniency (docs/azure-input.md): a boolean may be written as
+  /// the string "true"/"false" and a number as a numeric string (real ARM
+  /// templates contain both); enum values and field names match ignoring
+  /// letter case. Each such value is read, with a warning naming it.
+  bool azure = false;
+};
+
+/// What one read found besides the values: errors, warnings, and the paths
+/// of the fields the model does not simulate ((vmss.schema.not_modelled)),
+/// each once, in document order.
+struct read_report {
+  std::vector<diagnostic> errors;
+  std::vector<diagnostic> warnings;
+  std::vector<std::string> not_modelled;
+};
+
 /// Fills `out` (cleared first) from `j` against out's descriptor; `path` is
-/// where `j` is in its document. Appends a diagnostic for every problem and
-/// sets what it could read.
+/// where `j` is in its document. Appends to `report` every problem and
+/// every field not modelled, and sets what it could read.
+void read_message(const nlohmann::ordered_json& j,
+                  google::protobuf::Message& out, const std::string& path,
+                  read_report& report, const read_options& options = {});
+
+/// read_message with strict options, appending errors only (scenario files,
+/// which have no field that is not modelled).
 void read_message(const nlohmann::ordered_json& j,
                   google::protobuf::Message& out, const std::string& path,
                   std::vector<diagnostic>& errors);
+
+/// Parses an ISO 8601 duration as Azure writes them ("PT30M", "P1DT2H",
+/// "PT0.5S", "P1W"; years and months are refused: their length varies) into
+/// nanoseconds. On failure returns false and says why in `why`.
+bool parse_iso8601_duration(const std::string& text, int64_t& ns,
+                            std::string* why = nullptr);
+
+/// `ns` written as an ISO 8601 duration ("PT1H30M", "PT0S").
+std::string format_iso8601_duration(int64_t ns);
 
 /// The closest of `known` to `word` (letter case ignored) if it is close
 /// enough to be a likely typo; empty otherwise.

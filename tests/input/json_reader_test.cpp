@@ -148,4 +148,100 @@ TEST(json_reader, did_you_mean_takes_only_close_names) {
   EXPECT_EQ(did_you_mean("anything", {}), "");
 }
 
+/// Reads `text` into Everything with Azure's leniency.
+read_report read_azure(const std::string& text, vmss::test::Everything& out) {
+  read_report report;
+  auto j = parse_json(text, report.errors);
+  read_options azure;
+  azure.azure = true;
+  if (!j.is_discarded())
+    read_message(j, out, "", report, azure);
+  return report;
+}
+
+std::vector<std::string> lines_of(const std::vector<diagnostic>& ds) {
+  std::vector<std::string> out;
+  for (const auto& d : ds)
+    out.push_back(d.path + ": " + d.reason);
+  return out;
+}
+
+TEST(json_reader, azure_reads_quoted_scalars_and_any_case_with_warnings) {
+  vmss::test::Everything m;
+  auto report = read_azure(
+      R"({"flag": "True", "small": "-7", "ratio": "0.5", "MODE": "rolling"})",
+      m);
+  EXPECT_EQ(lines_of(report.errors), lines{});
+  EXPECT_TRUE(m.flag());
+  EXPECT_EQ(m.small(), -7);
+  EXPECT_EQ(m.ratio(), 0.5);
+  EXPECT_EQ(m.mode(), vmss::test::Everything::Rolling);
+  EXPECT_EQ(lines_of(report.warnings),
+            (lines{"flag: the string \"True\" read as true",
+                   "small: the string \"-7\" read as -7",
+                   "ratio: the string \"0.5\" read as 0.5",
+                   "MODE: read as mode (Azure ignores letter case in names)"}));
+}
+
+TEST(json_reader, strict_reads_refuse_what_azure_accepts) {
+  EXPECT_EQ(errors_of(R"({"flag": "true", "small": "7"})"),
+            (lines{"flag: is a string, not true or false",
+                   "small: is a string, not a whole number"}));
+  vmss::test::Everything m;
+  EXPECT_EQ(read(R"({"mode": "rolling"})", m),
+            lines{"mode: \"rolling\" is not a known value (did you mean "
+                  "Rolling?)"});
+}
+
+TEST(json_reader, azure_refuses_strings_that_are_not_the_type) {
+  vmss::test::Everything m;
+  auto report =
+      read_azure(R"({"flag": "yes", "small": "7.5", "big": ["1e3"]})", m);
+  EXPECT_EQ(lines_of(report.errors),
+            (lines{"flag: is a string, not true or false",
+                   "small: is a string, not a whole number",
+                   "big[0]: is a string, not a whole number"}));
+}
+
+TEST(json_reader, not_modelled_fields_are_listed_once_with_their_path) {
+  vmss::test::Everything m;
+  auto report = read_azure(
+      R"({"inner": [{"label": "a"}], "osProfile": {"adminPassword": 1}})", m);
+  EXPECT_EQ(lines_of(report.errors), lines{});
+  EXPECT_EQ(report.not_modelled, std::vector<std::string>{"osProfile"});
+  EXPECT_FALSE(m.has_os_profile());
+}
+
+TEST(json_reader, iso8601_durations_with_bounds) {
+  vmss::test::Everything m;
+  auto ok = read_azure(R"({"grace": "PT30M"})", m);
+  EXPECT_EQ(lines_of(ok.errors), lines{});
+  EXPECT_EQ(m.grace_ns(), 1800'000'000'000);
+  EXPECT_EQ(lines_of(read_azure(R"({"grace": "PT5M"})", m).errors),
+            lines{"grace: \"PT5M\" is out of range (PT10M to PT1H30M)"});
+  EXPECT_EQ(lines_of(read_azure(R"({"grace": "30m"})", m).errors),
+            lines{"grace: \"30m\" is not an ISO 8601 duration (e.g. PT30M, "
+                  "PT1H30M, P1D)"});
+  EXPECT_EQ(lines_of(read_azure(R"({"grace": 30})", m).errors),
+            lines{"grace: is a number, not an ISO 8601 duration (e.g. PT30M)"});
+}
+
+TEST(iso8601_duration, parses_and_formats_azure_forms) {
+  int64_t ns = 0;
+  std::string why;
+  EXPECT_TRUE(parse_iso8601_duration("PT0S", ns, &why));
+  EXPECT_EQ(ns, 0);
+  EXPECT_TRUE(parse_iso8601_duration("P1DT2H3M4.5S", ns, &why));
+  EXPECT_EQ(ns, ((26 * 60 + 3) * 60 + 4) * 1'000'000'000LL + 500'000'000);
+  EXPECT_EQ(format_iso8601_duration(ns), "P1DT2H3M4.5S");
+  EXPECT_TRUE(parse_iso8601_duration("P1W", ns, &why));
+  EXPECT_EQ(format_iso8601_duration(ns), "P7D");
+  EXPECT_EQ(format_iso8601_duration(5400'000'000'000), "PT1H30M");
+  for (const char* bad : {"P", "PT", "T30M", "PT30", "PT1M2H", "PT1.5M", "P1DT",
+                          "PT1.S", "P30M", "P1Y"})
+    EXPECT_FALSE(parse_iso8601_duration(bad, ns, &why)) << bad;
+  parse_iso8601_duration("P1Y", ns, &why);
+  EXPECT_EQ(why, "uses years or months, whose length varies (give days: P30D)");
+}
+
 } // namespace
