@@ -551,16 +551,6 @@ struct open_value {
 
 namespace {
 
-std::vector<std::string> error_lines(const std::string& label,
-                                     const std::vector<diagnostic>& errors) {
-  VMSS_ASSERT(!errors.empty(), "an input error has at least one diagnostic");
-  std::vector<std::string> out;
-  for (const auto& e : errors)
-    out.push_back(label + ": " + (e.path.empty() ? "" : e.path + ": ") +
-                  e.reason);
-  return out;
-}
-
 std::string joined(const std::vector<std::string>& lines) {
   std::string text;
   for (const auto& line : lines)
@@ -568,15 +558,36 @@ std::string joined(const std::vector<std::string>& lines) {
   return text;
 }
 
+std::vector<std::string> lines_of(const std::vector<located_diagnostic>& es) {
+  VMSS_ASSERT(!es.empty(), "an input error has at least one diagnostic");
+  std::vector<std::string> out;
+  for (const auto& e : es)
+    out.push_back(e.line());
+  return out;
+}
+
 } // namespace
+
+std::string located_diagnostic::line() const {
+  return file + ": " + (path.empty() ? "" : path + ": ") + reason;
+}
+
+std::vector<located_diagnostic> locate(const std::string& label,
+                                       const std::vector<diagnostic>& errors) {
+  std::vector<located_diagnostic> out;
+  for (const auto& e : errors)
+    out.push_back({label, e.path, e.reason});
+  return out;
+}
 
 input_error::input_error(const std::string& label,
                          const std::vector<diagnostic>& errors)
-    : input_error(error_lines(label, errors)) {
+    : input_error(locate(label, errors)) {
 }
 
-input_error::input_error(std::vector<std::string> lines)
-    : std::runtime_error(joined(lines)), lines_(std::move(lines)) {
+input_error::input_error(std::vector<located_diagnostic> errors)
+    : std::runtime_error(joined(lines_of(errors))), errors_(std::move(errors)),
+      lines_(lines_of(errors_)) {
 }
 
 std::string json_child(const std::string& path, const std::string& key) {

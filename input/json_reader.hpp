@@ -28,18 +28,35 @@ struct diagnostic {
   std::string reason;
 };
 
-/// The errors of one input, each line "LABEL: PATH: REASON" (what() joins
-/// them with newlines). The runners print them and exit 2.
+/// An error of one file: which file ("scenarios/web.json"), where in its
+/// JSON (may be empty) and why.
+struct located_diagnostic {
+  std::string file;
+  std::string path;
+  std::string reason;
+  /// "FILE: PATH: REASON" ("FILE: REASON" without a path).
+  std::string line() const;
+};
+
+/// The errors of an input, possibly across the files it references, each
+/// line "FILE: PATH: REASON" (what() joins them with newlines). The runners
+/// print them and exit 2.
 class input_error : public std::runtime_error {
 public:
   input_error(const std::string& label, const std::vector<diagnostic>& errors);
+  explicit input_error(std::vector<located_diagnostic> errors);
 
   const std::vector<std::string>& lines() const { return lines_; }
+  const std::vector<located_diagnostic>& errors() const { return errors_; }
 
 private:
-  explicit input_error(std::vector<std::string> lines);
+  std::vector<located_diagnostic> errors_;
   std::vector<std::string> lines_;
 };
+
+/// Each of `errors` located in the file `label`.
+std::vector<located_diagnostic> locate(const std::string& label,
+                                       const std::vector<diagnostic>& errors);
 
 /// `path` + "." + `key`, or `key` at the root.
 std::string json_child(const std::string& path, const std::string& key);

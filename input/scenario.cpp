@@ -1,6 +1,7 @@
 #include "input/scenario.hpp"
 
 #include "input/json_reader.hpp"
+#include "input/scenario_azure.hpp"
 #include "kernel/numbers.hpp"
 
 #include <algorithm>
@@ -62,6 +63,8 @@ constexpr const char* plain_name_rule =
 struct checker {
   const sc::Scenario& s;
   std::vector<diagnostic>& errors;
+  /// The scenario's scale sets, read (the timeline names their VMs).
+  const azure::resources* azure = nullptr;
 
   void fail(const std::string& path, const std::string& reason) {
     errors.push_back({path, reason});
@@ -80,7 +83,6 @@ struct checker {
   }
 
   topology::region topology(const std::string& base_dir);
-  void scale_sets(const topology::region& r);
   void timeline();
   void operation(const sc::TimelineEntry& e, const std::string& path);
   void fault(const sc::TimelineEntry& e, const std::string& path);
@@ -143,46 +145,6 @@ topology::region checker::topology(const std::string& base_dir) {
   return r;
 }
 
-void checker::scale_sets(const topology::region& r) {
-  std::set<std::string> names;
-  for (int i = 0; i < s.scale_sets_size(); ++i) {
-    const auto& set = s.scale_sets(i);
-    auto path = entry_path("scaleSets", static_cast<size_t>(i));
-    if (!plain_name(set.name()))
-      fail(json_child(path, "name"),
-           quote_json(set.name()) + " " + plain_name_rule);
-    else if (!names.insert(set.name()).second)
-      fail(json_child(path, "name"),
-           quote_json(set.name()) + " names an earlier scale set too");
-    if (!find_vm_size(set.vm_size())) {
-      std::vector<std::string> known;
-      for (const auto& size : vm_sizes)
-        known.push_back(size.name);
-      auto close = did_you_mean(set.vm_size(), known);
-      fail(json_child(path, "vmSize"),
-           quote_json(set.vm_size()) + " is not a modelled VM size (" +
-               (close.empty() ? "Standard_D2s_v3 to Standard_D64s_v3, "
-                                "Standard_D2_v3 to Standard_D64_v3"
-                              : "did you mean " + close + "?") +
-               ")");
-    }
-    std::set<uint64_t> zones;
-    for (int k = 0; k < set.zones_size(); ++k) {
-      auto where =
-          json_index(json_child(path, "zones"), static_cast<size_t>(k));
-      uint64_t zone = 0;
-      if (!parse_uint(set.zones(k), 1, r.zones, zone))
-        fail(where, quote_json(set.zones(k)) +
-                        " is not a zone of this region (1 to " +
-                        std::to_string(r.zones) + ")");
-      else if (!zones.insert(zone).second)
-        fail(where, "zone " + set.zones(k) + " is listed twice");
-    }
-    if (set.has_create_at_ns())
-      within_run(json_child(path, "createAt"), set.create_at_ns());
-  }
-}
-
 void checker::operation(const sc::TimelineEntry& e, const std::string& path) {
   for (auto [given, key] :
        {std::pair{!e.peer().empty(), "peer"},
@@ -199,13 +161,13 @@ void checker::operation(const sc::TimelineEntry& e, const std::string& path) {
     return;
   }
   auto name = e.target().substr(0, slash);
-  auto set =
-      std::find_if(s.scale_sets().begin(), s.scale_sets().end(),
-                   [&](const sc::ScaleSet& x) { return x.name() == name; });
-  if (set == s.scale_sets().end()) {
+  const auto& sets = azure->scale_sets;
+  auto set = std::find_if(sets.begin(), sets.end(),
+                          [&](const auto& x) { return x.name == name; });
+  if (set == sets.end()) {
     std::vector<std::string> known;
-    for (const auto& x : s.scale_sets())
-      known.push_back(x.name());
+    for (const auto& x : sets)
+      known.push_back(x.name);
     auto close = did_you_mean(name, known);
     fail(where, "no scale set " + quote_json(name) + " in this scenario" +
                     (close.empty() ? "" : " (did you mean " + close + "?)"));
@@ -213,13 +175,14 @@ void checker::operation(const sc::TimelineEntry& e, const std::string& path) {
   }
   uint64_t instance = 0;
   std::string why;
-  if (set->capacity() == 0)
+  auto capacity = set->model.sku().capacity();
+  if (capacity == 0)
     fail(where, "scale set " + name + " has no VMs (capacity 0)");
-  else if (!parse_uint(e.target().substr(slash + 1), 0, set->capacity() - 1,
-                       instance, &why))
+  else if (!parse_uint(e.target().substr(slash + 1), 0, capacity - 1, instance,
+                       &why))
     fail(where, "instance " + quote_json(e.target().substr(slash + 1)) + " " +
                     why + ": " + name + " has capacity " +
-                    std::to_string(set->capacity()));
+                    std::to_string(capacity));
 }
 
 void checker::fault(const sc::TimelineEntry& e, const std::string& path) {
@@ -304,15 +267,8 @@ void checker::fault_processes() {
   }
 }
 
-/// Every scale set gets createAt and zones, every process from and until.
-void fill_defaults(sc::Scenario& s, const topology::region& r) {
-  for (auto& set : *s.mutable_scale_sets()) {
-    if (!set.has_create_at_ns())
-      set.set_create_at_ns(seconds(1));
-    if (set.zones().empty())
-      for (uint32_t z = 1; z <= r.zones; ++z)
-        set.add_zones(std::to_string(z));
-  }
+/// Every process gets from and until.
+void fill_defaults(sc::Scenario& s) {
   for (auto& p : *s.mutable_fault_processes()) {
     if (!p.has_from_ns())
       p.set_from_ns(0);
@@ -358,12 +314,17 @@ scenario_input load_scenario_text(const std::string& text,
   if (out.spec.background_tenants().has_probe_period_ns())
     c.positive("backgroundTenants.probePeriod",
                out.spec.background_tenants().probe_period_ns());
-  c.scale_sets(out.region);
+  std::vector<located_diagnostic> azure_errors;
+  read_scenario_azure(j, base_dir, out, azure_errors);
+  c.azure = &out.azure;
   c.timeline();
   c.fault_processes();
-  if (!errors.empty())
-    throw input_error(label, errors);
-  fill_defaults(out.spec, out.region);
+  if (!errors.empty() || !azure_errors.empty()) {
+    auto all = locate(label, errors);
+    all.insert(all.end(), azure_errors.begin(), azure_errors.end());
+    throw input_error(all);
+  }
+  fill_defaults(out.spec);
   return out;
 }
 

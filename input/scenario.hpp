@@ -9,6 +9,8 @@
 /// exist and fit their fault, a recovery follows its fault) are the
 /// region model's: it names an entry by entry_path(). No CAF in here.
 
+#include "input/azure/resources.hpp"
+#include "kernel/sim_time.hpp"
 #include "messages/scenario.pb.h"
 #include "topology/region.hpp"
 
@@ -16,14 +18,26 @@
 
 namespace vmss::input {
 
-/// A scenario as read and checked, with its defaults filled in: every
-/// scale set has createAt (1s) and zones (every zone of the region).
+/// A scenario as read and checked, with its defaults filled in.
 struct scenario_input {
   /// How errors name the file ("scenarios/default.json").
   std::string label;
   vmss::scenario::Scenario spec;
   /// The topology that spec.topology() describes, validated.
   topology::region region;
+  /// The Azure resources of scaleSets and autoscaleSettings (and what their
+  /// templates deploy besides), read and checked (docs/azure-input.md).
+  azure::resources azure;
+  /// For each of azure.scale_sets: when it is created (createAt, default
+  /// 1s), and its zones, 1-based (every zone of the region for a regional
+  /// set).
+  std::vector<sim_time> create_at;
+  std::vector<std::vector<uint32_t>> zones;
+  /// What reading the Azure JSON warned about, and the paths of what it
+  /// holds that the model does not simulate ("FILE: PATH" when not in the
+  /// scenario file itself).
+  std::vector<located_diagnostic> azure_warnings;
+  std::vector<std::string> azure_not_modelled;
 
   /// "LABEL: PATH: REASON", the form of every error about this scenario.
   std::string error(const std::string& path, const std::string& reason) const;

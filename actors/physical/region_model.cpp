@@ -194,26 +194,29 @@ private:
 
   /// The stand-in client runs one scale set until the orchestrator exists.
   void read_scale_sets(const input::scenario_input& in) {
-    const auto& sets = in.spec.scale_sets();
-    if (sets.size() > 1)
-      throw std::invalid_argument(in.error(
-          input::entry_path("scaleSets", 1),
+    const auto& sets = in.azure.scale_sets;
+    if (sets.size() > 1) {
+      const auto& where = in.azure.scale_set_places[1];
+      throw std::invalid_argument(
+          where.file + ": " + where.path + (where.path.empty() ? "" : ": ") +
           "one scale set per scenario for now (the stand-in client runs one "
-          "until the scale-set orchestrator exists)"));
+          "until the scale-set orchestrator exists)");
+    }
     if (sets.empty()) {
       client_.count = 0;
       return;
     }
     const auto& set = sets[0];
-    client_.scale_set = set.name();
-    client_.count = set.capacity();
-    client_.at = set.create_at_ns();
-    const auto* size = input::find_vm_size(set.vm_size());
+    client_.scale_set = set.name;
+    client_.count = set.model.sku().capacity();
+    client_.at = in.create_at[0];
+    const auto* size = input::find_vm_size(set.model.sku().name());
+    VMSS_ASSERT(size, "the scale-set reader checks the VM size");
     client_.vcpus = size->vcpus;
     client_.ram_gb = size->ram_gb;
     fc_.policy.zones.clear();
-    for (const auto& zone : set.zones())
-      fc_.policy.zones.push_back(static_cast<uint32_t>(std::stoul(zone) - 1));
+    for (auto zone : in.zones[0])
+      fc_.policy.zones.push_back(zone - 1);
     validate_policy();
   }
 

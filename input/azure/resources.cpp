@@ -1,0 +1,228 @@
+#include "input/azure/resources.hpp"
+
+#include "input/azure/resource_id.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+namespace vmss::input::azure {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string lower(std::string s) {
+  for (auto& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+/// "Provider.Namespace/type[/child...]": letters, digits, '.' and '/'.
+bool well_formed_type(const std::string& type) {
+  auto slash = type.find('/');
+  if (slash == std::string::npos || slash == 0 || type.back() == '/' ||
+      type.find('.') > slash)
+    return false;
+  return std::all_of(type.begin(), type.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' ||
+           c == '/' || c == '-' || c == '_';
+  });
+}
+
+/// A key of an object, ignoring letter case as Azure does.
+const json* member(const json& j, const std::string& key) {
+  if (!j.is_object())
+    return nullptr;
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (same_ignoring_case(it.key(), key))
+      return &it.value();
+  return nullptr;
+}
+
+/// The string at `key`, or "".
+std::string string_member(const json& j, const std::string& key) {
+  const auto* v = member(j, key);
+  return v && v->is_string() ? v->get<std::string>() : std::string();
+}
+
+/// Which modelled type a body without "type" has, from the properties only
+/// that type has; "" when none.
+std::string type_from_shape(const json& body) {
+  const auto* properties = member(body, "properties");
+  if (!properties || !properties->is_object())
+    return {};
+  auto has = [&](std::initializer_list<const char*> keys) {
+    return std::any_of(keys.begin(), keys.end(), [&](const char* k) {
+      return member(*properties, k) != nullptr;
+    });
+  };
+  if (has({"virtualMachineProfile", "upgradePolicy", "orchestrationMode",
+           "automaticRepairsPolicy", "overprovision", "scaleInPolicy"}))
+    return scale_set_type;
+  if (has({"profiles", "targetResourceUri"}))
+    return autoscale_type;
+  if (has({"frontendIPConfigurations", "backendAddressPools",
+           "loadBalancingRules", "probes"}))
+    return load_balancer_type;
+  if (has({"trafficRoutingMethod", "monitorConfig", "dnsConfig", "endpoints"}))
+    return traffic_manager_type;
+  return {};
+}
+
+/// The name parameter of each modelled type's REST API examples.
+const std::map<std::string, std::string>& example_name_keys() {
+  static const std::map<std::string, std::string> keys{
+      {lower(scale_set_type), "vmScaleSetName"},
+      {lower(autoscale_type), "autoscaleSettingName"},
+      {lower(load_balancer_type), "loadBalancerName"},
+      {lower(traffic_manager_type), "profileName"}};
+  return keys;
+}
+
+std::string at(const place& p) {
+  return p.file + (p.path.empty() ? "" : ": " + p.path);
+}
+
+template <class T>
+void check_unique(const std::vector<T>& items, const std::vector<place>& places,
+                  const char* what, std::vector<located_diagnostic>& errors) {
+  std::map<std::string, size_t> seen;
+  for (size_t i = 0; i < items.size(); ++i) {
+    auto [it, fresh] = seen.emplace(lower(items[i].name), i);
+    if (!fresh)
+      errors.push_back({places[i].file, json_child(places[i].path, "name"),
+                        std::string(what) + " " + quote_json(items[i].name) +
+                            " is declared twice (also at " +
+                            at(places[it->second]) + ")"});
+  }
+}
+
+} // namespace
+
+bool same_ignoring_case(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && lower(a) == lower(b);
+}
+
+size_t resources::modelled_count() const {
+  return scale_sets.size() + autoscale_settings.size() + load_balancers.size() +
+         traffic_managers.size();
+}
+
+void add_resource(const std::string& type, const json& body, const place& where,
+                  const std::string& name, resources& out,
+                  read_report& report) {
+  const auto& path = where.path;
+  if (same_ignoring_case(type, scale_set_type)) {
+    out.scale_sets.push_back(read_scale_set(body, path, name, report));
+    out.scale_set_places.push_back(where);
+  } else if (same_ignoring_case(type, autoscale_type)) {
+    out.autoscale_settings.push_back(
+        read_autoscale_setting(body, path, name, report));
+    out.autoscale_places.push_back(where);
+  } else if (same_ignoring_case(type, load_balancer_type)) {
+    out.load_balancers.push_back(read_load_balancer(body, path, name, report));
+    out.load_balancer_places.push_back(where);
+  } else if (same_ignoring_case(type, traffic_manager_type)) {
+    out.traffic_managers.push_back(
+        read_traffic_manager_profile(body, path, name, report));
+    out.traffic_manager_places.push_back(where);
+  } else if (well_formed_type(type)) {
+    out.not_modelled.push_back({where, type, name});
+  } else {
+    report.errors.push_back(
+        {json_child(path, "type"),
+         quote_json(type) +
+             " is not a resource type (Provider.Namespace/type, e.g. " +
+             scale_set_type + ")"});
+  }
+}
+
+void add_deployment(const arm::deployment& d, resources& out,
+                    read_report& report) {
+  for (const auto& r : d.resources)
+    add_resource(r.type, r.body, r.path, r.name, out, report);
+}
+
+void check_references(const resources& out, read_report& report) {
+  check_unique(out.scale_sets, out.scale_set_paths, "scale set", report);
+  check_unique(out.autoscale_settings, out.autoscale_paths, "autoscale setting",
+               report);
+  check_unique(out.load_balancers, out.load_balancer_paths, "load balancer",
+               report);
+  check_unique(out.traffic_managers, out.traffic_manager_paths,
+               "Traffic Manager profile", report);
+  std::vector<std::string> set_names;
+  for (const auto& s : out.scale_sets)
+    set_names.push_back(s.name);
+  for (size_t i = 0; i < out.autoscale_settings.size(); ++i) {
+    const auto& a = out.autoscale_settings[i];
+    const auto& file = out.autoscale_places[i].file;
+    auto where =
+        json_child(json_child(out.autoscale_places[i].path, "properties"),
+                   "targetResourceUri");
+    const auto& uri = a.model.properties().target_resource_uri();
+    resource_id id;
+    if (!parse_resource_id(uri, id) || !is_of_type(id, scale_set_type)) {
+      report.errors.push_back({where, quote_json(uri) +
+                                          " is not a scale set's resource id "
+                                          "(/subscriptions/…/providers/" +
+                                          std::string(scale_set_type) +
+                                          "/NAME)"});
+      continue;
+    }
+    bool found = std::any_of(
+        set_names.begin(), set_names.end(),
+        [&](const std::string& n) { return same_ignoring_case(n, id->name); });
+    if (!found) {
+      auto close = did_you_mean(id.name, set_names);
+      errors.push_back(
+          {file, where,
+           "names scale set " + quote_json(id.name) +
+               ", which is not given here" +
+               (close.empty() ? "" : " (did you mean " + close + "?)")});
+    }
+  }
+}
+
+document_kind kind_of(const json& document) {
+  if (!document.is_object())
+    return document_kind::not_azure;
+  if (arm::is_template(document))
+    return document_kind::template_file;
+  if (arm::is_parameters_file(document))
+    return document_kind::parameters_file;
+  const auto* parameters = member(document, "parameters");
+  if (parameters && parameters->is_object() && member(document, "responses") &&
+      member(*parameters, "parameters"))
+    return document_kind::rest_example;
+  if (member(document, "type") || !type_from_shape(document).empty())
+    return document_kind::rest_body;
+  return document_kind::not_azure;
+}
+
+std::optional<rest_document> find_rest_body(const json& document) {
+  rest_document out;
+  const json* body = &document;
+  const json* example = nullptr;
+  if (kind_of(document) == document_kind::rest_example) {
+    example = member(document, "parameters");
+    body = member(*example, "parameters");
+    out.path = "parameters.parameters";
+  }
+  out.body = body;
+  out.type = string_member(*body, "type");
+  if (out.type.empty())
+    out.type = type_from_shape(*body);
+  if (out.type.empty())
+    return std::nullopt;
+  out.name = string_member(*body, "name");
+  if (out.name.empty() && example) {
+    auto key = example_name_keys().find(lower(out.type));
+    if (key != example_name_keys().end())
+      out.name = string_member(*example, key->second);
+  }
+  return out;
+}
+
+} // namespace vmss::input::azure

@@ -1,0 +1,321 @@
+#include "input/scenario_azure.hpp"
+
+#include "input/azure/azure_file.hpp"
+#include "kernel/numbers.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+namespace vmss::input {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+namespace sc = vmss::scenario;
+namespace az = azure;
+
+std::string resolve(const std::string& base_dir, const std::string& file) {
+  std::filesystem::path p = file;
+  if (p.is_relative())
+    p = std::filesystem::path(base_dir) / p;
+  return p.lexically_normal().string();
+}
+
+/// "West Europe" and "westeurope" are one location to Azure.
+std::string location_key(const std::string& location) {
+  std::string out;
+  for (char c : location)
+    if (c != ' ')
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+/// Moves item `i` of one resource list (with its place) to another.
+template <class T>
+void move_item(std::vector<T>& from, std::vector<az::place>& from_places,
+               size_t i, std::vector<T>& to,
+               std::vector<az::place>& to_places) {
+  to.push_back(std::move(from[i]));
+  to_places.push_back(from_places[i]);
+  from.erase(from.begin() + static_cast<std::ptrdiff_t>(i));
+  from_places.erase(from_places.begin() + static_cast<std::ptrdiff_t>(i));
+}
+
+/// Moves the resources of `from` into `to`: all, or all but scale sets
+/// (which scenario entries pick one by one, each with its createAt).
+void move_all(az::resources& from, az::resources& to, bool scale_sets) {
+  while (scale_sets && !from.scale_sets.empty())
+    move_item(from.scale_sets, from.scale_set_places, 0, to.scale_sets,
+              to.scale_set_places);
+  while (!from.autoscale_settings.empty())
+    move_item(from.autoscale_settings, from.autoscale_places, 0,
+              to.autoscale_settings, to.autoscale_places);
+  while (!from.load_balancers.empty())
+    move_item(from.load_balancers, from.load_balancer_places, 0,
+              to.load_balancers, to.load_balancer_places);
+  while (!from.traffic_managers.empty())
+    move_item(from.traffic_managers, from.traffic_manager_places, 0,
+              to.traffic_managers, to.traffic_manager_places);
+  for (auto& other : from.not_modelled)
+    to.not_modelled.push_back(std::move(other));
+  from.not_modelled.clear();
+}
+
+/// What one scenario's Azure entries are read with.
+struct azure_reader {
+  const std::string& base_dir;
+  scenario_input& out;
+  std::vector<located_diagnostic>& errors;
+  /// Templates whose resources besides the picked ones were added.
+  std::set<std::string> templates_added;
+
+  void fail(const std::string& file, const std::string& path,
+            const std::string& reason) {
+    errors.push_back({file, path, reason});
+  }
+
+  /// Errors, warnings and not-modelled paths of a read of `file`.
+  void absorb(const std::string& file, const read_report& r) {
+    for (const auto& e : r.errors)
+      errors.push_back({file, e.path, e.reason});
+    for (const auto& w : r.warnings)
+      out.azure_warnings.push_back({file, w.path, w.reason});
+    for (const auto& p : r.not_modelled)
+      out.azure_not_modelled.push_back(file == out.label ? p : file + ": " + p);
+  }
+
+  /// One entry of scaleSets (`type` scale_set_type) or autoscaleSettings.
+  void entry(const json& raw, const sc::AzureResource& e,
+             const std::string& path, const std::string& type) {
+    if (e.source_case() == sc::AzureResource::kBody)
+      body(raw.at("body"), e, path, type);
+    else if (e.source_case() == sc::AzureResource::kTemplate)
+      from_template(raw, e, path, type);
+    else
+      fail(out.label, path,
+           "give body (the REST body, inline or a file) "
+           "or template (an ARM template file)");
+  }
+
+  void body(const json& given, const sc::AzureResource& e,
+            const std::string& path, const std::string& type) {
+    auto at = json_child(path, "body");
+    for (auto [wrong, key] : {std::pair{e.has_parameters(), "parameters"},
+                              {!e.parameters_file().empty(), "parametersFile"}})
+      if (wrong)
+        fail(out.label, json_child(path, key), "only with template");
+    json document;
+    std::string file = out.label;
+    if (given.is_string()) {
+      file = resolve(base_dir, given.get<std::string>());
+      std::vector<diagnostic> read_errors;
+      document = az::read_json_file(file, read_errors);
+      if (document.is_discarded()) {
+        for (const auto& d : read_errors)
+          fail(file, d.path, d.reason);
+        return;
+      }
+      at.clear();
+    } else if (given.is_object()) {
+      document = given;
+    } else {
+      fail(out.label, at,
+           "is not an object (the REST body) or a string (its file)");
+      return;
+    }
+    auto kind = az::kind_of(document);
+    if (kind == az::document_kind::template_file ||
+        kind == az::document_kind::parameters_file) {
+      fail(file, at,
+           kind == az::document_kind::template_file
+               ? "is an ARM template: give it as \"template\""
+               : "is an ARM parameters file, not a REST body");
+      return;
+    }
+    const json* b = &document;
+    std::string name = e.name();
+    if (kind == az::document_kind::rest_example) {
+      auto found = az::find_rest_body(document);
+      if (found) {
+        b = found->body;
+        at = json_child(at, found->path);
+        if (name.empty())
+          name = found->name;
+      }
+    }
+    if (b->is_object() && b->contains("type") && (*b)["type"].is_string() &&
+        !az::same_ignoring_case((*b)["type"].get<std::string>(), type)) {
+      fail(file, json_child(at, "type"),
+           quote_json((*b)["type"].get<std::string>()) + " is not " + type);
+      return;
+    }
+    if (b->is_object() && b->contains("name") && (*b)["name"].is_string()) {
+      auto own = (*b)["name"].get<std::string>();
+      if (!e.name().empty() && !az::same_ignoring_case(own, e.name()))
+        fail(out.label, json_child(path, "name"),
+             quote_json(e.name()) + " is not the body's name " +
+                 quote_json(own));
+      if (name.empty())
+        name = own;
+    }
+    if (name.empty()) {
+      fail(out.label, json_child(path, "name"),
+           "missing (the body has no name)");
+      return;
+    }
+    read_report r;
+    az::resources found;
+    az::add_resource(type, *b, {file, at}, name, found, r);
+    absorb(file, r);
+    move_all(found, out.azure, true);
+  }
+
+  void from_template(const json& raw, const sc::AzureResource& e,
+                     const std::string& path, const std::string& type) {
+    auto file = resolve(base_dir, e.template_());
+    std::vector<diagnostic> read_errors;
+    auto document = az::read_json_file(file, read_errors);
+    if (document.is_discarded()) {
+      for (const auto& d : read_errors)
+        fail(file, d.path, d.reason);
+      return;
+    }
+    if (az::kind_of(document) != az::document_kind::template_file) {
+      fail(file, "",
+           "is not an ARM template ($schema deploymentTemplate "
+           "and resources)");
+      return;
+    }
+    arm::deployment_inputs in;
+    in.context.location = out.region.name;
+    if (!e.parameters_file().empty()) {
+      auto pfile = resolve(base_dir, e.parameters_file());
+      std::vector<diagnostic> perrors;
+      in.file = az::read_json_file(pfile, perrors);
+      for (const auto& d : perrors)
+        fail(pfile, d.path, d.reason);
+      if (in.file.is_discarded())
+        return;
+      in.file_label = pfile;
+    }
+    if (raw.contains("parameters"))
+      for (const auto& [key, v] : raw.at("parameters").items())
+        in.given.emplace_back(key, v);
+    in.given_label = out.label + ": " + json_child(path, "parameters");
+    read_report r;
+    auto d = arm::expand(document, in, r);
+    az::resources found;
+    az::add_deployment(d, file, found, r);
+    absorb(file, r);
+    if (!r.errors.empty())
+      return;
+    pick(found, e.name(), file, path, type);
+  }
+
+  /// The resource of `type` named `name` (or the only one) out of a
+  /// template's; the template's other resources but its scale sets
+  /// (autoscale settings, load balancers, Traffic Manager profiles, what
+  /// is not modelled) join once per template.
+  void pick(az::resources& found, const std::string& name,
+            const std::string& file, const std::string& path,
+            const std::string& type) {
+    auto choose = [&](auto& list, auto& places, auto& to, auto& to_places) {
+      std::vector<std::string> names;
+      for (const auto& x : list)
+        names.push_back(x.name);
+      size_t index = list.size();
+      if (name.empty() && list.size() == 1)
+        index = 0;
+      for (size_t i = 0; i < list.size() && !name.empty(); ++i)
+        if (az::same_ignoring_case(list[i].name, name))
+          index = i;
+      if (index == list.size()) {
+        std::string all;
+        for (const auto& n : names)
+          all += (all.empty() ? "" : ", ") + n;
+        fail(out.label, json_child(path, name.empty() ? "template" : "name"),
+             file + " deploys " + std::to_string(list.size()) + " " + type +
+                 (list.empty() ? ""
+                  : name.empty()
+                      ? " (" + all + "): give name to pick one"
+                      : " (" + all + "), none named " + quote_json(name)));
+        return;
+      }
+      move_item(list, places, index, to, to_places);
+    };
+    if (type == az::scale_set_type)
+      choose(found.scale_sets, found.scale_set_places, out.azure.scale_sets,
+             out.azure.scale_set_places);
+    else
+      choose(found.autoscale_settings, found.autoscale_places,
+             out.azure.autoscale_settings, out.azure.autoscale_places);
+    if (templates_added.insert(file).second)
+      move_all(found, out.azure, false);
+  }
+
+  /// Scale sets in this scenario's region and zones.
+  void place_scale_sets() {
+    const auto& r = out.region;
+    for (size_t i = 0; i < out.azure.scale_sets.size(); ++i) {
+      const auto& set = out.azure.scale_sets[i];
+      const auto& where = out.azure.scale_set_places[i];
+      if (location_key(set.model.location()) != location_key(r.name))
+        fail(where.file, json_child(where.path, "location"),
+             quote_json(set.model.location()) +
+                 " is not this scenario's region (" + r.name + ")");
+      std::vector<uint32_t> zones;
+      for (int k = 0; k < set.model.zones_size(); ++k) {
+        uint64_t zone = 0;
+        if (!parse_uint(set.model.zones(k), 1, r.zones, zone))
+          fail(where.file,
+               json_index(json_child(where.path, "zones"),
+                          static_cast<size_t>(k)),
+               quote_json(set.model.zones(k)) +
+                   " is not a zone of this region (1 to " +
+                   std::to_string(r.zones) + ")");
+        zones.push_back(static_cast<uint32_t>(zone));
+      }
+      if (zones.empty())
+        for (uint32_t z = 1; z <= r.zones; ++z)
+          zones.push_back(z);
+      out.zones.push_back(std::move(zones));
+    }
+  }
+};
+
+} // namespace
+
+void read_scenario_azure(const json& document, const std::string& base_dir,
+                         scenario_input& out,
+                         std::vector<located_diagnostic>& errors) {
+  azure_reader reader{base_dir, out, errors, {}};
+  const auto& spec = out.spec;
+  for (int i = 0; i < spec.scale_sets_size(); ++i) {
+    auto path = entry_path("scaleSets", static_cast<size_t>(i));
+    auto before = out.azure.scale_sets.size();
+    reader.entry(document.at("scaleSets").at(static_cast<size_t>(i)),
+                 spec.scale_sets(i), path, az::scale_set_type);
+    auto at = spec.scale_sets(i).has_create_at_ns()
+                  ? spec.scale_sets(i).create_at_ns()
+                  : seconds(1);
+    if (at >= spec.duration_ns())
+      reader.fail(out.label, json_child(path, "createAt"),
+                  format_duration(at) + " is not within the run (0s to " +
+                      format_duration(spec.duration_ns()) + ")");
+    if (out.azure.scale_sets.size() > before)
+      out.create_at.push_back(at);
+  }
+  for (int i = 0; i < spec.autoscale_settings_size(); ++i) {
+    auto path = entry_path("autoscaleSettings", static_cast<size_t>(i));
+    if (spec.autoscale_settings(i).has_create_at_ns())
+      reader.fail(out.label, json_child(path, "createAt"),
+                  "only for scale sets");
+    reader.entry(document.at("autoscaleSettings").at(static_cast<size_t>(i)),
+                 spec.autoscale_settings(i), path, az::autoscale_type);
+  }
+  reader.place_scale_sets();
+  az::check_references(out.azure, errors);
+}
+
+} // namespace vmss::input
