@@ -7,6 +7,7 @@
 #include "input/json_reader.hpp"
 #include "messages/azure_compute.pb.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,20 @@ struct scale_set {
   vmss::azure::compute::VirtualMachineScaleSet model;
   /// JSON paths (under the body's path) of every value a default filled.
   std::vector<std::string> defaulted;
+  /// The Application Health extension's settings with their defaults, when
+  /// the set has the extension (publisher Microsoft.ManagedServices, type
+  /// ApplicationHealthLinux or ApplicationHealthWindows): one of the two
+  /// health sources, the other being
+  /// model.properties().virtual_machine_profile().network_profile()
+  /// .health_probe() (Azure allows one at a time, docs/azure-input.md).
+  std::optional<vmss::azure::compute::ApplicationHealthSettings>
+      application_health;
+  /// Its JSON path ("properties.virtualMachineProfile.extensionProfile
+  /// .extensions[0]").
+  std::string application_health_path;
+  /// Whether it reports rich health states (Initializing, Healthy,
+  /// Unhealthy, Unknown: typeHandlerVersion 2.x) rather than binary ones.
+  bool rich_health_states = false;
 };
 
 /// Reads `body` (at `path` in its document); appends every error, warning
