@@ -433,7 +433,8 @@ const json& walker::unquoted(const json& j, const pb::FieldDescriptor* f,
       return j;
   }
   }
-  warn(path, "the string " + quote_json(text) + " read as " + storage.dump());
+  if (!f->options().GetExtension(schema::written_as_string))
+    warn(path, "the string " + quote_json(text) + " read as " + storage.dump());
   return storage;
 }
 

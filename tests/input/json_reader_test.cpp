@@ -212,6 +212,21 @@ TEST(json_reader, not_modelled_fields_are_listed_once_with_their_path) {
   EXPECT_FALSE(m.has_os_profile());
 }
 
+TEST(json_reader, written_as_string_reads_azures_quoted_integers_silently) {
+  vmss::test::Everything m;
+  auto quoted = read_azure(R"({"count": "3"})", m);
+  EXPECT_EQ(lines_of(quoted.errors), lines{});
+  EXPECT_EQ(lines_of(quoted.warnings), lines{});
+  EXPECT_EQ(m.count(), 3);
+  auto number = read_azure(R"({"count": 4})", m);
+  EXPECT_EQ(lines_of(number.errors), lines{});
+  EXPECT_EQ(m.count(), 4);
+  EXPECT_EQ(lines_of(read_azure(R"({"count": "three"})", m).errors),
+            lines{"count: is a string, not a whole number"});
+  EXPECT_EQ(errors_of(R"({"count": "3"})"),
+            lines{"count: is a string, not a whole number"});
+}
+
 TEST(json_reader, iso8601_durations_with_bounds) {
   vmss::test::Everything m;
   auto ok = read_azure(R"({"grace": "PT30M"})", m);
