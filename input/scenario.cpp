@@ -48,17 +48,6 @@ bool takes_peer(sc::FaultKind k) {
          k == sc::link_degrade || k == sc::link_restore;
 }
 
-/// Names of scale sets and scenarios: as topology region names.
-bool plain_name(const std::string& name) {
-  return !name.empty() && name.size() <= 64 &&
-         std::all_of(name.begin(), name.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                  (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-         });
-}
-constexpr const char* plain_name_rule =
-    "must be 1 to 64 letters, digits, '-', '_' or '.'";
-
 /// The checks of one scenario, appending to `errors`.
 struct checker {
   const sc::Scenario& s;
@@ -282,6 +271,14 @@ void fill_defaults(sc::Scenario& s) {
 std::string scenario_input::error(const std::string& path,
                                   const std::string& reason) const {
   return input_error(label, {{path, reason}}).what();
+}
+
+bool plain_name(const std::string& name) {
+  return !name.empty() && name.size() <= 64 &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+         });
 }
 
 std::string entry_path(const std::string& field, size_t index) {

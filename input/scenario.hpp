@@ -43,6 +43,12 @@ struct scenario_input {
   std::string error(const std::string& path, const std::string& reason) const;
 };
 
+/// Whether `name` can name a scenario or a scale set (its VMs are
+/// SETNAME/N): 1 to 64 letters, digits, '-', '_' or '.'.
+bool plain_name(const std::string& name);
+inline constexpr const char* plain_name_rule =
+    "must be 1 to 64 letters, digits, '-', '_' or '.'";
+
 /// The JSON path of element `index` of a repeated top-level field, as
 /// errors name it: entry_path("timeline", 3) is "timeline[3]" (field names
 /// as in JSON: "timeline", "scaleSets", "faultProcesses").

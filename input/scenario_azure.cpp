@@ -260,6 +260,9 @@ struct azure_reader {
     for (size_t i = 0; i < out.azure.scale_sets.size(); ++i) {
       const auto& set = out.azure.scale_sets[i];
       const auto& where = out.azure.scale_set_places[i];
+      if (!plain_name(set.name))
+        fail(where.file, json_child(where.path, "name"),
+             quote_json(set.name) + " " + plain_name_rule);
       if (location_key(set.model.location()) != location_key(r.name))
         fail(where.file, json_child(where.path, "location"),
              quote_json(set.model.location()) +

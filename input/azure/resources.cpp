@@ -138,20 +138,21 @@ void add_resource(const std::string& type, const json& body, const place& where,
   }
 }
 
-void add_deployment(const arm::deployment& d, resources& out,
-                    read_report& report) {
+void add_deployment(const arm::deployment& d, const std::string& file,
+                    resources& out, read_report& report) {
   for (const auto& r : d.resources)
-    add_resource(r.type, r.body, r.path, r.name, out, report);
+    add_resource(r.type, r.body, {file, r.path}, r.name, out, report);
 }
 
-void check_references(const resources& out, read_report& report) {
-  check_unique(out.scale_sets, out.scale_set_paths, "scale set", report);
-  check_unique(out.autoscale_settings, out.autoscale_paths, "autoscale setting",
-               report);
-  check_unique(out.load_balancers, out.load_balancer_paths, "load balancer",
-               report);
-  check_unique(out.traffic_managers, out.traffic_manager_paths,
-               "Traffic Manager profile", report);
+void check_references(const resources& out,
+                      std::vector<located_diagnostic>& errors) {
+  check_unique(out.scale_sets, out.scale_set_places, "scale set", errors);
+  check_unique(out.autoscale_settings, out.autoscale_places,
+               "autoscale setting", errors);
+  check_unique(out.load_balancers, out.load_balancer_places, "load balancer",
+               errors);
+  check_unique(out.traffic_managers, out.traffic_manager_places,
+               "Traffic Manager profile", errors);
   std::vector<std::string> set_names;
   for (const auto& s : out.scale_sets)
     set_names.push_back(s.name);
@@ -164,7 +165,7 @@ void check_references(const resources& out, read_report& report) {
     const auto& uri = a.model.properties().target_resource_uri();
     resource_id id;
     if (!parse_resource_id(uri, id) || !is_of_type(id, scale_set_type)) {
-      report.errors.push_back({where, quote_json(uri) +
+      errors.push_back({file, where, quote_json(uri) +
                                           " is not a scale set's resource id "
                                           "(/subscriptions/…/providers/" +
                                           std::string(scale_set_type) +
@@ -173,7 +174,7 @@ void check_references(const resources& out, read_report& report) {
     }
     bool found = std::any_of(
         set_names.begin(), set_names.end(),
-        [&](const std::string& n) { return same_ignoring_case(n, id->name); });
+        [&](const std::string& n) { return same_ignoring_case(n, id.name); });
     if (!found) {
       auto close = did_you_mean(id.name, set_names);
       errors.push_back(
