@@ -80,4 +80,22 @@ value evaluate_string(const std::string& text, scope& s);
 /// function f (did you mean g?)" and for docs/azure-input.md's table.
 const std::vector<std::string>& function_names();
 
+/// Bounds that keep a hostile template from exhausting memory or the stack
+/// (docs/azure-input.md): how deeply calls, property reads and indexes may
+/// nest; how long a string a function may build (padLeft, replace, concat,
+/// format, ...); how large one function's value may be, and all of one
+/// evaluation's values together (bytes of text plus 8 a scalar or member).
+constexpr int max_expression_depth = 64;
+constexpr size_t max_string_length = size_t{1} << 20;
+constexpr size_t max_value_size = size_t{4} << 20;
+constexpr size_t max_evaluation_size = size_t{64} << 20;
+
+/// What a function the model does not evaluate (reference, listKeys,
+/// environment, providers, ...) returns: "<not modelled: reference()>".
+/// Reading a property or an index of it, or passing it to a function, gives
+/// it again, so `concat('https://', reference(x).dnsSettings.fqdn)` is the
+/// placeholder too; the caller lists such values as not modelled.
+value not_modelled_value(const std::string& function);
+bool is_not_modelled(const value& v);
+
 } // namespace vmss::input::arm
