@@ -78,7 +78,7 @@ std::string kind_of(const value& v) {
 /// A value in a message, cut short.
 std::string shown(const value& v) {
   auto text = v.dump(-1, ' ', false, value::error_handler_t::replace);
-  return text.size() > 80 ? text.substr(0, 77) + "..." : text;
+  return text.size() > 160 ? text.substr(0, 157) + "..." : text;
 }
 
 std::optional<int64_t> as_int(const value& v) {
@@ -134,10 +134,19 @@ std::vector<std::string> kind_list() {
   return out;
 }
 
-std::optional<kind> parse_kind(const std::string& text) {
+bool parse_kind(const std::string& text, kind& out) {
   for (const auto& k : kind_names)
-    if (same(text, k.name))
-      return k.k;
+    if (same(text, k.name)) {
+      out = k.k;
+      return true;
+    }
+  return false;
+}
+
+std::optional<kind> parse_kind(const std::string& text) {
+  kind k = kind::string;
+  if (parse_kind(text, k))
+    return k;
   return std::nullopt;
 }
 
@@ -1334,15 +1343,15 @@ void expander::read_function(const std::string& ns, const std::string& name,
       }
       const value* pn = p.is_object() ? member(p, "name") : nullptr;
       const value* pt = p.is_object() ? member(p, "type") : nullptr;
-      auto k = pt && pt->is_string() ? parse_kind(pt->get<std::string>())
-                                     : std::nullopt;
-      if (!pn || !pn->is_string() || !k) {
+      kind k = kind::string;
+      if (!pn || !pn->is_string() || !pt || !pt->is_string() ||
+          !parse_kind(pt->get<std::string>(), k)) {
         fail(ppath, "is not {\"name\": ..., \"type\": one of " +
                         joined(kind_list()) + "}");
         return;
       }
       check_keys(p, ppath, {"name", "type"});
-      u.parameters.emplace_back(pn->get<std::string>(), *k);
+      u.parameters.emplace_back(pn->get<std::string>(), k);
     }
   }
   const value* out = member(f, "output");
