@@ -654,3 +654,194 @@ TEST(arm_template, is_template_and_is_parameters_file) {
 }
 
 } // namespace
+
+namespace {
+
+// A scale set behind a load balancer with an autoscale setting, written in
+// the shape of Azure's quickstarts (our own).
+const char* vmss_template = R"({
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "vmssName": {"type": "string", "minLength": 3, "maxLength": 15},
+    "instanceCount": {"type": "int", "defaultValue": 2, "minValue": 1, "maxValue": 100},
+    "vmSku": {"type": "string", "defaultValue": "Standard_D2s_v3",
+              "allowedValues": ["Standard_D2s_v3", "Standard_D4s_v3"]},
+    "zones": {"type": "array", "defaultValue": ["1", "2", "3"]},
+    "location": {"type": "string", "defaultValue": "[resourceGroup().location]"},
+    "adminUsername": {"type": "string", "defaultValue": "azureuser"},
+    "adminPassword": {"type": "secureString"},
+    "probePorts": {"type": "array", "defaultValue": [80, 443]}
+  },
+  "variables": {
+    "lbName": "[concat(parameters('vmssName'), '-lb')]",
+    "vnetName": "[concat(parameters('vmssName'), '-vnet')]",
+    "lbId": "[resourceId('Microsoft.Network/loadBalancers', variables('lbName'))]",
+    "poolId": "[concat(variables('lbId'), '/backendAddressPools/pool')]"
+  },
+  "resources": [
+    {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01",
+     "name": "[variables('vnetName')]", "location": "[parameters('location')]",
+     "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}},
+     "resources": [
+       {"type": "subnets", "apiVersion": "2024-05-01", "name": "default",
+        "dependsOn": ["[variables('vnetName')]"],
+        "properties": {"addressPrefix": "10.0.0.0/24"}}]},
+    {"type": "Microsoft.Network/publicIPAddresses", "apiVersion": "2024-05-01",
+     "name": "[concat(parameters('vmssName'), '-ip', copyIndex(1))]",
+     "copy": {"name": "ipLoop", "count": "[length(parameters('zones'))]"},
+     "location": "[parameters('location')]", "zones": ["[parameters('zones')[copyIndex()]]"],
+     "sku": {"name": "Standard"}, "properties": {"publicIPAllocationMethod": "Static"}},
+    {"type": "Microsoft.Network/loadBalancers", "apiVersion": "2024-05-01",
+     "name": "[variables('lbName')]", "location": "[parameters('location')]",
+     "dependsOn": ["ipLoop"], "sku": {"name": "Standard"},
+     "properties": {
+       "frontendIPConfigurations": [{"name": "front", "properties": {"publicIPAddress":
+         {"id": "[resourceId('Microsoft.Network/publicIPAddresses', concat(parameters('vmssName'), '-ip1'))]"}}}],
+       "backendAddressPools": [{"name": "pool"}],
+       "copy": [{"name": "probes", "count": "[length(parameters('probePorts'))]",
+         "input": {"name": "[concat('probe', parameters('probePorts')[copyIndex('probes')])]",
+                   "properties": {"protocol": "Tcp", "port": "[parameters('probePorts')[copyIndex('probes')]]",
+                                  "intervalInSeconds": 15, "numberOfProbes": 2}}}]}},
+    {"type": "Microsoft.Compute/virtualMachineScaleSets", "apiVersion": "2024-11-01",
+     "name": "[parameters('vmssName')]", "location": "[parameters('location')]",
+     "zones": "[parameters('zones')]",
+     "dependsOn": ["[variables('lbId')]", "[resourceId('Microsoft.Network/virtualNetworks', variables('vnetName'))]"],
+     "sku": {"name": "[parameters('vmSku')]", "tier": "Standard", "capacity": "[parameters('instanceCount')]"},
+     "properties": {
+       "overprovision": false,
+       "upgradePolicy": {"mode": "Rolling"},
+       "virtualMachineProfile": {
+         "osProfile": {"computerNamePrefix": "[parameters('vmssName')]",
+                       "adminUsername": "[parameters('adminUsername')]",
+                       "adminPassword": "[parameters('adminPassword')]"},
+         "networkProfile": {"networkInterfaceConfigurations": [{"name": "nic",
+           "properties": {"primary": true, "ipConfigurations": [{"name": "ipconfig",
+             "properties": {"subnet": {"id": "[resourceId('Microsoft.Network/virtualNetworks/subnets', variables('vnetName'), 'default')]"},
+                            "loadBalancerBackendAddressPools": [{"id": "[variables('poolId')]"}]}}]}}]}}}},
+    {"type": "Microsoft.Insights/autoscaleSettings", "apiVersion": "2022-10-01",
+     "name": "[concat(parameters('vmssName'), '-autoscale')]", "location": "[parameters('location')]",
+     "dependsOn": ["[resourceId('Microsoft.Compute/virtualMachineScaleSets', parameters('vmssName'))]"],
+     "properties": {
+       "enabled": true,
+       "targetResourceUri": "[resourceId('Microsoft.Compute/virtualMachineScaleSets', parameters('vmssName'))]",
+       "profiles": [{"name": "default",
+         "capacity": {"minimum": "[string(parameters('instanceCount'))]", "maximum": "10",
+                      "default": "[string(parameters('instanceCount'))]"},
+         "rules": [{"metricTrigger": {"metricName": "Percentage CPU",
+             "metricResourceUri": "[resourceId('Microsoft.Compute/virtualMachineScaleSets', parameters('vmssName'))]",
+             "timeGrain": "PT1M", "statistic": "Average", "timeWindow": "PT5M",
+             "timeAggregation": "Average", "operator": "GreaterThan", "threshold": 75},
+           "scaleAction": {"direction": "Increase", "type": "ChangeCount", "value": "1", "cooldown": "PT5M"}}]}]}}
+  ],
+  "outputs": {
+    "lbId": {"type": "string", "value": "[variables('lbId')]"},
+    "fqdn": {"type": "string", "value": "[reference(concat(parameters('vmssName'), '-ip1')).dnsSettings.fqdn]"}
+  }
+})";
+
+const char* vmss_parameters = R"({
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "vmssName": {"value": "web"},
+    "instanceCount": {"value": 3},
+    "zones": {"value": ["1", "2"]},
+    "adminPassword": {"reference": {"keyVault": {"id": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/kv/providers/Microsoft.KeyVault/vaults/kv1"}, "secretName": "admin"}}
+  }
+})";
+
+std::string rg_id() {
+  return "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/"
+         "vmss-sim";
+}
+
+TEST(arm_template_vmss, expands_with_parameters_file_and_overrides) {
+  deployment_inputs in;
+  in.file = parse(vmss_parameters);
+  in.file_label = "azuredeploy.parameters.json";
+  in.given = {{"instanceCount", "5"}};
+  in.context.location = "northeurope";
+  read_report report;
+  auto d = expand(parse(vmss_template), in, report);
+  ASSERT_TRUE(report.errors.empty()) << all(report.errors);
+  EXPECT_TRUE(report.warnings.empty()) << all(report.warnings);
+
+  std::vector<std::pair<std::string, std::string>> seen;
+  for (const auto& r : d.resources)
+    seen.emplace_back(r.type, r.name);
+  std::vector<std::pair<std::string, std::string>> expected = {
+      {"Microsoft.Network/virtualNetworks", "web-vnet"},
+      {"Microsoft.Network/virtualNetworks/subnets", "web-vnet/default"},
+      {"Microsoft.Network/publicIPAddresses", "web-ip1"},
+      {"Microsoft.Network/publicIPAddresses", "web-ip2"},
+      {"Microsoft.Network/loadBalancers", "web-lb"},
+      {"Microsoft.Compute/virtualMachineScaleSets", "web"},
+      {"Microsoft.Insights/autoscaleSettings", "web-autoscale"}};
+  EXPECT_EQ(seen, expected);
+
+  EXPECT_EQ(d.resources[3].copy, 1);
+  EXPECT_EQ(d.resources[3].body["zones"], parse(R"(["2"])"));
+  EXPECT_EQ(d.resources[3].path, "resources[1]");
+
+  const auto& lb = d.resources[4].body;
+  EXPECT_EQ(lb["location"], "northeurope");
+  ASSERT_EQ(lb["properties"]["probes"].size(), 2u);
+  EXPECT_EQ(lb["properties"]["probes"][1]["name"], "probe443");
+  EXPECT_EQ(lb["properties"]["probes"][1]["properties"]["port"], 443);
+  EXPECT_EQ(lb["properties"]["frontendIPConfigurations"][0]["properties"]
+              ["publicIPAddress"]["id"],
+            rg_id() + "/providers/Microsoft.Network/publicIPAddresses/web-ip1");
+
+  const auto& vmss = d.resources[5];
+  EXPECT_EQ(vmss.api_version, "2024-11-01");
+  EXPECT_EQ(vmss.body["sku"]["capacity"], 5); // --param beats the file
+  EXPECT_EQ(vmss.body["sku"]["name"], "Standard_D2s_v3");
+  EXPECT_EQ(vmss.body["zones"], parse(R"(["1","2"])"));
+  EXPECT_FALSE(vmss.body.contains("dependsOn"));
+  EXPECT_EQ(vmss.depends_on.size(), 2u);
+  auto ip = vmss.body["properties"]["virtualMachineProfile"]["networkProfile"]
+                     ["networkInterfaceConfigurations"][0]["properties"]
+                     ["ipConfigurations"][0]["properties"];
+  EXPECT_EQ(ip["loadBalancerBackendAddressPools"][0]["id"],
+            rg_id() + "/providers/Microsoft.Network/loadBalancers/web-lb/"
+                      "backendAddressPools/pool");
+  EXPECT_EQ(ip["subnet"]["id"],
+            rg_id() + "/providers/Microsoft.Network/virtualNetworks/web-vnet/"
+                      "subnets/default");
+
+  const auto& autoscale = d.resources[6].body["properties"];
+  EXPECT_EQ(autoscale["targetResourceUri"],
+            rg_id() +
+                "/providers/Microsoft.Compute/virtualMachineScaleSets/web");
+  EXPECT_EQ(autoscale["profiles"][0]["capacity"]["default"], "5");
+
+  EXPECT_EQ(param(d, "instanceCount")->source, "--param");
+  EXPECT_EQ(param(d, "vmssName")->source, "azuredeploy.parameters.json");
+  EXPECT_EQ(param(d, "vmSku")->source, "default");
+  EXPECT_TRUE(param(d, "adminPassword")->used.is_null());
+  EXPECT_TRUE(listed(report, "parameters.adminPassword.reference"));
+  EXPECT_TRUE(listed(report, "parameters.adminPassword"));
+  EXPECT_TRUE(listed(report, "outputs.fqdn.value"));
+  EXPECT_EQ(d.outputs["lbId"],
+            rg_id() + "/providers/Microsoft.Network/loadBalancers/web-lb");
+  EXPECT_FALSE(d.outputs.contains("fqdn"));
+}
+
+TEST(arm_template_vmss, rejects_a_value_out_of_range_with_its_path) {
+  deployment_inputs in;
+  in.file = parse(vmss_parameters);
+  in.file_label = "azuredeploy.parameters.json";
+  in.given = {{"instanceCount", "101"},
+              {"vmssName", "a-very-long-name-indeed"}};
+  read_report report;
+  expand(parse(vmss_template), in, report);
+  EXPECT_TRUE(has(report.errors, "parameters.instanceCount.maxValue",
+                  "101 is more than 100 (--param)"))
+      << all(report.errors);
+  EXPECT_TRUE(
+      has(report.errors, "parameters.vmssName.maxLength", "23 characters"));
+  EXPECT_EQ(report.errors.size(), 2u);
+}
+
+} // namespace
