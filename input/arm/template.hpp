@@ -52,7 +52,8 @@ struct resource {
   /// For a copy loop: which copy (copyIndex() without offset), else -1.
   int64_t copy = -1;
   /// The evaluated resource without the template's own keys (type,
-  /// apiVersion, condition, copy, dependsOn, comments, resources, scope):
+  /// apiVersion, condition, copy, dependsOn, comments, resources, scope,
+  /// metadata, and in languageVersion 2.0 existing):
   /// name, location, sku, zones, tags, properties, ... as the REST body of
   /// a PUT would carry them.
   value body;
@@ -79,6 +80,21 @@ struct deployment {
   /// modelled is listed there instead).
   value outputs = value::object();
 };
+
+/// Limits (docs/azure-input.md). ARM's own: a copy loop's count, the
+/// resources of one template, its parameters, variables and outputs. Ours,
+/// so that no input exhausts memory or the stack: how deep a template's
+/// JSON and its nested deployments may nest, how long a chain of variables
+/// (or parameter defaults) referring to each other may be, and how many JSON
+/// values one expansion may produce.
+inline constexpr int64_t max_copy_count = 800;
+inline constexpr size_t max_resources = 800;
+inline constexpr size_t max_parameters = 256;
+inline constexpr size_t max_variables = 256;
+inline constexpr size_t max_outputs = 64;
+inline constexpr int max_nesting_depth = 64;
+inline constexpr int max_reference_depth = 64;
+inline constexpr size_t max_values = 1'000'000;
 
 /// Expands `template_json` with `inputs`. Appends to `report` every error
 /// (JSON path in the template or the parameters file, and the reason),
