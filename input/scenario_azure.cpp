@@ -270,7 +270,10 @@ struct azure_reader {
       std::vector<uint32_t> zones;
       for (int k = 0; k < set.model.zones_size(); ++k) {
         uint64_t zone = 0;
-        if (!parse_uint(set.model.zones(k), 1, r.zones, zone))
+        // Zones that are not Azure's the scale-set reader refused.
+        if (!parse_uint(set.model.zones(k), 1, 3, zone))
+          continue;
+        if (zone > r.zones)
           fail(where.file,
                json_index(json_child(where.path, "zones"),
                           static_cast<size_t>(k)),

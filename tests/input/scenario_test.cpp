@@ -6,6 +6,7 @@
 #include "input/scenario.hpp"
 #include "tests/support/scratch.hpp"
 
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
 namespace {
@@ -14,11 +15,24 @@ using namespace vmss;
 using namespace vmss::input;
 using lines = std::vector<std::string>;
 
+/// A scale set's REST body: `capacity` VMs of Standard_D2s_v3 in
+/// westeurope, with `extra` members added to its properties.
+std::string body(int capacity = 3, const std::string& sku_extra = "",
+                 const std::string& extra = "") {
+  return R"({"location": "westeurope", "sku": {"name": "Standard_D2s_v3",
+    "capacity": )" +
+         std::to_string(capacity) + sku_extra + R"(}, "properties": {
+    "virtualMachineProfile": {"storageProfile": {"imageReference": {
+    "publisher": "Canonical", "offer": "ubuntu-24_04-lts", "sku": "server",
+    "version": "latest"}}})" +
+         (extra.empty() ? "" : ", " + extra) + "}}";
+}
+
 /// A valid scenario with `extra` members added at the top level.
 std::string scenario(const std::string& extra = "") {
   return R"({"name": "t", "duration": "300s", "topology": {"preset": "small"},
-    "scaleSets": [{"name": "web", "capacity": 3, "vmSize": "Standard_D2s_v3"}])" +
-         (extra.empty() ? "" : ", " + extra) + "}";
+    "scaleSets": [{"name": "web", "body": )" +
+         body() + "}]" + (extra.empty() ? "" : ", " + extra) + "}";
 }
 
 /// The error lines of loading `text` as "s.json" (none if it loads).
@@ -38,24 +52,32 @@ TEST(scenario, a_minimal_scenario_loads_with_its_defaults) {
   EXPECT_FALSE(s.spec.has_seed());
   EXPECT_EQ(s.spec.duration_ns(), seconds(300));
   EXPECT_EQ(s.region.racks_per_zone, 2u);
-  ASSERT_EQ(s.spec.scale_sets_size(), 1);
-  const auto& set = s.spec.scale_sets(0);
-  EXPECT_EQ(set.create_at_ns(), seconds(1));
-  EXPECT_EQ(std::vector<std::string>(set.zones().begin(), set.zones().end()),
-            (lines{"1", "2", "3"}));
-  EXPECT_EQ(find_vm_size(set.vm_size())->vcpus, 2u);
+  ASSERT_EQ(s.azure.scale_sets.size(), 1u);
+  const auto& set = s.azure.scale_sets[0];
+  EXPECT_EQ(set.name, "web");
+  EXPECT_EQ(s.create_at, std::vector<sim_time>{seconds(1)});
+  // A regional scale set may be placed in every zone of the region.
+  EXPECT_EQ(s.zones, (std::vector<std::vector<uint32_t>>{{1, 2, 3}}));
+  EXPECT_EQ(find_vm_size(set.model.sku().name())->vcpus, 2u);
   EXPECT_EQ(s.error(entry_path("timeline", 3), "why"),
             "s.json: timeline[3]: why");
 }
 
 TEST(scenario, unknown_fields_are_named_with_their_path) {
   auto text = R"({"name": "t", "duration": "300s", "topology": {"preset":
-    "small"}, "scaleSets": [{"name": "web", "capasity": 3,
-    "vmSize": "Standard_D2s_v3"}]})";
+    "small"}, "scaleSets": [{"name": "web", "capasity": 3, "body": )" +
+              body(3, R"(, "capasity": 3)") + "}]}";
   EXPECT_EQ(errors_of(text),
-            (lines{"s.json: scaleSets[0].capasity: unknown field (did you "
-                   "mean capacity?)",
-                   "s.json: scaleSets[0].capacity: missing (required)"}));
+            (lines{"s.json: scaleSets[0].capasity: unknown field (fields: "
+                   "name, body, template, parameters, parametersFile, "
+                   "createAt)"}));
+  // The scale set's own fields are read once the scenario's are right.
+  text = R"({"name": "t", "duration": "300s", "topology": {"preset":
+    "small"}, "scaleSets": [{"name": "web", "body": )" +
+         body(3, R"(, "capasity": 3)") + "}]}";
+  EXPECT_EQ(errors_of(text),
+            (lines{"s.json: scaleSets[0].body.sku.capasity: unknown field "
+                   "(did you mean capacity?)"}));
 }
 
 TEST(scenario, type_errors_and_duplicate_keys_are_all_reported) {
@@ -106,8 +128,8 @@ TEST(scenario, times_must_lie_within_the_run) {
              "s.json: faultProcesses[0].until: 360s is after the end of the "
              "run (300s)"}));
   EXPECT_EQ(errors_of(R"({"name": "t", "duration": "10s", "topology":
-    {"preset": "small"}, "scaleSets": [{"name": "web", "capacity": 1,
-    "vmSize": "Standard_D2s_v3", "createAt": "10s"}]})"),
+    {"preset": "small"}, "scaleSets": [{"name": "web", "body": )" +
+                      body(1) + R"(, "createAt": "10s"}]})"),
             lines{"s.json: scaleSets[0].createAt: 10s is not within the run "
                   "(0s to 10s)"});
 }
@@ -154,29 +176,41 @@ TEST(scenario, a_timeline_entry_has_one_action_and_only_its_fields) {
 }
 
 TEST(scenario, scale_sets_are_checked) {
-  EXPECT_EQ(errors_of(R"({"name": "t", "duration": "300s", "topology":
-    {"preset": "small"}, "scaleSets": [
-    {"name": "web", "capacity": 1001, "vmSize": "Standard_D2s_v3"},
-    {"name": "a/b", "capacity": 1, "vmSize": "Standard_D2s_v3"}]})"),
-            lines{"s.json: scaleSets[0].capacity: 1001 is out of range (0 "
-                  "to 1000)"});
-  EXPECT_EQ(errors_of(R"({"name": "t", "duration": "300s", "topology":
-    {"preset": "small"}, "scaleSets": [
-    {"name": "web", "capacity": 1, "vmSize": "Standard_D2s_v4",
-     "zones": ["1", "4", "1", "01x"]},
-    {"name": "web", "capacity": 1, "vmSize": "Standard_D2s_v3"},
-    {"name": "a/b", "capacity": 1, "vmSize": "Standard_D2s_v3"}]})"),
-            (lines{"s.json: scaleSets[0].vmSize: \"Standard_D2s_v4\" is not "
-                   "a modelled VM size (did you mean Standard_D2s_v3?)",
-                   "s.json: scaleSets[0].zones[1]: \"4\" is not a zone of "
-                   "this region (1 to 3)",
-                   "s.json: scaleSets[0].zones[2]: zone 1 is listed twice",
-                   "s.json: scaleSets[0].zones[3]: \"01x\" is not a zone of "
-                   "this region (1 to 3)",
-                   "s.json: scaleSets[1].name: \"web\" names an earlier "
-                   "scale set too",
-                   "s.json: scaleSets[2].name: \"a/b\" must be 1 to 64 "
-                   "letters, digits, '-', '_' or '.'"}));
+  auto set = [](const std::string& name, const std::string& body) {
+    return R"({"name": ")" + name + R"(", "body": )" + body + "}";
+  };
+  auto zonal = body(1, "", "") + "";
+  zonal.insert(1, R"("zones": ["1", "4", "01x"], )");
+  EXPECT_EQ(
+      errors_of(R"({"name": "t", "duration": "300s", "topology":
+    {"preset": "small"}, "scaleSets": [)" +
+                set("web", body(1001)) + ", " + set("api", zonal) + ", " +
+                set("web", body(1)) + ", " + set("a/b", body(1)) + "]}"),
+      (lines{"s.json: scaleSets[0].body.sku.capacity: 1001 is out of range "
+             "(0 to 1000)",
+             "s.json: scaleSets[1].body.zones[1]: \"4\" is not an "
+             "availability zone (\"1\", \"2\" or \"3\")",
+             "s.json: scaleSets[1].body.zones[2]: \"01x\" is not an "
+             "availability zone (\"1\", \"2\" or \"3\")",
+             "s.json: scaleSets[3].body.name: \"a/b\" must be 1 to 64 "
+             "letters, digits, '-', '_' or '.'",
+             "s.json: scaleSets[2].body.name: scale set \"web\" is declared "
+             "twice (also at s.json: scaleSets[0].body)"}));
+  // A zone of Azure's that this region does not have, and a location that
+  // is not the scenario's region.
+  auto two_zones = R"({"name": "t", "duration": "300s", "topology":
+    {"preset": "small", "zones": 2}, "scaleSets": [)" +
+                   set("web", R"({"zones": ["3"], )" + body(1).substr(1)) +
+                   ", " +
+                   set("api", R"({"name": "api", )" +
+                                  body(1).substr(1).replace(
+                                      0, 25, R"("location": "eastus", )")) +
+                   "]}";
+  EXPECT_EQ(errors_of(two_zones),
+            (lines{"s.json: scaleSets[0].body.zones[0]: \"3\" is not a zone "
+                   "of this region (1 to 2)",
+                   "s.json: scaleSets[1].body.location: \"eastus\" is not "
+                   "this scenario's region (westeurope)"}));
 }
 
 TEST(scenario, fault_processes_are_checked) {
@@ -271,7 +305,8 @@ TEST(scenario, the_default_scenario_file_loads_and_is_the_embedded_one) {
   EXPECT_EQ(vmss_test::read_file(path), builtin_default_scenario());
   auto builtin = load_builtin_default_scenario();
   EXPECT_EQ(builtin.label, "scenarios/default.json (built in)");
-  EXPECT_EQ(builtin.spec.SerializeAsString(), file.spec.SerializeAsString());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(builtin.spec,
+                                                                 file.spec));
   // A small region, half full of other tenants, a scale set of 3 VMs and
   // one fault of each kind of outage, each recovered, over 300s.
   const auto& s = builtin.spec;
@@ -281,8 +316,9 @@ TEST(scenario, the_default_scenario_file_loads_and_is_the_embedded_one) {
   EXPECT_EQ(s.background_tenants().probe_period_ns(), seconds(30));
   ASSERT_EQ(s.scale_sets_size(), 1);
   EXPECT_EQ(s.scale_sets(0).name(), "demo-vmss");
-  EXPECT_EQ(s.scale_sets(0).capacity(), 3u);
-  EXPECT_EQ(s.scale_sets(0).create_at_ns(), seconds(1));
+  ASSERT_EQ(builtin.azure.scale_sets.size(), 1u);
+  EXPECT_EQ(builtin.azure.scale_sets[0].model.sku().capacity(), 3u);
+  EXPECT_EQ(builtin.create_at, std::vector<sim_time>{seconds(1)});
   EXPECT_EQ(s.timeline_size(), 16);
 }
 
