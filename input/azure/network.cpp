@@ -36,6 +36,14 @@ struct sink {
   void warn(const std::string& path, const std::string& reason) {
     report.warnings.push_back({path, reason});
   }
+  /// A field a rule needs is missing: said once, and not when the reader
+  /// already refused the value given there.
+  void missing(const std::string& path, const std::string& why) {
+    for (const auto& e : report.errors)
+      if (e.path == path)
+        return;
+    fail(path, "missing (" + why + ")");
+  }
 };
 
 /// The body's own name, else the caller's (a body without one is named by
@@ -156,8 +164,8 @@ void check_probe(net::ProbeProperties& p, const std::string& path,
   using P = net::ProbeProperties;
   bool http = p.protocol() == P::Http || p.protocol() == P::Https;
   if (http && !p.has_request_path())
-    out.fail(json_child(path, "requestPath"),
-             "missing (required for Http and Https probes)");
+    out.missing(json_child(path, "requestPath"),
+                "required for Http and Https probes");
   if (p.protocol() == P::Tcp && p.has_request_path())
     out.fail(json_child(path, "requestPath"), "is not allowed for a Tcp probe");
   if (http && http_probe_port_refused(p.port()))
@@ -397,8 +405,8 @@ void check_monitor(net::MonitorConfig& m, const std::string& path, sink& out) {
   using M = net::MonitorConfig;
   bool http = m.protocol() == M::HTTP || m.protocol() == M::HTTPS;
   if (http && !m.has_path())
-    out.fail(json_child(path, "path"),
-             "missing (required for HTTP and HTTPS monitoring)");
+    out.missing(json_child(path, "path"),
+                "required for HTTP and HTTPS monitoring");
   if (m.protocol() == M::TCP && m.has_path())
     out.fail(json_child(path, "path"), "is not allowed for TCP monitoring");
   default_monitor_timing(m, path, out);
@@ -438,23 +446,20 @@ void check_endpoint(net::Endpoint& e, const std::string& path,
   auto& p = *e.mutable_properties();
   bool external = kind == "externalEndpoints";
   if (!kind.empty() && !external && !p.has_target_resource_id())
-    out.fail(json_child(where, "targetResourceId"),
-             "missing (required for " + kind + ")");
+    out.missing(json_child(where, "targetResourceId"), "required for " + kind);
   if (external && p.has_target_resource_id())
     out.fail(json_child(where, "targetResourceId"),
              "is not allowed for externalEndpoints (give target)");
   if (external && !p.has_target())
-    out.fail(json_child(where, "target"),
-             "missing (required for externalEndpoints)");
+    out.missing(json_child(where, "target"), "required for externalEndpoints");
   using T = net::ProfileProperties;
   if (method == T::Performance && !kind.empty() && kind != "azureEndpoints" &&
       !p.has_endpoint_location())
-    out.fail(json_child(where, "endpointLocation"),
-             "missing (required for " + kind + " under Performance routing)");
+    out.missing(json_child(where, "endpointLocation"),
+                "required for " + kind + " under Performance routing");
   if (method == T::Geographic && p.geo_mapping_size() == 0)
-    out.fail(json_child(where, "geoMapping"),
-             "missing (every endpoint needs regions under Geographic "
-             "routing)");
+    out.missing(json_child(where, "geoMapping"),
+                "every endpoint needs regions under Geographic routing");
   if (method == T::MultiValue && !kind.empty() && !external)
     out.fail(json_child(path, "type"),
              "MultiValue routing takes externalEndpoints only");
@@ -497,8 +502,8 @@ void check_priorities(net::ProfileProperties& props, const std::string& path,
       continue;
     }
     if (!p->has_priority()) {
-      out.fail(property_path(i), "missing (other endpoints give one: give "
-                                 "a priority on all endpoints or none)");
+      out.missing(property_path(i), "other endpoints give one: give a "
+                                    "priority on all endpoints or none");
       continue;
     }
     auto [it, fresh] = first.emplace(p->priority(), i);
