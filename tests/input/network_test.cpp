@@ -132,6 +132,13 @@ TEST(load_balancer, given_values_are_kept_and_not_marked_defaulted) {
                         "properties.probes[0].properties.probeThreshold"));
 }
 
+TEST(load_balancer, a_refused_value_is_not_defaulted) {
+  auto r = read_lb(edited(lb_body(), probe0 + "/intervalInSeconds", 4));
+  EXPECT_EQ(lines_of(r.report.errors).size(), 1u);
+  EXPECT_FALSE(contains(r.lb.defaulted,
+                        "properties.probes[0].properties.intervalInSeconds"));
+}
+
 TEST(load_balancer, defaulted_paths_start_at_the_body_path) {
   read_report report;
   auto lb = read_load_balancer(lb_body(), "resources[2]", "x", report);
@@ -527,6 +534,15 @@ TEST(traffic_manager, monitor_interval_is_30_or_10) {
   EXPECT_EQ(tm_errors(edited(tm_body(), monitor + "/intervalInSeconds", 20)),
             lines{"properties.monitorConfig.intervalInSeconds: 20 is not 30 "
                   "(normal probing) or 10 (fast probing)"});
+}
+
+TEST(traffic_manager, a_refused_interval_is_reported_once) {
+  auto r = read_tm(edited(tm_body(), monitor + "/intervalInSeconds", "fast"));
+  EXPECT_EQ(lines_of(r.report.errors),
+            lines{"properties.monitorConfig.intervalInSeconds: is a string, "
+                  "not a whole number"});
+  EXPECT_FALSE(
+      contains(r.tm.defaulted, "properties.monitorConfig.intervalInSeconds"));
 }
 
 TEST(traffic_manager, monitor_timeout_range_depends_on_interval) {
