@@ -36,6 +36,23 @@ struct sink {
   void warn(const std::string& path, const std::string& reason) {
     report.warnings.push_back({path, reason});
   }
+  /// Whether a default fills `path`: not where the reader refused the
+  /// value given; else the path is recorded as defaulted.
+  bool fill(const std::string& path) {
+    for (const auto& e : report.errors)
+      if (e.path == path)
+        return false;
+    defaulted.push_back(path);
+    return true;
+  }
+  /// A field a rule needs is missing: said once, and not when the reader
+  /// already refused the value given there.
+  void missing(const std::string& path, const std::string& why) {
+    for (const auto& e : report.errors)
+      if (e.path == path)
+        return;
+    fail(path, "missing (" + why + ")");
+  }
 };
 
 /// The body's own name, else the caller's (a body without one is named by
@@ -127,14 +144,10 @@ void check_reference(const net::SubResource& ref, const std::string& path,
 void default_sku(net::LoadBalancer& lb, const std::string& path, sink& out) {
   auto* sku = lb.mutable_sku();
   auto sku_path = json_child(path, "sku");
-  if (!sku->has_name()) {
+  if (!sku->has_name() && out.fill(json_child(sku_path, "name")))
     sku->set_name(net::LoadBalancerSku::Basic);
-    out.defaulted.push_back(json_child(sku_path, "name"));
-  }
-  if (!sku->has_tier()) {
+  if (!sku->has_tier() && out.fill(json_child(sku_path, "tier")))
     sku->set_tier(net::LoadBalancerSku::Regional);
-    out.defaulted.push_back(json_child(sku_path, "tier"));
-  }
   if (sku->name() == net::LoadBalancerSku::Basic)
     out.warn(json_child(sku_path, "name"),
              "Basic load balancers were retired on 30 September 2025 "
@@ -156,8 +169,8 @@ void check_probe(net::ProbeProperties& p, const std::string& path,
   using P = net::ProbeProperties;
   bool http = p.protocol() == P::Http || p.protocol() == P::Https;
   if (http && !p.has_request_path())
-    out.fail(json_child(path, "requestPath"),
-             "missing (required for Http and Https probes)");
+    out.missing(json_child(path, "requestPath"),
+                "required for Http and Https probes");
   if (p.protocol() == P::Tcp && p.has_request_path())
     out.fail(json_child(path, "requestPath"), "is not allowed for a Tcp probe");
   if (http && http_probe_port_refused(p.port()))
@@ -172,18 +185,14 @@ void check_probe(net::ProbeProperties& p, const std::string& path,
     out.warn(json_child(path, "numberOfProbes"),
              "is retired (from api-version 2022-05-01 probeThreshold counts; "
              "support ends 1 September 2027): the model uses probeThreshold");
-  if (!p.has_interval_in_seconds()) {
+  if (!p.has_interval_in_seconds() &&
+      out.fill(json_child(path, "intervalInSeconds")))
     p.set_interval_in_seconds(15);
-    out.defaulted.push_back(json_child(path, "intervalInSeconds"));
-  }
-  if (!p.has_probe_threshold()) {
+  if (!p.has_probe_threshold() && out.fill(json_child(path, "probeThreshold")))
     p.set_probe_threshold(1);
-    out.defaulted.push_back(json_child(path, "probeThreshold"));
-  }
-  if (!p.has_no_healthy_backends_behavior()) {
+  if (!p.has_no_healthy_backends_behavior() &&
+      out.fill(json_child(path, "noHealthyBackendsBehavior")))
     p.set_no_healthy_backends_behavior(P::AllProbedDown);
-    out.defaulted.push_back(json_child(path, "noHealthyBackendsBehavior"));
-  }
 }
 
 /// The collections a rule refers into, by the load balancer's names.
@@ -197,29 +206,17 @@ struct lb_collections {
 void default_rule(net::LoadBalancingRuleProperties& r, const std::string& path,
                   sink& out) {
   using R = net::LoadBalancingRuleProperties;
-  auto mark = [&](const char* key) {
-    out.defaulted.push_back(json_child(path, key));
-  };
-  if (!r.has_load_distribution()) {
+  auto mark = [&](const char* key) { return out.fill(json_child(path, key)); };
+  if (!r.has_load_distribution() && mark("loadDistribution"))
     r.set_load_distribution(R::Default);
-    mark("loadDistribution");
-  }
-  if (!r.has_idle_timeout_in_minutes()) {
+  if (!r.has_idle_timeout_in_minutes() && mark("idleTimeoutInMinutes"))
     r.set_idle_timeout_in_minutes(4);
-    mark("idleTimeoutInMinutes");
-  }
-  if (!r.has_enable_floating_ip()) {
+  if (!r.has_enable_floating_ip() && mark("enableFloatingIP"))
     r.set_enable_floating_ip(false);
-    mark("enableFloatingIP");
-  }
-  if (!r.has_enable_tcp_reset()) {
+  if (!r.has_enable_tcp_reset() && mark("enableTcpReset"))
     r.set_enable_tcp_reset(false);
-    mark("enableTcpReset");
-  }
-  if (!r.has_disable_outbound_snat()) {
+  if (!r.has_disable_outbound_snat() && mark("disableOutboundSnat"))
     r.set_disable_outbound_snat(false);
-    mark("disableOutboundSnat");
-  }
 }
 
 void check_rule(const net::LoadBalancingRuleProperties& r,
@@ -363,30 +360,28 @@ std::string endpoint_kind(net::Endpoint& e, const std::string& path,
 
 void default_monitor_timing(net::MonitorConfig& m, const std::string& path,
                             sink& out) {
-  if (!m.has_interval_in_seconds()) {
+  auto interval_path = json_child(path, "intervalInSeconds");
+  if (!m.has_interval_in_seconds() && out.fill(interval_path))
     m.set_interval_in_seconds(30);
-    out.defaulted.push_back(json_child(path, "intervalInSeconds"));
-  }
   bool fast = m.interval_in_seconds() == 10;
-  if (!fast && m.interval_in_seconds() != 30)
-    out.fail(json_child(path, "intervalInSeconds"),
+  if (m.has_interval_in_seconds() && !fast && m.interval_in_seconds() != 30)
+    out.fail(interval_path,
              std::to_string(m.interval_in_seconds()) +
                  " is not 30 (normal probing) or 10 (fast probing)");
   int64_t longest = fast ? 9 : 10;
-  if (!m.has_timeout_in_seconds()) {
+  auto timeout_path = json_child(path, "timeoutInSeconds");
+  if (!m.has_timeout_in_seconds() && out.fill(timeout_path))
     m.set_timeout_in_seconds(longest);
-    out.defaulted.push_back(json_child(path, "timeoutInSeconds"));
-  } else if (m.timeout_in_seconds() < 5 || m.timeout_in_seconds() > longest) {
-    out.fail(json_child(path, "timeoutInSeconds"),
-             std::to_string(m.timeout_in_seconds()) +
-                 " is out of range (5 to " + std::to_string(longest) +
-                 " with an interval of " +
-                 std::to_string(m.interval_in_seconds()) + " s)");
-  }
-  if (!m.has_tolerated_number_of_failures()) {
+  if (m.has_timeout_in_seconds() &&
+      (m.timeout_in_seconds() < 5 || m.timeout_in_seconds() > longest))
+    out.fail(timeout_path, std::to_string(m.timeout_in_seconds()) +
+                               " is out of range (5 to " +
+                               std::to_string(longest) +
+                               " with an interval of " +
+                               std::to_string(m.interval_in_seconds()) + " s)");
+  if (!m.has_tolerated_number_of_failures() &&
+      out.fill(json_child(path, "toleratedNumberOfFailures")))
     m.set_tolerated_number_of_failures(3);
-    out.defaulted.push_back(json_child(path, "toleratedNumberOfFailures"));
-  }
 }
 
 /// At most eight custom headers and eight status code ranges (Azure's
@@ -397,8 +392,8 @@ void check_monitor(net::MonitorConfig& m, const std::string& path, sink& out) {
   using M = net::MonitorConfig;
   bool http = m.protocol() == M::HTTP || m.protocol() == M::HTTPS;
   if (http && !m.has_path())
-    out.fail(json_child(path, "path"),
-             "missing (required for HTTP and HTTPS monitoring)");
+    out.missing(json_child(path, "path"),
+                "required for HTTP and HTTPS monitoring");
   if (m.protocol() == M::TCP && m.has_path())
     out.fail(json_child(path, "path"), "is not allowed for TCP monitoring");
   default_monitor_timing(m, path, out);
@@ -420,11 +415,11 @@ void check_monitor(net::MonitorConfig& m, const std::string& path, sink& out) {
   }
   if (m.protocol() == M::TCP && m.expected_status_code_ranges_size() > 0)
     out.warn(ranges_path, "applies to HTTP and HTTPS only: ignored for TCP");
-  if (http && m.expected_status_code_ranges_size() == 0) {
+  if (http && m.expected_status_code_ranges_size() == 0 &&
+      out.fill(ranges_path)) {
     auto* ok = m.add_expected_status_code_ranges();
     ok->set_min(200);
     ok->set_max(200);
-    out.defaulted.push_back(ranges_path);
   }
 }
 
@@ -438,38 +433,30 @@ void check_endpoint(net::Endpoint& e, const std::string& path,
   auto& p = *e.mutable_properties();
   bool external = kind == "externalEndpoints";
   if (!kind.empty() && !external && !p.has_target_resource_id())
-    out.fail(json_child(where, "targetResourceId"),
-             "missing (required for " + kind + ")");
+    out.missing(json_child(where, "targetResourceId"), "required for " + kind);
   if (external && p.has_target_resource_id())
     out.fail(json_child(where, "targetResourceId"),
              "is not allowed for externalEndpoints (give target)");
   if (external && !p.has_target())
-    out.fail(json_child(where, "target"),
-             "missing (required for externalEndpoints)");
+    out.missing(json_child(where, "target"), "required for externalEndpoints");
   using T = net::ProfileProperties;
   if (method == T::Performance && !kind.empty() && kind != "azureEndpoints" &&
       !p.has_endpoint_location())
-    out.fail(json_child(where, "endpointLocation"),
-             "missing (required for " + kind + " under Performance routing)");
+    out.missing(json_child(where, "endpointLocation"),
+                "required for " + kind + " under Performance routing");
   if (method == T::Geographic && p.geo_mapping_size() == 0)
-    out.fail(json_child(where, "geoMapping"),
-             "missing (every endpoint needs regions under Geographic "
-             "routing)");
+    out.missing(json_child(where, "geoMapping"),
+                "every endpoint needs regions under Geographic routing");
   if (method == T::MultiValue && !kind.empty() && !external)
     out.fail(json_child(path, "type"),
              "MultiValue routing takes externalEndpoints only");
-  if (!p.has_endpoint_status()) {
+  if (!p.has_endpoint_status() && out.fill(json_child(where, "endpointStatus")))
     p.set_endpoint_status(net::EndpointStatus::Enabled);
-    out.defaulted.push_back(json_child(where, "endpointStatus"));
-  }
-  if (!p.has_always_serve()) {
+  if (!p.has_always_serve() && out.fill(json_child(where, "alwaysServe")))
     p.set_always_serve(net::AlwaysServe::Disabled);
-    out.defaulted.push_back(json_child(where, "alwaysServe"));
-  }
-  if (method == T::Weighted && !p.has_weight()) {
+  if (method == T::Weighted && !p.has_weight() &&
+      out.fill(json_child(where, "weight")))
     p.set_weight(1);
-    out.defaulted.push_back(json_child(where, "weight"));
-  }
 }
 
 /// Under Priority routing: priorities on all endpoints or none (then 1, 2,
@@ -489,16 +476,16 @@ void check_priorities(net::ProfileProperties& props, const std::string& path,
       continue; // reported missing by the reader
     auto* p = props.mutable_endpoints(i)->mutable_properties();
     if (given == 0) {
-      p->set_priority(i + 1);
-      out.defaulted.push_back(property_path(i));
+      if (out.fill(property_path(i)))
+        p->set_priority(i + 1);
       if (i + 1 > 1000)
         out.fail(property_path(i), "a default priority past 1000 (give "
                                    "priorities, at most 1000 endpoints)");
       continue;
     }
     if (!p->has_priority()) {
-      out.fail(property_path(i), "missing (other endpoints give one: give "
-                                 "a priority on all endpoints or none)");
+      out.missing(property_path(i), "other endpoints give one: give a "
+                                    "priority on all endpoints or none");
       continue;
     }
     auto [it, fresh] = first.emplace(p->priority(), i);
@@ -535,14 +522,12 @@ void check_profile(net::TrafficManagerProfile& tm, const std::string& path,
     return;
   auto where = json_child(path, "properties");
   auto& props = *tm.mutable_properties();
-  if (!props.has_profile_status()) {
+  if (!props.has_profile_status() &&
+      out.fill(json_child(where, "profileStatus")))
     props.set_profile_status(net::ProfileStatus::Enabled);
-    out.defaulted.push_back(json_child(where, "profileStatus"));
-  }
-  if (props.has_dns_config() && !props.dns_config().has_ttl()) {
+  if (props.has_dns_config() && !props.dns_config().has_ttl() &&
+      out.fill(json_child(json_child(where, "dnsConfig"), "ttl")))
     props.mutable_dns_config()->set_ttl(60);
-    out.defaulted.push_back(json_child(json_child(where, "dnsConfig"), "ttl"));
-  }
   if (props.has_monitor_config())
     check_monitor(*props.mutable_monitor_config(),
                   json_child(where, "monitorConfig"), out);
