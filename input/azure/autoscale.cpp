@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
+#include <utility>
 
 namespace vmss::input::azure {
 
@@ -377,7 +379,7 @@ void checker::fixed_date(ins::TimeWindow& w, const std::string& path) {
   for (auto [text, out, ok, key] :
        {std::make_tuple(&w.start(), &start, &start_ok, "start"),
         std::make_tuple(&w.end(), &end, &end_ok, "end")}) {
-    if (refused(json_child(path, key)) || text->empty())
+    if (refused(json_child(path, key)))
       continue;
     *ok = parse_date_time(*text, *out, &why);
     if (!*ok)

@@ -552,6 +552,9 @@ TEST(autoscale, fixed_date_times_are_iso8601_date_times) {
   EXPECT_EQ(errors_with(fixed + "/start", "2025-02-29T00:00:00"),
             lines{fixed_path + ".start: \"2025-02-29T00:00:00\" is not a date "
                                "and time of day that exists"});
+  EXPECT_EQ(errors_with(fixed + "/end", ""),
+            lines{fixed_path + ".end: \"\" is not an ISO 8601 date-time (e.g. "
+                               "2024-11-29T08:00:00, 2024-11-29T08:00:00Z)"});
   EXPECT_EQ(errors_without(fixed + "/end"),
             lines{fixed_path + ".end: missing (required)"});
 }
