@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
+#include <utility>
 
 namespace vmss::input::azure {
 
@@ -50,10 +52,15 @@ struct checker {
   void warn(const std::string& path, const std::string& reason) {
     report.warnings.push_back({path, reason});
   }
-  /// Whether the reader already refused the value at `path`.
+  /// Whether the reader already refused the value at `path` or a part of
+  /// it (then the rules here would only repeat it).
   bool refused(const std::string& path) const {
-    return std::any_of(report.errors.begin(), report.errors.end(),
-                       [&](const diagnostic& d) { return d.path == path; });
+    return std::any_of(
+        report.errors.begin(), report.errors.end(), [&](const diagnostic& d) {
+          return d.path.compare(0, path.size(), path) == 0 &&
+                 (d.path.size() == path.size() || d.path[path.size()] == '.' ||
+                  d.path[path.size()] == '[');
+        });
   }
 
   void resource(const ins::AutoscaleSetting& m, const std::string& path);
@@ -129,8 +136,9 @@ void checker::properties(ins::AutoscaleSettingProperties& p,
       default_profile = where;
   }
   resource_id target;
-  resource_uri(p.target_resource_uri(), json_child(path, "targetResourceUri"),
-               target);
+  if (!refused(json_child(path, "targetResourceUri")))
+    resource_uri(p.target_resource_uri(), json_child(path, "targetResourceUri"),
+                 target);
   if (!p.has_enabled() && !refused(json_child(path, "enabled"))) {
     p.set_enabled(true);
     defaulted.push_back(json_child(path, "enabled"));
@@ -371,7 +379,7 @@ void checker::fixed_date(ins::TimeWindow& w, const std::string& path) {
   for (auto [text, out, ok, key] :
        {std::make_tuple(&w.start(), &start, &start_ok, "start"),
         std::make_tuple(&w.end(), &end, &end_ok, "end")}) {
-    if (refused(json_child(path, key)) || text->empty())
+    if (refused(json_child(path, key)))
       continue;
     *ok = parse_date_time(*text, *out, &why);
     if (!*ok)
@@ -558,7 +566,8 @@ autoscale_setting read_autoscale_setting(const nlohmann::ordered_json& body,
     return out;
   checker check{report, out.defaulted};
   check.resource(out.model, path);
-  if (out.model.has_properties())
+  if (out.model.has_properties() &&
+      !check.refused(json_child(path, "properties")))
     check.properties(*out.model.mutable_properties(),
                      json_child(path, "properties"));
   VMSS_ASSERT(out.model.properties().profiles_size() <= 0 ||
