@@ -914,20 +914,28 @@ int64_t checked(call_context& c, bool overflow, int64_t r) {
     fail(c.name, "integer overflow");
   return r;
 }
+
+/// add, sub, mul: 64-bit, an error on overflow.
+template <typename Op>
+value arithmetic(call_context& c, const args_t& a, Op op) {
+  int64_t x = integer(c, a, 0), y = integer(c, a, 1), r = 0;
+  bool overflow = op(x, y, &r);
+  return checked(c, overflow, r);
+}
 value fn_add(call_context& c, const args_t& a) {
-  int64_t r = 0;
-  return checked(
-      c, __builtin_add_overflow(integer(c, a, 0), integer(c, a, 1), &r), r);
+  return arithmetic(c, a, [](int64_t x, int64_t y, int64_t* r) {
+    return __builtin_add_overflow(x, y, r);
+  });
 }
 value fn_sub(call_context& c, const args_t& a) {
-  int64_t r = 0;
-  return checked(
-      c, __builtin_sub_overflow(integer(c, a, 0), integer(c, a, 1), &r), r);
+  return arithmetic(c, a, [](int64_t x, int64_t y, int64_t* r) {
+    return __builtin_sub_overflow(x, y, r);
+  });
 }
 value fn_mul(call_context& c, const args_t& a) {
-  int64_t r = 0;
-  return checked(
-      c, __builtin_mul_overflow(integer(c, a, 0), integer(c, a, 1), &r), r);
+  return arithmetic(c, a, [](int64_t x, int64_t y, int64_t* r) {
+    return __builtin_mul_overflow(x, y, r);
+  });
 }
 
 /// div and mod: integer division truncating toward zero, as .NET's.
@@ -1162,8 +1170,8 @@ value fn_not_modelled(call_context& c, const args_t&) {
 /// utcNow([format]): a fixed instant, 2000-01-01T00:00:00Z, so that runs
 /// repeat; .NET's "u", "s", "o" or a custom format of y M d H h m s.
 value fn_utc_now(call_context& c, const args_t& a) {
-  c.s.not_modelled(c.name);
   std::string f = a.empty() ? "yyyyMMddTHHmmssZ" : str(c, a, 0);
+  c.s.not_modelled(c.name);
   if (f == "u")
     return "2000-01-01 00:00:00Z";
   if (f == "s")
