@@ -1077,12 +1077,12 @@ value fn_intersection(call_context& c, const args_t& a) {
         out.push_back(e);
     return out;
   }
-  for (const auto& [k, v] : a[0].items())
+  for (auto member = a[0].begin(); member != a[0].end(); ++member)
     if (in_all([&](const value& o) {
-          auto it = o.find(k);
-          return it != o.end() && same(*it, v);
+          auto it = o.find(member.key());
+          return it != o.end() && same(*it, member.value());
         }))
-      out[k] = v;
+      out[member.key()] = member.value();
   return out;
 }
 
