@@ -581,6 +581,8 @@ TEST_F(arm_functions, union_and_intersection) {
   EXPECT_EQ(ev("[intersection(createObject('a', 1, 'b', 2), "
                "createObject('a', 1, 'b', 3))]"),
             value::parse(R"({"a":1})"));
+  EXPECT_ERR("[union(createArray())]", "union: takes at least 2 arguments");
+  EXPECT_ERR("[intersection(createArray())]", "intersection: takes at least 2");
   EXPECT_ERR("[intersection('a', 'b')]", "intersection: argument 1 is a "
                                          "string");
 }
