@@ -914,20 +914,28 @@ int64_t checked(call_context& c, bool overflow, int64_t r) {
     fail(c.name, "integer overflow");
   return r;
 }
+
+/// add, sub, mul: 64-bit, an error on overflow.
+template <typename Op>
+value arithmetic(call_context& c, const args_t& a, Op op) {
+  int64_t x = integer(c, a, 0), y = integer(c, a, 1), r = 0;
+  bool overflow = op(x, y, &r);
+  return checked(c, overflow, r);
+}
 value fn_add(call_context& c, const args_t& a) {
-  int64_t r = 0;
-  return checked(
-      c, __builtin_add_overflow(integer(c, a, 0), integer(c, a, 1), &r), r);
+  return arithmetic(c, a, [](int64_t x, int64_t y, int64_t* r) {
+    return __builtin_add_overflow(x, y, r);
+  });
 }
 value fn_sub(call_context& c, const args_t& a) {
-  int64_t r = 0;
-  return checked(
-      c, __builtin_sub_overflow(integer(c, a, 0), integer(c, a, 1), &r), r);
+  return arithmetic(c, a, [](int64_t x, int64_t y, int64_t* r) {
+    return __builtin_sub_overflow(x, y, r);
+  });
 }
 value fn_mul(call_context& c, const args_t& a) {
-  int64_t r = 0;
-  return checked(
-      c, __builtin_mul_overflow(integer(c, a, 0), integer(c, a, 1), &r), r);
+  return arithmetic(c, a, [](int64_t x, int64_t y, int64_t* r) {
+    return __builtin_mul_overflow(x, y, r);
+  });
 }
 
 /// div and mod: integer division truncating toward zero, as .NET's.
@@ -1069,12 +1077,12 @@ value fn_intersection(call_context& c, const args_t& a) {
         out.push_back(e);
     return out;
   }
-  for (const auto& [k, v] : a[0].items())
+  for (auto member = a[0].begin(); member != a[0].end(); ++member)
     if (in_all([&](const value& o) {
-          auto it = o.find(k);
-          return it != o.end() && same(*it, v);
+          auto it = o.find(member.key());
+          return it != o.end() && same(*it, member.value());
         }))
-      out[k] = v;
+      out[member.key()] = member.value();
   return out;
 }
 
@@ -1162,8 +1170,8 @@ value fn_not_modelled(call_context& c, const args_t&) {
 /// utcNow([format]): a fixed instant, 2000-01-01T00:00:00Z, so that runs
 /// repeat; .NET's "u", "s", "o" or a custom format of y M d H h m s.
 value fn_utc_now(call_context& c, const args_t& a) {
-  c.s.not_modelled(c.name);
   std::string f = a.empty() ? "yyyyMMddTHHmmssZ" : str(c, a, 0);
+  c.s.not_modelled(c.name);
   if (f == "u")
     return "2000-01-01 00:00:00Z";
   if (f == "s")
@@ -1287,8 +1295,8 @@ std::vector<function_def> make_table() {
       eager("createObject", 0, n, fn_create_object),
       eager("array", 1, 1, fn_array),
       eager("items", 1, 1, fn_items),
-      eager("union", 1, n, fn_union),
-      eager("intersection", 1, n, fn_intersection),
+      eager("union", 2, n, fn_union),
+      eager("intersection", 2, n, fn_intersection),
       eager("contains", 2, 2, fn_contains),
       eager("empty", 1, 1, fn_empty),
       eager("length", 1, 1, fn_length),

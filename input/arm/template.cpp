@@ -583,7 +583,11 @@ private:
 // Reporting.
 
 void expander::fail(const std::string& path, const std::string& reason) {
-  errors_->push_back({path, reason});
+  // Within a copy loop an error is reported at its first index only.
+  if (errors_ == &report_.errors && !loops_.empty() &&
+      !failed_in_loop_.insert(path).second)
+    return;
+  errors_->push_back({path, reason + loop_context()});
 }
 
 void expander::warn(const std::string& path, const std::string& reason) {
@@ -679,9 +683,7 @@ value expander::eval_string(const std::string& text, const std::string& path,
     if (!charge(path, count_values(out)))
       out = nullptr;
   } catch (const expression_error& e) {
-    // Within a copy loop an error is reported at its first index only.
-    if (loops_.empty() || failed_in_loop_.insert(path).second)
-      fail(path, e.what() + loop_context());
+    fail(path, e.what());
     out = nullptr;
   }
   current_path_ = saved;
@@ -1791,7 +1793,10 @@ void expander::expand_nested(const resource& res, const value& r,
 }
 
 void expander::check_dependencies() {
+  std::set<std::pair<std::string, std::string>> warned;
   for (const auto& d : dependencies_) {
+    if (!warned.emplace(d.path, d.target).second)
+      continue; // the same entry of a copy loop's resource
     auto target = lower(d.target);
     bool found = std::any_of(known_.begin(), known_.end(), [&](const auto& k) {
       return (!k.name.empty() && target == k.name) ||

@@ -429,12 +429,24 @@ TEST(arm_template, error_in_a_copy_names_the_copy_once) {
   auto r =
       run(tpl(R"("resources": [{"type": "A.B/c", "apiVersion": "2024-01-01",
     "name": "[concat('n', copyIndex())]", "copy": {"name": "loop", "count": 3},
+    "dependsOn": ["missing"],
     "properties": {"x": "[int(concat('x', copyIndex()))]"}}])"));
   ASSERT_EQ(r.r.errors.size(), 1u) << all(r.r.errors);
   EXPECT_EQ(r.r.errors[0].path, "resources[0].properties.x");
+  EXPECT_EQ(r.r.warnings.size(), 1u) << all(r.r.warnings);
   EXPECT_NE(r.r.errors[0].reason.find("(in copy \"loop\", index 0)"),
             std::string::npos)
       << r.r.errors[0].reason;
+}
+
+TEST(arm_template, any_error_in_a_copy_is_reported_once) {
+  auto r =
+      run(tpl(R"("resources": [{"type": "A.B/c", "apiVersion": "2024-01-01",
+    "name": "[concat('n', copyIndex())]", "copy": {"name": "loop", "count": 3},
+    "condition": "[string(copyIndex())]"}])"));
+  ASSERT_EQ(r.r.errors.size(), 1u) << all(r.r.errors);
+  EXPECT_TRUE(has(r.r.errors, "resources[0].condition",
+                  "is a string, not true/false (in copy \"loop\", index 0)"));
 }
 
 TEST(arm_template, condition) {
