@@ -821,6 +821,26 @@ value fn_uri_component_to_string(call_context& c, const args_t& a) {
   return out;
 }
 
+value fn_data_uri(call_context& c, const args_t& a) {
+  static const std::string prefix = "data:text/plain;charset=utf8;base64,";
+  return prefix + fn_base64(c, a).get<std::string>();
+}
+
+/// dataUriToString("data:[type][;params][;base64],data"): the data, decoded
+/// from base64 or from %XX escapes.
+value fn_data_uri_to_string(call_context& c, const args_t& a) {
+  const auto& s = str(c, a, 0);
+  auto comma = s.find(',');
+  if (s.rfind("data:", 0) != 0 || comma == std::string::npos)
+    fail(c.name, "'" + s.substr(0, 40) + "' is not a data URI (data:...,...)");
+  auto header = s.substr(5, comma - 5), data = s.substr(comma + 1);
+  bool base64 = header.size() >= 7 &&
+                header.compare(header.size() - 7, 7, ";base64") == 0;
+  if (base64)
+    return from_base64(c, data);
+  return fn_uri_component_to_string(c, {value(data)});
+}
+
 /// uri(base, relative): relative resolved against an absolute base, as
 /// .NET's Uri(Uri, string) does for the usual cases: an absolute relative
 /// wins, "/x" replaces the path, "x" replaces the last path segment.
@@ -1270,6 +1290,8 @@ std::vector<function_def> make_table() {
       eager("base64ToString", 1, 1, fn_base64_to_string),
       eager("base64ToJson", 1, 1, fn_base64_to_json),
       eager("uri", 2, 2, fn_uri),
+      eager("dataUri", 1, 1, fn_data_uri),
+      eager("dataUriToString", 1, 1, fn_data_uri_to_string),
       eager("uriComponent", 1, 1, fn_uri_component),
       eager("uriComponentToString", 1, 1, fn_uri_component_to_string),
       eager("equals", 2, 2, fn_equals),

@@ -480,6 +480,15 @@ TEST_F(arm_functions, uris) {
   EXPECT_ERR("[uriComponentToString('a%2')]", "uriComponentToString: '%' at "
                                               "character 2");
   EXPECT_ERR("[uriComponent(1)]", "uriComponent: argument 1");
+  EXPECT_EQ(ev("[dataUri('Hello')]"),
+            "data:text/plain;charset=utf8;base64,SGVsbG8=");
+  EXPECT_EQ(ev("[dataUriToString('data:text/plain;charset=utf8;base64,"
+               "SGVsbG8sIFdvcmxkIQ==')]"),
+            "Hello, World!");
+  EXPECT_EQ(ev("[dataUriToString('data:,a%20b')]"), "a b");
+  EXPECT_ERR("[dataUri(1)]", "dataUri: argument 1");
+  EXPECT_ERR("[dataUriToString('text')]", "dataUriToString: 'text' is not a "
+                                          "data URI");
 }
 
 // ---- logic and comparison --------------------------------------------------
