@@ -65,8 +65,8 @@ TEST(ScenarioRun, AnUnknownFieldIsNamedWithItsPath) {
   vmss_test::scratch s;
   write_variant(s.at("x.json"), "\"capacity\": 3", "\"capasity\": 3");
   expect_refused(s, s.at("x.json"),
-                 "scaleSets[0].capasity: unknown field (did you mean "
-                 "capacity?)");
+                 "scaleSets[0].body.sku.capasity: unknown field (did you "
+                 "mean capacity?)");
   EXPECT_EQ(s.names(), std::vector<std::string>{"x.json"});
 }
 

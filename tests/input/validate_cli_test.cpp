@@ -17,26 +17,36 @@ TEST(validate, a_valid_scenario_prints_its_summary_and_exits_0) {
   EXPECT_EQ(r.output, default_json +
                           ": valid scenario 'default' (300s, preset small: "
                           "3 zones x 2 racks x 4 hosts, 1 scale set of 3 "
-                          "VMs, 16 timeline entries, 0 fault processes)\n");
+                          "VMs, 16 timeline entries, 0 fault processes)\n"
+                          "  modelled:\n"
+                          "    scaleSets[0].body "
+                          "Microsoft.Compute/virtualMachineScaleSets "
+                          "'demo-vmss'\n");
 }
 
 TEST(validate, every_error_of_every_file_is_printed_and_exit_is_2) {
   vmss_test::scratch s;
   auto bad = s.file("bad.json", R"({"name": "x", "duration": "300s",
     "topology": {"preset": "small"}, "timeline": [{"at": "30", "fault":
-    "host_crash", "target": "westeurope/z1/r1/h1"}], "scaleSets": [{"name":
-    "s", "capasity": 3, "vmSize": "Standard_D2s_v3"}]})");
-  auto r =
-      run_sim("validate " + bad + " " + default_json + " " + s.at("none.json"));
+    "host_crash", "target": "westeurope/z1/r1/h1"}]})");
+  // The Azure JSON a scenario holds is read once its own fields are right.
+  auto bad_set = s.file("bad_set.json", R"({"name": "x", "duration": "300s",
+    "topology": {"preset": "small"}, "scaleSets": [{"name":
+    "s", "body": {"location": "westeurope", "sku": {"capasity": 3,
+    "name": "Standard_D2s_v3"}}}]})");
+  auto r = run_sim("validate " + bad + " " + bad_set + " " + default_json +
+                   " " + s.at("none.json"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   for (const auto& line :
        {"error: " + bad +
             ": timeline[0].at: \"30\" is not a duration (give "
             "a unit: 30s)",
-        "error: " + bad +
-            ": scaleSets[0].capasity: unknown field (did you "
+        "error: " + bad_set +
+            ": scaleSets[0].body.sku.capasity: unknown field (did you "
             "mean capacity?)",
-        "error: " + bad + ": scaleSets[0].capacity: missing (required)",
+        "error: " + bad_set +
+            ": scaleSets[0].body.sku.capacity: missing (required: Azure "
+            "documents no default instance count)",
         default_json + ": valid scenario 'default'",
         "error: " + s.at("none.json") + ": cannot open"})
     EXPECT_NE(r.output.find(line), std::string::npos)
