@@ -174,6 +174,13 @@ void walker::field(const json& j, pb::Message& out,
     value(j, out, f, path);
     return;
   }
+  if (options.azure && j.is_string() &&
+      j.get_ref<const std::string&>().empty()) {
+    // Real templates write '' for "no zones" (if(..., '', array(...))),
+    // and Azure deploys them.
+    warn(path, "the empty string read as no value");
+    return;
+  }
   if (!j.is_array()) {
     fail(path, wrong_type(j, "an array"));
     return;

@@ -17,23 +17,85 @@ namespace {
 
 namespace sc = vmss::scenario;
 
-/// Azure's general-purpose D v3 sizes (learn.microsoft.com "Dv3 and Dsv3
-/// series"): 4 GB per vCPU.
-constexpr std::array<vm_size, 14> vm_sizes{{
-    {"Standard_D2_v3", 2, 8},
-    {"Standard_D4_v3", 4, 16},
-    {"Standard_D8_v3", 8, 32},
-    {"Standard_D16_v3", 16, 64},
-    {"Standard_D32_v3", 32, 128},
-    {"Standard_D48_v3", 48, 192},
-    {"Standard_D64_v3", 64, 256},
-    {"Standard_D2s_v3", 2, 8},
-    {"Standard_D4s_v3", 4, 16},
-    {"Standard_D8s_v3", 8, 32},
-    {"Standard_D16s_v3", 16, 64},
-    {"Standard_D32s_v3", 32, 128},
-    {"Standard_D48s_v3", 48, 192},
-    {"Standard_D64s_v3", 64, 256},
+/// The VM sizes the model knows, with their vCPUs and memory from Azure's
+/// size pages (learn.microsoft.com/azure/virtual-machines/sizes: Av2,
+/// A-series (previous generation), B-series, D/DS v1 and v2 (previous
+/// generation), Dv3/Dsv3, Dv4/Dsv4, Dv5/Dsv5/Dasv5, Ev3/Esv3, Ev5/Esv5,
+/// F/Fs, Fsv2). Memory is in whole GB, as hosts account it: the sizes
+/// with a fraction (A0 0.75, A1 1.75, A2 3.5, B1ls 0.5, D1_v2 3.5 GiB) are
+/// rounded up (docs/model.md).
+constexpr std::array<vm_size, 142> vm_sizes{{
+    {"Standard_A1_v2", 1, 2},       {"Standard_A2_v2", 2, 4},
+    {"Standard_A4_v2", 4, 8},       {"Standard_A8_v2", 8, 16},
+    {"Standard_A2m_v2", 2, 16},     {"Standard_A4m_v2", 4, 32},
+    {"Standard_A8m_v2", 8, 64},     {"Standard_A0", 1, 1},
+    {"Standard_A1", 1, 2},          {"Standard_A2", 2, 4},
+    {"Standard_A3", 4, 7},          {"Standard_A4", 8, 14},
+    {"Standard_B1ls", 1, 1},        {"Standard_B1s", 1, 1},
+    {"Standard_B1ms", 1, 2},        {"Standard_B2s", 2, 4},
+    {"Standard_B2ms", 2, 8},        {"Standard_B4ms", 4, 16},
+    {"Standard_B8ms", 8, 32},       {"Standard_B12ms", 12, 48},
+    {"Standard_B16ms", 16, 64},     {"Standard_B20ms", 20, 80},
+    {"Standard_D1", 1, 4},          {"Standard_D2", 2, 7},
+    {"Standard_D3", 4, 14},         {"Standard_D4", 8, 28},
+    {"Standard_D1_v2", 1, 4},       {"Standard_D2_v2", 2, 7},
+    {"Standard_D3_v2", 4, 14},      {"Standard_D4_v2", 8, 28},
+    {"Standard_D5_v2", 16, 56},     {"Standard_DS1", 1, 4},
+    {"Standard_DS2", 2, 7},         {"Standard_DS3", 4, 14},
+    {"Standard_DS4", 8, 28},        {"Standard_DS1_v2", 1, 4},
+    {"Standard_DS2_v2", 2, 7},      {"Standard_DS3_v2", 4, 14},
+    {"Standard_DS4_v2", 8, 28},     {"Standard_DS5_v2", 16, 56},
+    {"Standard_D2_v3", 2, 8},       {"Standard_D4_v3", 4, 16},
+    {"Standard_D8_v3", 8, 32},      {"Standard_D16_v3", 16, 64},
+    {"Standard_D32_v3", 32, 128},   {"Standard_D48_v3", 48, 192},
+    {"Standard_D64_v3", 64, 256},   {"Standard_D2s_v3", 2, 8},
+    {"Standard_D4s_v3", 4, 16},     {"Standard_D8s_v3", 8, 32},
+    {"Standard_D16s_v3", 16, 64},   {"Standard_D32s_v3", 32, 128},
+    {"Standard_D48s_v3", 48, 192},  {"Standard_D64s_v3", 64, 256},
+    {"Standard_D2_v4", 2, 8},       {"Standard_D4_v4", 4, 16},
+    {"Standard_D8_v4", 8, 32},      {"Standard_D16_v4", 16, 64},
+    {"Standard_D32_v4", 32, 128},   {"Standard_D48_v4", 48, 192},
+    {"Standard_D64_v4", 64, 256},   {"Standard_D2s_v4", 2, 8},
+    {"Standard_D4s_v4", 4, 16},     {"Standard_D8s_v4", 8, 32},
+    {"Standard_D16s_v4", 16, 64},   {"Standard_D32s_v4", 32, 128},
+    {"Standard_D48s_v4", 48, 192},  {"Standard_D64s_v4", 64, 256},
+    {"Standard_D2_v5", 2, 8},       {"Standard_D4_v5", 4, 16},
+    {"Standard_D8_v5", 8, 32},      {"Standard_D16_v5", 16, 64},
+    {"Standard_D32_v5", 32, 128},   {"Standard_D48_v5", 48, 192},
+    {"Standard_D64_v5", 64, 256},   {"Standard_D96_v5", 96, 384},
+    {"Standard_D2s_v5", 2, 8},      {"Standard_D4s_v5", 4, 16},
+    {"Standard_D8s_v5", 8, 32},     {"Standard_D16s_v5", 16, 64},
+    {"Standard_D32s_v5", 32, 128},  {"Standard_D48s_v5", 48, 192},
+    {"Standard_D64s_v5", 64, 256},  {"Standard_D96s_v5", 96, 384},
+    {"Standard_D2as_v5", 2, 8},     {"Standard_D4as_v5", 4, 16},
+    {"Standard_D8as_v5", 8, 32},    {"Standard_D16as_v5", 16, 64},
+    {"Standard_D32as_v5", 32, 128}, {"Standard_D48as_v5", 48, 192},
+    {"Standard_D64as_v5", 64, 256}, {"Standard_D96as_v5", 96, 384},
+    {"Standard_E2_v3", 2, 16},      {"Standard_E4_v3", 4, 32},
+    {"Standard_E8_v3", 8, 64},      {"Standard_E16_v3", 16, 128},
+    {"Standard_E32_v3", 32, 256},   {"Standard_E48_v3", 48, 384},
+    {"Standard_E64_v3", 64, 432},   {"Standard_E2s_v3", 2, 16},
+    {"Standard_E4s_v3", 4, 32},     {"Standard_E8s_v3", 8, 64},
+    {"Standard_E16s_v3", 16, 128},  {"Standard_E32s_v3", 32, 256},
+    {"Standard_E48s_v3", 48, 384},  {"Standard_E64s_v3", 64, 432},
+    {"Standard_E2_v5", 2, 16},      {"Standard_E4_v5", 4, 32},
+    {"Standard_E8_v5", 8, 64},      {"Standard_E16_v5", 16, 128},
+    {"Standard_E20_v5", 20, 160},   {"Standard_E32_v5", 32, 256},
+    {"Standard_E48_v5", 48, 384},   {"Standard_E64_v5", 64, 512},
+    {"Standard_E96_v5", 96, 672},   {"Standard_E2s_v5", 2, 16},
+    {"Standard_E4s_v5", 4, 32},     {"Standard_E8s_v5", 8, 64},
+    {"Standard_E16s_v5", 16, 128},  {"Standard_E20s_v5", 20, 160},
+    {"Standard_E32s_v5", 32, 256},  {"Standard_E48s_v5", 48, 384},
+    {"Standard_E64s_v5", 64, 512},  {"Standard_E96s_v5", 96, 672},
+    {"Standard_F1", 1, 2},          {"Standard_F1s", 1, 2},
+    {"Standard_F2", 2, 4},          {"Standard_F2s", 2, 4},
+    {"Standard_F4", 4, 8},          {"Standard_F4s", 4, 8},
+    {"Standard_F8", 8, 16},         {"Standard_F8s", 8, 16},
+    {"Standard_F16", 16, 32},       {"Standard_F16s", 16, 32},
+    {"Standard_F2s_v2", 2, 4},      {"Standard_F4s_v2", 4, 8},
+    {"Standard_F8s_v2", 8, 16},     {"Standard_F16s_v2", 16, 32},
+    {"Standard_F32s_v2", 32, 64},   {"Standard_F48s_v2", 48, 96},
+    {"Standard_F64s_v2", 64, 128},  {"Standard_F72s_v2", 72, 144},
 }};
 
 /// The faults a random process may draw: each has a recovery and takes
@@ -341,10 +403,23 @@ scenario_input load_builtin_default_scenario() {
 }
 
 const vm_size* find_vm_size(const std::string& name) {
+  // Azure's size names ignore letter case ("Standard_A2_V2" in templates).
+  auto lower = [](std::string s) {
+    for (auto& c : s)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
   for (const auto& size : vm_sizes)
-    if (name == size.name)
+    if (lower(name) == lower(size.name))
       return &size;
   return nullptr;
+}
+
+std::vector<std::string> vm_size_names() {
+  std::vector<std::string> out;
+  for (const auto& size : vm_sizes)
+    out.push_back(size.name);
+  return out;
 }
 
 } // namespace vmss::input

@@ -83,4 +83,7 @@ struct vm_size {
 /// "Standard_D2s_v3"), or nullptr.
 const vm_size* find_vm_size(const std::string& name);
 
+/// Every modelled VM size's name, for "did you mean" and the docs.
+std::vector<std::string> vm_size_names();
+
 } // namespace vmss::input

@@ -206,7 +206,8 @@ struct azure_reader {
     read_report r;
     auto d = arm::expand(document, in, r);
     az::resources found;
-    az::add_deployment(d, file, found, r);
+    if (r.errors.empty())
+      az::add_deployment(d, file, found, r);
     absorb(file, r);
     if (!r.errors.empty())
       return;
@@ -321,7 +322,8 @@ void read_scenario_azure(const json& document, const std::string& base_dir,
                  spec.autoscale_settings(i), path, az::autoscale_type);
   }
   reader.place_scale_sets();
-  az::check_references(out.azure, errors);
+  std::vector<located_diagnostic> no_warnings;
+  az::check_references(out.azure, true, errors, no_warnings);
 }
 
 } // namespace vmss::input

@@ -202,7 +202,7 @@ private:
           "one scale set per scenario for now (the stand-in client runs one "
           "until the scale-set orchestrator exists)");
     }
-    if (sets.empty()) {
+    if (sets.empty() || sets[0].model.sku().capacity() == 0) {
       client_.count = 0;
       return;
     }

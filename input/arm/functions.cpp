@@ -218,6 +218,9 @@ std::string provider_path(call_context& c, const args_t& a, size_t first) {
        start = slash + 1)
     types.push_back(type.substr(start, slash - start));
   types.push_back(type.substr(start));
+  // ARM accepts a trailing '/' ('Microsoft.Network/virtualNetworks/').
+  while (types.size() > 2 && types.back().empty())
+    types.pop_back();
   std::vector<std::string> names;
   for (size_t i = first + 1; i < a.size(); ++i) {
     const auto& name = str(c, a, i);
@@ -231,14 +234,19 @@ std::string provider_path(call_context& c, const args_t& a, size_t first) {
     fail(c.name, "resource type '" + type +
                      "' is not NAMESPACE/TYPE (Microsoft.Network/"
                      "loadBalancers)");
-  if (names.size() != types.size() - 1)
+  // Type segments and names alternate. As ARM accepts, a type may carry
+  // its last names itself: 'Microsoft.Network/loadBalancers/probes/tcp'
+  // with the load balancer's name is .../loadBalancers/LB/probes/tcp.
+  size_t segments = types.size() - 1;
+  if (names.empty() || names.size() > segments ||
+      (segments - names.size()) % 2 != 0)
     fail(c.name, "resource type '" + type + "' takes " +
                      std::to_string(types.size() - 1) + " name segment" +
                      (types.size() == 2 ? "" : "s") + ", given " +
                      std::to_string(names.size()));
   std::string path = "/providers/" + types[0];
   for (size_t i = 1; i < types.size(); ++i)
-    path += "/" + types[i] + "/" + names[i - 1];
+    path += "/" + types[i] + (i - 1 < names.size() ? "/" + names[i - 1] : "");
   return path;
 }
 

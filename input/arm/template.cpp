@@ -1452,6 +1452,13 @@ value expander::deployment_object() const {
           {"location", in_.context.location},
           {"properties",
            {{"template", tmpl},
+            // Set by ARM when the template was deployed from a link (the
+            // quickstarts' _artifactsLocation default); its URI does not
+            // matter to the model.
+            {"templateLink",
+             {{"uri", not_modelled_value("deployment().properties."
+                                         "templateLink")},
+              {"contentVersion", "1.0.0.0"}}},
             {"parameters", value::object()},
             {"mode", "Incremental"},
             {"provisioningState", "Accepted"}}}};

@@ -63,7 +63,9 @@ azure_file read_azure_document(const json& document, const std::string& label,
   switch (out.kind) {
   case document_kind::template_file:
     out.deployment = arm::expand(document, inputs, out.report);
-    add_deployment(out.deployment, label, out.found, out.report);
+    // As ARM, resources are checked once the template itself is valid.
+    if (out.report.errors.empty())
+      add_deployment(out.deployment, label, out.found, out.report);
     break;
   case document_kind::parameters_file:
     check_parameters_file(document, out.report);
@@ -91,10 +93,12 @@ azure_file read_azure_document(const json& document, const std::string& label,
              "parameters file"});
     return out;
   }
-  std::vector<located_diagnostic> across;
-  check_references(out.found, across);
-  for (auto& e : across)
+  std::vector<located_diagnostic> errors, warnings;
+  check_references(out.found, false, errors, warnings);
+  for (auto& e : errors)
     out.report.errors.push_back({e.path, e.reason});
+  for (auto& w : warnings)
+    out.report.warnings.push_back({w.path, w.reason});
   return out;
 }
 

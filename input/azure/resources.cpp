@@ -138,14 +138,50 @@ void add_resource(const std::string& type, const json& body, const place& where,
   }
 }
 
+namespace {
+
+/// `body` without the values of functions the model does not evaluate
+/// (reference(), listKeys(), secure parameters: input/arm/expression.hpp),
+/// each path listed as not modelled.
+json without_placeholders(const json& body, const std::string& path,
+                          read_report& report) {
+  if (body.is_object()) {
+    json out = json::object();
+    for (const auto& [key, v] : body.items()) {
+      auto where = json_child(path, key);
+      if (arm::is_not_modelled(v))
+        report.not_modelled.push_back(where);
+      else
+        out[key] = without_placeholders(v, where, report);
+    }
+    return out;
+  }
+  if (body.is_array()) {
+    json out = json::array();
+    for (size_t i = 0; i < body.size(); ++i) {
+      auto where = json_index(path, i);
+      if (arm::is_not_modelled(body[i]))
+        report.not_modelled.push_back(where);
+      else
+        out.push_back(without_placeholders(body[i], where, report));
+    }
+    return out;
+  }
+  return body;
+}
+
+} // namespace
+
 void add_deployment(const arm::deployment& d, const std::string& file,
                     resources& out, read_report& report) {
   for (const auto& r : d.resources)
-    add_resource(r.type, r.body, {file, r.path}, r.name, out, report);
+    add_resource(r.type, without_placeholders(r.body, r.path, report),
+                 {file, r.path}, r.name, out, report);
 }
 
-void check_references(const resources& out,
-                      std::vector<located_diagnostic>& errors) {
+void check_references(const resources& out, bool complete,
+                      std::vector<located_diagnostic>& errors,
+                      std::vector<located_diagnostic>& warnings) {
   check_unique(out.scale_sets, out.scale_set_places, "scale set", errors);
   check_unique(out.autoscale_settings, out.autoscale_places,
                "autoscale setting", errors);
@@ -165,11 +201,11 @@ void check_references(const resources& out,
     const auto& uri = a.model.properties().target_resource_uri();
     resource_id id;
     if (!parse_resource_id(uri, id) || !is_of_type(id, scale_set_type)) {
-      errors.push_back({file, where, quote_json(uri) +
-                                          " is not a scale set's resource id "
-                                          "(/subscriptions/…/providers/" +
-                                          std::string(scale_set_type) +
-                                          "/NAME)"});
+      errors.push_back({file, where,
+                        quote_json(uri) +
+                            " is not a scale set's resource id "
+                            "(/subscriptions/…/providers/" +
+                            std::string(scale_set_type) + "/NAME)"});
       continue;
     }
     bool found = std::any_of(
@@ -177,11 +213,13 @@ void check_references(const resources& out,
         [&](const std::string& n) { return same_ignoring_case(n, id.name); });
     if (!found) {
       auto close = did_you_mean(id.name, set_names);
-      errors.push_back(
-          {file, where,
-           "names scale set " + quote_json(id.name) +
-               ", which is not given here" +
-               (close.empty() ? "" : " (did you mean " + close + "?)")});
+      (complete ? errors : warnings)
+          .push_back(
+              {file, where,
+               "names scale set " + quote_json(id.name) +
+                   (complete ? ", which is not in the scenario"
+                             : ", which is not in this file") +
+                   (close.empty() ? "" : " (did you mean " + close + "?)")});
     }
   }
 }

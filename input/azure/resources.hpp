@@ -73,14 +73,14 @@ void add_resource(const std::string& type, const nlohmann::ordered_json& body,
 void add_deployment(const arm::deployment& d, const std::string& file,
                     resources& out, read_report& report);
 
-/// The checks across resources: names unique per type, an autoscale
-/// setting's targetResourceUri names one of the scale sets, a scale set's
-/// load-balancer pool and probe ids name a load balancer of `out` (when
-/// that load balancer is given), a Traffic Manager endpoint's
-/// targetResourceId names a resource of `out` when it points into the
-/// deployment's resource group.
-void check_references(const resources& out,
-                      std::vector<located_diagnostic>& errors);
+/// The checks across resources: names unique per type, and an autoscale
+/// setting's targetResourceUri names one of the scale sets. When `out` is
+/// `complete` (a scenario: nothing else exists) a target that is not there
+/// is an error; in one file alone (it may scale a scale set deployed
+/// before) a warning.
+void check_references(const resources& out, bool complete,
+                      std::vector<located_diagnostic>& errors,
+                      std::vector<located_diagnostic>& warnings);
 
 /// What an Azure JSON document is.
 enum class document_kind {

@@ -90,6 +90,9 @@ struct checker {
     report.errors.push_back({path, reason});
   }
   void filled(const std::string& path) { out.defaulted.push_back(path); }
+  void warn(const std::string& path, const std::string& reason) {
+    report.warnings.push_back({path, reason});
+  }
   bool was_defaulted(const std::string& path) const {
     return std::find(out.defaulted.begin(), out.defaulted.end(), path) !=
            out.defaulted.end();
@@ -146,16 +149,34 @@ void checker::resource(const std::string& given_name) {
   out.name = m.name().empty() ? given_name : m.name();
   if (out.name.empty() && !refused(at({"name"})))
     fail(at({"name"}), "missing (required)");
+  if (!m.has_sku() && !props().has_virtual_machine_profile() &&
+      props().orchestration_mode() ==
+          properties::orchestration_mode_unspecified) {
+    // How Flexible scale sets were written before orchestrationMode
+    // (Azure's Flexible quickstart, api-version 2020-12-01): no sku and no
+    // VM profile, the VMs added to it one by one.
+    mutable_props().set_orchestration_mode(properties::Flexible);
+    warn(at({"properties", "orchestrationMode"}),
+         "read as Flexible: no sku and no virtualMachineProfile (a scale "
+         "set that VMs join, as written before orchestrationMode)");
+  }
   if (!m.has_sku()) {
+    // A Flexible scale set may hold only the VMs added to it: capacity 0.
+    if (flexible())
+      return;
     if (!refused(at({"sku"})))
       fail(at({"sku"}),
            "missing (required: the VM size and the instance count)");
     return;
   }
-  if (!m.sku().name().empty() && !find_vm_size(m.sku().name()))
+  if (!m.sku().name().empty() && !find_vm_size(m.sku().name())) {
+    auto close = did_you_mean(m.sku().name(), vm_size_names());
     fail(at({"sku", "name"}),
-         quote_json(m.sku().name()) +
-             " is not a modelled VM size (docs/scenarios.md lists them)");
+         quote_json(m.sku().name()) + " is not a modelled VM size (" +
+             (close.empty() ? "docs/model.md lists them"
+                            : "did you mean " + close + "?") +
+             ")");
+  }
   if (!m.sku().has_capacity() && !refused(at({"sku", "capacity"})))
     fail(at({"sku", "capacity"}),
          "missing (required: Azure documents no default instance count)");

@@ -305,6 +305,14 @@ TEST_F(arm_functions, resource_ids) {
              "'vnet')]",
              "resourceId: resource type 'Microsoft.Network/virtualNetworks/"
              "subnets' takes 2 name segments, given 1");
+  // As ARM accepts in real templates: a trailing '/', a name in the type.
+  EXPECT_EQ(ev("[resourceId('Microsoft.Network/virtualNetworks/', 'vnet')]"),
+            "/subscriptions/sub-1/resourceGroups/rg-1/providers/"
+            "Microsoft.Network/virtualNetworks/vnet");
+  EXPECT_EQ(ev("[resourceId('Microsoft.Network/loadBalancers/probes/tcp', "
+               "'lb')]"),
+            "/subscriptions/sub-1/resourceGroups/rg-1/providers/"
+            "Microsoft.Network/loadBalancers/lb/probes/tcp");
   EXPECT_ERR("[resourceId('a', 'b', 'c', 'd')]",
              "resourceId: no resource type");
   EXPECT_ERR("[resourceId('Microsoft.Network/', 'x')]", "is not "

@@ -18,8 +18,7 @@ std::vector<std::string> lines_for(const std::string& text,
   read_report report;
   read_options azure;
   azure.azure = true;
-  read_message(parse_json(text, report.errors), m, "properties", report,
-               azure);
+  read_message(parse_json(text, report.errors), m, "properties", report, azure);
   EXPECT_TRUE(report.errors.empty());
   std::vector<std::string> out;
   for (const auto& v : explain(m, "properties", defaulted))

@@ -193,6 +193,20 @@ TEST(json_reader, strict_reads_refuse_what_azure_accepts) {
                   "Rolling?)"});
 }
 
+TEST(json_reader, azure_reads_an_empty_string_as_no_array) {
+  vmss::test::Everything m;
+  auto report = read_azure(R"({"big": "", "inner": ""})", m);
+  EXPECT_EQ(lines_of(report.errors), lines{});
+  EXPECT_EQ(lines_of(report.warnings),
+            (lines{"big: the empty string read as no value",
+                   "inner: the empty string read as no value"}));
+  EXPECT_EQ(m.big_size(), 0);
+  EXPECT_EQ(lines_of(read_azure(R"({"big": "1"})", m).errors),
+            lines{"big: is a string, not an array"});
+  EXPECT_EQ(errors_of(R"({"big": ""})"),
+            lines{"big: is a string, not an array"});
+}
+
 TEST(json_reader, azure_refuses_strings_that_are_not_the_type) {
   vmss::test::Everything m;
   auto report =

@@ -205,12 +205,43 @@ TEST(scale_set_rules, sku_capacity_is_a_whole_number_from_0_to_1000) {
 
 TEST(scale_set_rules, sku_name_is_a_modelled_vm_size_and_sku_is_required) {
   EXPECT_EQ(errors(R"({"sku": {"name": "Standard_D64_v3"}})"), lines{});
-  EXPECT_EQ(errors(R"({"sku": {"name": "Standard_DS1_v2"}})"),
-            lines{"sku.name: \"Standard_DS1_v2\" is not a modelled VM size "
-                  "(docs/scenarios.md lists them)"});
+  // Azure's examples' sizes, in any letter case.
+  EXPECT_EQ(errors(R"({"sku": {"name": "Standard_DS1_v2"}})"), lines{});
+  EXPECT_EQ(errors(R"({"sku": {"name": "Standard_A2_V2"}})"), lines{});
+  EXPECT_EQ(errors(R"({"sku": {"name": "Standard_B2s"}})"), lines{});
+  EXPECT_EQ(errors(R"({"sku": {"name": "Standard_D2s_v9"}})"),
+            lines{"sku.name: \"Standard_D2s_v9\" is not a modelled VM size "
+                  "(did you mean Standard_D2s_v3?)"});
+  EXPECT_EQ(errors(R"({"sku": {"name": "Basic_Tiny"}})"),
+            lines{"sku.name: \"Basic_Tiny\" is not a modelled VM size "
+                  "(docs/model.md lists them)"});
   EXPECT_EQ(errors(R"({"sku": {"name": null}})"),
             lines{"sku.name: missing (required)"});
   EXPECT_EQ(errors(R"({"sku": null})"),
+            lines{"sku: missing (required: the VM size and the instance "
+                  "count)"});
+}
+
+TEST(scale_set_rules, no_sku_and_no_vm_profile_is_an_old_style_flexible_set) {
+  // As Azure's Flexible quickstart (api-version 2020-12-01) writes one.
+  scale_set set;
+  read_report report;
+  auto body = json::parse(R"({"name": "flex", "location": "westeurope",
+    "properties": {"singlePlacementGroup": false,
+    "platformFaultDomainCount": 1}})");
+  set = read_scale_set(body, "", "", report);
+  EXPECT_EQ(lines_of(report.errors), lines{});
+  EXPECT_EQ(set.model.properties().orchestration_mode(),
+            vmss::azure::compute::VirtualMachineScaleSetProperties::Flexible);
+  EXPECT_EQ(lines_of(report.warnings),
+            lines{"properties.orchestrationMode: read as Flexible: no sku and "
+                  "no virtualMachineProfile (a scale set that VMs join, as "
+                  "written before orchestrationMode)"});
+  // A Uniform set still needs its sku.
+  body["properties"]["orchestrationMode"] = "Uniform";
+  read_report uniform;
+  read_scale_set(body, "", "", uniform);
+  EXPECT_EQ(lines_of(uniform.errors),
             lines{"sku: missing (required: the VM size and the instance "
                   "count)"});
 }

@@ -198,14 +198,14 @@ TEST(scenario, scale_sets_are_checked) {
              "twice (also at s.json: scaleSets[0].body)"}));
   // A zone of Azure's that this region does not have, and a location that
   // is not the scenario's region.
-  auto two_zones = R"({"name": "t", "duration": "300s", "topology":
+  auto two_zones =
+      R"({"name": "t", "duration": "300s", "topology":
     {"preset": "small", "zones": 2}, "scaleSets": [)" +
-                   set("web", R"({"zones": ["3"], )" + body(1).substr(1)) +
-                   ", " +
-                   set("api", R"({"name": "api", )" +
-                                  body(1).substr(1).replace(
-                                      0, 25, R"("location": "eastus", )")) +
-                   "]}";
+      set("web", R"({"zones": ["3"], )" + body(1).substr(1)) + ", " +
+      set("api",
+          R"({"name": "api", )" +
+              body(1).substr(1).replace(0, 25, R"("location": "eastus", )")) +
+      "]}";
   EXPECT_EQ(errors_of(two_zones),
             (lines{"s.json: scaleSets[0].body.zones[0]: \"3\" is not a zone "
                    "of this region (1 to 2)",
@@ -320,6 +320,22 @@ TEST(scenario, the_default_scenario_file_loads_and_is_the_embedded_one) {
   EXPECT_EQ(builtin.azure.scale_sets[0].model.sku().capacity(), 3u);
   EXPECT_EQ(builtin.create_at, std::vector<sim_time>{seconds(1)});
   EXPECT_EQ(s.timeline_size(), 16);
+}
+
+} // namespace
+
+namespace {
+
+TEST(vm_sizes, azure_sizes_by_name_in_any_case_memory_rounded_up) {
+  using vmss::input::find_vm_size;
+  ASSERT_NE(find_vm_size("standard_b2s"), nullptr);
+  EXPECT_EQ(find_vm_size("standard_b2s")->vcpus, 2u);
+  EXPECT_EQ(find_vm_size("standard_b2s")->ram_gb, 4u);
+  // 3.5 GiB, rounded up to the whole GB hosts account.
+  EXPECT_EQ(find_vm_size("Standard_D1_v2")->ram_gb, 4u);
+  EXPECT_EQ(find_vm_size("Standard_E64s_v3")->ram_gb, 432u);
+  EXPECT_EQ(find_vm_size("Standard_F72s_v2")->vcpus, 72u);
+  EXPECT_EQ(find_vm_size("Standard_D2s_v9"), nullptr);
 }
 
 } // namespace
