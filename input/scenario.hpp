@@ -33,11 +33,10 @@ struct scenario_input {
   /// set).
   std::vector<sim_time> create_at;
   std::vector<std::vector<uint32_t>> zones;
-  /// What reading the Azure JSON warned about, and the paths of what it
-  /// holds that the model does not simulate ("FILE: PATH" when not in the
-  /// scenario file itself).
+  /// What reading the Azure JSON warned about, and where it holds what the
+  /// model does not simulate (file and JSON path; no reason).
   std::vector<located_diagnostic> azure_warnings;
-  std::vector<std::string> azure_not_modelled;
+  std::vector<located_diagnostic> azure_not_modelled;
 
   /// "LABEL: PATH: REASON", the form of every error about this scenario.
   std::string error(const std::string& path, const std::string& reason) const;

@@ -82,7 +82,7 @@ struct azure_reader {
     for (const auto& w : r.warnings)
       out.azure_warnings.push_back({file, w.path, w.reason});
     for (const auto& p : r.not_modelled)
-      out.azure_not_modelled.push_back(file == out.label ? p : file + ": " + p);
+      out.azure_not_modelled.push_back({file, p, ""});
   }
 
   /// One entry of scaleSets (`type` scale_set_type) or autoscaleSettings.

@@ -18,9 +18,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include <filesystem>
+#include <algorithm>
 #include <iostream>
-#include <map>
+#include <set>
 
 namespace vmss {
 
@@ -38,7 +38,8 @@ struct file_result {
   std::string summary;
   std::vector<input::located_diagnostic> errors;
   std::vector<input::located_diagnostic> warnings;
-  std::vector<std::string> not_modelled;
+  /// Where the input holds what the model does not simulate.
+  std::vector<input::located_diagnostic> not_modelled;
   /// Each resource found: path, type, name, whether it is modelled.
   struct resource_row {
     std::string path, type, name;
@@ -64,6 +65,11 @@ std::string count(size_t n, const std::string& one, std::string many = {}) {
          (n == 1         ? one
           : many.empty() ? one + "s"
                          : many);
+}
+
+/// 'NAME', or (unnamed) for a PUT body, whose name is in its URL.
+std::string quoted_name(const std::string& name) {
+  return name.empty() ? "(unnamed)" : "'" + name + "'";
 }
 
 /// A resource's path, with its file when that is not `file` itself.
@@ -198,7 +204,8 @@ file_result check_file(const std::string& path, const validate_args& args,
   out.kind = az::describe_kind(f);
   out.errors = input::locate(path, f.report.errors);
   out.warnings = input::locate(path, f.report.warnings);
-  out.not_modelled = f.report.not_modelled;
+  for (const auto& p : f.report.not_modelled)
+    out.not_modelled.push_back({path, p, ""});
   out.parameters = f.deployment.parameters;
   add_resources(f.found, args.explain, out);
   out.valid = out.errors.empty();
@@ -209,23 +216,34 @@ file_result check_file(const std::string& path, const validate_args& args,
     out.summary = "ARM template: " + resources_summary(out) + ", " +
                   count(out.parameters.size(), "parameter");
   else
-    out.summary = out.kind + ": " +
-                  (out.resources.empty() ? std::string("no resource")
-                                         : out.resources[0].type + " '" +
-                                               out.resources[0].name + "'");
+    out.summary =
+        out.kind + ": " +
+        (out.resources.empty() ? std::string("no resource")
+                               : out.resources[0].type + " " +
+                                     quoted_name(out.resources[0].name));
   return out;
 }
 
-/// Not-modelled paths grouped by their parent: "PARENT: a, b, c".
-std::vector<std::string> grouped(const std::vector<std::string>& paths) {
+/// Not-modelled paths grouped by file and parent, each path once:
+/// "[FILE: ]PARENT: a, b, c" (FILE when it is not `file`).
+std::vector<std::string>
+grouped(const std::vector<input::located_diagnostic>& paths,
+        const std::string& file) {
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+  std::set<std::pair<std::string, std::string>> seen;
   for (const auto& p : paths) {
-    auto dot = p.find_last_of('.');
-    auto parent = dot == std::string::npos ? std::string() : p.substr(0, dot);
-    auto leaf = dot == std::string::npos ? p : p.substr(dot + 1);
-    if (groups.empty() || groups.back().first != parent)
-      groups.push_back({parent, {}});
-    groups.back().second.push_back(leaf);
+    if (!seen.insert({p.file, p.path}).second)
+      continue; // the copies of a copy loop
+    auto dot = p.path.find_last_of('.');
+    auto parent =
+        dot == std::string::npos ? std::string() : p.path.substr(0, dot);
+    auto leaf = dot == std::string::npos ? p.path : p.path.substr(dot + 1);
+    auto key = where_text({p.file, parent}, file);
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const auto& g) { return g.first == key; });
+    if (it == groups.end())
+      it = groups.insert(groups.end(), {key, {}});
+    it->second.push_back(leaf);
   }
   std::vector<std::string> out;
   for (const auto& [parent, leaves] : groups) {
@@ -266,15 +284,15 @@ void print_text(const file_result& r) {
     for (const auto& row : r.resources)
       if (row.modelled)
         std::cout << "    " << (row.path.empty() ? "(body)" : row.path) << " "
-                  << row.type << " '" << row.name << "'\n";
+                  << row.type << " " << quoted_name(row.name) << "\n";
   }
-  auto lines = grouped(r.not_modelled);
+  auto lines = grouped(r.not_modelled, r.file);
   {
     std::vector<std::string> resource_lines;
     for (const auto& row : r.resources)
       if (!row.modelled)
-        resource_lines.push_back(row.path + " " + row.type + " '" + row.name +
-                                 "'");
+        resource_lines.push_back(row.path + " " + row.type + " " +
+                                 quoted_name(row.name));
     if (!resource_lines.empty() || !lines.empty())
       std::cout << "  not modelled:\n";
     for (const auto& line : resource_lines)
@@ -293,6 +311,13 @@ json diagnostics_json(const std::vector<input::located_diagnostic>& ds) {
   json out = json::array();
   for (const auto& d : ds)
     out.push_back({{"file", d.file}, {"path", d.path}, {"reason", d.reason}});
+  return out;
+}
+
+json places_json(const std::vector<input::located_diagnostic>& ds) {
+  json out = json::array();
+  for (const auto& d : ds)
+    out.push_back({{"file", d.file}, {"path", d.path}});
   return out;
 }
 
@@ -316,7 +341,7 @@ json to_json(const file_result& r) {
               {"summary", r.summary},
               {"resources", resources},
               {"parameters", parameters},
-              {"notModelled", r.not_modelled},
+              {"notModelled", places_json(r.not_modelled)},
               {"warnings", diagnostics_json(r.warnings)},
               {"errors", diagnostics_json(r.errors)}};
   if (!r.effective.empty()) {

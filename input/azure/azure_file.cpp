@@ -80,11 +80,8 @@ azure_file read_azure_document(const json& document, const std::string& label,
                    std::string(scale_set_type) + "\")"});
       break;
     }
-    auto fallback =
-        name.empty() ? std::filesystem::path(label).stem().string() : name;
     add_resource(body->type, *body->body, {label, body->path},
-                 body->name.empty() ? fallback : body->name, out.found,
-                 out.report);
+                 body->name.empty() ? name : body->name, out.found, out.report);
     break;
   }
   case document_kind::not_azure:

@@ -31,7 +31,8 @@ nlohmann::ordered_json read_json_file(const std::string& path,
 
 /// Reads `document` (the parsed file `label`) as Azure JSON. A template is
 /// expanded with `inputs`; a parameters file is checked for its form only.
-/// `name` names a REST body that has none (empty: the file's stem).
+/// `name` names a REST body that has none (a PUT body's name is in its
+/// URL; empty: unnamed).
 azure_file read_azure_document(const nlohmann::ordered_json& document,
                                const std::string& label,
                                const arm::deployment_inputs& inputs,

@@ -146,9 +146,8 @@ void checker::resource(const std::string& given_name) {
       lower(m.type()) != "microsoft.compute/virtualmachinescalesets")
     fail(at({"type"}), quote_json(m.type()) +
                            " is not Microsoft.Compute/virtualMachineScaleSets");
+  // A PUT body's name is in its URL: it may have none.
   out.name = m.name().empty() ? given_name : m.name();
-  if (out.name.empty() && !refused(at({"name"})))
-    fail(at({"name"}), "missing (required)");
   if (!m.has_sku() && !props().has_virtual_machine_profile() &&
       props().orchestration_mode() ==
           properties::orchestration_mode_unspecified) {
