@@ -1,6 +1,7 @@
 #include "input/scenario_azure.hpp"
 
 #include "input/azure/azure_file.hpp"
+#include "input/azure/resource_id.hpp"
 #include "kernel/numbers.hpp"
 
 #include <algorithm>
@@ -42,13 +43,31 @@ void move_item(std::vector<T>& from, std::vector<az::place>& from_places,
   from_places.erase(from_places.begin() + static_cast<std::ptrdiff_t>(i));
 }
 
-/// Moves the resources of `from` into `to`: all, or all but scale sets
-/// (which scenario entries pick one by one, each with its createAt).
+/// Moves the autoscale settings of `from` that scale `scale_set` to `to`.
+void move_autoscale_of(az::resources& from, const std::string& scale_set,
+                       az::resources& to) {
+  for (size_t i = 0; i < from.autoscale_settings.size();) {
+    az::resource_id id;
+    if (az::parse_resource_id(
+            from.autoscale_settings[i].model.properties().target_resource_uri(),
+            id) &&
+        az::is_of_type(id, az::scale_set_type) &&
+        az::same_ignoring_case(id.name, scale_set))
+      move_item(from.autoscale_settings, from.autoscale_places, i,
+                to.autoscale_settings, to.autoscale_places);
+    else
+      ++i;
+  }
+}
+
+/// Moves the resources of `from` into `to`: all, or (`scale_sets` false)
+/// all but the scale sets and autoscale settings, which scenario entries
+/// pick one by one.
 void move_all(az::resources& from, az::resources& to, bool scale_sets) {
   while (scale_sets && !from.scale_sets.empty())
     move_item(from.scale_sets, from.scale_set_places, 0, to.scale_sets,
               to.scale_set_places);
-  while (!from.autoscale_settings.empty())
+  while (scale_sets && !from.autoscale_settings.empty())
     move_item(from.autoscale_settings, from.autoscale_places, 0,
               to.autoscale_settings, to.autoscale_places);
   while (!from.load_balancers.empty())
@@ -215,9 +234,9 @@ struct azure_reader {
   }
 
   /// The resource of `type` named `name` (or the only one) out of a
-  /// template's; the template's other resources but its scale sets
-  /// (autoscale settings, load balancers, Traffic Manager profiles, what
-  /// is not modelled) join once per template.
+  /// template's, with the template's autoscale settings of a picked scale
+  /// set; its load balancers, Traffic Manager profiles and what is not
+  /// modelled join once per template.
   void pick(az::resources& found, const std::string& name,
             const std::string& file, const std::string& path,
             const std::string& type) {
@@ -245,10 +264,13 @@ struct azure_reader {
       }
       move_item(list, places, index, to, to_places);
     };
-    if (type == az::scale_set_type)
+    if (type == az::scale_set_type) {
+      auto before = out.azure.scale_sets.size();
       choose(found.scale_sets, found.scale_set_places, out.azure.scale_sets,
              out.azure.scale_set_places);
-    else
+      if (out.azure.scale_sets.size() > before)
+        move_autoscale_of(found, out.azure.scale_sets.back().name, out.azure);
+    } else
       choose(found.autoscale_settings, found.autoscale_places,
              out.azure.autoscale_settings, out.azure.autoscale_places);
     if (templates_added.insert(file).second)

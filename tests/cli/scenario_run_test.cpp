@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace {
@@ -219,6 +220,28 @@ TEST(ScenarioRun, AFaultProcessSelectingNothingIsRefusedNamingItsPath) {
                  "faultProcesses[0].targets: westeurope/z2/r1 holds no zone "
                  "for zone_power_off in this topology");
   EXPECT_EQ(s.names(), (std::vector<std::string>{"rack.json", "zone.json"}));
+}
+
+TEST(ScenarioRun, AScaleSetFromAnArmTemplateRunsTheSameOnOneAndThreeNodes) {
+  // scenarios/arm-template.json: the scale set of
+  // scenarios/templates/vmss-autoscale-lb, with its parameters file and
+  // the scenario's overrides (3 instances of Standard_D2s_v3).
+  vmss_test::scratch s;
+  auto file = std::string(VMSS_SOURCE_DIR) + "/scenarios/arm-template.json";
+  auto one = run_sim("run " + file + " --nodes 1 --out " + s.at("a"));
+  auto three = run_sim("run " + file + " --nodes 3 --out " + s.at("b"));
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  ASSERT_EQ(three.exit_code, 0) << three.output;
+  EXPECT_EQ(one.value("digest"), three.value("digest"));
+  // The template's scale set "web" gets its three VMs, the timeline's
+  // reimage names web/1.
+  auto records = vmss_test::parse_jsonl(
+      run_sim("trace export " + s.at("a") + " --format jsonl").output);
+  std::set<std::string> instances;
+  for (const auto& r : vmss_test::having(records, "vm_state"))
+    if (r.field("scale_set") == "web")
+      instances.insert(r.field("instance_id"));
+  EXPECT_EQ(instances, (std::set<std::string>{"0", "1", "2"}));
 }
 
 TEST(ScenarioRun, EveryFileOfScenariosValidatesAndRuns) {

@@ -339,3 +339,185 @@ TEST(vm_sizes, azure_sizes_by_name_in_any_case_memory_rounded_up) {
 }
 
 } // namespace
+
+namespace {
+
+using namespace vmss;
+using namespace vmss::input;
+using lines = std::vector<std::string>;
+
+/// A scenario whose scaleSets and autoscaleSettings are `sets` and
+/// `autoscale` (JSON arrays' contents).
+std::string with_azure(const std::string& sets,
+                       const std::string& autoscale = "") {
+  return R"({"name": "t", "duration": "300s", "topology": {"preset":
+    "small"}, "scaleSets": [)" +
+         sets + "]" +
+         (autoscale.empty() ? "" : R"(, "autoscaleSettings": [)" + autoscale +
+                                       "]") +
+         "}";
+}
+
+lines azure_errors(const std::string& text, const std::string& base) {
+  try {
+    load_scenario_text(text, "s.json", base);
+  } catch (const input_error& e) {
+    return e.lines();
+  }
+  return {};
+}
+
+const char* vm_profile = R"("virtualMachineProfile": {"storageProfile":
+  {"imageReference": {"publisher": "Canonical", "offer": "ubuntu-24_04-lts",
+  "sku": "server", "version": "latest"}}})";
+
+std::string set_body(const std::string& name, int capacity) {
+  return R"({"name": ")" + name +
+         R"(", "type": "Microsoft.Compute/virtualMachineScaleSets",
+    "location": "westeurope", "sku": {"name": "Standard_B2s", "capacity": )" +
+         std::to_string(capacity) + R"(}, "properties": {)" + vm_profile +
+         "}}";
+}
+
+/// A template deploying the scale sets `names` (capacity from the
+/// parameter "count") and an autoscale setting for the first.
+std::string two_set_template(const std::vector<std::string>& names) {
+  std::string resources;
+  for (const auto& n : names)
+    resources += (resources.empty() ? "" : ",") +
+                 std::string(R"({"type": "Microsoft.Compute/virtualMachineScaleSets",
+      "apiVersion": "2024-11-01", "name": ")") +
+                 n + R"(", "location": "[resourceGroup().location]",
+      "sku": {"name": "Standard_B2s", "capacity": "[parameters('count')]"},
+      "properties": {)" + vm_profile + "}}";
+  return R"({"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+    "contentVersion": "1.0.0.0",
+    "parameters": {"count": {"type": "int", "defaultValue": 1}},
+    "resources": [)" +
+         resources + R"(, {"type": "Microsoft.Insights/autoscaleSettings",
+      "apiVersion": "2022-10-01", "name": "scale-first",
+      "location": "[resourceGroup().location]",
+      "properties": {"enabled": true, "targetResourceUri":
+        "[resourceId('Microsoft.Compute/virtualMachineScaleSets', ')" +
+         names[0] + R"(')]",
+        "profiles": [{"name": "default", "capacity": {"minimum": "1",
+          "maximum": "4", "default": "1"}, "rules": []}]}}]})";
+}
+
+TEST(scenario_azure, a_body_file_is_read_relative_to_the_scenario) {
+  vmss_test::scratch s;
+  s.file("web.json", set_body("web", 2));
+  auto in = load_scenario_text(with_azure(R"({"body": "web.json"})"),
+                               "s.json", s.at(""));
+  ASSERT_EQ(in.azure.scale_sets.size(), 1u);
+  EXPECT_EQ(in.azure.scale_sets[0].name, "web");
+  EXPECT_EQ(in.azure.scale_sets[0].model.sku().capacity(), 2);
+  EXPECT_EQ(in.azure.scale_set_places[0].file, s.at("web.json"));
+  // Its errors name that file.
+  s.file("bad.json", R"({"location": "westeurope", "sku": {"name":
+    "Standard_B2s", "capacity": 2000}})");
+  EXPECT_EQ(azure_errors(with_azure(R"({"name": "web", "body": "bad.json"})"),
+                         s.at("")),
+            lines{s.at("bad.json") +
+                  ": sku.capacity: 2000 is out of range (0 to 1000)"});
+  EXPECT_EQ(azure_errors(with_azure(R"({"name": "web", "body": "none.json"})"),
+                         s.at("")),
+            lines{s.at("none.json") + ": cannot open"});
+}
+
+TEST(scenario_azure, a_body_needs_a_name_and_the_type_of_its_entry) {
+  vmss_test::scratch s;
+  auto unnamed = R"({"body": {"location": "westeurope", "sku": {"name":
+    "Standard_B2s", "capacity": 0}, "properties": {}}})";
+  EXPECT_EQ(azure_errors(with_azure(unnamed), "."),
+            lines{"s.json: scaleSets[0].name: missing (the body has no "
+                  "name)"});
+  auto lb = R"({"name": "x", "body": {"type": "Microsoft.Network/loadBalancers",
+    "location": "westeurope"}})";
+  EXPECT_EQ(azure_errors(with_azure(lb), "."),
+            lines{"s.json: scaleSets[0].body.type: "
+                  "\"Microsoft.Network/loadBalancers\" is not "
+                  "Microsoft.Compute/virtualMachineScaleSets"});
+  EXPECT_EQ(azure_errors(with_azure(R"({"name": "x"})"), "."),
+            lines{"s.json: scaleSets[0]: give body (the REST body, inline or "
+                  "a file) or template (an ARM template file)"});
+  EXPECT_EQ(azure_errors(with_azure(R"({"name": "x", "body": 3})"), "."),
+            lines{"s.json: scaleSets[0].body: is not an object (the REST "
+                  "body) or a string (its file)"});
+}
+
+TEST(scenario_azure, a_template_deploys_the_scale_set_with_its_parameters) {
+  vmss_test::scratch s;
+  s.file("one.json", two_set_template({"web"}));
+  s.file("one.parameters.json",
+         R"({"parameters": {"count": {"value": 2}}})");
+  auto in = load_scenario_text(
+      with_azure(R"({"template": "one.json", "parametersFile":
+        "one.parameters.json", "createAt": "5s"})"),
+      "s.json", s.at(""));
+  ASSERT_EQ(in.azure.scale_sets.size(), 1u);
+  EXPECT_EQ(in.azure.scale_sets[0].model.sku().capacity(), 2);
+  EXPECT_EQ(in.create_at, std::vector<sim_time>{seconds(5)});
+  // The template's autoscale setting comes with its scale set.
+  ASSERT_EQ(in.azure.autoscale_settings.size(), 1u);
+  EXPECT_EQ(in.azure.autoscale_settings[0].name, "scale-first");
+  // The scenario's parameters win over the file's.
+  auto over = load_scenario_text(
+      with_azure(R"({"template": "one.json", "parametersFile":
+        "one.parameters.json", "parameters": {"count": 4}})"),
+      "s.json", s.at(""));
+  EXPECT_EQ(over.azure.scale_sets[0].model.sku().capacity(), 4);
+  EXPECT_EQ(azure_errors(with_azure(R"({"template": "one.json",
+    "parameters": {"cuont": 4}})"),
+                         s.at(""))
+                .size(),
+            1u);
+}
+
+TEST(scenario_azure, name_picks_one_of_several_scale_sets_of_a_template) {
+  vmss_test::scratch s;
+  auto t = s.file("two.json", two_set_template({"web", "api"}));
+  auto in = load_scenario_text(
+      with_azure(R"({"template": "two.json", "name": "api"})"), "s.json",
+      s.at(""));
+  ASSERT_EQ(in.azure.scale_sets.size(), 1u);
+  EXPECT_EQ(in.azure.scale_sets[0].name, "api");
+  EXPECT_EQ(azure_errors(with_azure(R"({"template": "two.json"})"), s.at("")),
+            lines{"s.json: scaleSets[0].template: " + t +
+                  " deploys 2 Microsoft.Compute/virtualMachineScaleSets "
+                  "(web, api): give name to pick one"});
+  EXPECT_EQ(
+      azure_errors(with_azure(R"({"template": "two.json", "name": "db"})"),
+                   s.at("")),
+      lines{"s.json: scaleSets[0].name: " + t +
+            " deploys 2 Microsoft.Compute/virtualMachineScaleSets (web, "
+            "api), none named \"db\""});
+}
+
+TEST(scenario_azure, an_autoscale_setting_scales_a_scale_set_of_the_scenario) {
+  auto autoscale = [](const std::string& target) {
+    return R"({"name": "cpu", "body": {"location": "westeurope",
+      "properties": {"targetResourceUri": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Compute/virtualMachineScaleSets/)" +
+           target + R"(", "profiles": [{"name": "default", "capacity":
+      {"minimum": "1", "maximum": "3", "default": "1"}, "rules": []}]}}})";
+  };
+  auto in = load_scenario_text(
+      with_azure(R"({"body": )" + set_body("web", 1) + "}", autoscale("web")),
+      "s.json", ".");
+  ASSERT_EQ(in.azure.autoscale_settings.size(), 1u);
+  EXPECT_EQ(azure_errors(with_azure(R"({"body": )" + set_body("web", 1) + "}",
+                                    autoscale("wbe")),
+                         "."),
+            lines{"s.json: autoscaleSettings[0].body.properties."
+                  "targetResourceUri: names scale set \"wbe\", which is not "
+                  "in the scenario (did you mean web?)"});
+  auto timed = autoscale("web");
+  timed.insert(1, R"("createAt": "1s", )");
+  EXPECT_EQ(azure_errors(with_azure(R"({"body": )" + set_body("web", 1) + "}",
+                                    timed),
+                         "."),
+            lines{"s.json: autoscaleSettings[0].createAt: only for scale "
+                  "sets"});
+}
+
+} // namespace
