@@ -616,12 +616,15 @@ json parse_json(const std::string& text, std::vector<diagnostic>& errors) {
     if (!open.empty() && open.back().array)
       ++open.back().index;
   };
-  json::parser_callback_t cb = [&](int, json::parse_event_t event,
+  struct too_deep {};
+  json::parser_callback_t cb = [&](int depth, json::parse_event_t event,
                                    json& parsed) {
     using E = json::parse_event_t;
     switch (event) {
     case E::object_start:
     case E::array_start: {
+      if (depth >= max_json_depth)
+        throw too_deep{};
       open_value v;
       v.path = open.empty() ? "" : open.back().element();
       v.array = event == E::array_start;
@@ -648,6 +651,11 @@ json parse_json(const std::string& text, std::vector<diagnostic>& errors) {
   };
   try {
     return json::parse(text, cb);
+  } catch (const too_deep&) {
+    errors.push_back(
+        {open.back().element(),
+         "nests deeper than " + std::to_string(max_json_depth) + " levels"});
+    return json(json::value_t::discarded);
   } catch (const json::parse_error& e) {
     // "[json.exception.parse_error.101] parse error at line 3, ...".
     std::string what = e.what();

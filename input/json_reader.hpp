@@ -63,9 +63,13 @@ std::string json_child(const std::string& path, const std::string& key);
 /// `path` + "[" + index + "]".
 std::string json_index(const std::string& path, size_t index);
 
+/// How deep JSON may nest: values are copied recursively (a limit of ours).
+inline constexpr int max_json_depth = 256;
+
 /// Parses JSON text, appending a diagnostic for a syntax error (with line
-/// and column) or for each object key given twice (nlohmann would keep the
-/// last silently). Returns a discarded value on a syntax error.
+/// and column), for nesting deeper than max_json_depth, or for each object
+/// key given twice (nlohmann would keep the last silently). Returns a
+/// discarded value on a syntax error or too deep a nesting.
 nlohmann::ordered_json parse_json(const std::string& text,
                                   std::vector<diagnostic>& errors);
 

@@ -193,6 +193,18 @@ TEST(json_reader, strict_reads_refuse_what_azure_accepts) {
                   "Rolling?)"});
 }
 
+TEST(json_reader, nesting_deeper_than_the_limit_is_an_error) {
+  std::vector<diagnostic> errors;
+  auto ok = std::string(max_json_depth, '[') + std::string(max_json_depth, ']');
+  EXPECT_FALSE(parse_json(ok, errors).is_discarded());
+  EXPECT_TRUE(errors.empty());
+  auto deep = "{\"a\": " + std::string(100000, '[') + "}";
+  EXPECT_TRUE(parse_json(deep, errors).is_discarded());
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].reason, "nests deeper than 256 levels");
+  EXPECT_EQ(errors[0].path.substr(0, 8), "a[0][0][");
+}
+
 TEST(json_reader, azure_reads_an_empty_string_as_no_array) {
   vmss::test::Everything m;
   auto report = read_azure(R"({"big": "", "inner": ""})", m);

@@ -353,8 +353,8 @@ std::string with_azure(const std::string& sets,
   return R"({"name": "t", "duration": "300s", "topology": {"preset":
     "small"}, "scaleSets": [)" +
          sets + "]" +
-         (autoscale.empty() ? "" : R"(, "autoscaleSettings": [)" + autoscale +
-                                       "]") +
+         (autoscale.empty() ? ""
+                            : R"(, "autoscaleSettings": [)" + autoscale + "]") +
          "}";
 }
 
@@ -375,8 +375,7 @@ std::string set_body(const std::string& name, int capacity) {
   return R"({"name": ")" + name +
          R"(", "type": "Microsoft.Compute/virtualMachineScaleSets",
     "location": "westeurope", "sku": {"name": "Standard_B2s", "capacity": )" +
-         std::to_string(capacity) + R"(}, "properties": {)" + vm_profile +
-         "}}";
+         std::to_string(capacity) + R"(}, "properties": {)" + vm_profile + "}}";
 }
 
 /// A template deploying the scale sets `names` (capacity from the
@@ -384,12 +383,14 @@ std::string set_body(const std::string& name, int capacity) {
 std::string two_set_template(const std::vector<std::string>& names) {
   std::string resources;
   for (const auto& n : names)
-    resources += (resources.empty() ? "" : ",") +
-                 std::string(R"({"type": "Microsoft.Compute/virtualMachineScaleSets",
+    resources +=
+        (resources.empty() ? "" : ",") +
+        std::string(R"({"type": "Microsoft.Compute/virtualMachineScaleSets",
       "apiVersion": "2024-11-01", "name": ")") +
-                 n + R"(", "location": "[resourceGroup().location]",
+        n + R"(", "location": "[resourceGroup().location]",
       "sku": {"name": "Standard_B2s", "capacity": "[parameters('count')]"},
-      "properties": {)" + vm_profile + "}}";
+      "properties": {)" +
+        vm_profile + "}}";
   return R"({"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
     "contentVersion": "1.0.0.0",
     "parameters": {"count": {"type": "int", "defaultValue": 1}},
@@ -407,8 +408,8 @@ std::string two_set_template(const std::vector<std::string>& names) {
 TEST(scenario_azure, a_body_file_is_read_relative_to_the_scenario) {
   vmss_test::scratch s;
   s.file("web.json", set_body("web", 2));
-  auto in = load_scenario_text(with_azure(R"({"body": "web.json"})"),
-                               "s.json", s.at(""));
+  auto in = load_scenario_text(with_azure(R"({"body": "web.json"})"), "s.json",
+                               s.at(""));
   ASSERT_EQ(in.azure.scale_sets.size(), 1u);
   EXPECT_EQ(in.azure.scale_sets[0].name, "web");
   EXPECT_EQ(in.azure.scale_sets[0].model.sku().capacity(), 2);
@@ -449,8 +450,7 @@ TEST(scenario_azure, a_body_needs_a_name_and_the_type_of_its_entry) {
 TEST(scenario_azure, a_template_deploys_the_scale_set_with_its_parameters) {
   vmss_test::scratch s;
   s.file("one.json", two_set_template({"web"}));
-  s.file("one.parameters.json",
-         R"({"parameters": {"count": {"value": 2}}})");
+  s.file("one.parameters.json", R"({"parameters": {"count": {"value": 2}}})");
   auto in = load_scenario_text(
       with_azure(R"({"template": "one.json", "parametersFile":
         "one.parameters.json", "createAt": "5s"})"),
@@ -513,11 +513,11 @@ TEST(scenario_azure, an_autoscale_setting_scales_a_scale_set_of_the_scenario) {
                   "in the scenario (did you mean web?)"});
   auto timed = autoscale("web");
   timed.insert(1, R"("createAt": "1s", )");
-  EXPECT_EQ(azure_errors(with_azure(R"({"body": )" + set_body("web", 1) + "}",
-                                    timed),
-                         "."),
-            lines{"s.json: autoscaleSettings[0].createAt: only for scale "
-                  "sets"});
+  EXPECT_EQ(
+      azure_errors(with_azure(R"({"body": )" + set_body("web", 1) + "}", timed),
+                   "."),
+      lines{"s.json: autoscaleSettings[0].createAt: only for scale "
+            "sets"});
 }
 
 } // namespace

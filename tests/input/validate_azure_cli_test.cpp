@@ -26,10 +26,9 @@ void expect_has(const vmss_test::outcome& r, const std::string& text) {
 }
 
 TEST(validate_azure, our_rest_bodies_and_templates_are_valid) {
-  for (const char* body :
-       {"scale-set-rolling.json", "scale-set-flexible.json",
-        "scale-set-minimal.json", "autoscale-cpu.json", "load-balancer.json",
-        "traffic-manager.json"}) {
+  for (const char* body : {"scale-set-rolling.json", "scale-set-flexible.json",
+                           "scale-set-minimal.json", "autoscale-cpu.json",
+                           "load-balancer.json", "traffic-manager.json"}) {
     auto r = run_sim("validate " + testdata + "rest/" + body);
     EXPECT_EQ(r.exit_code, 0) << body << ":\n" << r.output;
   }
@@ -120,8 +119,8 @@ TEST(validate_azure, param_values_are_typed_and_malformed_ones_refused) {
 }
 
 TEST(validate_azure, explain_shows_the_effective_model_with_defaults) {
-  auto r = run_sim("validate --explain " + testdata +
-                   "rest/scale-set-minimal.json");
+  auto r =
+      run_sim("validate --explain " + testdata + "rest/scale-set-minimal.json");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   expect_has(r, "  effective model:\n");
   expect_has(r, "    sku.capacity = 2\n");
