@@ -23,28 +23,8 @@ using json = nlohmann::ordered_json;
 namespace pb = google::protobuf;
 using wide = __int128;
 
-/// "a string", "an object", ... for "is X, not Y".
-std::string kind_of(const json& j) {
-  switch (j.type()) {
-  case json::value_t::null:
-    return "null";
-  case json::value_t::boolean:
-    return "true/false";
-  case json::value_t::string:
-    return "a string";
-  case json::value_t::array:
-    return "an array";
-  case json::value_t::object:
-    return "an object";
-  case json::value_t::number_float:
-    return "a fraction";
-  default:
-    return "a number";
-  }
-}
-
 std::string wrong_type(const json& j, const std::string& expected) {
-  return "is " + kind_of(j) + ", not " + expected;
+  return "is " + json_kind(j) + ", not " + expected;
 }
 
 /// Everything a read appends to, and how strictly it reads.
@@ -90,12 +70,6 @@ std::vector<std::string> json_names(const pb::Descriptor* d) {
   return out;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 /// The field whose JSON name is `key` (ignoring letter case when
 /// `any_case`), or nullptr.
 const pb::FieldDescriptor* field_named(const pb::Descriptor* d,
@@ -105,7 +79,7 @@ const pb::FieldDescriptor* field_named(const pb::Descriptor* d,
       return d->field(i);
   if (any_case)
     for (int i = 0; i < d->field_count(); ++i)
-      if (lower(d->field(i)->json_name()) == lower(key))
+      if (ascii_lower(d->field(i)->json_name()) == ascii_lower(key))
         return d->field(i);
   return nullptr;
 }
@@ -156,7 +130,7 @@ void walker::message(const json& j, pb::Message& out, const std::string& path) {
     auto it = j.find(f->json_name());
     if (it == j.end() && options.azure)
       for (auto k = j.begin(); k != j.end(); ++k)
-        if (lower(k.key()) == lower(f->json_name()))
+        if (ascii_lower(k.key()) == ascii_lower(f->json_name()))
           it = k;
     if (f->options().GetExtension(schema::required) &&
         (it == j.end() || it->is_null()))
@@ -325,7 +299,8 @@ bool walker::enum_value(const json& j, const pb::FieldDescriptor* f,
   }
   const auto& name = j.get_ref<const std::string&>();
   for (const auto& known : names)
-    if (known == name || (options.azure && lower(known) == lower(name))) {
+    if (known == name ||
+        (options.azure && ascii_lower(known) == ascii_lower(name))) {
       out = e->FindValueByName(known)->number();
       return true;
     }
@@ -421,9 +396,9 @@ const json& walker::unquoted(const json& j, const pb::FieldDescriptor* f,
   const auto& text = j.get_ref<const std::string&>();
   switch (f->cpp_type()) {
   case F::CPPTYPE_BOOL:
-    if (lower(text) != "true" && lower(text) != "false")
+    if (ascii_lower(text) != "true" && ascii_lower(text) != "false")
       return j;
-    storage = lower(text) == "true";
+    storage = ascii_lower(text) == "true";
     break;
   case F::CPPTYPE_STRING:
   case F::CPPTYPE_ENUM:
@@ -596,6 +571,35 @@ input_error::input_error(const std::string& label,
 input_error::input_error(std::vector<located_diagnostic> errors)
     : std::runtime_error(joined(lines_of(errors))), errors_(std::move(errors)),
       lines_(lines_of(errors_)) {
+}
+
+std::string ascii_lower(std::string text) {
+  for (auto& c : text)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+bool same_ignoring_case(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && ascii_lower(a) == ascii_lower(b);
+}
+
+std::string json_kind(const json& j) {
+  switch (j.type()) {
+  case json::value_t::null:
+    return "null";
+  case json::value_t::boolean:
+    return "a boolean";
+  case json::value_t::string:
+    return "a string";
+  case json::value_t::array:
+    return "an array";
+  case json::value_t::object:
+    return "an object";
+  case json::value_t::number_float:
+    return "a fraction";
+  default:
+    return "an integer";
+  }
 }
 
 std::string json_child(const std::string& path, const std::string& key) {
@@ -807,11 +811,11 @@ std::string format_iso8601_duration(int64_t ns) {
 
 std::string did_you_mean(const std::string& word,
                          const std::vector<std::string>& known) {
-  auto a = lower(word);
+  auto a = ascii_lower(word);
   std::string best;
   size_t best_distance = std::numeric_limits<size_t>::max();
   for (const auto& candidate : known) {
-    auto b = lower(candidate);
+    auto b = ascii_lower(candidate);
     // Edit distance counting a swap of two neighbours as one edit (optimal
     // string alignment), over three rows.
     std::vector<size_t> before(b.size() + 1), prev(b.size() + 1),

@@ -58,6 +58,17 @@ private:
 std::vector<located_diagnostic> locate(const std::string& label,
                                        const std::vector<diagnostic>& errors);
 
+/// ASCII lower case of `text`.
+std::string ascii_lower(std::string text);
+
+/// Whether `a` and `b` are equal ignoring ASCII letter case (Azure's
+/// names, resource types and enum values).
+bool same_ignoring_case(const std::string& a, const std::string& b);
+
+/// What a JSON value is, for "is X, not Y": "null", "a boolean", "a
+/// string", "an array", "an object", "a fraction" or "an integer".
+std::string json_kind(const nlohmann::ordered_json& j);
+
 /// `path` + "." + `key`, or `key` at the root.
 std::string json_child(const std::string& path, const std::string& key);
 /// `path` + "[" + index + "]".

@@ -404,13 +404,8 @@ scenario_input load_builtin_default_scenario() {
 
 const vm_size* find_vm_size(const std::string& name) {
   // Azure's size names ignore letter case ("Standard_A2_V2" in templates).
-  auto lower = [](std::string s) {
-    for (auto& c : s)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-  };
   for (const auto& size : vm_sizes)
-    if (lower(name) == lower(size.name))
+    if (same_ignoring_case(name, size.name))
       return &size;
   return nullptr;
 }

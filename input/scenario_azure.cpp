@@ -52,7 +52,7 @@ void move_autoscale_of(az::resources& from, const std::string& scale_set,
             from.autoscale_settings[i].model.properties().target_resource_uri(),
             id) &&
         az::is_of_type(id, az::scale_set_type) &&
-        az::same_ignoring_case(id.name, scale_set))
+        same_ignoring_case(id.name, scale_set))
       move_item(from.autoscale_settings, from.autoscale_places, i,
                 to.autoscale_settings, to.autoscale_places);
     else
@@ -164,14 +164,14 @@ struct azure_reader {
       }
     }
     if (b->is_object() && b->contains("type") && (*b)["type"].is_string() &&
-        !az::same_ignoring_case((*b)["type"].get<std::string>(), type)) {
+        !same_ignoring_case((*b)["type"].get<std::string>(), type)) {
       fail(file, json_child(at, "type"),
            quote_json((*b)["type"].get<std::string>()) + " is not " + type);
       return;
     }
     if (b->is_object() && b->contains("name") && (*b)["name"].is_string()) {
       auto own = (*b)["name"].get<std::string>();
-      if (!e.name().empty() && !az::same_ignoring_case(own, e.name()))
+      if (!e.name().empty() && !same_ignoring_case(own, e.name()))
         fail(out.label, json_child(path, "name"),
              quote_json(e.name()) + " is not the body's name " +
                  quote_json(own));
@@ -248,7 +248,7 @@ struct azure_reader {
       if (name.empty() && list.size() == 1)
         index = 0;
       for (size_t i = 0; i < list.size() && !name.empty(); ++i)
-        if (az::same_ignoring_case(list[i].name, name))
+        if (same_ignoring_case(list[i].name, name))
           index = i;
       if (index == list.size()) {
         std::string all;

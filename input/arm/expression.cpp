@@ -333,8 +333,8 @@ private:
     if (is_not_modelled(base))
       return base;
     if (!base.is_object())
-      throw expression_error("property '" + name + "': " +
-                             detail::kind_of(base) + " has no properties");
+      throw expression_error("property '" + name + "': " + json_kind(base) +
+                             " has no properties");
     if (const auto* v = detail::find_member(base, name))
       return *v;
     std::string known;
@@ -353,7 +353,7 @@ private:
     if (base.is_array()) {
       if (!at.is_number_integer())
         throw expression_error("an array's index must be an integer, not " +
-                               detail::kind_of(at));
+                               json_kind(at));
       bool in_range = at.is_number_unsigned()
                           ? at.get<uint64_t>() < base.size()
                           : at.get<int64_t>() >= 0 &&
@@ -367,10 +367,10 @@ private:
     if (base.is_object()) {
       if (!at.is_string())
         throw expression_error("an object's index must be a string, not " +
-                               detail::kind_of(at));
+                               json_kind(at));
       return member(base, at.get<std::string>());
     }
-    throw expression_error("cannot index " + detail::kind_of(base));
+    throw expression_error("cannot index " + json_kind(base));
   }
 
   scope& s_;

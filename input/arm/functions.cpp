@@ -1,4 +1,5 @@
 #include "input/arm/functions.hpp"
+#include "input/json_reader.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -16,38 +17,13 @@ namespace vmss::input::arm::detail {
   throw expression_error(function + ": " + why);
 }
 
-std::string kind_of(const value& v) {
-  switch (v.type()) {
-  case value::value_t::null:
-    return "null";
-  case value::value_t::boolean:
-    return "a boolean";
-  case value::value_t::string:
-    return "a string";
-  case value::value_t::array:
-    return "an array";
-  case value::value_t::object:
-    return "an object";
-  case value::value_t::number_float:
-    return "a fraction";
-  default:
-    return "an integer";
-  }
-}
-
-std::string lower(std::string text) {
-  for (auto& c : text)
-    c = char(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 const value* find_member(const value& obj, const std::string& name) {
   auto exact = obj.find(name);
   if (exact != obj.end())
     return &*exact;
-  auto want = lower(name);
+  auto want = ascii_lower(name);
   for (const auto& [k, v] : obj.items())
-    if (lower(k) == want)
+    if (ascii_lower(k) == want)
       return &v;
   return nullptr;
 }
@@ -88,7 +64,7 @@ bool digits_only(const std::string& text, size_t from = 0) {
 
 [[noreturn]] void bad_arg(call_context& c, size_t i, const value& v,
                           const std::string& want) {
-  fail(c.name, "argument " + std::to_string(i + 1) + " is " + kind_of(v) +
+  fail(c.name, "argument " + std::to_string(i + 1) + " is " + json_kind(v) +
                    ", not " + want);
 }
 
@@ -133,9 +109,6 @@ std::string text_of(const value& v) {
   return v.dump();
 }
 
-bool iequals(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && lower(a) == lower(b);
-}
 
 /// JSON equality as ARM's (JToken.DeepEquals): members in any order.
 bool same(const value& a, const value& b) {
@@ -407,7 +380,7 @@ value fn_string(call_context&, const args_t& a) {
 }
 
 value fn_to_lower(call_context& c, const args_t& a) {
-  return lower(str(c, a, 0));
+  return ascii_lower(str(c, a, 0));
 }
 
 value fn_to_upper(call_context& c, const args_t& a) {
@@ -466,7 +439,7 @@ value fn_split(call_context& c, const args_t& a) {
   if (a[1].is_array()) {
     for (const auto& d : a[1]) {
       if (!d.is_string())
-        fail(c.name, "argument 2 holds " + kind_of(d) + ", not a string");
+        fail(c.name, "argument 2 holds " + json_kind(d) + ", not a string");
       delimiters.push_back(d.get<std::string>());
     }
   } else {
@@ -501,7 +474,7 @@ value fn_join(call_context& c, const args_t& a) {
   for (size_t i = 0; i < a[0].size(); ++i) {
     const auto& e = a[0][i];
     if (e.is_array() || e.is_object())
-      fail(c.name, "element " + std::to_string(i) + " is " + kind_of(e) +
+      fail(c.name, "element " + std::to_string(i) + " is " + json_kind(e) +
                        ", not a string");
     out += (i ? delimiter : "") + text_of(e);
     check_length(c, out.size());
@@ -510,12 +483,12 @@ value fn_join(call_context& c, const args_t& a) {
 }
 
 value fn_starts_with(call_context& c, const args_t& a) {
-  auto s = lower(str(c, a, 0)), p = lower(str(c, a, 1));
+  auto s = ascii_lower(str(c, a, 0)), p = ascii_lower(str(c, a, 1));
   return s.compare(0, p.size(), p) == 0;
 }
 
 value fn_ends_with(call_context& c, const args_t& a) {
-  auto s = lower(str(c, a, 0)), p = lower(str(c, a, 1));
+  auto s = ascii_lower(str(c, a, 0)), p = ascii_lower(str(c, a, 1));
   return s.size() >= p.size() &&
          s.compare(s.size() - p.size(), p.size(), p) == 0;
 }
@@ -532,7 +505,7 @@ value find_in(call_context& c, const args_t& a, bool last) {
     }
     return int64_t(-1);
   }
-  auto s = lower(str(c, a, 0)), p = lower(str(c, a, 1));
+  auto s = ascii_lower(str(c, a, 0)), p = ascii_lower(str(c, a, 1));
   size_t at = last ? s.rfind(p) : s.find(p);
   return at == std::string::npos ? int64_t(-1) : int64_t(at);
 }
@@ -708,9 +681,9 @@ value fn_bool(call_context& c, const args_t& a) {
   if (a[0].is_number_integer())
     return integer(c, a, 0) != 0;
   const auto& s = str(c, a, 0);
-  if (iequals(s, "true"))
+  if (same_ignoring_case(s, "true"))
     return true;
-  if (iequals(s, "false"))
+  if (same_ignoring_case(s, "false"))
     return false;
   fail(c.name, "'" + s + "' is not true or false");
 }
@@ -874,7 +847,8 @@ value fn_if(call_context& c, const std::vector<lazy_arg>& a) {
   if (is_not_modelled(condition))
     return condition;
   if (!condition.is_boolean())
-    fail(c.name, "the condition is " + kind_of(condition) + ", not a boolean");
+    fail(c.name,
+         "the condition is " + json_kind(condition) + ", not a boolean");
   return condition.get<bool>() ? a[1]() : a[2]();
 }
 
@@ -1374,10 +1348,10 @@ const function_def* find_function(const std::string& name) {
   static const auto by_name = [] {
     std::map<std::string, const function_def*> m;
     for (const auto& d : table())
-      m[lower(d.name)] = &d;
+      m[ascii_lower(d.name)] = &d;
     return m;
   }();
-  auto key = lower(name);
+  auto key = ascii_lower(name);
   auto it = by_name.find(key);
   if (it != by_name.end())
     return it->second;

@@ -42,12 +42,6 @@ const function_def* find_function(const std::string& name);
 /// Throws expression_error "FUNCTION: WHY".
 [[noreturn]] void fail(const std::string& function, const std::string& why);
 
-/// "a string", "an integer", "an array", ... for "is X, not Y".
-std::string kind_of(const value& v);
-
-/// ASCII lower case.
-std::string lower(std::string text);
-
 /// The member of object `obj` named `name`, exact spelling first, else
 /// ignoring letter case (ARM's property names); nullptr if none.
 const value* find_member(const value& obj, const std::string& name);

@@ -15,16 +15,6 @@ namespace {
 // ---------------------------------------------------------------------------
 // Small helpers: names in any letter case, JSON kinds, parameter types.
 
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-bool same(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && lower(a) == lower(b);
-}
-
 /// The member of `object` named `key` in any letter case (ARM reads a
 /// template's own keys so), or null.
 const value* member(const value& object, const std::string& key) {
@@ -33,7 +23,7 @@ const value* member(const value& object, const std::string& key) {
   if (auto it = object.find(key); it != object.end())
     return &*it;
   for (const auto& item : object.items())
-    if (same(item.key(), key))
+    if (same_ignoring_case(item.key(), key))
       return &item.value();
   return nullptr;
 }
@@ -54,25 +44,6 @@ std::string suggestion(const std::string& word,
   if (known.empty())
     return "";
   return " (known: " + joined(known) + ")";
-}
-
-std::string kind_of(const value& v) {
-  switch (v.type()) {
-  case value::value_t::null:
-    return "null";
-  case value::value_t::boolean:
-    return "true/false";
-  case value::value_t::string:
-    return "a string";
-  case value::value_t::array:
-    return "an array";
-  case value::value_t::object:
-    return "an object";
-  case value::value_t::number_float:
-    return "a fraction";
-  default:
-    return "an integer";
-  }
 }
 
 /// A value in a message, cut short.
@@ -136,7 +107,7 @@ std::vector<std::string> kind_list() {
 
 bool parse_kind(const std::string& text, kind& out) {
   for (const auto& k : kind_names)
-    if (same(text, k.name)) {
+    if (same_ignoring_case(text, k.name)) {
       out = k.k;
       return true;
     }
@@ -212,8 +183,8 @@ std::optional<value> from_text(const std::string& text, kind k,
     why = quote_json(text) + " is not an integer";
     return std::nullopt;
   case kind::boolean:
-    if (same(text, "true") || same(text, "false"))
-      return value(same(text, "true"));
+    if (same_ignoring_case(text, "true") || same_ignoring_case(text, "false"))
+      return value(same_ignoring_case(text, "true"));
     why = quote_json(text) + " is not true/false";
     return std::nullopt;
   case kind::object:
@@ -226,7 +197,7 @@ std::optional<value> from_text(const std::string& text, kind k,
       return std::nullopt;
     }
     if (!has_kind(v, k)) {
-      why = "is " + kind_of(v) + ", not " +
+      why = "is " + json_kind(v) + ", not " +
             (k == kind::array ? "an array" : "an object");
       return std::nullopt;
     }
@@ -286,7 +257,7 @@ std::string provider_path(const std::string& type, const std::string& name) {
   std::string out = t[0];
   for (size_t i = 0; i < n.size(); ++i)
     out += "/" + t[i + 1] + "/" + n[i];
-  return lower(out);
+  return ascii_lower(out);
 }
 
 bool ends_with(const std::string& s, const std::string& tail) {
@@ -528,7 +499,7 @@ private:
 };
 
 bool reads_state(const std::string& function) {
-  auto f = lower(function);
+  auto f = ascii_lower(function);
   return f == "reference" || f.rfind("list", 0) == 0;
 }
 
@@ -542,7 +513,7 @@ public:
   value parameter(const std::string& name) override {
     std::vector<std::string> names;
     for (size_t i = 0; i < f_.parameters.size(); ++i) {
-      if (same(f_.parameters[i].first, name))
+      if (same_ignoring_case(f_.parameters[i].first, name))
         return args_[i];
       names.push_back(f_.parameters[i].first);
     }
@@ -620,7 +591,7 @@ void expander::check_keys(const value& object, const std::string& path,
     return;
   for (const auto& item : object.items()) {
     bool found = std::any_of(known.begin(), known.end(), [&](const auto& k) {
-      return same(k, item.key());
+      return same_ignoring_case(k, item.key());
     });
     if (!found)
       fail(json_child(path, item.key()),
@@ -728,7 +699,7 @@ value expander::eval_object(const value& v, const std::string& path, scope& s,
 std::optional<std::string> expander::literal_name(const value& copy,
                                                   const std::string& path) {
   if (!copy.is_object()) {
-    fail(path, "is " + kind_of(copy) +
+    fail(path, "is " + json_kind(copy) +
                    ", not a copy object (name, count, "
                    "input)");
     return std::nullopt;
@@ -737,7 +708,7 @@ std::optional<std::string> expander::literal_name(const value& copy,
   const value* name = member(copy, "name");
   if (!name || !name->is_string() || name->get<std::string>().empty()) {
     fail(json_child(path, "name"),
-         name ? "is " + kind_of(*name) + ", not a name" : "is missing");
+         name ? "is " + json_kind(*name) + ", not a name" : "is missing");
     return std::nullopt;
   }
   return name->get<std::string>();
@@ -758,7 +729,7 @@ std::optional<int64_t> expander::copy_count(const value& copy,
     x = int_of_text(n.get<std::string>());
   if (!x) {
     if (!n.is_null())
-      fail(cpath, "is " + kind_of(n) + ", not an integer");
+      fail(cpath, "is " + json_kind(n) + ", not an integer");
     return std::nullopt;
   }
   if (*x < 0 || *x > max_copy_count) {
@@ -802,7 +773,7 @@ int64_t expander::copy_index(const std::string& loop) const {
   }
   std::vector<std::string> names;
   for (auto it = loops_.rbegin(); it != loops_.rend(); ++it) {
-    if (same(it->name, loop))
+    if (same_ignoring_case(it->name, loop))
       return it->index;
     names.push_back(it->name);
   }
@@ -820,7 +791,7 @@ const std::vector<std::string> top_keys = {
 
 bool expander::check_top() {
   if (!t_.is_object()) {
-    fail(root_, "the template is " + kind_of(t_) + ", not an object");
+    fail(root_, "the template is " + json_kind(t_) + ", not an object");
     return false;
   }
   if (depth_ > max_nesting_depth) {
@@ -848,11 +819,12 @@ bool expander::check_top() {
     fail(at("contentVersion"),
          shown(*cv) + " is not a version of the form n.n.n.n");
   if (const value* p = member(t_, "apiProfile"); p && !p->is_string())
-    fail(at("apiProfile"), "is " + kind_of(*p) + ", not a string");
+    fail(at("apiProfile"), "is " + json_kind(*p) + ", not a string");
   if (const value* lv = member(t_, "languageVersion")) {
-    if (lv->is_string() && same(lv->get<std::string>(), "2.0"))
+    if (lv->is_string() && same_ignoring_case(lv->get<std::string>(), "2.0"))
       symbolic_ = true;
-    else if (!lv->is_string() || !same(lv->get<std::string>(), "1.0"))
+    else if (!lv->is_string() ||
+             !same_ignoring_case(lv->get<std::string>(), "1.0"))
       fail(at("languageVersion"), shown(*lv) + " is not supported (1.0, 2.0)");
   }
   if (member(t_, "definitions"))
@@ -875,7 +847,7 @@ void expander::read_parameters() {
     return;
   std::string path = at("parameters");
   if (!ps->is_object()) {
-    fail(path, "is " + kind_of(*ps) + ", not an object");
+    fail(path, "is " + json_kind(*ps) + ", not an object");
     return;
   }
   if (ps->size() > max_parameters) {
@@ -891,7 +863,7 @@ void expander::read_parameters() {
 void expander::read_parameter(const std::string& name, const value& def,
                               const std::string& path) {
   if (!def.is_object()) {
-    fail(path, "is " + kind_of(def) +
+    fail(path, "is " + json_kind(def) +
                    ", not an object (type, defaultValue, "
                    "...)");
     return;
@@ -900,7 +872,7 @@ void expander::read_parameter(const std::string& name, const value& def,
   const value* type = member(def, "type");
   if (!type || !type->is_string()) {
     fail(json_child(path, "type"),
-         type ? "is " + kind_of(*type) + ", not a type" : "is missing");
+         type ? "is " + json_kind(*type) + ", not a type" : "is missing");
     return;
   }
   auto k = parse_kind(type->get<std::string>());
@@ -937,7 +909,7 @@ void expander::read_parameter(const std::string& name, const value& def,
 
 parameter_decl* expander::find_parameter(const std::string& name) {
   for (auto& p : parameters_)
-    if (same(p.name, name))
+    if (same_ignoring_case(p.name, name))
       return &p;
   return nullptr;
 }
@@ -953,7 +925,7 @@ void expander::apply_file() {
   std::string note = labelled(in_.file_label);
   if (!f.is_object()) {
     fail(file_root_,
-         "the parameters file is " + kind_of(f) + ", not an object" + note);
+         "the parameters file is " + json_kind(f) + ", not an object" + note);
     return;
   }
   check_keys(f, file_root_, {"$schema", "contentVersion", "parameters"}, note);
@@ -965,7 +937,8 @@ void expander::apply_file() {
   std::string path = json_child(file_root_, "parameters");
   if (!ps || !ps->is_object()) {
     fail(path,
-         (ps ? "is " + kind_of(*ps) + ", not an object" : "is missing") + note);
+         (ps ? "is " + json_kind(*ps) + ", not an object" : "is missing") +
+             note);
     return;
   }
   std::vector<std::string> declared;
@@ -982,7 +955,7 @@ void expander::apply_file() {
     }
     const value& e = item.value();
     if (!e.is_object()) {
-      fail(epath, "is " + kind_of(e) + ", not {\"value\": ...}" + note);
+      fail(epath, "is " + json_kind(e) + ", not {\"value\": ...}" + note);
       continue;
     }
     check_keys(e, epath, {"value", "reference", "metadata"}, note);
@@ -1001,7 +974,7 @@ void expander::apply_file() {
       p->input_placeholder = true;
       list_not_modelled(json_child(epath, "reference"));
     } else if (!has_kind(*v, p->k)) {
-      fail(json_child(epath, "value"), "is " + kind_of(*v) +
+      fail(json_child(epath, "value"), "is " + json_kind(*v) +
                                            ", but parameter " + p->name +
                                            " is " + name_of(p->k) + note);
     } else {
@@ -1033,7 +1006,7 @@ void expander::apply_given() {
     else if (has_kind(v, p->k))
       converted = v;
     else
-      why = "is " + kind_of(v);
+      why = "is " + json_kind(v);
     if (!converted) {
       fail(path, why + ", but parameter " + p->name + " is " + name_of(p->k));
       continue;
@@ -1063,8 +1036,9 @@ void enter(std::vector<std::string>& chain, const std::string& what,
            const std::string& name, bool resolving) {
   if (resolving) {
     std::string cycle;
-    auto from = std::find_if(chain.begin(), chain.end(),
-                             [&](const auto& n) { return same(n, name); });
+    auto from = std::find_if(chain.begin(), chain.end(), [&](const auto& n) {
+      return same_ignoring_case(n, name);
+    });
     for (auto it = from; it != chain.end(); ++it)
       cycle += *it + " -> ";
     throw expression_error(what + ": " + quote_json(name) +
@@ -1095,8 +1069,8 @@ void expander::resolve(parameter_decl& p) {
     p.source = "default";
     if (!has_kind(p.val, p.k)) {
       if (!p.val.is_null())
-        fail(dpath,
-             "is " + kind_of(p.val) + ", but the parameter is " + name_of(p.k));
+        fail(dpath, "is " + json_kind(p.val) + ", but the parameter is " +
+                        name_of(p.k));
       p.val = placeholder(p.k, p.name);
       p.placeholder = true;
     }
@@ -1131,7 +1105,7 @@ void expander::check_constraints(const parameter_decl& p) {
     std::string path = json_child(p.path, key);
     auto b = as_int(*bound);
     if (!b) {
-      fail(path, "is " + kind_of(*bound) + ", not an integer");
+      fail(path, "is " + json_kind(*bound) + ", not an integer");
     } else if (!is_int) {
       fail(path, "applies to int parameters only");
     } else {
@@ -1170,14 +1144,14 @@ void expander::check_constraints(const parameter_decl& p) {
 void expander::check_allowed(const parameter_decl& p, const value& allowed,
                              const std::string& path, const std::string& from) {
   if (!allowed.is_array()) {
-    fail(path, "is " + kind_of(allowed) + ", not an array");
+    fail(path, "is " + json_kind(allowed) + ", not an array");
     return;
   }
   // Strings compare ignoring letter case, as ARM does (Azure/bicep#2489).
   auto allows = [&](const value& x) {
     return std::any_of(allowed.begin(), allowed.end(), [&](const value& a) {
       if (a.is_string() && x.is_string())
-        return same(a.get<std::string>(), x.get<std::string>());
+        return same_ignoring_case(a.get<std::string>(), x.get<std::string>());
       return a == x;
     });
   };
@@ -1217,7 +1191,7 @@ void expander::read_variables() {
     return;
   std::string path = at("variables");
   if (!vs->is_object()) {
-    fail(path, "is " + kind_of(*vs) + ", not an object");
+    fail(path, "is " + json_kind(*vs) + ", not an object");
     return;
   }
   if (vs->size() > max_variables) {
@@ -1228,8 +1202,10 @@ void expander::read_variables() {
   }
   auto add = [&](const std::string& name, const std::string& vpath,
                  const value* def, bool copy) {
-    bool twice = std::any_of(variables_.begin(), variables_.end(),
-                             [&](const auto& v) { return same(v.name, name); });
+    bool twice =
+        std::any_of(variables_.begin(), variables_.end(), [&](const auto& v) {
+          return same_ignoring_case(v.name, name);
+        });
     if (twice)
       fail(vpath, "variable " + quote_json(name) +
                       " is declared twice (names ignore letter case)");
@@ -1238,12 +1214,12 @@ void expander::read_variables() {
   };
   for (const auto& item : vs->items()) {
     std::string vpath = json_child(path, item.key());
-    if (!same(item.key(), "copy")) {
+    if (!same_ignoring_case(item.key(), "copy")) {
       add(item.key(), vpath, &item.value(), false);
       continue;
     }
     if (!item.value().is_array()) {
-      fail(vpath, "is " + kind_of(item.value()) +
+      fail(vpath, "is " + json_kind(item.value()) +
                       ", not an array of copy loops (name, count, input)");
       continue;
     }
@@ -1260,7 +1236,7 @@ value expander::variable(const std::string& name) {
     throw expression_error("variables: not allowed in parameters (ARM "
                            "resolves parameters first)");
   for (auto& v : variables_)
-    if (same(v.name, name)) {
+    if (same_ignoring_case(v.name, name)) {
       resolve(v);
       return v.val;
     }
@@ -1292,14 +1268,14 @@ void expander::read_functions() {
     return;
   std::string path = at("functions");
   if (!fs->is_array()) {
-    fail(path, "is " + kind_of(*fs) + ", not an array of namespaces");
+    fail(path, "is " + json_kind(*fs) + ", not an array of namespaces");
     return;
   }
   for (size_t i = 0; i < fs->size(); ++i) {
     const value& n = (*fs)[i];
     std::string npath = json_index(path, i);
     if (!n.is_object()) {
-      fail(npath, "is " + kind_of(n) + ", not {namespace, members}");
+      fail(npath, "is " + json_kind(n) + ", not {namespace, members}");
       continue;
     }
     check_keys(n, npath, {"namespace", "members"});
@@ -1322,7 +1298,7 @@ void expander::read_functions() {
 void expander::read_function(const std::string& ns, const std::string& name,
                              const value& f, const std::string& path) {
   if (!f.is_object()) {
-    fail(path, "is " + kind_of(f) + ", not {parameters, output}");
+    fail(path, "is " + json_kind(f) + ", not {parameters, output}");
     return;
   }
   check_keys(f, path, {"parameters", "output"});
@@ -1332,7 +1308,7 @@ void expander::read_function(const std::string& ns, const std::string& name,
   if (const value* ps = member(f, "parameters")) {
     if (!ps->is_array()) {
       fail(json_child(path, "parameters"),
-           "is " + kind_of(*ps) + ", not an array");
+           "is " + json_kind(*ps) + ", not an array");
       return;
     }
     for (size_t i = 0; i < ps->size(); ++i) {
@@ -1369,8 +1345,10 @@ void expander::read_function(const std::string& ns, const std::string& name,
   check_keys(*out, opath, {"type", "value"});
   u.output = *k;
   u.body = member(*out, "value");
-  bool twice = std::any_of(functions_.begin(), functions_.end(),
-                           [&](const auto& g) { return same(g.name, u.name); });
+  bool twice =
+      std::any_of(functions_.begin(), functions_.end(), [&](const auto& g) {
+        return same_ignoring_case(g.name, u.name);
+      });
   if (twice) {
     fail(path, u.name + " is declared twice (names ignore letter case)");
     return;
@@ -1381,8 +1359,10 @@ void expander::read_function(const std::string& ns, const std::string& name,
 value expander::call(const std::string& ns, const std::string& name,
                      const std::vector<value>& args) {
   std::string full = ns + "." + name;
-  auto f = std::find_if(functions_.begin(), functions_.end(),
-                        [&](const auto& g) { return same(g.name, full); });
+  auto f =
+      std::find_if(functions_.begin(), functions_.end(), [&](const auto& g) {
+        return same_ignoring_case(g.name, full);
+      });
   if (f == functions_.end()) {
     std::vector<std::string> names;
     for (const auto& g : functions_)
@@ -1398,7 +1378,7 @@ value expander::call(const std::string& ns, const std::string& name,
     if (!has_kind(args[i], f->parameters[i].second))
       throw expression_error(full + ": argument " + std::to_string(i + 1) +
                              " (" + f->parameters[i].first + ") is " +
-                             kind_of(args[i]) + ", not " +
+                             json_kind(args[i]) + ", not " +
                              name_of(f->parameters[i].second));
   // The body's errors become this call's error.
   std::vector<diagnostic> errors;
@@ -1416,7 +1396,7 @@ value expander::call(const std::string& ns, const std::string& name,
     throw expression_error(full + ": " + errors.front().path + ": " +
                            errors.front().reason);
   if (!has_kind(out, f->output))
-    throw expression_error(full + ": returns " + kind_of(out) +
+    throw expression_error(full + ": returns " + json_kind(out) +
                            ", but its output type is " + name_of(f->output));
   return out;
 }
@@ -1479,7 +1459,7 @@ void expander::expand_resources(const value& list, const std::string& path,
       expand_resource(item.value(), json_child(path, item.key()), item.key(),
                       parent, depth, out);
   } else {
-    fail(path, "is " + kind_of(list) + ", not an array" +
+    fail(path, "is " + json_kind(list) + ", not an array" +
                    (list.is_object() ? " (an object of symbolic names needs "
                                        "\"languageVersion\": \"2.0\")"
                                      : ""));
@@ -1496,7 +1476,7 @@ void expander::expand_resource(const value& r, const std::string& path,
     return;
   }
   if (!r.is_object()) {
-    fail(path, "is " + kind_of(r) + ", not a resource object");
+    fail(path, "is " + json_kind(r) + ", not a resource object");
     return;
   }
   if (const value* e = member(r, "existing"); e && *e == true)
@@ -1515,7 +1495,7 @@ void expander::expand_resource(const value& r, const std::string& path,
   auto loop = resource_copy(*copy, json_child(path, "copy"), depth);
   if (!loop)
     return;
-  known_.push_back({"", "", lower(loop->name), lower(symbol)});
+  known_.push_back({"", "", ascii_lower(loop->name), ascii_lower(symbol)});
   for (int64_t i = 0; i < loop->count && !budget_.exhausted; ++i) {
     loops_.push_back({loop->name, i, true});
     expand_instance(r, path, symbol, parent, i, depth, out);
@@ -1526,7 +1506,8 @@ void expander::expand_resource(const value& r, const std::string& path,
 std::optional<resource_loop>
 expander::resource_copy(const value& copy, const std::string& path, int depth) {
   if (!copy.is_object()) {
-    fail(path, "is " + kind_of(copy) + ", not {name, count, mode, batchSize}");
+    fail(path,
+         "is " + json_kind(copy) + ", not {name, count, mode, batchSize}");
     return std::nullopt;
   }
   check_keys(copy, path, {"name", "count", "mode", "batchSize"});
@@ -1537,9 +1518,9 @@ expander::resource_copy(const value& copy, const std::string& path, int depth) {
   }
   auto count = copy_count(copy, path, *scope_, depth);
   if (const value* mode = member(copy, "mode");
-      mode &&
-      (!mode->is_string() || !(same(mode->get<std::string>(), "serial") ||
-                               same(mode->get<std::string>(), "parallel"))))
+      mode && (!mode->is_string() ||
+               !(same_ignoring_case(mode->get<std::string>(), "serial") ||
+                 same_ignoring_case(mode->get<std::string>(), "parallel"))))
     fail(json_child(path, "mode"), shown(*mode) + " is not serial or parallel");
   if (const value* batch = member(copy, "batchSize")) {
     value b =
@@ -1569,7 +1550,7 @@ void expander::expand_instance(const value& r, const std::string& path,
     value cond = eval(*c, cpath, *scope_, false, depth + 1);
     if (!cond.is_boolean()) {
       if (!cond.is_null())
-        fail(cpath, "is " + kind_of(cond) + ", not true/false");
+        fail(cpath, "is " + json_kind(cond) + ", not true/false");
       return;
     }
     if (!cond.get<bool>()) {
@@ -1578,9 +1559,9 @@ void expander::expand_instance(const value& r, const std::string& path,
       auto* saved = std::exchange(errors_, &ignored);
       bool was_quiet = std::exchange(quiet_, true);
       if (auto tn = full_type_and_name(r, path, parent, depth))
-        known_.push_back({lower(tn->second),
+        known_.push_back({ascii_lower(tn->second),
                           provider_path(tn->first, tn->second), "",
-                          lower(symbol)});
+                          ascii_lower(symbol)});
       quiet_ = was_quiet;
       errors_ = saved;
       return;
@@ -1611,14 +1592,14 @@ void expander::expand_instance(const value& r, const std::string& path,
     std::string dpath = json_child(path, "dependsOn");
     value d = eval(*deps, dpath, *scope_, false, depth + 1);
     if (!d.is_array())
-      fail(dpath, "is " + kind_of(d) + ", not an array");
+      fail(dpath, "is " + json_kind(d) + ", not an array");
     for (size_t i = 0; d.is_array() && i < d.size(); ++i) {
       if (d[i].is_string()) {
         res.depends_on.push_back(d[i].get<std::string>());
         dependencies_.push_back(
             {json_index(dpath, i), d[i].get<std::string>()});
       } else if (!d[i].is_null()) {
-        fail(json_index(dpath, i), "is " + kind_of(d[i]) +
+        fail(json_index(dpath, i), "is " + json_kind(d[i]) +
                                        ", not a name or "
                                        "resource id");
       }
@@ -1633,10 +1614,10 @@ void expander::expand_instance(const value& r, const std::string& path,
     return;
   }
   ++budget_.resources;
-  known_.push_back(
-      {lower(res.name), provider_path(res.type, res.name), "", lower(symbol)});
+  known_.push_back({ascii_lower(res.name), provider_path(res.type, res.name),
+                    "", ascii_lower(symbol)});
   out.resources.push_back(res);
-  if (same(res.type, "Microsoft.Resources/deployments"))
+  if (same_ignoring_case(res.type, "Microsoft.Resources/deployments"))
     expand_nested(res, r, path, depth, out);
   if (const value* kids = member(r, "resources")) {
     parent_info me{res.type, res.name};
@@ -1659,13 +1640,13 @@ expander::full_type_and_name(const value& r, const std::string& path,
   bool ok = true;
   if (!type.is_string() || type.get<std::string>().empty()) {
     if (!t || !type.is_null())
-      fail(tpath,
-           t ? "is " + kind_of(type) + ", not a resource type" : "is missing");
+      fail(tpath, t ? "is " + json_kind(type) + ", not a resource type"
+                    : "is missing");
     ok = false;
   }
   if (!name.is_string() || name.get<std::string>().empty()) {
     if (!n || !name.is_null())
-      fail(npath, n ? "is " + kind_of(name) + ", not a name" : "is missing");
+      fail(npath, n ? "is " + json_kind(name) + ", not a name" : "is missing");
     ok = false;
   }
   if (!ok)
@@ -1678,7 +1659,7 @@ expander::full_type_and_name(const value& r, const std::string& path,
       ty = parent->type + "/" + ty;
     if (na.find('/') == std::string::npos)
       na = parent->name + "/" + na;
-    if (!same(ty.substr(0, ty.rfind('/')), parent->type)) {
+    if (!same_ignoring_case(ty.substr(0, ty.rfind('/')), parent->type)) {
       fail(tpath, quote_json(type.get<std::string>()) +
                       " is not a child type of " + parent->type +
                       " (write it relative: one segment)");
@@ -1714,24 +1695,26 @@ expander::full_type_and_name(const value& r, const std::string& path,
 value expander::resource_body(const value& r, const std::string& path,
                               const std::string& type, int depth) {
   value body = value::object();
-  bool nested = same(type, "Microsoft.Resources/deployments");
+  bool nested = same_ignoring_case(type, "Microsoft.Resources/deployments");
   for (const auto& item : r.items()) {
     if (budget_.exhausted)
       break;
     const std::string& key = item.key();
-    bool own = std::any_of(template_only_keys.begin(), template_only_keys.end(),
-                           [&](const auto& k) { return same(k, key); });
+    bool own =
+        std::any_of(template_only_keys.begin(), template_only_keys.end(),
+                    [&](const auto& k) { return same_ignoring_case(k, key); });
     if (own)
       continue;
     std::string kpath = json_child(path, key);
-    if (!nested || !same(key, "properties") || !item.value().is_object()) {
+    if (!nested || !same_ignoring_case(key, "properties") ||
+        !item.value().is_object()) {
       body[key] = eval(item.value(), kpath, *scope_, true, depth + 1);
       continue;
     }
     // A nested deployment's template is its own (expanded separately).
     value props = value::object();
     for (const auto& p : item.value().items())
-      props[p.key()] = same(p.key(), "template")
+      props[p.key()] = same_ignoring_case(p.key(), "template")
                            ? p.value()
                            : eval(p.value(), json_child(kpath, p.key()),
                                   *scope_, true, depth + 2);
@@ -1763,9 +1746,11 @@ void expander::expand_nested(const resource& res, const value& r,
   if (const value* options = member(*props, "expressionEvaluationOptions")) {
     const value* s = member(*options, "scope");
     std::string spath = json_child(ppath, "expressionEvaluationOptions.scope");
-    if (s && s->is_string() && same(s->get<std::string>(), "inner"))
+    if (s && s->is_string() &&
+        same_ignoring_case(s->get<std::string>(), "inner"))
       inner = true;
-    else if (s && !(s->is_string() && same(s->get<std::string>(), "outer")))
+    else if (s && !(s->is_string() &&
+                    same_ignoring_case(s->get<std::string>(), "outer")))
       fail(spath, shown(*s) + " is not inner or outer");
   }
   if (!inner) {
@@ -1804,7 +1789,7 @@ void expander::check_dependencies() {
   for (const auto& d : dependencies_) {
     if (!warned.emplace(d.path, d.target).second)
       continue; // the same entry of a copy loop's resource
-    auto target = lower(d.target);
+    auto target = ascii_lower(d.target);
     bool found = std::any_of(known_.begin(), known_.end(), [&](const auto& k) {
       return (!k.name.empty() && target == k.name) ||
              (!k.loop.empty() && target == k.loop) ||
@@ -1829,7 +1814,7 @@ void expander::expand_outputs(deployment& out) {
     return;
   std::string path = at("outputs");
   if (!os->is_object()) {
-    fail(path, "is " + kind_of(*os) + ", not an object");
+    fail(path, "is " + json_kind(*os) + ", not an object");
     return;
   }
   if (os->size() > max_outputs) {
@@ -1846,7 +1831,7 @@ void expander::expand_outputs(deployment& out) {
 void expander::expand_output(const std::string& name, const value& o,
                              const std::string& path, deployment& out) {
   if (!o.is_object()) {
-    fail(path, "is " + kind_of(o) + ", not {type, value}");
+    fail(path, "is " + json_kind(o) + ", not {type, value}");
     return;
   }
   check_keys(o, path, {"type", "value", "copy", "condition", "metadata"});
@@ -1864,7 +1849,7 @@ void expander::expand_output(const std::string& name, const value& o,
     if (!cond.is_boolean()) {
       if (!cond.is_null())
         fail(json_child(path, "condition"),
-             "is " + kind_of(cond) + ", not true/false");
+             "is " + json_kind(cond) + ", not true/false");
       return;
     }
     if (!cond.get<bool>())
@@ -1884,7 +1869,7 @@ void expander::expand_output(const std::string& name, const value& o,
   if (v) {
     result = eval(*v, vpath, *scope_, false, 1);
   } else if (!copy->is_object()) {
-    fail(vpath, "is " + kind_of(*copy) + ", not {count, input}");
+    fail(vpath, "is " + json_kind(*copy) + ", not {count, input}");
     return;
   } else {
     check_keys(*copy, vpath, {"count", "input"});
@@ -1904,8 +1889,8 @@ void expander::expand_output(const std::string& name, const value& o,
   if (not_modelled_calls_ != calls_before || errors_->size() != errors_before)
     return; // listed as not modelled, or an error said why
   if (!has_kind(result, *k)) {
-    fail(vpath,
-         "is " + kind_of(result) + ", but the output's type is " + name_of(*k));
+    fail(vpath, "is " + json_kind(result) + ", but the output's type is " +
+                    name_of(*k));
     return;
   }
   if (secure(*k))
@@ -1956,8 +1941,8 @@ bool is_template(const value& document) {
     return false;
   const value* schema = member(document, "$schema");
   if (schema && schema->is_string())
-    return lower(schema->get<std::string>()).find("deploymenttemplate.json") !=
-           std::string::npos;
+    return ascii_lower(schema->get<std::string>())
+               .find("deploymenttemplate.json") != std::string::npos;
   return member(document, "resources") && member(document, "contentVersion");
 }
 
@@ -1966,13 +1951,14 @@ bool is_parameters_file(const value& document) {
     return false;
   const value* schema = member(document, "$schema");
   if (schema && schema->is_string())
-    return lower(schema->get<std::string>())
+    return ascii_lower(schema->get<std::string>())
                .find("deploymentparameters.json") != std::string::npos;
   const value* ps = member(document, "parameters");
   if (!ps || !ps->is_object() || member(document, "resources"))
     return false;
   for (const auto& item : document.items())
-    if (!same(item.key(), "parameters") && !same(item.key(), "contentVersion"))
+    if (!same_ignoring_case(item.key(), "parameters") &&
+        !same_ignoring_case(item.key(), "contentVersion"))
       return false;
   return std::all_of(ps->begin(), ps->end(), [](const value& p) {
     return p.is_object() && (member(p, "value") || member(p, "reference"));

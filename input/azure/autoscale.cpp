@@ -33,14 +33,6 @@ const std::string predictive_metric = "Percentage CPU";
 /// Terraform's azurerm provider sends (docs/azure-input.md).
 const std::string default_time_zone = "UTC";
 
-bool same_text(const std::string& a, const std::string& b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 /// The rules the schema cannot say, over a model read_message filled.
 struct checker {
   read_report& report;
@@ -89,7 +81,7 @@ bool checker::resource_uri(const std::string& text, const std::string& path,
 
 void checker::resource(const ins::AutoscaleSetting& m,
                        const std::string& path) {
-  if (!m.type().empty() && !same_text(m.type(), autoscale_type))
+  if (!m.type().empty() && !same_ignoring_case(m.type(), autoscale_type))
     fail(json_child(path, "type"),
          quote_json(m.type()) + " is not " + autoscale_type);
   resource_id id;
@@ -347,8 +339,9 @@ const std::vector<std::string> time_zone_table = {
 
 void checker::time_zone(std::string& name, const std::string& path) {
   const auto& known = azure_time_zones();
-  auto it = std::find_if(known.begin(), known.end(),
-                         [&](const auto& z) { return same_text(z, name); });
+  auto it = std::find_if(known.begin(), known.end(), [&](const auto& z) {
+    return same_ignoring_case(z, name);
+  });
   if (it == known.end()) {
     auto close = did_you_mean(name, known);
     fail(path, quote_json(name) +
@@ -437,7 +430,8 @@ void checker::predictive(const ins::AutoscaleSettingProperties& p,
   for (const auto& profile : p.profiles())
     for (const auto& rule : profile.rules())
       if (rule.scale_action().direction() == ins::ScaleAction::Increase &&
-          same_text(rule.metric_trigger().metric_name(), predictive_metric) &&
+          same_ignoring_case(rule.metric_trigger().metric_name(),
+                             predictive_metric) &&
           rule.metric_trigger().time_aggregation() == ins::Average)
         return;
   fail(where, P::ScaleMode_Name(mode) +

@@ -12,12 +12,6 @@ namespace {
 using json = nlohmann::ordered_json;
 namespace net = vmss::azure::network;
 
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string joined(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& w : words)
@@ -64,7 +58,7 @@ std::string name_of(std::string given, const std::string& fallback) {
 /// A top-level "type" must be the resource's own when given.
 void check_type(const std::string& type, const std::string& expected,
                 const std::string& path, sink& out) {
-  if (!type.empty() && lower(type) != lower(expected))
+  if (!type.empty() && ascii_lower(type) != ascii_lower(expected))
     out.fail(json_child(path, "type"),
              quote_json(type) + " is not " + expected);
 }
@@ -80,7 +74,7 @@ std::vector<std::string> unique_names(const Items& items,
   for (int i = 0; i < items.size(); ++i) {
     const auto& name = items.Get(i).name();
     names.push_back(name);
-    auto [it, fresh] = first.emplace(lower(name), i);
+    auto [it, fresh] = first.emplace(ascii_lower(name), i);
     if (!fresh && !name.empty())
       out.fail(json_child(json_index(path, i), "name"),
                quote_json(name) + " is also the name of " +
@@ -120,19 +114,19 @@ void check_reference(const net::SubResource& ref, const std::string& path,
   auto where = json_child(path, "id");
   auto seg = id_segments(ref.id());
   size_t n = seg.size();
-  if (n < 4 || lower(seg[n - 4]) != "loadbalancers" ||
-      lower(seg[n - 2]) != lower(c.json_name)) {
+  if (n < 4 || ascii_lower(seg[n - 4]) != "loadbalancers" ||
+      ascii_lower(seg[n - 2]) != ascii_lower(c.json_name)) {
     out.fail(where, quote_json(ref.id()) + " is not the id of a " + c.noun +
                         " (…/loadBalancers/NAME/" + c.json_name + "/NAME)");
     return;
   }
-  if (!lb_name.empty() && lower(seg[n - 3]) != lower(lb_name)) {
+  if (!lb_name.empty() && ascii_lower(seg[n - 3]) != ascii_lower(lb_name)) {
     out.fail(where, "names load balancer " + quote_json(seg[n - 3]) +
                         ", not this one (" + quote_json(lb_name) + ")");
     return;
   }
   for (const auto& name : c.names)
-    if (lower(name) == lower(seg[n - 1]))
+    if (ascii_lower(name) == ascii_lower(seg[n - 1]))
       return;
   out.fail(where, "names " + c.noun + " " + quote_json(seg[n - 1]) +
                       ", which this load balancer does not have (" +
@@ -242,7 +236,7 @@ void check_rule(const net::LoadBalancingRuleProperties& r,
 /// The last segment of a reference id, letter case ignored ("" if none).
 std::string referenced_item(const net::SubResource& ref) {
   auto seg = id_segments(ref.id());
-  return seg.empty() ? "" : lower(seg.back());
+  return seg.empty() ? "" : ascii_lower(seg.back());
 }
 
 void check_rules(net::LoadBalancerProperties& props, const std::string& path,
@@ -337,11 +331,11 @@ const std::string endpoint_type_prefix =
 /// is read with a warning. Returns the kind's short name, empty if unknown.
 std::string endpoint_kind(net::Endpoint& e, const std::string& path,
                           sink& out) {
-  auto given = lower(e.type());
-  bool full = given.rfind(lower(endpoint_type_prefix), 0) == 0;
+  auto given = ascii_lower(e.type());
+  bool full = given.rfind(ascii_lower(endpoint_type_prefix), 0) == 0;
   auto last = full ? given.substr(endpoint_type_prefix.size()) : given;
   for (const auto& kind : endpoint_kinds()) {
-    if (lower(kind) != last)
+    if (ascii_lower(kind) != last)
       continue;
     if (!full)
       out.warn(json_child(path, "type"),
@@ -505,7 +499,7 @@ void check_geo_mapping(const net::ProfileProperties& props,
     auto where =
         json_child(json_child(json_index(path, i), "properties"), "geoMapping");
     for (int k = 0; k < codes.size(); ++k) {
-      auto [it, fresh] = owner.emplace(lower(codes.Get(k)), i);
+      auto [it, fresh] = owner.emplace(ascii_lower(codes.Get(k)), i);
       if (!fresh)
         out.fail(json_index(where, k), quote_json(codes.Get(k)) +
                                            " is already mapped to " +

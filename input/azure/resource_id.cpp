@@ -1,5 +1,7 @@
 #include "input/azure/resource_id.hpp"
 
+#include "input/json_reader.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <vector>
@@ -7,14 +9,6 @@
 namespace vmss::input::azure {
 
 namespace {
-
-bool same_text(const std::string& a, const std::string& b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 bool refuse(std::string* why, const std::string& reason) {
   if (why)
@@ -51,12 +45,12 @@ bool parse_resource_id(const std::string& text, resource_id& out,
   std::vector<std::string> s;
   if (text.empty() || text[0] != '/' || !split_segments(text, s))
     return refuse(why, form);
-  if (s.size() < 2 || !same_text(s[0], "subscriptions"))
+  if (s.size() < 2 || !same_ignoring_case(s[0], "subscriptions"))
     return refuse(why, form);
   resource_id id;
   id.subscription = s[1];
   size_t i = 2;
-  if (i + 1 < s.size() && same_text(s[i], "resourceGroups")) {
+  if (i + 1 < s.size() && same_ignoring_case(s[i], "resourceGroups")) {
     id.resource_group = s[i + 1];
     if (id.resource_group.size() > max_resource_group_chars ||
         id.resource_group.back() == '.')
@@ -66,7 +60,7 @@ bool parse_resource_id(const std::string& text, resource_id& out,
     i += 2;
   }
   // providers/{namespace}/{type}/{name}[/{type}/{name}]...
-  if (s.size() < i + 4 || !same_text(s[i], "providers") ||
+  if (s.size() < i + 4 || !same_ignoring_case(s[i], "providers") ||
       (s.size() - i) % 2 != 0)
     return refuse(why, form);
   id.type = s[i + 1];
@@ -79,13 +73,14 @@ bool parse_resource_id(const std::string& text, resource_id& out,
 }
 
 bool same_resource(const resource_id& a, const resource_id& b) {
-  return same_text(a.subscription, b.subscription) &&
-         same_text(a.resource_group, b.resource_group) &&
-         same_text(a.type, b.type) && same_text(a.name, b.name);
+  return same_ignoring_case(a.subscription, b.subscription) &&
+         same_ignoring_case(a.resource_group, b.resource_group) &&
+         same_ignoring_case(a.type, b.type) &&
+         same_ignoring_case(a.name, b.name);
 }
 
 bool is_of_type(const resource_id& id, const std::string& type) {
-  return same_text(id.type, type);
+  return same_ignoring_case(id.type, type);
 }
 
 } // namespace vmss::input::azure

@@ -12,12 +12,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 /// "Provider.Namespace/type[/child...]": letters, digits, '.' and '/'.
 bool well_formed_type(const std::string& type) {
   auto slash = type.find('/');
@@ -73,10 +67,10 @@ std::string type_from_shape(const json& body) {
 /// The name parameter of each modelled type's REST API examples.
 const std::map<std::string, std::string>& example_name_keys() {
   static const std::map<std::string, std::string> keys{
-      {lower(scale_set_type), "vmScaleSetName"},
-      {lower(autoscale_type), "autoscaleSettingName"},
-      {lower(load_balancer_type), "loadBalancerName"},
-      {lower(traffic_manager_type), "profileName"}};
+      {ascii_lower(scale_set_type), "vmScaleSetName"},
+      {ascii_lower(autoscale_type), "autoscaleSettingName"},
+      {ascii_lower(load_balancer_type), "loadBalancerName"},
+      {ascii_lower(traffic_manager_type), "profileName"}};
   return keys;
 }
 
@@ -89,7 +83,7 @@ void check_unique(const std::vector<T>& items, const std::vector<place>& places,
                   const char* what, std::vector<located_diagnostic>& errors) {
   std::map<std::string, size_t> seen;
   for (size_t i = 0; i < items.size(); ++i) {
-    auto [it, fresh] = seen.emplace(lower(items[i].name), i);
+    auto [it, fresh] = seen.emplace(ascii_lower(items[i].name), i);
     if (!fresh)
       errors.push_back({places[i].file, json_child(places[i].path, "name"),
                         std::string(what) + " " + quote_json(items[i].name) +
@@ -99,10 +93,6 @@ void check_unique(const std::vector<T>& items, const std::vector<place>& places,
 }
 
 } // namespace
-
-bool same_ignoring_case(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && lower(a) == lower(b);
-}
 
 size_t resources::modelled_count() const {
   return scale_sets.size() + autoscale_settings.size() + load_balancers.size() +
@@ -257,7 +247,7 @@ std::optional<rest_document> find_rest_body(const json& document) {
     return std::nullopt;
   out.name = string_member(*body, "name");
   if (out.name.empty() && example) {
-    auto key = example_name_keys().find(lower(out.type));
+    auto key = example_name_keys().find(ascii_lower(out.type));
     if (key != example_name_keys().end())
       out.name = string_member(*example, key->second);
   }

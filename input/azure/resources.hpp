@@ -29,9 +29,6 @@ inline constexpr const char* load_balancer_type =
 inline constexpr const char* traffic_manager_type =
     "Microsoft.Network/trafficManagerProfiles";
 
-/// Whether two resource types (or names) are the same to ARM.
-bool same_ignoring_case(const std::string& a, const std::string& b);
-
 /// Where a resource is: its file and its JSON path there ("" for a REST
 /// body file, "resources[2]" in a template, "scaleSets[0].body" inline in
 /// a scenario).

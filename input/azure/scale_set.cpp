@@ -16,12 +16,6 @@ using properties = cp::VirtualMachineScaleSetProperties;
 
 constexpr int64_t minute_ns = 60'000'000'000;
 
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 /// j's member `key`, matched as the reader matches Azure's names (exactly,
 /// else ignoring letter case); nullptr if there is none.
 const json* member(const json* j, const std::string& key) {
@@ -31,7 +25,7 @@ const json* member(const json* j, const std::string& key) {
   if (it != j->end())
     return &*it;
   for (auto k = j->begin(); k != j->end(); ++k)
-    if (lower(k.key()) == lower(key))
+    if (ascii_lower(k.key()) == ascii_lower(key))
       return &*k;
   return nullptr;
 }
@@ -45,14 +39,14 @@ const json* element(const json* j, size_t index) {
 /// otherwise.
 std::string load_balancer_of(const std::string& id, const std::string& kind) {
   const std::string marker = "/providers/microsoft.network/loadbalancers/";
-  auto text = lower(id);
+  auto text = ascii_lower(id);
   auto at = text.find(marker);
   if (at == std::string::npos)
     return "";
   auto name_end = text.find('/', at + marker.size());
   if (name_end == std::string::npos || name_end == at + marker.size())
     return "";
-  auto child = "/" + lower(kind) + "/";
+  auto child = "/" + ascii_lower(kind) + "/";
   if (text.compare(name_end, child.size(), child) != 0)
     return "";
   auto leaf = text.substr(name_end + child.size());
@@ -63,8 +57,8 @@ std::string load_balancer_of(const std::string& id, const std::string& kind) {
 
 bool is_application_health(const cp::Extension& e) {
   const auto& p = e.properties();
-  auto type = lower(p.type());
-  return lower(p.publisher()) == "microsoft.managedservices" &&
+  auto type = ascii_lower(p.type());
+  return ascii_lower(p.publisher()) == "microsoft.managedservices" &&
          (type == "applicationhealthlinux" ||
           type == "applicationhealthwindows");
 }
@@ -143,7 +137,7 @@ struct checker {
 void checker::resource(const std::string& given_name) {
   const auto& m = out.model;
   if (!m.type().empty() &&
-      lower(m.type()) != "microsoft.compute/virtualmachinescalesets")
+      ascii_lower(m.type()) != "microsoft.compute/virtualmachinescalesets")
     fail(at({"type"}), quote_json(m.type()) +
                            " is not Microsoft.Compute/virtualMachineScaleSets");
   // A PUT body's name is in its URL: it may have none.
@@ -278,7 +272,7 @@ void checker::capacity() {
                    "; false allows up to 1000)");
   const auto& image =
       props().virtual_machine_profile().storage_profile().image_reference();
-  if (lower(image.id()).find("/providers/microsoft.compute/images/") !=
+  if (ascii_lower(image.id()).find("/providers/microsoft.compute/images/") !=
           std::string::npos &&
       count > 600)
     fail(path, std::to_string(count) +
@@ -298,7 +292,7 @@ void checker::extensions(const json& body) {
     const auto& e = profile.extensions(i);
     auto path =
         json_index(json_child(base, "extensions"), static_cast<size_t>(i));
-    if (!e.name().empty() && !names.insert(lower(e.name())).second)
+    if (!e.name().empty() && !names.insert(ascii_lower(e.name())).second)
       fail(json_child(path, "name"),
            quote_json(e.name()) + " names an earlier extension too");
     auto settings = json_child(json_child(path, "properties"), "settings");

@@ -458,7 +458,7 @@ TEST(autoscale, threshold_is_a_number_and_divide_per_instance_a_boolean) {
             lines{trigger_path + ".threshold: missing (required)"});
   EXPECT_EQ(errors_with(trigger + "/dividePerInstance", 1),
             lines{trigger_path +
-                  ".dividePerInstance: is a number, not true or false"});
+                  ".dividePerInstance: is an integer, not true or false"});
 }
 
 TEST(autoscale, dimensions_have_a_name_an_operator_and_values) {
@@ -670,7 +670,7 @@ TEST(autoscale, predictive_needs_a_cpu_scale_out_rule_on_a_scale_set) {
 TEST(autoscale, not_an_object_is_an_error_without_more) {
   EXPECT_EQ(errors_of(json::array()), lines{": is an array, not an object"});
   EXPECT_EQ(errors_of(json::parse(R"({"location": "x", "properties": 3})")),
-            lines{"properties: is a number, not an object"});
+            lines{"properties: is an integer, not an object"});
 }
 
 TEST(autoscale_date_time, parses_offsets_and_fractions) {

@@ -77,11 +77,11 @@ TEST(json_reader, wrong_json_types_name_what_was_given_and_wanted) {
     "big": 3, "inner": {}, "waits": [90], "list": {}})"),
             (lines{"tags: is an array, not an object",
                    "ratio: is a string, not a number",
-                   "flag: is a number, not true or false",
+                   "flag: is an integer, not true or false",
                    "small: is a fraction, not a whole number",
-                   "big: is a number, not an array",
+                   "big: is an integer, not an array",
                    "inner: is an object, not an array",
-                   "waits[0]: is a number, not a duration string (e.g. 90s)",
+                   "waits[0]: is an integer, not a duration string (e.g. 90s)",
                    "list: is an object, not an array"}));
 }
 
@@ -264,7 +264,7 @@ TEST(json_reader, iso8601_durations_with_bounds) {
             lines{"grace: \"30m\" is not an ISO 8601 duration (e.g. PT30M, "
                   "PT1H30M, P1D)"});
   EXPECT_EQ(lines_of(read_azure(R"({"grace": 30})", m).errors),
-            lines{"grace: is a number, not an ISO 8601 duration (e.g. PT30M)"});
+            lines{"grace: is an integer, not an ISO 8601 duration (e.g. PT30M)"});
 }
 
 TEST(iso8601_duration, parses_and_formats_azure_forms) {

@@ -265,7 +265,7 @@ TEST(scale_set_rules, zones_are_1_2_or_3_each_once) {
                    "or \"3\")",
                    "zones[2]: \"1\" is listed twice"}));
   EXPECT_EQ(errors(R"({"zones": [1]})"),
-            lines{"zones[0]: is a number, not a string"});
+            lines{"zones[0]: is an integer, not a string"});
 }
 
 TEST(scale_set_rules, upgrade_mode_is_automatic_manual_or_rolling) {

@@ -84,7 +84,7 @@ TEST(scenario, type_errors_and_duplicate_keys_are_all_reported) {
   EXPECT_EQ(errors_of(R"({"name": 1, "duration": "300s", "duration": "1s",
     "topology": "small", "seed": -1, "fabric": [], "timeline": {}})"),
             (lines{"s.json: duration: duplicate key",
-                   "s.json: name: is a number, not a string",
+                   "s.json: name: is an integer, not a string",
                    "s.json: topology: is a string, not an object",
                    "s.json: seed: -1 is out of range (0 to "
                    "18446744073709551615)",
