@@ -344,8 +344,7 @@ void read_scenario_azure(const json& document, const std::string& base_dir,
                  spec.autoscale_settings(i), path, az::autoscale_type);
   }
   reader.place_scale_sets();
-  std::vector<located_diagnostic> no_warnings;
-  az::check_references(out.azure, true, errors, no_warnings);
+  az::check_references(out.azure, true, errors, out.azure_warnings);
 }
 
 } // namespace vmss::input

@@ -72,6 +72,19 @@ int run_main(const run_args& args) {
   } else {
     auto text = scenario_text(args.scenario);
     scenario = read_scenario(args.scenario, text);
+    for (const auto& w : scenario.azure_warnings)
+      tell_user(user_line::warning, w.line());
+    if (!scenario.azure_not_modelled.empty() ||
+        !scenario.azure.not_modelled.empty())
+      tell_user(
+          user_line::note,
+          std::to_string(scenario.azure.not_modelled.size()) +
+              " resources and " +
+              std::to_string(scenario.azure_not_modelled.size()) +
+              " paths of the scenario's Azure JSON are not modelled "
+              "('vmss-sim validate " +
+              (args.scenario.empty() ? std::string("FILE") : args.scenario) +
+              "' lists them)");
     opts.model_spec = scenario_model_spec(scenario.label, text);
     opts.until = scenario.spec.duration_ns();
     scenario_name = scenario.spec.name() + " (" + scenario.label + ")";

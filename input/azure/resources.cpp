@@ -160,6 +160,84 @@ json without_placeholders(const json& body, const std::string& path,
   return body;
 }
 
+/// A scale set's health probe and backend pools, when their load balancer
+/// is among `out`'s, name a probe and pools it has; a load balancer that
+/// is not there is a warning when `out` is complete (a scenario: its
+/// traffic is not simulated).
+void check_load_balancer_ids(const scale_set& set, const place& where,
+                             const resources& out, bool complete,
+                             std::vector<located_diagnostic>& errors,
+                             std::vector<located_diagnostic>& warnings) {
+  const auto& network =
+      set.model.properties().virtual_machine_profile().network_profile();
+  auto check = [&](const std::string& id, const std::string& path,
+                   const char* collection) {
+    resource_id parsed;
+    if (!parse_resource_id(id, parsed))
+      return; // the scale-set reader names a malformed id
+    auto slash = parsed.name.find('/');
+    if (slash == std::string::npos)
+      return;
+    auto lb_name = parsed.name.substr(0, slash);
+    auto item = parsed.name.substr(slash + 1);
+    auto lb = std::find_if(out.load_balancers.begin(), out.load_balancers.end(),
+                           [&](const load_balancer& x) {
+                             return same_ignoring_case(x.name, lb_name);
+                           });
+    if (lb == out.load_balancers.end()) {
+      if (complete)
+        warnings.push_back(
+            {where.file, path,
+             "load balancer " + quote_json(lb_name) +
+                 " is not in the scenario: its traffic is not simulated"});
+      return;
+    }
+    std::vector<std::string> names;
+    const auto& p = lb->model.properties();
+    if (std::string(collection) == "probes")
+      for (const auto& x : p.probes())
+        names.push_back(x.name());
+    else
+      for (const auto& x : p.backend_address_pools())
+        names.push_back(x.name());
+    if (std::none_of(names.begin(), names.end(), [&](const std::string& n) {
+          return same_ignoring_case(n, item);
+        }))
+      errors.push_back({where.file, path,
+                        "load balancer " + quote_json(lb_name) + " has no " +
+                            collection + " entry " + quote_json(item)});
+  };
+  auto base = json_child(
+      json_child(json_child(where.path, "properties"), "virtualMachineProfile"),
+      "networkProfile");
+  if (network.has_health_probe())
+    check(network.health_probe().id(),
+          json_child(json_child(base, "healthProbe"), "id"), "probes");
+  for (int n = 0; n < network.network_interface_configurations_size(); ++n) {
+    const auto& nic = network.network_interface_configurations(n);
+    auto nic_path = json_child(
+        json_index(json_child(base, "networkInterfaceConfigurations"),
+                   static_cast<size_t>(n)),
+        "properties");
+    for (int c = 0; c < nic.properties().ip_configurations_size(); ++c) {
+      const auto& ip = nic.properties().ip_configurations(c);
+      auto ip_path =
+          json_child(json_index(json_child(nic_path, "ipConfigurations"),
+                                static_cast<size_t>(c)),
+                     "properties");
+      for (int k = 0;
+           k < ip.properties().load_balancer_backend_address_pools_size(); ++k)
+        check(
+            ip.properties().load_balancer_backend_address_pools(k).id(),
+            json_child(json_index(json_child(ip_path,
+                                             "loadBalancerBackendAddressPools"),
+                                  static_cast<size_t>(k)),
+                       "id"),
+            "backendAddressPools");
+    }
+  }
+}
+
 } // namespace
 
 void add_deployment(const arm::deployment& d, const std::string& file,
@@ -179,6 +257,9 @@ void check_references(const resources& out, bool complete,
                errors);
   check_unique(out.traffic_managers, out.traffic_manager_places,
                "Traffic Manager profile", errors);
+  for (size_t i = 0; i < out.scale_sets.size(); ++i)
+    check_load_balancer_ids(out.scale_sets[i], out.scale_set_places[i], out,
+                            complete, errors, warnings);
   std::vector<std::string> set_names;
   for (const auto& s : out.scale_sets)
     set_names.push_back(s.name);

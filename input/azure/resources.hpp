@@ -70,11 +70,13 @@ void add_resource(const std::string& type, const nlohmann::ordered_json& body,
 void add_deployment(const arm::deployment& d, const std::string& file,
                     resources& out, read_report& report);
 
-/// The checks across resources: names unique per type, and an autoscale
-/// setting's targetResourceUri names one of the scale sets. When `out` is
-/// `complete` (a scenario: nothing else exists) a target that is not there
-/// is an error; in one file alone (it may scale a scale set deployed
-/// before) a warning.
+/// The checks across resources: names unique per type; an autoscale
+/// setting's targetResourceUri names one of the scale sets; a scale set's
+/// health probe and backend pools, when their load balancer is given, name
+/// a probe and pools it has. When `out` is `complete` (a scenario: nothing
+/// else exists) a target that is not there is an error and a load balancer
+/// that is not there a warning; in one file alone (it may refer to what was
+/// deployed before) a warning and nothing.
 void check_references(const resources& out, bool complete,
                       std::vector<located_diagnostic>& errors,
                       std::vector<located_diagnostic>& warnings);
