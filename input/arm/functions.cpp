@@ -109,7 +109,6 @@ std::string text_of(const value& v) {
   return v.dump();
 }
 
-
 /// JSON equality as ARM's (JToken.DeepEquals): members in any order.
 bool same(const value& a, const value& b) {
   if (a.is_object() && b.is_object()) {

@@ -46,8 +46,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (syntax.empty() && lb_report.errors.empty())
     check_load_balancer(lb);
   input::read_report tm_report;
-  auto tm = input::azure::read_traffic_manager_profile(body, "", "tm",
-                                                       tm_report);
+  auto tm =
+      input::azure::read_traffic_manager_profile(body, "", "tm", tm_report);
   if (syntax.empty() && tm_report.errors.empty())
     check_profile(tm);
   return 0;

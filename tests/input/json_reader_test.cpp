@@ -263,8 +263,9 @@ TEST(json_reader, iso8601_durations_with_bounds) {
   EXPECT_EQ(lines_of(read_azure(R"({"grace": "30m"})", m).errors),
             lines{"grace: \"30m\" is not an ISO 8601 duration (e.g. PT30M, "
                   "PT1H30M, P1D)"});
-  EXPECT_EQ(lines_of(read_azure(R"({"grace": 30})", m).errors),
-            lines{"grace: is an integer, not an ISO 8601 duration (e.g. PT30M)"});
+  EXPECT_EQ(
+      lines_of(read_azure(R"({"grace": 30})", m).errors),
+      lines{"grace: is an integer, not an ISO 8601 duration (e.g. PT30M)"});
 }
 
 TEST(iso8601_duration, parses_and_formats_azure_forms) {
