@@ -24,12 +24,10 @@ std::string resolve(const std::string& base_dir, const std::string& file) {
 }
 
 /// "West Europe" and "westeurope" are one location to Azure.
-std::string location_key(const std::string& location) {
-  std::string out;
-  for (char c : location)
-    if (c != ' ')
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+std::string location_key(std::string location) {
+  location.erase(std::remove(location.begin(), location.end(), ' '),
+                 location.end());
+  return ascii_lower(location);
 }
 
 /// Moves item `i` of one resource list (with its place) to another.

@@ -120,20 +120,43 @@ std::string resources_summary(const file_result& r) {
          std::to_string(r.resources.size() - modelled) + " not modelled)";
 }
 
-/// `--param name=value` and --parameters FILE as a template's inputs;
-/// appends errors of either to `errors`.
+/// A file as read once: its JSON (discarded when unreadable) and why not.
+struct document {
+  std::string path;
+  json value;
+  std::vector<input::diagnostic> errors;
+};
+
+document read_document(const std::string& path) {
+  document d{path, nullptr, {}};
+  d.value = az::read_json_file(path, d.errors);
+  return d;
+}
+
+/// `--param name=value` and the parameters file (`--parameters FILE`, else
+/// the first parameters file among `files`) as a template's inputs;
+/// appends errors of --parameters and --param to `errors` (those of a file
+/// among `files` are that file's).
 input::arm::deployment_inputs
-template_inputs(const validate_args& args,
+template_inputs(const validate_args& args, const std::vector<document>& files,
                 std::vector<input::located_diagnostic>& errors) {
   input::arm::deployment_inputs in;
   if (!args.parameters_file.empty()) {
-    std::vector<input::diagnostic> read_errors;
-    in.file = az::read_json_file(args.parameters_file, read_errors);
-    in.file_label = args.parameters_file;
-    for (const auto& e : read_errors)
-      errors.push_back({args.parameters_file, e.path, e.reason});
-    if (in.file.is_discarded())
-      in.file = nullptr;
+    auto d = read_document(args.parameters_file);
+    for (const auto& e : d.errors)
+      errors.push_back({d.path, e.path, e.reason});
+    if (!d.value.is_discarded()) {
+      in.file = d.value;
+      in.file_label = d.path;
+    }
+  } else {
+    for (const auto& d : files)
+      if (!d.value.is_discarded() &&
+          az::kind_of(d.value) == az::document_kind::parameters_file) {
+        in.file = d.value;
+        in.file_label = d.path;
+        break;
+      }
   }
   for (const auto& p : args.params) {
     auto eq = p.find('=');
@@ -185,15 +208,15 @@ void check_scenario(const std::string& path, bool explain, file_result& out) {
   }
 }
 
-file_result check_file(const std::string& path, const validate_args& args,
+file_result check_file(const document& d, const validate_args& args,
                        const input::arm::deployment_inputs& inputs) {
   file_result out;
+  const auto& path = d.path;
+  const auto& document = d.value;
   out.file = path;
-  std::vector<input::diagnostic> read_errors;
-  auto document = az::read_json_file(path, read_errors);
   if (document.is_discarded()) {
     out.kind = "unreadable";
-    out.errors = input::locate(path, read_errors);
+    out.errors = input::locate(path, d.errors);
     return out;
   }
   if (az::kind_of(document) == az::document_kind::not_azure) {
@@ -286,20 +309,16 @@ void print_text(const file_result& r) {
         std::cout << "    " << (row.path.empty() ? "(body)" : row.path) << " "
                   << row.type << " " << quoted_name(row.name) << "\n";
   }
-  auto lines = grouped(r.not_modelled, r.file);
-  {
-    std::vector<std::string> resource_lines;
-    for (const auto& row : r.resources)
-      if (!row.modelled)
-        resource_lines.push_back(row.path + " " + row.type + " " +
-                                 quoted_name(row.name));
-    if (!resource_lines.empty() || !lines.empty())
-      std::cout << "  not modelled:\n";
-    for (const auto& line : resource_lines)
-      std::cout << "    " << line << "\n";
-    for (const auto& line : lines)
-      std::cout << "    " << line << "\n";
-  }
+  std::vector<std::string> lines;
+  for (const auto& row : r.resources)
+    if (!row.modelled)
+      lines.push_back(row.path + " " + row.type + " " + quoted_name(row.name));
+  for (auto& line : grouped(r.not_modelled, r.file))
+    lines.push_back(std::move(line));
+  if (!lines.empty())
+    std::cout << "  not modelled:\n";
+  for (const auto& line : lines)
+    std::cout << "    " << line << "\n";
   if (!r.effective.empty()) {
     std::cout << "  effective model:\n";
     for (const auto& v : r.effective)
@@ -386,24 +405,15 @@ void add_validate_command(CLI::App& root) {
                 "Azure's defaults marked (default)");
   cmd->footer("Exit status: 0 when every file is valid, 2 otherwise.");
   cmd->callback([args] {
-    auto effective = *args;
-    if (effective.parameters_file.empty()) {
-      // A parameters file given among the files applies to the templates.
-      for (const auto& path : args->files) {
-        std::vector<input::diagnostic> ignored;
-        auto document = az::read_json_file(path, ignored);
-        if (!document.is_discarded() &&
-            az::kind_of(document) == az::document_kind::parameters_file) {
-          effective.parameters_file = path;
-          break;
-        }
-      }
-    }
-    std::vector<input::located_diagnostic> input_errors;
-    auto inputs = template_inputs(effective, input_errors);
-    std::vector<file_result> results;
+    // Each file is read once.
+    std::vector<document> files;
     for (const auto& path : args->files)
-      results.push_back(check_file(path, effective, inputs));
+      files.push_back(read_document(path));
+    std::vector<input::located_diagnostic> input_errors;
+    auto inputs = template_inputs(*args, files, input_errors);
+    std::vector<file_result> results;
+    for (const auto& d : files)
+      results.push_back(check_file(d, *args, inputs));
     bool all_valid = input_errors.empty();
     for (const auto& r : results)
       all_valid = all_valid && r.valid;
