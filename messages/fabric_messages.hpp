@@ -12,22 +12,27 @@
 
 namespace vmss::fabric {
 
-/// Client -> fabric controller: place VM `instance` of `scale_set`.
+/// Client -> fabric controller: place VM `instance` of `scale_set` in
+/// zone `zone` (0-based; -1: any zone of the controller's policy), spread
+/// over `fault_domains` fault domains (0: the policy's).
 struct fc_allocate {
   std::string scale_set;
   uint32_t instance = 0;
   uint32_t vcpus = 0;
   uint32_t ram_gb = 0;
+  int32_t zone = -1;
+  uint32_t fault_domains = 0;
   friend bool operator==(const fc_allocate& a, const fc_allocate& b) {
     return a.scale_set == b.scale_set && a.instance == b.instance &&
-           a.vcpus == b.vcpus && a.ram_gb == b.ram_gb;
+           a.vcpus == b.vcpus && a.ram_gb == b.ram_gb && a.zone == b.zone &&
+           a.fault_domains == b.fault_domains;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fc_allocate& x) {
   return f(caf::meta::type_name("fc_allocate"), x.scale_set, x.instance,
-           x.vcpus, x.ram_gb);
+           x.vcpus, x.ram_gb, x.zone, x.fault_domains);
 }
 
 /// Fabric controller leader -> client: the allocation is committed (ok,
@@ -78,7 +83,8 @@ typename Inspector::result_type inspect(Inspector& f, fc_heartbeat_ack& x) {
   return f(caf::meta::type_name("fc_heartbeat_ack"), x.seq);
 }
 
-/// Leader -> client: a VM it asked for was on a host marked down.
+/// Leader -> client: a VM it asked for is on a host marked down (the VM is
+/// unreachable; service healing moves it when it can: fc_vm_moved).
 struct fc_vm_lost {
   std::string scale_set;
   uint32_t instance = 0;
@@ -92,6 +98,24 @@ struct fc_vm_lost {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fc_vm_lost& x) {
   return f(caf::meta::type_name("fc_vm_lost"), x.scale_set, x.instance, x.host);
+}
+
+/// Leader -> client: service healing placed the VM, lost with its host, on
+/// `host` (same instance; it goes through Creating there).
+struct fc_vm_moved {
+  std::string scale_set;
+  uint32_t instance = 0;
+  uint32_t host = 0;
+  friend bool operator==(const fc_vm_moved& a, const fc_vm_moved& b) {
+    return a.scale_set == b.scale_set && a.instance == b.instance &&
+           a.host == b.host;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fc_vm_moved& x) {
+  return f(caf::meta::type_name("fc_vm_moved"), x.scale_set, x.instance,
+           x.host);
 }
 
 /// Client -> fabric controller: start, stop, reimage or delete VM

@@ -82,17 +82,20 @@ typename Inspector::result_type inspect(Inspector& f, vm_command& x) {
 }
 
 /// A VM's new lifecycle state, VM -> hypervisor -> host agent.
+/// `health`: what its Application Health extension reports (none without
+/// one); a change of health alone is a vm_status too.
 struct vm_status {
   uint32_t vm = 0;
   vm_state state = vm_state::pending;
+  app_health health = app_health::none;
   friend bool operator==(const vm_status& a, const vm_status& b) {
-    return a.vm == b.vm && a.state == b.state;
+    return a.vm == b.vm && a.state == b.state && a.health == b.health;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, vm_status& x) {
-  return f(caf::meta::type_name("vm_status"), x.vm, x.state);
+  return f(caf::meta::type_name("vm_status"), x.vm, x.state, x.health);
 }
 
 /// Timer: a VM's next application health probe.

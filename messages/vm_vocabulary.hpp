@@ -13,7 +13,8 @@
 namespace vmss::physical {
 
 /// A request about a running VM, host agent -> hypervisor -> VM.
-enum class vm_op : uint8_t { start, stop, reimage, delete_vm };
+/// restart: stop, then start again (the VM keeps its host and disks).
+enum class vm_op : uint8_t { start, stop, reimage, delete_vm, restart };
 
 /// "start", "stop", "reimage", "delete".
 inline const char* to_string(vm_op op) {
@@ -26,6 +27,8 @@ inline const char* to_string(vm_op op) {
     return "reimage";
   case vm_op::delete_vm:
     return "delete";
+  case vm_op::restart:
+    return "restart";
   }
   return "unknown";
 }
@@ -74,6 +77,30 @@ inline const char* to_string(vm_state s) {
     return "deleted";
   }
   return "unknown";
+}
+
+/// What a VM's Application Health extension reports (rich states; a binary
+/// extension reports only healthy and unhealthy). `none`: the VM has no
+/// extension (another tenant's VM, or a scale set whose health source is a
+/// load balancer probe).
+enum class app_health : uint8_t { none, initializing, healthy, unhealthy, unknown };
+
+/// "none", "Initializing", "Healthy", "Unhealthy", "Unknown": Azure's
+/// spelling of the states (the instance view's HealthState/... codes).
+inline const char* to_string(app_health h) {
+  switch (h) {
+  case app_health::none:
+    return "none";
+  case app_health::initializing:
+    return "Initializing";
+  case app_health::healthy:
+    return "Healthy";
+  case app_health::unhealthy:
+    return "Unhealthy";
+  case app_health::unknown:
+    return "Unknown";
+  }
+  return "none";
 }
 
 /// "demo-vmss/3": the name of VM `instance` of scale set `scale_set`, as

@@ -1,6 +1,8 @@
 #include "runners/modules.hpp"
 
+#include "actors/compute/module.hpp"
 #include "actors/fabric/module.hpp"
+#include "actors/network/module.hpp"
 #include "actors/physical/module.hpp"
 #include "actors/storage/module.hpp"
 #include "analysis/checker.hpp"
@@ -43,7 +45,9 @@ const std::vector<const family_module*>& modules() {
   static const std::vector<const family_module*> list = [] {
     std::vector<const family_module*> out{&bench::module(), &physical::module(),
                                           &storage::module(),
-                                          &fabric::module()};
+                                          &fabric::module(),
+                                          &compute::module(),
+                                          &network::module()};
     check_unique(out);
     return out;
   }();

@@ -31,6 +31,7 @@ void register_messages(message_family& f) {
   f.add<client_due>(15, "client_due");
   f.add<fc_operate>(16, "fc_operate");
   f.add<fc_operated>(17, "fc_operated");
+  f.add<fc_vm_moved>(18, "fc_vm_moved");
 }
 
 std::vector<const trace::event_def*> declared_events() {

@@ -1,0 +1,36 @@
+#include "actors/compute/module.hpp"
+
+#include "kernel/message_family.hpp"
+#include "messages/compute_events.hpp"
+#include "messages/compute_kinds.hpp"
+#include "messages/compute_messages.hpp"
+
+namespace vmss::compute {
+
+namespace {
+
+/// Indices are fixed: a new message takes the next free one.
+void register_messages(message_family& f) {
+  f.add<arm_request>(0, "arm_request");
+  f.add<model_changed>(1, "model_changed");
+  f.add<instance_status>(2, "instance_status");
+  f.add<orchestrator_due>(3, "orchestrator_due");
+}
+
+std::vector<const trace::event_def*> declared_events() {
+  return {std::begin(events::all), std::end(events::all)};
+}
+
+} // namespace
+
+const family_module& module() {
+  static const family_module m{"compute",
+                               5,
+                               &register_messages,
+                               {&kinds::arm, &kinds::orchestrator},
+                               declared_events(),
+                               nullptr};
+  return m;
+}
+
+} // namespace vmss::compute

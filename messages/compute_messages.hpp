@@ -1,0 +1,134 @@
+#pragma once
+/// Messages of the compute family (actors/compute): requests to the ARM
+/// front door, what it tells a scale set's orchestrator, and what host
+/// agents report about a scale set's instances.
+///
+///   control (timeline, ctl) --arm_request--> arm
+///   arm --model_changed, arm_request (accepted instance-level)--> orchestrator
+///   host agent --instance_status--> orchestrator
+///   orchestrator <--> fabric controller (fc_allocate / fc_operate, ...)
+///   orchestrator <--> load balancer (network_messages.hpp)
+
+#include "messages/compute_model.hpp"
+#include "messages/vm_vocabulary.hpp"
+
+#include <caf/meta/type_name.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vmss::compute {
+
+/// What a request asks of ARM (docs/model.md lists the REST operation each
+/// stands for).
+enum class arm_op : uint8_t {
+  put_model,         ///< PUT/PATCH of the scale set: `model` names the body
+  set_capacity,      ///< PATCH sku.capacity = `capacity`
+  instance_action,   ///< POST .../{action} on `instances` (empty: all)
+  set_protection,    ///< PUT of each instance's protectionPolicy
+  cancel_upgrade,    ///< POST .../rollingUpgrades/cancel
+  set_service_state, ///< POST .../setOrchestrationServiceState
+};
+
+/// "put_model", "set_capacity", ...
+const char* to_string(arm_op op);
+
+/// An instance-level action (REST: virtualMachineScaleSets/{vmss}/…).
+enum class instance_action : uint8_t {
+  delete_vm,   ///< delete (scale set shrinks: capacity - 1)
+  reimage,     ///< reimage
+  restart,     ///< restart
+  start,       ///< start
+  power_off,   ///< powerOff (the host keeps the reservation)
+  deallocate,  ///< deallocate (the reservation is freed)
+  upgrade,     ///< manualUpgrade: bring to the latest model
+};
+
+/// "delete", "reimage", "restart", "start", "powerOff", "deallocate",
+/// "manualUpgrade".
+const char* to_string(instance_action a);
+
+struct arm_request {
+  uint32_t id = 0; ///< numbers the run's requests (the timeline entry)
+  std::string scale_set;
+  arm_op op = arm_op::put_model;
+  uint32_t model = 0;    ///< put_model: index into arm_params::models
+  int64_t capacity = -1; ///< set_capacity
+  instance_action action = instance_action::delete_vm;
+  std::vector<uint32_t> instances; ///< instance_action, set_protection
+  bool protect_from_scale_in = false;      ///< set_protection
+  bool protect_from_scale_set_actions = false; ///< set_protection
+  bool running = true; ///< set_service_state: Running, else Suspended
+  friend bool operator==(const arm_request& a, const arm_request& b) {
+    return a.id == b.id && a.scale_set == b.scale_set && a.op == b.op &&
+           a.model == b.model && a.capacity == b.capacity &&
+           a.action == b.action && a.instances == b.instances &&
+           a.protect_from_scale_in == b.protect_from_scale_in &&
+           a.protect_from_scale_set_actions ==
+               b.protect_from_scale_set_actions &&
+           a.running == b.running;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, arm_request& x) {
+  return f(caf::meta::type_name("arm_request"), x.id, x.scale_set, x.op,
+           x.model, x.capacity, x.action, x.instances,
+           x.protect_from_scale_in, x.protect_from_scale_set_actions,
+           x.running);
+}
+
+/// ARM -> orchestrator: the set's model is now `model`, version
+/// `version` (1 when the set is created, +1 per accepted change).
+struct model_changed {
+  uint32_t version = 0;
+  set_model model;
+  friend bool operator==(const model_changed& a, const model_changed& b) {
+    return a.version == b.version && a.model.name == b.model.name;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, model_changed& x) {
+  return f(caf::meta::type_name("model_changed"), x.version, x.model);
+}
+
+/// Host agent -> the orchestrator of `scale_set`: instance `instance` on
+/// this host (VM slot entity `vm`) is now in `state` with `health`.
+struct instance_status {
+  std::string scale_set;
+  uint32_t instance = 0;
+  uint32_t vm = 0;
+  uint32_t host = 0;
+  physical::vm_state state = physical::vm_state::pending;
+  physical::app_health health = physical::app_health::none;
+  friend bool operator==(const instance_status& a, const instance_status& b) {
+    return a.scale_set == b.scale_set && a.instance == b.instance &&
+           a.vm == b.vm && a.host == b.host && a.state == b.state &&
+           a.health == b.health;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance_status& x) {
+  return f(caf::meta::type_name("instance_status"), x.scale_set, x.instance,
+           x.vm, x.host, x.state, x.health);
+}
+
+/// Timer: the orchestrator's reconciliation loop (and the planners' next
+/// deadline). `seq` numbers the timers so that a superseded one is ignored.
+struct orchestrator_due {
+  uint64_t seq = 0;
+  friend bool operator==(const orchestrator_due& a,
+                         const orchestrator_due& b) {
+    return a.seq == b.seq;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, orchestrator_due& x) {
+  return f(caf::meta::type_name("orchestrator_due"), x.seq);
+}
+
+} // namespace vmss::compute
