@@ -37,6 +37,14 @@ struct scenario_input {
   /// model does not simulate (file and JSON path; no reason).
   std::vector<located_diagnostic> azure_warnings;
   std::vector<located_diagnostic> azure_not_modelled;
+  /// Each `update` of the timeline, in order: the scale set's model after
+  /// it (its merge patch over the body the earlier updates left).
+  struct model_update {
+    size_t entry = 0;     ///< index into spec.timeline()
+    size_t scale_set = 0; ///< index into azure.scale_sets
+    azure::scale_set model;
+  };
+  std::vector<model_update> updates;
 
   /// "LABEL: PATH: REASON", the form of every error about this scenario.
   std::string error(const std::string& path, const std::string& reason) const;

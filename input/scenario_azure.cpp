@@ -102,6 +102,46 @@ struct azure_reader {
       out.azure_not_modelled.push_back({file, p, ""});
   }
 
+  /// Each `update` entry of the timeline: its merge patch over the set's
+  /// body as the earlier updates left it, read as a scale-set body.
+  void updates(const json& document) {
+    const auto& timeline = out.spec.timeline();
+    std::vector<json> bodies;
+    for (const auto& set : out.azure.scale_sets)
+      bodies.push_back(set.body);
+    for (int i = 0; i < timeline.size(); ++i) {
+      const auto& e = timeline[i];
+      if (e.action_case() != sc::TimelineEntry::kOperation ||
+          e.operation() != sc::update)
+        continue;
+      auto path = entry_path("timeline", static_cast<size_t>(i));
+      const auto& sets = out.azure.scale_sets;
+      auto set = std::find_if(sets.begin(), sets.end(), [&](const auto& x) {
+        return x.name == e.target();
+      });
+      const auto& patch =
+          document.at("timeline").at(static_cast<size_t>(i)).value("body", json());
+      if (set == sets.end() || !patch.is_object())
+        continue; // the timeline's check says what is wrong
+      auto index = static_cast<size_t>(set - sets.begin());
+      auto merged = bodies[index];
+      merged.merge_patch(patch);
+      read_report r;
+      auto model = az::read_scale_set(merged, json_child(path, "body"),
+                                      set->name, r);
+      // Its not-modelled paths are the body's, listed once already.
+      for (const auto& d : r.errors)
+        fail(out.label, d.path, d.reason);
+      for (const auto& w : r.warnings)
+        out.azure_warnings.push_back({out.label, w.path, w.reason});
+      if (!same_ignoring_case(model.name, set->name))
+        fail(out.label, json_child(path, "body.name"),
+             "an update cannot rename the scale set " + quote_json(set->name));
+      bodies[index] = merged;
+      out.updates.push_back({static_cast<size_t>(i), index, std::move(model)});
+    }
+  }
+
   /// One entry of scaleSets (`type` scale_set_type) or autoscaleSettings.
   void entry(const json& raw, const sc::AzureResource& e,
              const std::string& path, const std::string& type) {
@@ -341,8 +381,17 @@ void read_scenario_azure(const json& document, const std::string& base_dir,
     reader.entry(document.at("autoscaleSettings").at(static_cast<size_t>(i)),
                  spec.autoscale_settings(i), path, az::autoscale_type);
   }
+  for (int i = 0; i < spec.load_balancers_size(); ++i) {
+    auto path = entry_path("loadBalancers", static_cast<size_t>(i));
+    if (spec.load_balancers(i).has_create_at_ns())
+      reader.fail(out.label, json_child(path, "createAt"),
+                  "only for scale sets");
+    reader.entry(document.at("loadBalancers").at(static_cast<size_t>(i)),
+                 spec.load_balancers(i), path, az::load_balancer_type);
+  }
   reader.place_scale_sets();
   az::check_references(out.azure, true, errors, out.azure_warnings);
+  reader.updates(document);
 }
 
 } // namespace vmss::input

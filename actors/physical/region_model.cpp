@@ -1,6 +1,10 @@
 #include "actors/physical/region_model.hpp"
 
+#include "actors/compute/arm.hpp"
+#include "actors/compute/orchestrator.hpp"
+#include "actors/compute/set_model.hpp"
 #include "actors/fabric/fc_replica.hpp"
+#include "actors/network/lb_core.hpp"
 #include "actors/fabric/scale_client.hpp"
 #include "actors/physical/control.hpp"
 #include "actors/physical/faults.hpp"
@@ -15,7 +19,9 @@
 #include "kernel/kind_factories.hpp"
 #include "kernel/numbers.hpp"
 #include "kernel/spawn_entity.hpp"
+#include "messages/compute_kinds.hpp"
 #include "messages/fabric_kinds.hpp"
+#include "messages/network_kinds.hpp"
 #include "messages/physical_kinds.hpp"
 #include "messages/storage_kinds.hpp"
 #include "topology/region_network.hpp"
@@ -192,32 +198,97 @@ private:
     return model_spec(in.label + ": " + family, std::move(options));
   }
 
-  /// The stand-in client runs one scale set until the orchestrator exists.
+  /// The scale sets through ARM and their orchestrators: each set's
+  /// initial model, then the timeline's updates (arm_params::models), and
+  /// the load balancers.
   void read_scale_sets(const input::scenario_input& in) {
+    client_.count = 0;
     const auto& sets = in.azure.scale_sets;
-    if (sets.size() > 1) {
-      const auto& where = in.azure.scale_set_places[1];
-      throw std::invalid_argument(
-          where.file + ": " + where.path + (where.path.empty() ? "" : ": ") +
-          "one scale set per scenario for now (the stand-in client runs one "
-          "until the scale-set orchestrator exists)");
+    for (size_t i = 0; i < sets.size(); ++i) {
+      arm_.core.models.push_back(compute::to_set_model(sets[i]));
+      set_names_.push_back(sets[i].name);
+      requests_.push_back(
+          {in.create_at[i], compute::arm_request{static_cast<uint32_t>(i),
+                                                 sets[i].name,
+                                                 compute::arm_op::put_model,
+                                                 static_cast<uint32_t>(i)}});
+      const auto& model = arm_.core.models.back();
+      if (model.health == compute::health_source::extension)
+        extensions_[model.name] = model.extension;
     }
-    if (sets.empty() || sets[0].model.sku().capacity() == 0) {
-      client_.count = 0;
-      return;
+    for (const auto& u : in.updates) {
+      update_models_[u.entry] =
+          static_cast<uint32_t>(arm_.core.models.size());
+      arm_.core.models.push_back(compute::to_set_model(u.model));
+      const auto& model = arm_.core.models.back();
+      if (model.health == compute::health_source::extension)
+        extensions_[model.name] = model.extension;
     }
-    const auto& set = sets[0];
-    client_.scale_set = set.name;
-    client_.count = set.model.sku().capacity();
-    client_.at = in.create_at[0];
-    const auto* size = input::find_vm_size(set.model.sku().name());
-    VMSS_ASSERT(size, "the scale-set reader checks the VM size");
-    client_.vcpus = size->vcpus;
-    client_.ram_gb = size->ram_gb;
-    fc_.policy.zones.clear();
-    for (auto zone : in.zones[0])
-      fc_.policy.zones.push_back(zone - 1);
-    validate_policy();
+    for (const auto& lb : in.azure.load_balancers)
+      load_balancers_.push_back(network::to_lb_params(lb.model));
+  }
+
+  /// A timeline operation as a request to ARM (docs/scenarios.md).
+  compute::arm_request request_of(const vmss::scenario::TimelineEntry& e,
+                                  size_t entry) const {
+    namespace sc = vmss::scenario;
+    using compute::arm_op;
+    using compute::instance_action;
+    compute::arm_request r;
+    r.id = static_cast<uint32_t>(set_names_.size() + entry);
+    auto vm = split_vm_name(e.target());
+    r.scale_set = vm ? std::string(vm->scale_set) : e.target();
+    if (vm)
+      r.instances.push_back(
+          static_cast<uint32_t>(std::stoul(std::string(vm->instance))));
+    r.op = arm_op::instance_action;
+    switch (e.operation()) {
+    case sc::vm_start:
+      r.action = instance_action::start;
+      break;
+    case sc::vm_stop:
+      r.action = instance_action::power_off;
+      break;
+    case sc::vm_reimage:
+      r.action = instance_action::reimage;
+      break;
+    case sc::vm_delete:
+      r.action = instance_action::delete_vm;
+      break;
+    case sc::vm_restart:
+      r.action = instance_action::restart;
+      break;
+    case sc::vm_deallocate:
+      r.action = instance_action::deallocate;
+      break;
+    case sc::vm_upgrade:
+      r.action = instance_action::upgrade;
+      break;
+    case sc::vm_protect:
+      r.op = arm_op::set_protection;
+      r.protect_from_scale_in = e.protect_from_scale_in();
+      r.protect_from_scale_set_actions = e.protect_from_scale_set_actions();
+      break;
+    case sc::scale:
+      r.op = arm_op::set_capacity;
+      r.capacity = e.capacity();
+      break;
+    case sc::update:
+      r.op = arm_op::put_model;
+      r.model = update_models_.at(entry);
+      break;
+    case sc::cancel_upgrade:
+      r.op = arm_op::cancel_upgrade;
+      break;
+    case sc::suspend_repairs:
+    case sc::resume_repairs:
+      r.op = arm_op::set_service_state;
+      r.running = e.operation() == sc::resume_repairs;
+      break;
+    default:
+      VMSS_ASSERT(false, "input/ admits only these operations");
+    }
+    return r;
   }
 
   /// Faults and operations, each named by its entry when it is wrong.
@@ -227,18 +298,7 @@ private:
       const auto& e = timeline[i];
       auto where = input::entry_path("timeline", static_cast<size_t>(i));
       if (e.has_operation()) {
-        auto vm = split_vm_name(e.target());
-        int64_t instance = -1;
-        if (!vm || vm->scale_set != client_.scale_set ||
-            !parse_int(std::string(vm->instance), 0,
-                       static_cast<int64_t>(client_.count) - 1, instance))
-          throw std::invalid_argument(in.error(
-              where + ".target", "no VM " + e.target() + " in scale set " +
-                                     client_.scale_set + " (capacity " +
-                                     std::to_string(client_.count) + ")"));
-        client_.operations.push_back(
-            {e.at_ns(), static_cast<uint32_t>(instance),
-             static_cast<vm_op>(static_cast<int>(e.operation()) - 1)});
+        requests_.push_back({e.at_ns(), request_of(e, static_cast<size_t>(i))});
         continue;
       }
       planned_fault f;
@@ -468,6 +528,10 @@ public:
            op.at);
     if (client_.count > 0)
       late("scale_at=" + format_duration(client_.at), client_.at);
+    for (const auto& [at, r] : requests_)
+      late(std::string(compute::to_string(r.op)) + " of " + r.scale_set +
+               " at " + format_duration(at),
+           at);
     return out;
   }
 
@@ -476,6 +540,12 @@ public:
     table.add(control_path(r), kinds::control, 0);
     if (client_.count > 0 || !client_.operations.empty())
       table.add(client_path(r), fabric::kinds::client, 0);
+    // The control plane, outside the zones (node 0).
+    if (!set_names_.empty())
+      table.add(compute::arm_path(r.name), compute::kinds::arm, 0);
+    for (const auto& name : set_names_)
+      table.add(compute::orchestrator_path(r.name, name),
+                compute::kinds::orchestrator, 0);
     for (const auto& host : topology::fc_replica_hosts(r))
       table.add(host + "/fc", fabric::kinds::fc_replica,
                 topology::node_of_zone(
@@ -517,6 +587,12 @@ public:
     auto control = k.table().id_of(control_path(r));
     for (const auto& f : faults_)
       inject_fault(k, net_, control, f.at, f.what);
+    if (!requests_.empty()) {
+      auto to = k.table().id_of(compute::arm_path(r.name));
+      for (const auto& [at, request] : requests_)
+        k.inject(at, to, event_kind::message, caf::make_message(request),
+                 wire::id_of<compute::arm_request>);
+    }
   }
 
   std::vector<std::string> describe_run() const override {
@@ -625,6 +701,9 @@ private:
     vm_.directory = directory_.get();
     for (const auto& host : topology::fc_replica_hosts(r))
       fc_.raft.members.push_back(table.id_of(host + "/fc"));
+    orchestrator_.controllers = fc_.raft.members;
+    orchestrator_.region = r.name;
+    arm_.region = r.name;
     for (entity_id id = 0; id < table.size(); ++id)
       if (*table[id].kind == kinds::host_agent) {
         const auto& at = net_.where(id);
@@ -665,6 +744,16 @@ private:
       spawn_entity<fabric::scale_client>(sys, k, id, fc_.raft.members,
                                          &client_);
     });
+    factories_.add(compute::kinds::arm, [this](caf::actor_system& sys,
+                                               node_kernel& k, entity_id id) {
+      spawn_entity<compute::arm>(sys, k, id, &arm_);
+    });
+    factories_.add(compute::kinds::orchestrator,
+                   [this](caf::actor_system& sys, node_kernel& k,
+                          entity_id id) {
+                     spawn_entity<compute::orchestrator>(sys, k, id,
+                                                         &orchestrator_);
+                   });
     factories_.add(kinds::tor_switch, [this](caf::actor_system& sys,
                                              node_kernel& k, entity_id id) {
       spawn_entity<tor_switch>(sys, k, id, &net_);
@@ -678,6 +767,17 @@ private:
   kind_factories factories_;
   fabric::fc_params fc_;
   fabric::scale_client_params client_;
+  // The control plane of a scenario's scale sets.
+  compute::arm_shell_params arm_;
+  compute::orchestrator_shell_params orchestrator_;
+  std::vector<std::string> set_names_;
+  /// Requests to ARM at their times: each set's creation, then the
+  /// timeline's operations.
+  std::vector<std::pair<sim_time, compute::arm_request>> requests_;
+  /// The timeline entry of each update -> its model in arm_.core.models.
+  std::map<size_t, uint32_t> update_models_;
+  std::map<std::string, compute::extension_health> extensions_;
+  std::vector<network::lb_params> load_balancers_;
   host_agent_params host_;
   vm_params vm_;
   replication_params replication_;

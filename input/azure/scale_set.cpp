@@ -572,6 +572,7 @@ scale_set read_scale_set(const nlohmann::ordered_json& body,
                          const std::string& path, const std::string& name,
                          read_report& report) {
   scale_set out;
+  out.body = body;
   read_message(body, out.model, path, report, read_options{true});
   out.name = out.model.name().empty() ? name : out.model.name();
   if (!body.is_object())

@@ -34,6 +34,9 @@ struct scale_set {
   /// Whether it reports rich health states (Initializing, Healthy,
   /// Unhealthy, Unknown: typeHandlerVersion 2.x) rather than binary ones.
   bool rich_health_states = false;
+  /// The body as given (a template's: as evaluated), for the timeline's
+  /// merge-patch updates (docs/scenarios.md).
+  nlohmann::ordered_json body;
 };
 
 /// Reads `body` (at `path` in its document); appends every error, warning

@@ -1,0 +1,37 @@
+#include "actors/compute/arm.hpp"
+
+#include "messages/compute_events.hpp"
+#include "messages/compute_kinds.hpp"
+
+#include <caf/all.hpp>
+
+namespace vmss::compute {
+
+arm::arm(caf::actor_config& cfg, node_kernel& k, entity_id id,
+         const arm_shell_params* params)
+    : entity(cfg, k, id), params_(params), core_(params->core) {
+}
+
+caf::behavior arm::make_behavior() {
+  return {
+      [=](const arm_request& r) {
+        auto answer = core_.on_request(r);
+        trace(events::arm_request,
+              {static_cast<int64_t>(r.id), r.scale_set,
+               std::string(to_string(r.op)), answer.accepted, answer.reason});
+        if (!answer.accepted)
+          return;
+        auto path = orchestrator_path(params_->region, r.scale_set);
+        auto to = kernel_.table().id_of(path);
+        if (answer.changed) {
+          trace(events::model_updated,
+                {r.scale_set, static_cast<int64_t>(answer.changed->version)});
+          send(to, std::move(*answer.changed));
+        }
+        if (answer.forward)
+          send(to, r);
+      },
+  };
+}
+
+} // namespace vmss::compute
