@@ -116,6 +116,22 @@ typename Inspector::result_type inspect(Inspector& f, instance_status& x) {
            x.vm, x.host, x.state, x.health);
 }
 
+/// The scenario -> the orchestrator: crash (up = false) or restore the
+/// application of instance `instance` (an app_crash whose target is
+/// SETNAME/N; the orchestrator passes it to the instance's VM).
+struct instance_fault {
+  uint32_t instance = 0;
+  bool up = false;
+  friend bool operator==(const instance_fault& a, const instance_fault& b) {
+    return a.instance == b.instance && a.up == b.up;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance_fault& x) {
+  return f(caf::meta::type_name("instance_fault"), x.instance, x.up);
+}
+
 /// Timer: the orchestrator's reconciliation loop (and the planners' next
 /// deadline). `seq` numbers the timers so that a superseded one is ignored.
 struct orchestrator_due {

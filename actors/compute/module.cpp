@@ -15,6 +15,7 @@ void register_messages(message_family& f) {
   f.add<model_changed>(1, "model_changed");
   f.add<instance_status>(2, "instance_status");
   f.add<orchestrator_due>(3, "orchestrator_due");
+  f.add<instance_fault>(4, "instance_fault");
 }
 
 std::vector<const trace::event_def*> declared_events() {

@@ -2,6 +2,7 @@
 
 #include "messages/compute_events.hpp"
 #include "messages/network_kinds.hpp"
+#include "messages/physical_messages.hpp"
 
 #include <caf/all.hpp>
 
@@ -206,6 +207,13 @@ caf::behavior orchestrator::make_behavior() {
       },
       [=](const network::lb_backend_health& h) {
         execute(core_.on_backend_health(now(), h));
+      },
+      [=](const instance_fault& f) {
+        // To the instance's VM, if it has one now (else nothing happens:
+        // docs/scenarios.md).
+        auto i = core_.instances().find(f.instance);
+        if (i != core_.instances().end() && i->second.vm != 0)
+          send(i->second.vm, physical::app_fault{f.up});
       },
       [=](const orchestrator_due& due) {
         if (due.seq != wake_seq_)

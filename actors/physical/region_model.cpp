@@ -301,6 +301,24 @@ private:
         requests_.push_back({e.at_ns(), request_of(e, static_cast<size_t>(i))});
         continue;
       }
+      auto instance = split_vm_name(e.target());
+      if ((e.fault() == vmss::scenario::app_crash ||
+           e.fault() == vmss::scenario::app_restore) &&
+          instance &&
+          std::count(set_names_.begin(), set_names_.end(),
+                     std::string(instance->scale_set)) > 0) {
+        int64_t id = 0;
+        if (!parse_int(std::string(instance->instance), 0, 1 << 30, id))
+          throw std::invalid_argument(in.error(
+              where + ".target", "instance " + std::string(instance->instance) +
+                                     " is not a number"));
+        instance_faults_.push_back(
+            {e.at_ns(), std::string(instance->scale_set),
+             compute::instance_fault{static_cast<uint32_t>(id),
+                                     e.fault() == vmss::scenario::app_restore},
+             to_fault_kind(e.fault())});
+        continue;
+      }
       planned_fault f;
       f.at = e.at_ns();
       f.what.kind = to_fault_kind(e.fault());
@@ -593,6 +611,16 @@ public:
         k.inject(at, to, event_kind::message, caf::make_message(request),
                  wire::id_of<compute::arm_request>);
     }
+    for (const auto& f : instance_faults_) {
+      k.inject(f.at, k.table().id_of(compute::orchestrator_path(r.name, f.set)),
+               event_kind::message, caf::make_message(f.fault),
+               wire::id_of<compute::instance_fault>);
+      k.inject(f.at, control, event_kind::message,
+               caf::make_message(fault_notice{
+                   to_string(f.kind), vm_name(f.set, f.fault.instance),
+                   f.fault.up}),
+               wire::id_of<fault_notice>);
+    }
   }
 
   std::vector<std::string> describe_run() const override {
@@ -777,6 +805,14 @@ private:
   /// The timeline entry of each update -> its model in arm_.core.models.
   std::map<size_t, uint32_t> update_models_;
   std::map<std::string, compute::extension_health> extensions_;
+  /// app_crash / app_restore of SETNAME/N: through the set's orchestrator.
+  struct instance_fault_at {
+    sim_time at = 0;
+    std::string set;
+    compute::instance_fault fault;
+    fault_kind kind = fault_kind::app_crash;
+  };
+  std::vector<instance_fault_at> instance_faults_;
   std::vector<network::lb_params> load_balancers_;
   host_agent_params host_;
   vm_params vm_;
