@@ -641,9 +641,19 @@ private:
            " tenants_percent=" +
            std::to_string(static_cast<int>(host_.tenant_utilisation * 100)) +
            " fc_replicas=" + std::to_string(r.fc_replica_sites.size()) +
-           " scale_set_vms=" + std::to_string(client_.count) + " disks=" +
+           " scale_sets=" + std::to_string(set_names_.size()) +
+           " scale_set_vms=" + std::to_string(scale_set_vms()) + " disks=" +
            (replication_.redundancy == disk_redundancy::zrs ? "zrs" : "lrs") +
            " faults=" + std::to_string(faults_.size());
+  }
+
+  /// The VMs asked for at the start: the stand-in client's, or the scale
+  /// sets' initial capacities.
+  uint64_t scale_set_vms() const {
+    uint64_t n = client_.count;
+    for (size_t i = 0; i < set_names_.size(); ++i)
+      n += arm_.core.models[i].capacity;
+    return n;
   }
 
   /// What a fault process drew: "fault_process faultProcesses[0]
