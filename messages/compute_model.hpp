@@ -121,8 +121,8 @@ struct set_model {
   std::string probe_load_balancer;
   std::string probe;
   std::vector<pool_ref> pools;
-  /// A fingerprint of virtualMachineProfile: instances whose profile
-  /// differs from the set's are not on the latest model.
+  /// A fingerprint of virtualMachineProfile and sku.name: instances whose
+  /// profile differs from the set's are not on the latest model.
   uint64_t profile = 0;
 };
 

@@ -7,6 +7,15 @@
 /// (`arm_request`) and every accepted change (`model_updated`), tells the
 /// set's orchestrator, and forwards the instance-level requests it accepts.
 /// docs/model.md lists each rule with its source. No CAF.
+///
+///   request --> set exists? --no--> put_model: create, version 1
+///                 |                  else: ResourceNotFound
+///                 yes
+///                 +--> put_model / set_capacity: the update rules; the
+///                 |    new model differs? version + 1, model_changed
+///                 |    (an identical model is accepted, no new version)
+///                 +--> instance-level: the request's own rules, then
+///                      forward to the orchestrator (instance-level rules)
 
 #include "messages/compute_messages.hpp"
 
@@ -46,11 +55,19 @@ public:
   const set_model* model(const std::string& scale_set) const;
   uint32_t version(const std::string& scale_set) const;
 
+  /// The resource group named in Azure's messages (ARM templates'
+  /// resourceGroup() is "vmss-sim" too, docs/azure-input.md).
+  static constexpr const char* resource_group = "vmss-sim";
+
 private:
   struct entry {
     set_model model;
     uint32_t version = 0;
   };
+  arm_answer put_model(const arm_request& request);
+  arm_answer set_capacity(const arm_request& request, const entry& set);
+  /// Replaces the set's model with `next` if it differs: version + 1.
+  arm_answer apply(const std::string& scale_set, set_model next);
   const arm_params* params_;
   std::map<std::string, entry> sets_;
 };

@@ -30,8 +30,12 @@ pool_ref child_of(const std::string& id) {
   return out;
 }
 
-/// The first 8 bytes of the SHA-256 of the profile's deterministic bytes.
-uint64_t fingerprint(const vmss::azure::compute::VirtualMachineProfile& p) {
+/// The first 8 bytes of the SHA-256 of the VM size and the profile's
+/// deterministic bytes: what an instance is created from. A new size, like
+/// a new profile, leaves the existing instances off the latest model until
+/// they are upgraded (docs/model.md, "ARM front door").
+uint64_t fingerprint(const std::string& size,
+                     const vmss::azure::compute::VirtualMachineProfile& p) {
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream raw(&bytes);
@@ -40,6 +44,8 @@ uint64_t fingerprint(const vmss::azure::compute::VirtualMachineProfile& p) {
     p.SerializeToCodedStream(&out);
   }
   sha256 h;
+  h.update(size.data(), size.size());
+  h.update("\0", 1);
   h.update(bytes.data(), bytes.size());
   return std::stoull(h.hex().substr(0, 16), nullptr, 16);
 }
@@ -52,11 +58,14 @@ set_model to_set_model(const input::azure::scale_set& set) {
   set_model out;
   out.name = set.name;
   out.capacity = static_cast<uint32_t>(m.sku().capacity());
-  out.sku = m.sku().name();
-  const auto* size = input::find_vm_size(out.sku);
-  VMSS_ASSERT(size, "the scale-set reader checks the VM size");
-  out.vcpus = size->vcpus;
-  out.ram_gb = size->ram_gb;
+  // A Flexible set may have no sku: it holds only the VMs added to it.
+  if (m.has_sku()) {
+    const auto* size = input::find_vm_size(m.sku().name());
+    VMSS_ASSERT(size, "the scale-set reader checks the VM size");
+    out.sku = size->name; // Azure's spelling: names match in any case
+    out.vcpus = size->vcpus;
+    out.ram_gb = size->ram_gb;
+  }
   for (const auto& zone : m.zones())
     out.zones.push_back(static_cast<uint32_t>(std::stoul(zone)) - 1);
   out.mode = p.orchestration_mode() == Properties::Flexible
@@ -99,10 +108,10 @@ set_model to_set_model(const input::azure::scale_set& set) {
   const auto& a = p.automatic_repairs_policy();
   out.repairs.enabled = a.enabled();
   out.repairs.grace = a.grace_period_ns();
-  out.repairs.action = a.repair_action() == Repairs::Restart ? repair_action::restart
-                       : a.repair_action() == Repairs::Reimage
-                           ? repair_action::reimage
-                           : repair_action::replace;
+  out.repairs.action =
+      a.repair_action() == Repairs::Restart   ? repair_action::restart
+      : a.repair_action() == Repairs::Reimage ? repair_action::reimage
+                                              : repair_action::replace;
   const auto& profile = p.virtual_machine_profile();
   const auto& net = profile.network_profile();
   if (set.application_health) {
@@ -130,7 +139,7 @@ set_model to_set_model(const input::azure::scale_set& set) {
         if (!ref.load_balancer.empty())
           out.pools.push_back(ref);
       }
-  out.profile = fingerprint(profile);
+  out.profile = fingerprint(out.sku, profile);
   return out;
 }
 
