@@ -28,6 +28,11 @@
 ///
 /// A repair whose order the orchestrator refused, or whose instance left
 /// the set, ends failed without counting toward the suspension.
+///
+/// The planner expects of the orchestrator: `changed_at` stamped at the end
+/// of every operation and at every health change (the grace period counts
+/// from it); an accepted order marks the instance's work at once; a
+/// Replace's new instance has `created_at` at or after the order.
 
 #include "actors/compute/instance.hpp"
 #include "actors/compute/orchestrator_core.hpp"

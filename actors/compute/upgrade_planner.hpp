@@ -40,7 +40,12 @@
 /// A new version with another profile during the upgrade restarts it
 /// (RollingForward again, batches counted from 1); the batch in flight is
 /// let finish first. Automatic mode orders every instance at once, Manual
-/// mode orders nothing.
+/// mode orders nothing. rollbackFailedInstancesOnPolicyBreach is not
+/// modelled (the table holds no previous model): a breach ends Faulted.
+///
+/// The planner expects that an order act() accepts marks the instance's
+/// work at once, and that a refused one leaves it idle: an instance still
+/// idle on the old model after its order leaves the batch, not upgraded.
 
 #include "actors/compute/instance.hpp"
 #include "actors/compute/orchestrator_core.hpp"
