@@ -62,11 +62,11 @@ const char* power_of(vm_state s) {
 } // namespace
 
 bool orchestrator_core::shown::operator==(const shown& o) const {
-  return std::tie(provisioning, power, latest, host, vm, fault_domain, zone,
-                  protect_in, protect_actions, health) ==
+  return std::tie(provisioning, power, latest, host, vm, fault_domain,
+                  model_version, zone, protect_in, protect_actions, health) ==
          std::tie(o.provisioning, o.power, o.latest, o.host, o.vm,
-                  o.fault_domain, o.zone, o.protect_in, o.protect_actions,
-                  o.health);
+                  o.fault_domain, o.model_version, o.zone, o.protect_in,
+                  o.protect_actions, o.health);
 }
 
 orchestrator_core::orchestrator_core(const orchestrator_params& params)
@@ -84,8 +84,7 @@ const set_model* orchestrator_core::model() const {
 // The table: counts, zones, views.
 
 bool orchestrator_core::leaving(const instance& i) const {
-  return i.work == instance_work::deleting ||
-         i.work == instance_work::draining;
+  return i.work == instance_work::deleting || i.work == instance_work::draining;
 }
 
 bool orchestrator_core::busy(uint32_t id) const {
@@ -175,6 +174,7 @@ orchestrator_core::shown orchestrator_core::view_of(const instance& i) const {
   s.host = i.host;
   s.vm = i.vm;
   s.fault_domain = i.fault_domain;
+  s.model_version = i.model_version;
   s.zone = i.zone;
   s.protect_in = i.protect_from_scale_in;
   s.protect_actions = i.protect_from_scale_set_actions;
@@ -196,8 +196,8 @@ void orchestrator_core::touch(orchestrator_effects& e, uint32_t id) {
 void orchestrator_core::remove(orchestrator_effects& e, uint32_t id) {
   forget_batch_member(id);
   const auto& i = instances_.at(id);
-  e.reports.push_back(view_report{i, "Deleted", "deallocated",
-                                  i.profile == model_->profile});
+  e.reports.push_back(
+      view_report{i, "Deleted", "deallocated", i.profile == model_->profile});
   instances_.erase(id);
   tracks_.erase(id);
   shown_.erase(id);
@@ -230,8 +230,8 @@ void orchestrator_core::reconcile(sim_time now, orchestrator_effects& e) {
 
 void orchestrator_core::scale_out(sim_time now, orchestrator_effects& e,
                                   uint32_t needed) {
-  bool over = model_->mode == orchestration_mode::uniform &&
-              model_->overprovision;
+  bool over =
+      model_->mode == orchestration_mode::uniform && model_->overprovision;
   uint32_t count =
       over ? (needed * params_->overprovision_percent + 99) / 100 : needed;
   op_batch batch;
@@ -270,9 +270,9 @@ void orchestrator_core::allocate(orchestrator_effects& e, uint32_t id,
   t.pending = track::wait::allocate;
   t.failed = false;
   t.reason = reason;
-  e.allocations.push_back(fabric::fc_allocate{
-      model_->name, id, model_->vcpus, model_->ram_gb,
-      static_cast<int32_t>(i.zone), model_->fault_domains});
+  e.allocations.push_back(
+      fabric::fc_allocate{model_->name, id, model_->vcpus, model_->ram_gb,
+                          static_cast<int32_t>(i.zone), model_->fault_domains});
   e.reports.push_back(operation_report{id, operation, reason});
   touch(e, id);
 }
@@ -372,8 +372,7 @@ void orchestrator_core::check_batches(orchestrator_effects& e) {
       i.extra = false;
       for (auto r = b->members.rbegin(); r != b->members.rend(); ++r) {
         auto& other = instances_.at(*r);
-        if (!other.extra &&
-            !std::count(b->kept.begin(), b->kept.end(), *r)) {
+        if (!other.extra && !std::count(b->kept.begin(), b->kept.end(), *r)) {
           other.extra = true;
           break;
         }
@@ -432,9 +431,9 @@ void orchestrator_core::start_delete(orchestrator_effects& e, uint32_t id,
   }
   if (t.joined && !model_->pools.empty()) {
     for (const auto& p : model_->pools)
-      e.lb.push_back(lb_send{p.load_balancer,
-                             network::lb_member{model_->name, id, i.vm,
-                                                p.pool, false}});
+      e.lb.push_back(
+          lb_send{p.load_balancer,
+                  network::lb_member{model_->name, id, i.vm, p.pool, false}});
     t.joined = false;
     t.drains_left = static_cast<uint32_t>(model_->pools.size());
     touch(e, id);
@@ -445,12 +444,11 @@ void orchestrator_core::start_delete(orchestrator_effects& e, uint32_t id,
 
 void orchestrator_core::finish_drain(orchestrator_effects& e, uint32_t id) {
   auto reason = tracks_.at(id).reason;
-  operate(e, id, vm_op::delete_vm, instance_work::deleting, "delete",
-          reason);
+  operate(e, id, vm_op::delete_vm, instance_work::deleting, "delete", reason);
 }
 
-void orchestrator_core::operate(orchestrator_effects& e, uint32_t id,
-                                vm_op op, instance_work work,
+void orchestrator_core::operate(orchestrator_effects& e, uint32_t id, vm_op op,
+                                instance_work work,
                                 const std::string& operation,
                                 const std::string& reason) {
   auto& i = instances_.at(id);
@@ -483,17 +481,16 @@ void orchestrator_core::complete(sim_time now, orchestrator_effects& e,
 
 void orchestrator_core::join_pools(orchestrator_effects& e, instance& i) {
   for (const auto& p : model_->pools)
-    e.lb.push_back(lb_send{p.load_balancer,
-                           network::lb_member{model_->name, i.id, i.vm,
-                                              p.pool, true}});
+    e.lb.push_back(
+        lb_send{p.load_balancer,
+                network::lb_member{model_->name, i.id, i.vm, p.pool, true}});
   tracks_.at(i.id).joined = true;
 }
 
 // ---------------------------------------------------------------------------
 // Inputs.
 
-orchestrator_effects orchestrator_core::on_model(sim_time now,
-                                                 uint32_t version,
+orchestrator_effects orchestrator_core::on_model(sim_time now, uint32_t version,
                                                  const set_model& model) {
   orchestrator_effects e;
   if (version <= version_)
@@ -515,8 +512,7 @@ orchestrator_core::on_allocated(sim_time now,
                                 const fabric::fc_allocated& answer) {
   orchestrator_effects e;
   auto it = instances_.find(answer.instance);
-  if (!model_ || answer.scale_set != model_->name ||
-      it == instances_.end() ||
+  if (!model_ || answer.scale_set != model_->name || it == instances_.end() ||
       tracks_.at(answer.instance).pending != track::wait::allocate)
     return e;
   auto& i = it->second;
@@ -565,12 +561,12 @@ void orchestrator_core::retry_elsewhere(orchestrator_effects& e, instance& i) {
   touch(e, i.id);
 }
 
-orchestrator_effects orchestrator_core::on_operated(
-    sim_time now, const fabric::fc_operated& answer) {
+orchestrator_effects
+orchestrator_core::on_operated(sim_time now,
+                               const fabric::fc_operated& answer) {
   orchestrator_effects e;
   auto it = instances_.find(answer.instance);
-  if (!model_ || answer.scale_set != model_->name ||
-      it == instances_.end())
+  if (!model_ || answer.scale_set != model_->name || it == instances_.end())
     return e;
   auto& i = it->second;
   auto& t = tracks_.at(i.id);
@@ -701,8 +697,8 @@ orchestrator_effects orchestrator_core::on_lost(sim_time now,
   return e;
 }
 
-orchestrator_effects
-orchestrator_core::on_moved(sim_time now, const fabric::fc_vm_moved& m) {
+orchestrator_effects orchestrator_core::on_moved(sim_time now,
+                                                 const fabric::fc_vm_moved& m) {
   orchestrator_effects e;
   auto it = instances_.find(m.instance);
   if (!model_ || m.scale_set != model_->name || it == instances_.end())
@@ -790,8 +786,8 @@ orchestrator_effects orchestrator_core::on_request(sim_time now,
   return {};
 }
 
-orchestrator_effects orchestrator_core::on_instance_action(sim_time now,
-                                                        const arm_request& r) {
+orchestrator_effects
+orchestrator_core::on_instance_action(sim_time now, const arm_request& r) {
   orchestrator_effects e;
   auto ids = r.instances;
   if (ids.empty()) // the whole set: a scale-set action
@@ -801,8 +797,8 @@ orchestrator_effects orchestrator_core::on_instance_action(sim_time now,
   bool unknown = false;
   for (auto id : ids)
     if (!instances_.count(id)) {
-      e.reports.push_back(refused_report{id, to_string(r.action),
-                                         not_found(id)});
+      e.reports.push_back(
+          refused_report{id, to_string(r.action), not_found(id)});
       unknown = true;
     }
   if (unknown)
@@ -819,8 +815,7 @@ orchestrator_effects orchestrator_core::on_instance_action(sim_time now,
 }
 
 std::optional<std::string>
-orchestrator_core::action_refusal(const instance& i,
-                                  instance_action a) const {
+orchestrator_core::action_refusal(const instance& i, instance_action a) const {
   auto name = to_string(a);
   if (leaving(i))
     return not_allowed(name, model_->name, i.id, "it is marked for deletion");
@@ -829,10 +824,9 @@ orchestrator_core::action_refusal(const instance& i,
   if (busy(i.id))
     return not_allowed(name, model_->name, i.id,
                        "another operation is in progress on it");
-  bool needs_vm = a == instance_action::reimage ||
-                  a == instance_action::upgrade ||
-                  a == instance_action::restart ||
-                  a == instance_action::power_off;
+  bool needs_vm =
+      a == instance_action::reimage || a == instance_action::upgrade ||
+      a == instance_action::restart || a == instance_action::power_off;
   if (needs_vm && i.deallocated)
     return not_allowed(name, model_->name, i.id, "it is deallocated");
   if (a == instance_action::restart && i.state == vm_state::stopped)
@@ -875,14 +869,13 @@ void orchestrator_core::apply_action(orchestrator_effects& e, instance& i,
     break;
   case instance_action::power_off:
     if (i.state != vm_state::stopped)
-      operate(e, i.id, vm_op::stop, instance_work::stopping, "stop",
-              "request");
+      operate(e, i.id, vm_op::stop, instance_work::stopping, "stop", "request");
     break;
   case instance_action::deallocate:
     if (!i.deallocated) {
       t.deallocate = true;
-      operate(e, i.id, vm_op::delete_vm, instance_work::stopping,
-              "deallocate", "request");
+      operate(e, i.id, vm_op::delete_vm, instance_work::stopping, "deallocate",
+              "request");
     }
     break;
   }
@@ -909,10 +902,10 @@ orchestrator_effects orchestrator_core::set_protection(const arm_request& r) {
   for (auto id : r.instances) {
     auto& i = instances_.at(id);
     if (leaving(i)) {
-      e.reports.push_back(refused_report{
-          id, "setProtection",
-          not_allowed("setProtection", model_->name, id,
-                      "it is marked for deletion")});
+      e.reports.push_back(
+          refused_report{id, "setProtection",
+                         not_allowed("setProtection", model_->name, id,
+                                     "it is marked for deletion")});
       continue;
     }
     i.protect_from_scale_in = r.protect_from_scale_in;
@@ -936,8 +929,8 @@ orchestrator_effects orchestrator_core::act(sim_time now, const order& o) {
     return e;
   if (o.kind != order_kind::create_surge && !orderable(o))
     return e;
-  auto* i = o.kind == order_kind::create_surge ? nullptr
-                                                : &instances_.at(o.instance);
+  auto* i =
+      o.kind == order_kind::create_surge ? nullptr : &instances_.at(o.instance);
   bool on_host = i && !i->deallocated;
   switch (o.kind) {
   case order_kind::create_surge:

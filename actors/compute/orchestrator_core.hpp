@@ -13,7 +13,28 @@
 ///
 /// The core never sends a fabric-controller request twice for one intent:
 /// the shell retries. Answers may arrive late or twice; the core ignores an
-/// answer it no longer waits for.
+/// answer it no longer waits for, and a status from a host the instance
+/// has left.
+///
+/// An instance's work (instance_work) and its provisioningState:
+///
+///   (new) --fc_allocate--> creating [Creating] --Running--> none [Succeeded]
+///            refused: best effort tries the next zone (one zone down at
+///            most), else creating [Failed] until on_tick allocates again
+///   none --reimage / upgrade--> reimaging  [Updating] --VM left Running,
+///   none --restart-----------> restarting [Updating]   then Running--> none
+///   none --start (stopped)---> starting   [Updating] --Running--> none
+///   none --start (deallocated): fc_allocate, starting --Running--> none
+///   none --powerOff----------> stopping   [Updating] --Stopped--> none
+///   none --deallocate: fc delete, stopping --Deleted--> none (deallocated)
+///   any --scale-in, delete, overprovision extra, Replace-->
+///        draining [Deleting] (lb leave per pool; at once without pools)
+///        --every pool drained--> deleting (fc delete) --Deleted--> gone
+///   fc_vm_lost: power unknown, kept; fc_vm_moved: creating on the new host
+///
+/// Inputs reconcile at once: capacity deficit -> scale out (overprovision
+/// in Uniform), surplus -> scale in (policy, protection). on_model of
+/// version 1 and on_tick return `wake` (the loop); the others leave it.
 
 #include "actors/compute/instance.hpp"
 #include "messages/compute_messages.hpp"
@@ -73,9 +94,8 @@ struct refused_report {
   std::string action;
   std::string reason; ///< Azure's error code and message
 };
-using orchestrator_report =
-    std::variant<capacity_report, view_report, operation_report,
-                 refused_report>;
+using orchestrator_report = std::variant<capacity_report, view_report,
+                                         operation_report, refused_report>;
 
 /// A message for the load balancer `load_balancer`.
 struct lb_send {
@@ -145,7 +165,7 @@ private:
     /// The fabric-controller request it waits for an answer to.
     enum class wait : uint8_t { none, allocate, operate } pending = wait::none;
     physical::vm_op op = physical::vm_op::start; ///< pending == operate
-    bool failed = false;      ///< provisioningState Failed
+    bool failed = false;                         ///< provisioningState Failed
     bool unreachable = false; ///< its host is down (fc_vm_lost)
     bool joined = false;      ///< its NIC is in the set's pools
     uint32_t drains_left = 0; ///< draining: lb_drained still to come
@@ -166,7 +186,7 @@ private:
   struct shown {
     std::string provisioning, power;
     bool latest = true;
-    uint32_t host = 0, vm = 0, fault_domain = 0;
+    uint32_t host = 0, vm = 0, fault_domain = 0, model_version = 0;
     int64_t zone = -1;
     bool protect_in = false, protect_actions = false;
     physical::app_health health = physical::app_health::none;

@@ -43,8 +43,7 @@ std::vector<T> reports_of(const orchestrator_effects& e) {
 }
 
 /// The last view reported for `id`.
-std::optional<view_report> view_of(const orchestrator_effects& e,
-                                   uint32_t id) {
+std::optional<view_report> view_of(const orchestrator_effects& e, uint32_t id) {
   std::optional<view_report> out;
   for (const auto& v : reports_of<view_report>(e))
     if (v.view.id == id)
@@ -430,8 +429,7 @@ TEST(orchestrator_core, delete_request_reduces_capacity_despite_protection) {
   EXPECT_TRUE(e.allocations.empty()); // no replacement
   e = h.request(instance_action::reimage, {1});
   ASSERT_EQ(reports_of<refused_report>(e).size(), 1u);
-  EXPECT_NE(reports_of<refused_report>(e)[0].reason.find(
-                "OperationNotAllowed"),
+  EXPECT_NE(reports_of<refused_report>(e)[0].reason.find("OperationNotAllowed"),
             std::string::npos);
 }
 
