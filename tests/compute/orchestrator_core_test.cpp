@@ -549,6 +549,66 @@ TEST(orchestrator_core, profile_change_and_manual_upgrade) {
   EXPECT_EQ(h.core.instances().at(0).model_version, 3u);
 }
 
+TEST(orchestrator_core, no_extensions_on_extras_keeps_first_provisioned) {
+  harness h;
+  auto m = make_model(2, {});
+  m.overprovision = true;
+  m.no_extensions_on_overprovisioned = true;
+  auto e = h.model(1, m);
+  ASSERT_EQ(e.allocations.size(), 3u); // ceil(2 * 1.2) = 3
+  for (uint32_t id : {0u, 1u, 2u})
+    h.allocated(id);
+  h.status(2, vm_state::running); // no extension has reported yet
+  e = h.status(0, vm_state::running);
+  ASSERT_EQ(e.operations.size(), 1u);
+  EXPECT_EQ(e.operations[0].instance, 1u);
+  EXPECT_EQ(reports_of<operation_report>(e)[0].reason, "overprovision");
+}
+
+TEST(orchestrator_core, delete_while_placing_waits_for_the_answer) {
+  harness h;
+  auto m = make_model(2, {});
+  h.model(1, m);
+  auto e = h.request(instance_action::delete_vm, {1});
+  EXPECT_TRUE(e.operations.empty()); // nothing placed to delete yet
+  EXPECT_EQ(view_of(e, 1)->provisioning_state, "Deleting");
+  EXPECT_EQ(reports_of<capacity_report>(e)[0].to, 1u);
+  e = h.allocated(1);
+  ASSERT_EQ(e.operations.size(), 1u); // no VM left behind on the host
+  EXPECT_EQ(e.operations[0].op, vm_op::delete_vm);
+  e = h.allocated(1); // a repeated answer
+  EXPECT_TRUE(e.operations.empty());
+  EXPECT_TRUE(e.reports.empty());
+}
+
+TEST(orchestrator_core, refused_operation_fails_the_instance) {
+  harness h;
+  h.create(make_model(1, {}));
+  h.request(instance_action::reimage, {0});
+  auto e = h.operated(0, vm_op::reimage, false);
+  auto refused = reports_of<refused_report>(e);
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].action, "reimage");
+  EXPECT_EQ(view_of(e, 0)->provisioning_state, "Failed");
+  EXPECT_EQ(h.core.instances().at(0).work, instance_work::none);
+  e = h.operated(0, vm_op::reimage, true); // no longer waited for
+  EXPECT_TRUE(e.reports.empty());
+  e = h.request(instance_action::restart, {0});
+  ASSERT_EQ(e.operations.size(), 1u); // a new operation is allowed
+}
+
+TEST(orchestrator_core, protection_refused_on_an_instance_being_deleted) {
+  harness h;
+  auto m = make_model(2, {});
+  h.create(m);
+  h.request(instance_action::delete_vm, {1});
+  auto e = h.protect({1}, true, false);
+  auto refused = reports_of<refused_report>(e);
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].reason.rfind("OperationNotAllowed", 0), 0u);
+  EXPECT_FALSE(h.core.instances().at(1).protect_from_scale_in);
+}
+
 // ---------------------------------------------------------------------------
 // The planners' orders.
 
