@@ -13,14 +13,38 @@
 ///
 /// The core never sends a fabric-controller request twice for one intent:
 /// the shell retries. Answers may arrive late or twice; the core ignores an
-/// answer it no longer waits for.
+/// answer it no longer waits for, and a status from a host the instance
+/// has left.
+///
+/// An instance's work (instance_work) and its provisioningState:
+///
+///   (new) --fc_allocate--> creating [Creating] --Running--> none [Succeeded]
+///            refused: best effort tries the next zone (one zone down at
+///            most), else creating [Failed] until on_tick allocates again
+///   none --reimage / upgrade--> reimaging  [Updating] --VM left Running,
+///   none --restart-----------> restarting [Updating]   then Running--> none
+///   none --start (stopped)---> starting   [Updating] --Running--> none
+///   none --start (deallocated): fc_allocate, starting --Running--> none
+///   none --powerOff----------> stopping   [Updating] --Stopped--> none
+///   none --deallocate: fc delete, stopping --Deleted--> none (deallocated)
+///   any --scale-in, delete, overprovision extra, Replace-->
+///        draining [Deleting] (lb leave per pool; at once without pools)
+///        --every pool drained--> deleting (fc delete) --Deleted--> gone
+///   fc_vm_lost: power unknown, kept; fc_vm_moved: creating on the new host
+///
+/// Inputs reconcile at once: capacity deficit -> scale out (overprovision
+/// in Uniform), surplus -> scale in (policy, protection). on_model of
+/// version 1 and on_tick return `wake` (the loop); the others leave it.
 
 #include "actors/compute/instance.hpp"
 #include "messages/compute_messages.hpp"
 #include "messages/fabric_messages.hpp"
 #include "messages/network_messages.hpp"
 
+#include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -34,6 +58,12 @@ struct orchestrator_params {
   /// Overprovisioning: extras = ceil(needed * ratio_percent / 100) - needed
   /// (spec Layer 3/4: 20%).
   uint32_t overprovision_percent = 120;
+  /// The rack of a host agent entity (the fabric controller's fault
+  /// domain of a host is its rack mod platformFaultDomainCount,
+  /// actors/fabric/placement.hpp); empty: every host is on rack 0.
+  std::function<uint32_t(uint32_t host)> host_rack;
+  /// Update domains of a Uniform set (instance id mod this).
+  uint32_t update_domains = 5;
 };
 
 /// `capacity_changed`.
@@ -57,15 +87,15 @@ struct operation_report {
   std::string reason;    ///< scale_out, scale_in, overprovision, request,
                          ///< repair, upgrade, rollback
 };
-/// `instance_refused`.
+/// `instance_refused`. A refused scale-in (protected instances) concerns
+/// the set: `action` "scale_in", `instance` unused (0).
 struct refused_report {
   uint32_t instance = 0;
   std::string action;
   std::string reason; ///< Azure's error code and message
 };
-using orchestrator_report =
-    std::variant<capacity_report, view_report, operation_report,
-                 refused_report>;
+using orchestrator_report = std::variant<capacity_report, view_report,
+                                         operation_report, refused_report>;
 
 /// A message for the load balancer `load_balancer`.
 struct lb_send {
@@ -130,10 +160,105 @@ public:
   uint32_t model_version() const { return version_; }
 
 private:
+  /// What the core keeps about an instance beyond the shared table.
+  struct track {
+    /// The fabric-controller request it waits for an answer to.
+    enum class wait : uint8_t { none, allocate, operate } pending = wait::none;
+    physical::vm_op op = physical::vm_op::start; ///< pending == operate
+    bool failed = false;                         ///< provisioningState Failed
+    bool unreachable = false; ///< its host is down (fc_vm_lost)
+    bool joined = false;      ///< its NIC is in the set's pools
+    uint32_t drains_left = 0; ///< draining: lb_drained still to come
+    bool transition = false;  ///< the VM left Running since the op began
+    bool to_latest = false;   ///< reimaging: to the latest model
+    bool deallocate = false;  ///< stopping: deallocate (free the host)
+    std::string reason;       ///< of the operation in progress
+    uint32_t rack = 0;
+  };
+  /// An overprovisioned scale-out: `needed` of `members` are kept, the
+  /// first to become ready.
+  struct op_batch {
+    std::vector<uint32_t> members;
+    uint32_t needed = 0;
+    std::vector<uint32_t> kept;
+  };
+  /// What a view_report shows, to report only changes.
+  struct shown {
+    std::string provisioning, power;
+    bool latest = true;
+    uint32_t host = 0, vm = 0, fault_domain = 0, model_version = 0;
+    int64_t zone = -1;
+    bool protect_in = false, protect_actions = false;
+    physical::app_health health = physical::app_health::none;
+    bool operator==(const shown& o) const;
+  };
+
+  uint32_t members() const;
+  uint32_t target() const { return desired_ + surge_; }
+  bool leaving(const instance& i) const;
+  bool busy(uint32_t id) const;
+  std::map<int64_t, uint32_t> zone_counts() const;
+  std::optional<int64_t> choose_zone(const std::set<int64_t>& excluded) const;
+  uint32_t spread_domain(const instance& i) const;
+  /// The zone of a new instance: the least used (best effort: of the
+  /// zones that did not refuse since the last tick).
+  int64_t new_zone() const;
+  shown view_of(const instance& i) const;
+  void touch(orchestrator_effects& e, uint32_t id);
+  void remove(orchestrator_effects& e, uint32_t id);
+  void set_capacity(orchestrator_effects& e, uint32_t to,
+                    const std::string& reason);
+
+  void reconcile(sim_time now, orchestrator_effects& e);
+  void scale_out(sim_time now, orchestrator_effects& e, uint32_t needed);
+  void scale_in(orchestrator_effects& e, uint32_t surplus);
+  std::vector<uint32_t> choose_scale_in(uint32_t count) const;
+  uint32_t create(sim_time now, orchestrator_effects& e, int64_t zone,
+                  const std::string& reason);
+  void allocate(orchestrator_effects& e, uint32_t id,
+                const std::string& operation, const std::string& reason);
+  void start_delete(orchestrator_effects& e, uint32_t id,
+                    const std::string& reason);
+  void finish_drain(orchestrator_effects& e, uint32_t id);
+  void operate(orchestrator_effects& e, uint32_t id, physical::vm_op op,
+               instance_work work, const std::string& operation,
+               const std::string& reason);
+  void complete(sim_time now, orchestrator_effects& e, instance& i);
+  void join_pools(orchestrator_effects& e, instance& i);
+  void place(instance& i, uint32_t host);
+  void retry_elsewhere(orchestrator_effects& e, instance& i);
+  void on_deleted(orchestrator_effects& e, instance& i);
+  void progress(sim_time now, orchestrator_effects& e, instance& i,
+                bool health_changed);
+  void check_batches(orchestrator_effects& e);
+  void forget_batch_member(uint32_t id);
+  bool ready(const instance& i) const;
+
+  orchestrator_effects on_instance_action(sim_time now, const arm_request& r);
+  orchestrator_effects set_protection(const arm_request& r);
+  std::optional<std::string> action_refusal(const instance& i,
+                                            instance_action a) const;
+  void apply_action(orchestrator_effects& e, instance& i, instance_action a);
+  bool orderable(const order& o) const;
+
   const orchestrator_params* params_;
   std::optional<set_model> model_;
   uint32_t version_ = 0;
   instance_map instances_;
+  std::map<uint32_t, track> tracks_;
+  std::map<uint32_t, shown> shown_;
+  std::vector<op_batch> batches_;
+  /// The capacity in force (the model's, less instance deletes since).
+  uint32_t desired_ = 0;
+  /// Surge instances created by the upgrade planner not yet balanced by a
+  /// delete_instance order.
+  uint32_t surge_ = 0;
+  uint32_t next_id_ = 0;
+  /// Best-effort zone balance: zones that refused an allocation since the
+  /// last tick.
+  std::set<int64_t> refused_zones_;
+  /// Protected instances that kept the last scale-in short (reported once).
+  uint32_t scale_in_short_ = 0;
 };
 
 } // namespace vmss::compute
