@@ -171,7 +171,7 @@ void deleted_not_running_checker::on_record(const record& r) {
   } else if (is(r, events::instance_operation)) {
     if (string_field(r, events::instance_operation, "operation") == "create")
       deleted_.erase(instance_of(r, events::instance_operation));
-  } else if (is(r, physical::events::vm_state)) {
+  } else if (!deleted_.empty() && is(r, physical::events::vm_state)) {
     const auto& def = physical::events::vm_state;
     auto state = string_field(r, def, "state");
     if (!vm_runs(state))
@@ -197,14 +197,15 @@ void protected_instances_checker::on_record(const record& r) {
   auto op = string_field(r, def, "operation");
   auto reason = string_field(r, def, "reason");
   bool actions = view->protect_from_scale_set_actions;
-  if (reason == "scale_in" && op == "delete" &&
-      (actions || view->protect_from_scale_in))
+  bool any = actions || view->protect_from_scale_in;
+  const char* from = actions ? "scale-set actions" : "scale-in";
+  if (reason == "scale_in" && op == "delete" && any)
     violations_.add(r, "scale-in deletes " + name_of(k) + ", protected from " +
-                           (actions ? "scale-set actions" : "scale-in"));
-  else if (actions &&
-           (reason == "repair" || reason == "upgrade" || reason == "rollback"))
+                           from);
+  else if ((reason == "repair" && any) ||
+           (actions && (reason == "upgrade" || reason == "rollback")))
     violations_.add(r, reason + " " + op + "s " + name_of(k) +
-                           ", protected from scale-set actions");
+                           ", protected from " + from);
 }
 
 // --- disruption_share ------------------------------------------------------
@@ -258,7 +259,11 @@ void disruption_share_checker::on_batch(const record& r) {
 // --- vm_known --------------------------------------------------------------
 
 void vm_known_checker::on_record(const record& r) {
-  if (table_.apply(r) != nullptr || !is(r, physical::events::vm_state))
+  // A VM of a scale set has its view before its first vm_state (the
+  // orchestrator creates the instance); before any view there is nothing
+  // to judge.
+  if (table_.apply(r) != nullptr || table_.rows().empty() ||
+      !is(r, physical::events::vm_state))
     return;
   const auto& def = physical::events::vm_state;
   auto set = string_field(r, def, "scale_set");

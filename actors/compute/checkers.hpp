@@ -12,16 +12,19 @@
 ///   - deleted_not_running: after an instance's view says Deleted, no VM
 ///     of that instance runs (vm_state running, healthy or unhealthy)
 ///     unless the orchestrator created the instance again first;
-///   - protected_instances: no scale-in deletes an instance protected from
-///     scale-in or from scale-set actions, and no repair, upgrade or
-///     rollback operates on one protected from scale-set actions;
+///   - protected_instances: no scale-in deletes and no automatic repair
+///     operates on an instance protected from scale-in or from scale-set
+///     actions, and no upgrade or rollback on one protected from scale-set
+///     actions;
 ///   - disruption_share: at most max(1, 5% of the set's instances) repairs
 ///     in flight at once (one below 20 instances), and no upgrade batch
 ///     larger than max(1, maxBatchInstancePercent of the set's instances);
 ///   - vm_known: at the end, every VM of a scale set whose orchestrator
 ///     traced instance views, and that is alive (last vm_state creating,
 ///     starting, running, healthy or unhealthy), has a live instance in its
-///     set: no VM runs unknown to the control plane.
+///     set: no VM runs unknown to the control plane. vm_state records
+///     before the trace's first instance_view are not read (a trace without
+///     an orchestrator has nothing to judge).
 
 #include "analysis/checker.hpp"
 #include "analysis/instance_view.hpp"
