@@ -33,7 +33,8 @@ std::string name_of(const key& k) {
   return physical::vm_name(k.first, static_cast<uint32_t>(k.second));
 }
 
-/// The scale set a record of the set's own events is about, or nullptr.
+/// The declared event of a record about one scale set (a change of the
+/// set), or nullptr for any other record.
 const trace::event_def* set_event(const record& r) {
   for (const auto* def :
        {&events::capacity_changed, &events::model_updated,
