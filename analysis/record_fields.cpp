@@ -38,4 +38,9 @@ std::string string_field(const record& r, const trace::event_def& def,
   return field_of<std::string>(r, def, name, "a string");
 }
 
+bool bool_field(const record& r, const trace::event_def& def,
+                std::string_view name) {
+  return field_of<bool>(r, def, name, "a boolean");
+}
+
 } // namespace vmss::analysis

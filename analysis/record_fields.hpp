@@ -23,5 +23,7 @@ int64_t int_field(const record& r, const trace::event_def& def,
                   std::string_view name);
 std::string string_field(const record& r, const trace::event_def& def,
                          std::string_view name);
+bool bool_field(const record& r, const trace::event_def& def,
+                std::string_view name);
 
 } // namespace vmss::analysis

@@ -11,8 +11,7 @@ using trace::event_def;
 /// ARM: a request and its answer (reason: Azure's error code and message,
 /// empty when accepted).
 inline constexpr event_def arm_request{
-    "arm_request",
-    {"request", "scale_set", "operation", "accepted", "reason"}};
+    "arm_request", {"request", "scale_set", "operation", "accepted", "reason"}};
 /// ARM: an accepted change of the model (version 1: created).
 inline constexpr event_def model_updated{"model_updated",
                                          {"scale_set", "version"}};
@@ -43,9 +42,11 @@ inline constexpr event_def instance_refused{
 /// Automatic repairs: phase started, completed or failed.
 inline constexpr event_def repair{
     "repair", {"scale_set", "instance_id", "action", "phase"}};
-/// Rolling upgrades: batch number (1-based) and its instances ("0,3").
-inline constexpr event_def upgrade_batch{"upgrade_batch",
-                                         {"scale_set", "batch", "instances"}};
+/// Rolling upgrades: batch number (1-based), its instances ("0,3") and
+/// the policy's maxBatchInstancePercent (100 when the upgrade mode sets no
+/// batch limit), which the disruption_share checker holds each batch to.
+inline constexpr event_def upgrade_batch{
+    "upgrade_batch", {"scale_set", "batch", "instances", "max_batch_percent"}};
 /// status: RollingForward, Completed, Faulted, Cancelled; reason for
 /// Faulted (which limit broke).
 inline constexpr event_def upgrade_status{"upgrade_status",
@@ -56,8 +57,8 @@ inline constexpr event_def service_state{
     "service_state", {"scale_set", "service", "state", "reason"}};
 
 inline constexpr const event_def* all[] = {
-    &arm_request,    &model_updated,  &capacity_changed, &instance_view,
-    &instance_operation, &instance_refused, &repair, &upgrade_batch,
-    &upgrade_status, &service_state};
+    &arm_request,        &model_updated,    &capacity_changed, &instance_view,
+    &instance_operation, &instance_refused, &repair,           &upgrade_batch,
+    &upgrade_status,     &service_state};
 
 } // namespace vmss::compute::events

@@ -1,7 +1,7 @@
 /// The `trace` subcommand: a thin shell over analysis/.
 
 #include "runners/trace_command.hpp"
-#include "runners/tell_user.hpp"
+#include "runners/trace_support.hpp"
 
 #include "analysis/checker.hpp"
 #include "analysis/digest.hpp"
@@ -29,46 +29,9 @@ namespace vmss {
 namespace {
 
 using namespace vmss::analysis;
+using namespace vmss::trace_cli;
 
-constexpr int exit_checks_failed = 1;
-constexpr int exit_error = 2;
 constexpr size_t violations_shown = 20;
-
-const char* const exit_footer =
-    "Exit status: 0 success, 2 error (message on stderr starting with "
-    "'error: ').";
-
-/// Runs `body`; any std::exception becomes `error: …` on stderr and
-/// CLI::RuntimeError(exit_error).
-template <class Body>
-void guarded(Body&& body) {
-  try {
-    body();
-  } catch (const CLI::Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    tell_user(user_line::error, e.what());
-    throw CLI::RuntimeError(exit_error);
-  }
-}
-
-/// Opens the trace in `dir`; an incomplete one gets a warning on stderr.
-trace_reader open_trace(const std::string& dir, read_options options = {}) {
-  trace_reader reader(dir, options);
-  std::string note = incomplete_note(reader.manifest());
-  if (!note.empty())
-    tell_user(user_line::warning, dir + ": " + note);
-  return reader;
-}
-
-CLI::App* add_dir_command(CLI::App& trace, const char* name,
-                          const char* description, std::string& dir) {
-  CLI::App* sub = trace.add_subcommand(name, description);
-  sub->add_option("DIR", dir,
-                  "Trace directory (manifest.json + shard-<node>.capnp)")
-      ->required();
-  return sub;
-}
 
 void add_digest(CLI::App& trace) {
   auto dir = std::make_shared<std::string>();
@@ -319,6 +282,7 @@ void add_trace_command(CLI::App& root,
   add_export(*trace);
   add_check(*trace, checkers);
   add_summary(*trace);
+  add_instances(*trace);
 }
 
 } // namespace vmss

@@ -1,5 +1,5 @@
 #pragma once
-/// `vmss-sim trace …`: digest, export, check and summary of a trace
+/// `vmss-sim trace …`: digest, export, check, summary and instances of a trace
 /// directory. Errors print `error: …` to stderr and throw
 /// CLI::RuntimeError(code) (2 = error, 1 = checks failed) for main to turn
 /// into the exit code via app.exit(e).

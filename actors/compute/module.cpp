@@ -1,5 +1,6 @@
 #include "actors/compute/module.hpp"
 
+#include "actors/compute/checkers.hpp"
 #include "kernel/message_family.hpp"
 #include "messages/compute_events.hpp"
 #include "messages/compute_kinds.hpp"
@@ -25,12 +26,10 @@ std::vector<const trace::event_def*> declared_events() {
 } // namespace
 
 const family_module& module() {
-  static const family_module m{"compute",
-                               5,
-                               &register_messages,
-                               {&kinds::arm, &kinds::orchestrator},
-                               declared_events(),
-                               nullptr};
+  static const family_module m{
+      "compute",          5,
+      &register_messages, {&kinds::arm, &kinds::orchestrator},
+      declared_events(),  &register_checkers};
   return m;
 }
 

@@ -1,7 +1,6 @@
 /// `vmss-sim trace …` driven in-process through CLI11.
 
-#include "runners/modules.hpp"
-#include "runners/trace_command.hpp"
+#include "cli_runner.hpp"
 #include "trace_fixture.hpp"
 
 #include <CLI/CLI.hpp>
@@ -16,43 +15,6 @@
 
 namespace vmss::trace_test {
 namespace {
-
-struct cli_run {
-  int code = 0;
-  std::string out;
-  std::string err;
-};
-
-/// Parses `args` like main would: ParseError (incl. RuntimeError) → exit.
-cli_run run_cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "vmss-sim");
-  std::vector<char*> argv;
-  for (auto& a : args)
-    argv.push_back(a.data());
-  CLI::App app{"vmss-sim"};
-  add_trace_command(app, all_checkers());
-  std::ostringstream out, err;
-  auto* old_out = std::cout.rdbuf(out.rdbuf());
-  auto* old_err = std::cerr.rdbuf(err.rdbuf());
-  cli_run r;
-  try {
-    app.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const CLI::ParseError& e) {
-    r.code = app.exit(e, out, err);
-  }
-  std::cout.rdbuf(old_out);
-  std::cerr.rdbuf(old_err);
-  r.out = out.str();
-  r.err = err.str();
-  return r;
-}
-
-std::string last_line(const std::string& text) {
-  auto end = text.find_last_not_of('\n');
-  auto start = text.rfind('\n', end);
-  return text.substr(start == std::string::npos ? 0 : start + 1,
-                     end - (start == std::string::npos ? 0 : start + 1) + 1);
-}
 
 std::string sample(const std::string& dir) {
   write_trace(dir, make_entities(2),
@@ -124,7 +86,8 @@ TEST(trace_command, summary_counts) {
 }
 
 TEST(trace_command, help_for_every_subcommand) {
-  for (const char* sub : {"digest", "export", "check", "summary"}) {
+  for (const char* sub :
+       {"digest", "export", "check", "summary", "instances"}) {
     auto r = run_cli({"trace", sub, "--help"});
     EXPECT_EQ(r.code, 0) << sub;
     EXPECT_NE(r.out.find("DIR"), std::string::npos) << sub << r.out;
@@ -133,7 +96,8 @@ TEST(trace_command, help_for_every_subcommand) {
 
 namespace fs = std::filesystem;
 
-const char* const all_commands[] = {"digest", "check", "summary", "export"};
+const char* const all_commands[] = {"digest", "check", "summary", "export",
+                                    "instances"};
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
