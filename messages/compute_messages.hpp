@@ -36,13 +36,13 @@ const char* to_string(arm_op op);
 
 /// An instance-level action (REST: virtualMachineScaleSets/{vmss}/…).
 enum class instance_action : uint8_t {
-  delete_vm,   ///< delete (scale set shrinks: capacity - 1)
-  reimage,     ///< reimage
-  restart,     ///< restart
-  start,       ///< start
-  power_off,   ///< powerOff (the host keeps the reservation)
-  deallocate,  ///< deallocate (the reservation is freed)
-  upgrade,     ///< manualUpgrade: bring to the latest model
+  delete_vm,  ///< delete (scale set shrinks: capacity - 1)
+  reimage,    ///< reimage
+  restart,    ///< restart
+  start,      ///< start
+  power_off,  ///< powerOff (the host keeps the reservation)
+  deallocate, ///< deallocate (the reservation is freed)
+  upgrade,    ///< manualUpgrade: bring to the latest model
 };
 
 /// "delete", "reimage", "restart", "start", "powerOff", "deallocate",
@@ -56,8 +56,8 @@ struct arm_request {
   uint32_t model = 0;    ///< put_model: index into arm_params::models
   int64_t capacity = -1; ///< set_capacity
   instance_action action = instance_action::delete_vm;
-  std::vector<uint32_t> instances; ///< instance_action, set_protection
-  bool protect_from_scale_in = false;      ///< set_protection
+  std::vector<uint32_t> instances;    ///< instance_action, set_protection
+  bool protect_from_scale_in = false; ///< set_protection
   bool protect_from_scale_set_actions = false; ///< set_protection
   bool running = true; ///< set_service_state: Running, else Suspended
   friend bool operator==(const arm_request& a, const arm_request& b) {
@@ -74,9 +74,8 @@ struct arm_request {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, arm_request& x) {
   return f(caf::meta::type_name("arm_request"), x.id, x.scale_set, x.op,
-           x.model, x.capacity, x.action, x.instances,
-           x.protect_from_scale_in, x.protect_from_scale_set_actions,
-           x.running);
+           x.model, x.capacity, x.action, x.instances, x.protect_from_scale_in,
+           x.protect_from_scale_set_actions, x.running);
 }
 
 /// ARM -> orchestrator: the set's model is now `model`, version
@@ -132,12 +131,27 @@ typename Inspector::result_type inspect(Inspector& f, instance_fault& x) {
   return f(caf::meta::type_name("instance_fault"), x.instance, x.up);
 }
 
+/// Orchestrator -> ARM: instance deletes lowered the set's capacity to
+/// `capacity`.
+struct capacity_reported {
+  std::string scale_set;
+  uint32_t capacity = 0;
+  friend bool operator==(const capacity_reported& a,
+                         const capacity_reported& b) {
+    return a.scale_set == b.scale_set && a.capacity == b.capacity;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, capacity_reported& x) {
+  return f(caf::meta::type_name("capacity_reported"), x.scale_set, x.capacity);
+}
+
 /// Timer: the orchestrator's reconciliation loop (and the planners' next
 /// deadline). `seq` numbers the timers so that a superseded one is ignored.
 struct orchestrator_due {
   uint64_t seq = 0;
-  friend bool operator==(const orchestrator_due& a,
-                         const orchestrator_due& b) {
+  friend bool operator==(const orchestrator_due& a, const orchestrator_due& b) {
     return a.seq == b.seq;
   }
 };

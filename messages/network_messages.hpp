@@ -65,8 +65,8 @@ struct lb_backend_health {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, lb_backend_health& x) {
-  return f(caf::meta::type_name("lb_backend_health"), x.scale_set,
-           x.instance, x.probe, x.up);
+  return f(caf::meta::type_name("lb_backend_health"), x.scale_set, x.instance,
+           x.probe, x.up);
 }
 
 /// A health probe to a VM: `tcp` (a connection) or HTTP GET (answered 200

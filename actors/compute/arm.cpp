@@ -31,6 +31,9 @@ caf::behavior arm::make_behavior() {
         if (answer.forward)
           send(to, r);
       },
+      [=](const capacity_reported& c) {
+        core_.on_capacity(c.scale_set, c.capacity);
+      },
   };
 }
 

@@ -237,6 +237,12 @@ arm_answer arm_core::apply(const std::string& scale_set, set_model next) {
   return out;
 }
 
+void arm_core::on_capacity(const std::string& scale_set, uint32_t capacity) {
+  auto i = sets_.find(scale_set);
+  if (i != sets_.end())
+    i->second.model.capacity = capacity;
+}
+
 const set_model* arm_core::model(const std::string& scale_set) const {
   auto it = sets_.find(scale_set);
   return it == sets_.end() ? nullptr : &it->second.model;

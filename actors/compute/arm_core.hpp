@@ -52,6 +52,11 @@ public:
   arm_answer on_request(const arm_request& request);
 
   /// The model in force and its version (none before the set is created).
+  /// The orchestrator deleted instances a request named: sku.capacity is
+  /// now `capacity` (Azure lowers the model's capacity with each instance
+  /// delete). Not a new version: the orchestrator already acts on it.
+  void on_capacity(const std::string& scale_set, uint32_t capacity);
+
   const set_model* model(const std::string& scale_set) const;
   uint32_t version(const std::string& scale_set) const;
 

@@ -17,6 +17,7 @@ void register_messages(message_family& f) {
   f.add<instance_status>(2, "instance_status");
   f.add<orchestrator_due>(3, "orchestrator_due");
   f.add<instance_fault>(4, "instance_fault");
+  f.add<capacity_reported>(5, "capacity_reported");
 }
 
 std::vector<const trace::event_def*> declared_events() {

@@ -1,6 +1,7 @@
 #include "actors/compute/orchestrator.hpp"
 
 #include "messages/compute_events.hpp"
+#include "messages/compute_kinds.hpp"
 #include "messages/network_kinds.hpp"
 #include "messages/physical_messages.hpp"
 
@@ -21,8 +22,9 @@ std::string joined(const std::vector<uint32_t>& ids) {
   return out;
 }
 
-bool same_request(const std::variant<fabric::fc_allocate, fabric::fc_operate>& a,
-                  const std::variant<fabric::fc_allocate, fabric::fc_operate>& b) {
+bool same_request(
+    const std::variant<fabric::fc_allocate, fabric::fc_operate>& a,
+    const std::variant<fabric::fc_allocate, fabric::fc_operate>& b) {
   if (a.index() != b.index())
     return false;
   if (const auto* x = std::get_if<fabric::fc_allocate>(&a))
@@ -34,8 +36,7 @@ bool same_request(const std::variant<fabric::fc_allocate, fabric::fc_operate>& a
 
 } // namespace
 
-orchestrator::orchestrator(caf::actor_config& cfg, node_kernel& k,
-                           entity_id id,
+orchestrator::orchestrator(caf::actor_config& cfg, node_kernel& k, entity_id id,
                            const orchestrator_shell_params* params)
     : entity(cfg, k, id), params_(params),
       name_(last_component(k.table()[id].path)), core_(params->core),
@@ -45,9 +46,11 @@ orchestrator::orchestrator(caf::actor_config& cfg, node_kernel& k,
 void orchestrator::report(const orchestrator_report& r) {
   const auto& set = name_;
   if (const auto* c = std::get_if<capacity_report>(&r)) {
-    trace(events::capacity_changed,
-          {set, static_cast<int64_t>(c->from), static_cast<int64_t>(c->to),
-           c->reason});
+    trace(events::capacity_changed, {set, static_cast<int64_t>(c->from),
+                                     static_cast<int64_t>(c->to), c->reason});
+    if (c->reason == "instance_delete") // ARM's model follows
+      send(kernel_.table().id_of(arm_path(params_->region)),
+           capacity_reported{set, c->to});
   } else if (const auto* v = std::get_if<view_report>(&r)) {
     const auto& i = v->view;
     trace(events::instance_view,
@@ -55,8 +58,8 @@ void orchestrator::report(const orchestrator_report& r) {
            static_cast<int64_t>(i.fault_domain),
            static_cast<int64_t>(i.update_domain), v->latest_model,
            v->provisioning_state, v->power_state,
-           std::string(physical::to_string(i.health)),
-           i.protect_from_scale_in, i.protect_from_scale_set_actions,
+           std::string(physical::to_string(i.health)), i.protect_from_scale_in,
+           i.protect_from_scale_set_actions,
            static_cast<int64_t>(i.model_version)});
   } else if (const auto* o = std::get_if<operation_report>(&r)) {
     trace(events::instance_operation,
@@ -125,8 +128,11 @@ void orchestrator::plan() {
       upgrades_.plan(now(), core_.model_version(), *model, core_.instances());
   for (const auto& r : upgrades.reports) {
     if (const auto* b = std::get_if<batch_report>(&r))
-      trace(events::upgrade_batch, {name_, static_cast<int64_t>(b->batch),
-                                    joined(b->instances)});
+      trace(events::upgrade_batch,
+            {name_, static_cast<int64_t>(b->batch), joined(b->instances),
+             static_cast<int64_t>(model->upgrade == upgrade_mode::rolling
+                                      ? model->rolling.max_batch_percent
+                                      : 100)});
     else if (const auto* s = std::get_if<status_report>(&r))
       trace(events::upgrade_status, {name_, s->status, s->reason});
   }

@@ -31,8 +31,8 @@ namespace vmss::compute {
 
 struct orchestrator_shell_params {
   orchestrator_params core;
-  std::string region;              ///< for the load balancers' paths
-  sim_time retry = seconds(2);     ///< fabric-controller requests
+  std::string region;                 ///< for the load balancers' paths
+  sim_time retry = seconds(2);        ///< fabric-controller requests
   std::vector<entity_id> controllers; ///< the fabric controller's replicas
 };
 

@@ -4,8 +4,8 @@
 #include "actors/compute/orchestrator.hpp"
 #include "actors/compute/set_model.hpp"
 #include "actors/fabric/fc_replica.hpp"
-#include "actors/network/lb_core.hpp"
 #include "actors/fabric/scale_client.hpp"
+#include "actors/network/lb_core.hpp"
 #include "actors/physical/control.hpp"
 #include "actors/physical/faults.hpp"
 #include "actors/physical/host_agent.hpp"
@@ -208,17 +208,16 @@ private:
       arm_.core.models.push_back(compute::to_set_model(sets[i]));
       set_names_.push_back(sets[i].name);
       requests_.push_back(
-          {in.create_at[i], compute::arm_request{static_cast<uint32_t>(i),
-                                                 sets[i].name,
-                                                 compute::arm_op::put_model,
-                                                 static_cast<uint32_t>(i)}});
+          {in.create_at[i],
+           compute::arm_request{static_cast<uint32_t>(i), sets[i].name,
+                                compute::arm_op::put_model,
+                                static_cast<uint32_t>(i)}});
       const auto& model = arm_.core.models.back();
       if (model.health == compute::health_source::extension)
         extensions_[model.name] = model.extension;
     }
     for (const auto& u : in.updates) {
-      update_models_[u.entry] =
-          static_cast<uint32_t>(arm_.core.models.size());
+      update_models_[u.entry] = static_cast<uint32_t>(arm_.core.models.size());
       arm_.core.models.push_back(compute::to_set_model(u.model));
       const auto& model = arm_.core.models.back();
       if (model.health == compute::health_source::extension)
@@ -616,9 +615,9 @@ public:
                event_kind::message, caf::make_message(f.fault),
                wire::id_of<compute::instance_fault>);
       k.inject(f.at, control, event_kind::message,
-               caf::make_message(fault_notice{
-                   to_string(f.kind), vm_name(f.set, f.fault.instance),
-                   f.fault.up}),
+               caf::make_message(fault_notice{to_string(f.kind),
+                                              vm_name(f.set, f.fault.instance),
+                                              f.fault.up}),
                wire::id_of<fault_notice>);
     }
   }
@@ -740,6 +739,9 @@ private:
     for (const auto& host : topology::fc_replica_hosts(r))
       fc_.raft.members.push_back(table.id_of(host + "/fc"));
     orchestrator_.controllers = fc_.raft.members;
+    orchestrator_.core.host_rack = [this](uint32_t host) {
+      return static_cast<uint32_t>(std::max<int64_t>(0, net_.where(host).rack));
+    };
     orchestrator_.region = r.name;
     arm_.region = r.name;
     for (entity_id id = 0; id < table.size(); ++id)
@@ -786,12 +788,11 @@ private:
                                                node_kernel& k, entity_id id) {
       spawn_entity<compute::arm>(sys, k, id, &arm_);
     });
-    factories_.add(compute::kinds::orchestrator,
-                   [this](caf::actor_system& sys, node_kernel& k,
-                          entity_id id) {
-                     spawn_entity<compute::orchestrator>(sys, k, id,
-                                                         &orchestrator_);
-                   });
+    factories_.add(
+        compute::kinds::orchestrator,
+        [this](caf::actor_system& sys, node_kernel& k, entity_id id) {
+          spawn_entity<compute::orchestrator>(sys, k, id, &orchestrator_);
+        });
     factories_.add(kinds::tor_switch, [this](caf::actor_system& sys,
                                              node_kernel& k, entity_id id) {
       spawn_entity<tor_switch>(sys, k, id, &net_);

@@ -436,3 +436,20 @@ TEST(arm_core, sets_are_independent) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(arm_core, instance_deletes_lower_the_model_capacity) {
+  // Without it a later PATCH back to 3 would look unchanged and do nothing.
+  front_door d({web()});
+  d.arm.on_capacity("web", 2);
+  EXPECT_EQ(d.arm.model("web")->capacity, 2u);
+  EXPECT_EQ(d.arm.version("web"), 1u);
+  auto back = d.capacity(3);
+  ASSERT_TRUE(back.accepted);
+  ASSERT_TRUE(back.changed);
+  EXPECT_EQ(back.changed->version, 2u);
+  EXPECT_EQ(back.changed->model.capacity, 3u);
+}
+
+} // namespace

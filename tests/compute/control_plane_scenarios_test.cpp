@@ -84,7 +84,8 @@ std::set<std::string> members_at_end(const std::vector<jsonl_record>& all) {
   return out;
 }
 
-TEST(ControlPlaneScenario, Layer6ScaleOutServesAboutThreeMinutesAfterTheChange) {
+TEST(ControlPlaneScenario,
+     Layer6ScaleOutServesAboutThreeMinutesAfterTheChange) {
   auto all = run_both(scenario("layer6-scale-out.json"), "scale-out");
   const auto* change = first(all, "capacity_changed", "to", "3");
   ASSERT_NE(change, nullptr);
@@ -161,8 +162,7 @@ TEST(ControlPlaneScenario, Layer6AutoRepairReplacesACrashedAppAfterTheGrace) {
   auto took = (serving - crash->t_ns) / s_ns;
   EXPECT_GE(took, 31 * 60) << took << " s";
   EXPECT_LE(took, 36 * 60) << took << " s";
-  ASSERT_NE(first(all, "repair", "phase", "completed", started->t_ns),
-            nullptr);
+  ASSERT_NE(first(all, "repair", "phase", "completed", started->t_ns), nullptr);
   EXPECT_EQ(live_instances(all)["web"].size(), 3u);
   EXPECT_EQ(members_at_end(all).size(), 3u);
 }
