@@ -55,10 +55,10 @@ lb_params to_lb_params(const vmss::azure::network::LoadBalancer& lb) {
     probe.interval = seconds(p.properties().has_interval_in_seconds()
                                  ? p.properties().interval_in_seconds()
                                  : 15);
-    probe.threshold = p.properties().has_probe_threshold()
-                          ? static_cast<uint32_t>(
-                                p.properties().probe_threshold())
-                          : 1;
+    probe.threshold =
+        p.properties().has_probe_threshold()
+            ? static_cast<uint32_t>(p.properties().probe_threshold())
+            : 1;
     out.probes.push_back(probe);
   }
   for (const auto& pool : lb.properties().backend_address_pools()) {
@@ -168,8 +168,8 @@ void lb_core::start_probing(const key& who, member& m, lb_effects& out) {
 void lb_core::send_probe(const key& who, member& m, size_t probe,
                          lb_effects& out) {
   const auto& p = params_.probes[probe];
-  auto seq = timer(p.timeout(), {who, m.epoch, probe, due_kind::conclude, {}},
-                   out);
+  auto seq =
+      timer(p.timeout(), {who, m.epoch, probe, due_kind::conclude, {}}, out);
   m.probes[probe].in_flight = seq;
   in_flight_.emplace(seq, std::make_pair(who, probe));
   out.probes.push_back({m.vm, lb_probe{seq, p.tcp}});
@@ -239,8 +239,7 @@ void lb_core::count(const key& who, member& m, size_t probe, bool ok,
   if (state.streak < params_.probes[probe].threshold || state.verdict == ok)
     return;
   state.verdict = ok;
-  out.health.push_back(
-      {who.first, who.second, params_.probes[probe].name, ok});
+  out.health.push_back({who.first, who.second, params_.probes[probe].name, ok});
   update_serving(who, m, out);
 }
 

@@ -151,8 +151,7 @@ private:
   void start_probing(const key& who, member& m, lb_effects& out);
   void send_probe(const key& who, member& m, size_t probe, lb_effects& out);
   void conclude(const key& who, member& m, size_t probe, lb_effects& out);
-  void count(const key& who, member& m, size_t probe, bool ok,
-             lb_effects& out);
+  void count(const key& who, member& m, size_t probe, bool ok, lb_effects& out);
   /// Recomputes which pools `m` receives new flows of; traces changes.
   void update_serving(const key& who, member& m, lb_effects& out);
   bool pool_open_to(const member& m, const std::string& pool) const;

@@ -176,8 +176,7 @@ vm_step vm_lifecycle::on(vm_input in, rng& r) {
   vm_step ignored{false, state_, state_, 0};
   bool creating = state_ == vm_state::creating;
   bool gone = state_ == vm_state::deleting || state_ == vm_state::deleted;
-  bool up = state_ == vm_state::running || state_ == vm_state::healthy ||
-            state_ == vm_state::unhealthy;
+  bool up = runs(state_);
   switch (in) {
   case vm_input::placed:
     return state_ == vm_state::pending ? enter(vm_state::allocating, r)

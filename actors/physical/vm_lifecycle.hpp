@@ -13,8 +13,8 @@
 ///      |                                      done         the health probes
 ///      |                                        |          begin, if any)
 ///      |                            Stopping (a reimage)           |
-///      |                                        ^         probe_ok | probe_failed
-///      |                                     reimage               v
+///      |                                        ^         probe_ok |
+///      probe_failed |                                     reimage v
 ///      +-----------------------> Healthy <--probe_ok/probe_failed--> Unhealthy
 ///                       (Running, Healthy and Unhealthy take reimage)
 ///
@@ -75,6 +75,12 @@ enum class vm_input : uint8_t {
 
 /// Lower-case name of an input ("stop").
 const char* to_string(vm_input in);
+
+/// Running, Healthy or Unhealthy: the VM's OS runs.
+inline bool runs(vm_state s) {
+  return s == vm_state::running || s == vm_state::healthy ||
+         s == vm_state::unhealthy;
+}
 
 /// A duration drawn uniformly from [min, max].
 struct phase_range {
@@ -139,7 +145,6 @@ private:
   vm_step stop_then(then next, rng& r);
   /// Stopping is over: Stopped, or what a restart or reimage does next.
   vm_step after_stopping(rng& r);
-
 
   const vm_timings* timings_;
   vm_state state_ = vm_state::pending;

@@ -43,7 +43,8 @@ const auto ok = app_answer::healthy;
 const auto bad = app_answer::unhealthy;
 const auto silent = app_answer::none;
 
-TEST(health_extension, binary_commits_the_first_probe_then_needs_probes_in_a_row) {
+TEST(health_extension,
+     binary_commits_the_first_probe_then_needs_probes_in_a_row) {
   health_extension ext(settings(false, false, 3, 0));
   EXPECT_EQ(ext.state(), app_health::none);
   EXPECT_EQ(run(ext, {ok, bad, bad, bad, ok, ok, ok}),
