@@ -22,8 +22,16 @@ inline constexpr event_def capacity_released{"capacity_released",
 inline constexpr event_def partition_created{"partition_created",
                                              {"vm", "vcpus", "ram_gb"}};
 inline constexpr event_def partition_removed{"partition_removed", {"vm"}};
-inline constexpr event_def vm_state{"vm_state",
-                                    {"state", "instance_id", "scale_set"}};
+/// `reason`: the lifecycle input that caused it (docs/trace-format.md), or
+/// host_down for a VM that went down with its host (recorded when the host
+/// is back: a crashed entity writes nothing).
+inline constexpr event_def vm_state{
+    "vm_state", {"state", "instance_id", "scale_set", "reason"}};
+/// The Application Health extension's committed state changed (Azure's
+/// spelling: Initializing, Healthy, Unhealthy, Unknown; none when it
+/// stopped with its VM).
+inline constexpr event_def app_health{"app_health",
+                                      {"state", "instance_id", "scale_set"}};
 inline constexpr event_def disk_io_failed{"disk_io_failed", {"op", "reason"}};
 inline constexpr event_def app_crashed{"app_crashed", {}};
 inline constexpr event_def app_restored{"app_restored", {}};
@@ -36,11 +44,23 @@ inline constexpr event_def fault_recovered{"fault_recovered",
                                            {"fault", "target"}};
 
 inline constexpr const event_def* all[] = {
-    &host_started,      &tenants_placed,      &vm_rejected,
-    &vm_admitted,       &vm_command_rejected, &capacity_released,
-    &partition_created, &partition_removed,   &vm_state,
-    &disk_io_failed,    &app_crashed,         &app_restored,
-    &dropped,           &link_fault,          &fault_injected,
-    &fault_recovered};
+    &host_started,
+    &tenants_placed,
+    &vm_rejected,
+    &vm_admitted,
+    &vm_command_rejected,
+    &capacity_released,
+    &partition_created,
+    &partition_removed,
+    &vm_state,
+    &app_health,
+    &disk_io_failed,
+    &app_crashed,
+    &app_restored,
+    &dropped,
+    &link_fault,
+    &fault_injected,
+    &fault_recovered,
+};
 
 } // namespace vmss::physical::events

@@ -480,8 +480,6 @@ private:
     read_phase(physical, "repairing", t.repairing);
     read_phase(physical, "stopping", t.stopping);
     read_phase(physical, "deleting", t.deleting);
-    vm_.probe_period =
-        physical.get_duration("probe", vm_.probe_period, 1, max_period);
     vm_.disk.hydrate_bytes =
         static_cast<uint64_t>(storage.get_int("boot_gb", 2, 0, 1000)) *
         1'000'000'000;

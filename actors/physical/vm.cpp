@@ -3,6 +3,7 @@
 #include "messages/physical_events.hpp"
 
 #include "actors/physical/host_agent.hpp"
+#include "messages/network_messages.hpp"
 
 #include <caf/all.hpp>
 
@@ -20,6 +21,8 @@ vm_input input_of(vm_op op) {
     return vm_input::stop;
   case vm_op::reimage:
     return vm_input::reimage;
+  case vm_op::restart:
+    return vm_input::restart;
   case vm_op::delete_vm:
     break;
   }
@@ -83,38 +86,91 @@ void vm::on_disk(const disk_outcome& outcome) {
     start_io(disk_op::hydrate);
     return;
   }
+  if (extension_) {
+    on_extension_probe(ok);
+    return;
+  }
   apply(ok && app_up_ ? vm_input::probe_ok : vm_input::probe_failed);
   auto s = lifecycle_.state();
   if (s == vm_state::healthy || s == vm_state::unhealthy)
-    schedule_probe();
+    after(params_->tenant_probe_period, probe_due{phase_});
+}
+
+app_health vm::health() const {
+  return extension_ ? extension_->state() : app_health::none;
+}
+
+void vm::record(vm_state s, const char* reason) {
+  trace(events::vm_state, {std::string(to_string(s)), instance_id_, scale_set_,
+                           std::string(reason)});
+  send(hypervisor_, vm_status{id(), s, health()});
 }
 
 void vm::apply(vm_input in) {
   auto step = lifecycle_.on(in, random());
   if (!step.accepted)
     return;
-  if (step.to != step.from) {
-    trace(events::vm_state,
-          {std::string(to_string(step.to)), instance_id_, scale_set_});
-    send(hypervisor_, vm_status{id(), step.to});
-  }
+  if (!runs(step.to))
+    stop_extension(); // reported with the new state
+  if (step.was_down)
+    record(vm_state::stopped, "host_down");
+  if (step.was_down ? step.to != vm_state::stopped : step.to != step.from)
+    record(step.to, to_string(in));
   // A new timed phase makes every older timer stale (phase_due, probe_due).
   if (step.phase_ns > 0)
     after(step.phase_ns, vm_phase_due{++phase_});
-  else if (step.to == vm_state::running)
-    probe();                        // extensions done: the first probe
+  else if (step.from == vm_state::running && step.to == vm_state::running)
+    extensions_done();
   else if (in == vm_input::adopted) // spread the first probes of a region
     after(random().uniform(1, params_->tenant_probe_period), probe_due{phase_});
   if (step.hydrate && !disk_->busy())
     start_io(disk_op::hydrate);
   if (step.retry_hydration)
     after(params_->hydrate_retry, vm_phase_due{phase_});
+  if (step.start_next) // a restart: stopped, now start again
+    apply(vm_input::start);
 }
 
-void vm::schedule_probe() {
-  after(scale_set_.empty() ? params_->tenant_probe_period
-                           : params_->probe_period,
-        probe_due{phase_});
+void vm::extensions_done() {
+  if (extension_)
+    extension_->start(now());
+  if (extension_ || scale_set_.empty()) // a set without one: no probes
+    probe();
+}
+
+void vm::stop_extension() {
+  if (!extension_ || !extension_->running())
+    return;
+  bool reported = extension_->state() != app_health::none;
+  extension_->stop();
+  if (reported)
+    trace(events::app_health,
+          {std::string(to_string(app_health::none)), instance_id_, scale_set_});
+}
+
+void vm::on_extension_probe(bool write_ok) {
+  if (!extension_->running())
+    return; // the VM stopped while the probe's write was out
+  auto answer = !app_up_   ? app_answer::none
+                : write_ok ? app_answer::healthy
+                           : app_answer::unhealthy;
+  if (extension_->on_probe(answer, now()))
+    report_health();
+  after(extension_->interval(), probe_due{phase_});
+}
+
+void vm::report_health() {
+  auto h = extension_->state();
+  trace(events::app_health,
+        {std::string(to_string(h)), instance_id_, scale_set_});
+  auto before = lifecycle_.state();
+  // The VM state follows the binary view; Initializing leaves it Running.
+  if (h == app_health::healthy)
+    apply(vm_input::probe_ok);
+  else if (h == app_health::unhealthy || h == app_health::unknown)
+    apply(vm_input::probe_failed);
+  if (lifecycle_.state() == before) // no vm_state record carried it
+    send(hypervisor_, vm_status{id(), before, h});
 }
 
 void vm::probe() {
@@ -130,7 +186,14 @@ caf::behavior vm::make_behavior() {
       [=](const vm_create& create) {
         scale_set_ = create.scale_set;
         instance_id_ = create.instance_id;
+        auto ext = params_->extensions.find(create.scale_set);
+        if (!create.scale_set.empty() && ext != params_->extensions.end())
+          extension_.emplace(ext->second);
+        else
+          extension_.reset();
         disk_.emplace(id(), params_->directory->initial(id()), params_->disk);
+        if (!create.existing) // background tenants predate the trace
+          record(vm_state::pending, "created");
         apply(create.existing ? vm_input::adopted : vm_input::placed);
       },
       [=](const vm_phase_due& due) {
@@ -145,6 +208,10 @@ caf::behavior vm::make_behavior() {
           probe();
       },
       [=](const vm_command& command) { apply(input_of(command.op)); },
+      [=](const network::lb_probe& p) {
+        if (runs(lifecycle_.state())) // a VM that does not run is silent
+          send(source(), network::lb_probe_reply{p.seq, p.tcp || app_up_});
+      },
       [=](const app_fault& fault) {
         app_up_ = fault.up;
         trace(fault.up ? events::app_restored : events::app_crashed);

@@ -16,8 +16,6 @@ const char* to_string(vm_input in) {
     return "probe_ok";
   case vm_input::probe_failed:
     return "probe_failed";
-  case vm_input::repair:
-    return "repair";
   case vm_input::reimage:
     return "reimage";
   case vm_input::stop:
@@ -32,6 +30,8 @@ const char* to_string(vm_input in) {
     return "hydrated";
   case vm_input::hydration_failed:
     return "hydration_failed";
+  case vm_input::restart:
+    return "restart";
   }
   return "unknown";
 }
@@ -44,6 +44,8 @@ vm_step vm_lifecycle::enter(vm_state next, rng& r) {
               "are in");
   vm_step step{true, state_, next, 0};
   state_ = next;
+  if (next != vm_state::stopping)
+    after_stop_ = then::stay_stopped;
   switch (next) {
   case vm_state::allocating:
     step.phase_ns = timings_->allocating.draw(r);
@@ -84,8 +86,6 @@ vm_state vm_lifecycle::after_phase() const {
     return vm_state::running;
   case vm_state::repairing:
     return vm_state::creating; // reimage
-  case vm_state::stopping:
-    return vm_state::stopped;
   case vm_state::deleting:
     return vm_state::deleted;
   default:
@@ -117,12 +117,66 @@ vm_step vm_lifecycle::on_creating(vm_input in, rng& r) {
   return wait;
 }
 
+vm_step vm_lifecycle::stop_then(then next, rng& r) {
+  after_stop_ = next;
+  return enter(vm_state::stopping, r);
+}
+
+vm_step vm_lifecycle::after_stopping(rng& r) {
+  auto next = after_stop_;
+  after_stop_ = then::stay_stopped;
+  switch (next) {
+  case then::reimage:
+    return enter(vm_state::repairing, r);
+  case then::start: {
+    auto step = enter(vm_state::stopped, r);
+    step.start_next = true;
+    return step;
+  }
+  case then::stay_stopped:
+    break;
+  }
+  return enter(vm_state::stopped, r);
+}
+
+vm_step vm_lifecycle::on_power_restored(rng& r) {
+  vm_step step{false, state_, state_, 0};
+  switch (state_) {
+  case vm_state::pending:
+  case vm_state::stopped:
+  case vm_state::deleted:
+    return step; // nothing was running
+  case vm_state::allocating:
+  case vm_state::creating:
+    step = enter(vm_state::creating, r);
+    break;
+  case vm_state::starting:
+  case vm_state::running:
+  case vm_state::healthy:
+  case vm_state::unhealthy:
+    step = enter(vm_state::starting, r);
+    break;
+  case vm_state::stopping: // a restart boots, a reimage goes on
+    step = after_stopping(r);
+    if (step.start_next) {
+      step = enter(vm_state::starting, r);
+      step.from = vm_state::stopping;
+    }
+    break;
+  case vm_state::repairing:
+  case vm_state::deleting:
+    step = enter(state_, r); // the phase starts again
+    break;
+  }
+  step.was_down = true;
+  return step;
+}
+
 vm_step vm_lifecycle::on(vm_input in, rng& r) {
   vm_step ignored{false, state_, state_, 0};
   bool creating = state_ == vm_state::creating;
   bool gone = state_ == vm_state::deleting || state_ == vm_state::deleted;
-  bool up = state_ == vm_state::running || state_ == vm_state::healthy ||
-            state_ == vm_state::unhealthy;
+  bool up = runs(state_);
   switch (in) {
   case vm_input::placed:
     return state_ == vm_state::pending ? enter(vm_state::allocating, r)
@@ -136,6 +190,8 @@ vm_step vm_lifecycle::on(vm_input in, rng& r) {
       return {true, state_, state_, 0};
     if (creating)
       return on_creating(in, r);
+    if (state_ == vm_state::stopping)
+      return after_stopping(r);
     if (after_phase() == state_)
       return ignored;
     return enter(after_phase(), r);
@@ -147,35 +203,20 @@ vm_step vm_lifecycle::on(vm_input in, rng& r) {
     if (state_ == vm_state::running || state_ == vm_state::healthy)
       return enter(vm_state::unhealthy, r);
     return ignored;
-  case vm_input::repair:
-    return state_ == vm_state::unhealthy ? enter(vm_state::repairing, r)
-                                         : ignored;
   case vm_input::reimage:
-    return up || state_ == vm_state::stopped ? enter(vm_state::repairing, r)
-                                             : ignored;
+    if (state_ == vm_state::stopped)
+      return enter(vm_state::repairing, r);
+    return up ? stop_then(then::reimage, r) : ignored;
   case vm_input::stop:
-    return up ? enter(vm_state::stopping, r) : ignored;
+    return up ? stop_then(then::stay_stopped, r) : ignored;
+  case vm_input::restart:
+    return up ? stop_then(then::start, r) : ignored;
   case vm_input::start:
     return state_ == vm_state::stopped ? enter(vm_state::starting, r) : ignored;
   case vm_input::delete_vm:
     return gone ? ignored : enter(vm_state::deleting, r);
   case vm_input::power_restored:
-    switch (state_) {
-    case vm_state::allocating:
-    case vm_state::creating:
-      return enter(vm_state::creating, r);
-    case vm_state::starting:
-    case vm_state::running:
-    case vm_state::healthy:
-    case vm_state::unhealthy:
-      return enter(vm_state::starting, r);
-    case vm_state::stopping:
-      return enter(vm_state::stopped, r);
-    default: // the other phases go on where they were
-      return state_ == vm_state::repairing || state_ == vm_state::deleting
-                 ? enter(state_, r)
-                 : ignored;
-    }
+    return on_power_restored(r);
   case vm_input::hydrated:
   case vm_input::hydration_failed:
     // Outside Creating a read's end means nothing (the VM moved on).

@@ -46,8 +46,9 @@ TEST(model_input, options_are_strict_numbers_in_range) {
                                        "10000)");
   EXPECT_REFUSED("region hosts=3 hosts=4", "region: option 'hosts' is given "
                                            "twice");
-  EXPECT_REFUSED("region probe=10", "probe=10 is not a duration");
-  EXPECT_REFUSED("region probe=0x10s", "probe=0x10s is not a duration");
+  EXPECT_REFUSED("region tenant_probe=10", "tenant_probe=10 is not a duration");
+  EXPECT_REFUSED("region tenant_probe=0x10s",
+                 "tenant_probe=0x10s is not a duration");
   EXPECT_REFUSED("region period=0s", "period=0s is out of range (1ns to "
                                      "3600s)");
   EXPECT_REFUSED("region creating=1e3s-2e3s", "creating=1e3s-2e3s: is not a "

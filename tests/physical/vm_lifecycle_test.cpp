@@ -67,13 +67,16 @@ TEST(vm_lifecycle, healthy_after_about_three_minutes_as_in_layer_6) {
   EXPECT_NEAR(to_seconds(total / vms), 169, 6);
 }
 
-TEST(vm_lifecycle, failed_probe_repairs_through_reimage) {
+TEST(vm_lifecycle, an_unhealthy_vm_is_reimaged_after_it_stops) {
   vm_timings timings;
   vm_lifecycle vm(timings);
   rng r(3, 4);
   time_to_healthy(vm, r);
   EXPECT_EQ(vm.on(vm_input::probe_failed, r).to, vm_state::unhealthy);
-  auto repair = vm.on(vm_input::repair, r);
+  auto stop = vm.on(vm_input::reimage, r);
+  EXPECT_EQ(stop.to, vm_state::stopping);
+  EXPECT_GE(stop.phase_ns, timings.stopping.min);
+  auto repair = vm.on(vm_input::phase_done, r);
   EXPECT_EQ(repair.to, vm_state::repairing);
   EXPECT_GE(repair.phase_ns, timings.repairing.min);
   EXPECT_EQ(vm.on(vm_input::phase_done, r).to, vm_state::creating);
@@ -112,7 +115,7 @@ TEST(vm_lifecycle, inputs_that_mean_nothing_are_refused) {
   rng r(9, 10);
   EXPECT_FALSE(vm.on(vm_input::phase_done, r).accepted); // pending: no timer
   EXPECT_FALSE(vm.on(vm_input::probe_ok, r).accepted);
-  EXPECT_FALSE(vm.on(vm_input::repair, r).accepted);
+  EXPECT_FALSE(vm.on(vm_input::restart, r).accepted);
   vm.on(vm_input::placed, r);
   EXPECT_FALSE(vm.on(vm_input::placed, r).accepted);
   EXPECT_EQ(vm.state(), vm_state::allocating);
@@ -141,7 +144,8 @@ TEST(vm_lifecycle, reimage_creates_the_os_disk_again) {
   rng r(9, 10);
   EXPECT_FALSE(vm.on(vm_input::reimage, r).accepted); // nothing to reimage
   time_to_healthy(vm, r);
-  EXPECT_EQ(vm.on(vm_input::reimage, r).to, vm_state::repairing);
+  EXPECT_EQ(vm.on(vm_input::reimage, r).to, vm_state::stopping);
+  EXPECT_EQ(vm.on(vm_input::phase_done, r).to, vm_state::repairing);
   auto create = vm.on(vm_input::phase_done, r);
   EXPECT_EQ(create.to, vm_state::creating);
   EXPECT_TRUE(create.hydrate); // the new OS disk's boot blocks, again
@@ -171,6 +175,106 @@ TEST(vm_lifecycle, power_restored_boots_a_running_vm_and_recreates_a_new_one) {
 
   vm_lifecycle never_placed(timings);
   EXPECT_FALSE(never_placed.on(vm_input::power_restored, r).accepted);
+}
+
+TEST(vm_lifecycle, a_vm_its_host_took_down_is_said_to_have_been_down) {
+  vm_timings timings;
+  rng r(15, 16);
+  vm_lifecycle healthy(timings);
+  time_to_healthy(healthy, r);
+  EXPECT_TRUE(healthy.on(vm_input::power_restored, r).was_down);
+
+  vm_lifecycle creating(timings); // its restart of Creating is recorded
+  creating.on(vm_input::placed, r);
+  creating.on(vm_input::phase_done, r);
+  auto again = creating.on(vm_input::power_restored, r);
+  EXPECT_TRUE(again.was_down);
+  EXPECT_EQ(again.from, vm_state::creating);
+  EXPECT_EQ(again.to, vm_state::creating);
+
+  vm_lifecycle stopping(timings);
+  time_to_healthy(stopping, r);
+  stopping.on(vm_input::stop, r);
+  auto stopped = stopping.on(vm_input::power_restored, r);
+  EXPECT_TRUE(stopped.was_down);
+  EXPECT_EQ(stopped.to, vm_state::stopped);
+  // A stopped VM was not running: nothing to record.
+  auto still = stopping.on(vm_input::power_restored, r);
+  EXPECT_FALSE(still.accepted);
+  EXPECT_FALSE(still.was_down);
+}
+
+TEST(vm_lifecycle, restart_stops_then_starts_without_creating) {
+  vm_timings timings;
+  vm_lifecycle vm(timings);
+  rng r(17, 18);
+  EXPECT_FALSE(vm.on(vm_input::restart, r).accepted);
+  time_to_healthy(vm, r);
+  auto stop = vm.on(vm_input::restart, r);
+  EXPECT_EQ(stop.to, vm_state::stopping);
+  EXPECT_FALSE(stop.start_next);
+  auto stopped = vm.on(vm_input::phase_done, r);
+  EXPECT_EQ(stopped.to, vm_state::stopped);
+  EXPECT_TRUE(stopped.start_next);
+  auto start = vm.on(vm_input::start, r);
+  EXPECT_EQ(start.to, vm_state::starting);
+  EXPECT_FALSE(start.hydrate); // host and disks kept
+  // A plain stop afterwards stays stopped.
+  phase_over(vm, r);
+  vm.on(vm_input::phase_done, r);
+  vm.on(vm_input::probe_ok, r);
+  vm.on(vm_input::stop, r);
+  EXPECT_FALSE(vm.on(vm_input::phase_done, r).start_next);
+  EXPECT_EQ(vm.state(), vm_state::stopped);
+}
+
+TEST(vm_lifecycle, a_host_power_loss_during_a_restart_boots_the_vm) {
+  vm_timings timings;
+  vm_lifecycle vm(timings);
+  rng r(19, 20);
+  time_to_healthy(vm, r);
+  vm.on(vm_input::restart, r);
+  auto boot = vm.on(vm_input::power_restored, r);
+  EXPECT_TRUE(boot.was_down);
+  EXPECT_EQ(boot.to, vm_state::starting);
+}
+
+TEST(vm_lifecycle, delete_during_a_restart_forgets_the_start) {
+  vm_timings timings;
+  vm_lifecycle vm(timings);
+  rng r(21, 22);
+  time_to_healthy(vm, r);
+  vm.on(vm_input::restart, r);
+  EXPECT_EQ(vm.on(vm_input::delete_vm, r).to, vm_state::deleting);
+  auto gone = vm.on(vm_input::phase_done, r);
+  EXPECT_EQ(gone.to, vm_state::deleted);
+  EXPECT_FALSE(gone.start_next);
+}
+
+TEST(vm_lifecycle, reimaging_a_running_vm_takes_about_220_s_as_in_layer_6) {
+  // Spec Layer 6 "Instance Update Flow": stop (T+12..45 s), new OS disk
+  // (T+50..115 s), boot (T+115..145 s), extensions, healthy at T+220 s.
+  vm_timings timings;
+  sim_time total = 0, lo = sim_time_never, hi = 0;
+  const int vms = 200;
+  for (int i = 0; i < vms; ++i) {
+    vm_lifecycle vm(timings);
+    rng r(43, static_cast<uint64_t>(i));
+    time_to_healthy(vm, r);
+    auto step = vm.on(vm_input::reimage, r);
+    sim_time t = 0;
+    while (vm.state() != vm_state::running) {
+      t += step.phase_ns;
+      step = phase_over(vm, r);
+    }
+    t += step.phase_ns; // extensions, then the first probe
+    total += t;
+    lo = std::min(lo, t);
+    hi = std::max(hi, t);
+  }
+  EXPECT_GE(lo, seconds(170));
+  EXPECT_LE(hi, seconds(240));
+  EXPECT_NEAR(to_seconds(total / vms), 205, 8);
 }
 
 TEST(vm_lifecycle, deleted_is_final) {
