@@ -6,6 +6,7 @@
 #include "actors/fabric/fc_replica.hpp"
 #include "actors/fabric/scale_client.hpp"
 #include "actors/network/lb_core.hpp"
+#include "actors/network/load_balancer.hpp"
 #include "actors/physical/control.hpp"
 #include "actors/physical/faults.hpp"
 #include "actors/physical/host_agent.hpp"
@@ -214,14 +215,14 @@ private:
                                 static_cast<uint32_t>(i)}});
       const auto& model = arm_.core.models.back();
       if (model.health == compute::health_source::extension)
-        extensions_[model.name] = model.extension;
+        vm_.extensions[model.name] = model.extension;
     }
     for (const auto& u : in.updates) {
       update_models_[u.entry] = static_cast<uint32_t>(arm_.core.models.size());
       arm_.core.models.push_back(compute::to_set_model(u.model));
       const auto& model = arm_.core.models.back();
       if (model.health == compute::health_source::extension)
-        extensions_[model.name] = model.extension;
+        vm_.extensions[model.name] = model.extension;
     }
     for (const auto& lb : in.azure.load_balancers)
       load_balancers_.push_back(network::to_lb_params(lb.model));
@@ -561,6 +562,9 @@ public:
     for (const auto& name : set_names_)
       table.add(compute::orchestrator_path(r.name, name),
                 compute::kinds::orchestrator, 0);
+    for (const auto& lb : load_balancers_)
+      table.add(network::load_balancer_path(r.name, lb.name),
+                network::kinds::load_balancer, 0);
     for (const auto& host : topology::fc_replica_hosts(r))
       table.add(host + "/fc", fabric::kinds::fc_replica,
                 topology::node_of_zone(
@@ -791,6 +795,15 @@ private:
         [this](caf::actor_system& sys, node_kernel& k, entity_id id) {
           spawn_entity<compute::orchestrator>(sys, k, id, &orchestrator_);
         });
+    factories_.add(network::kinds::load_balancer,
+                   [this](caf::actor_system& sys, node_kernel& k,
+                          entity_id id) {
+                     auto name = k.table()[id].path;
+                     name = name.substr(name.rfind('/') + 1);
+                     for (const auto& lb : load_balancers_)
+                       if (lb.name == name)
+                         spawn_entity<network::load_balancer>(sys, k, id, &lb);
+                   });
     factories_.add(kinds::tor_switch, [this](caf::actor_system& sys,
                                              node_kernel& k, entity_id id) {
       spawn_entity<tor_switch>(sys, k, id, &net_);
@@ -813,7 +826,6 @@ private:
   std::vector<std::pair<sim_time, compute::arm_request>> requests_;
   /// The timeline entry of each update -> its model in arm_.core.models.
   std::map<size_t, uint32_t> update_models_;
-  std::map<std::string, compute::extension_health> extensions_;
   /// app_crash / app_restore of SETNAME/N: through the set's orchestrator.
   struct instance_fault_at {
     sim_time at = 0;
