@@ -36,12 +36,13 @@ inline constexpr event_def zombie_deleted{"zombie_deleted", {"vm", "host"}};
 /// Traced by the client told that its VM was moved.
 inline constexpr event_def vm_moved{"vm_moved", {"vm", "host"}};
 
-inline constexpr const event_def* all[] = {
-    &leader_elected,     &fc_applied,        &placement,
-    &host_down,          &host_up,           &vm_lost,
-    &vm_operation,       &allocation_failed, &allocated,
-    &allocation_refused, &operated,          &operation_refused,
-    &vm_healed,          &heal_deferred,     &zombie_deleted,
-    &vm_moved};
+inline constexpr const event_def* all[] = {&leader_elected, &fc_applied,
+                                           &placement,      &host_down,
+                                           &host_up,        &vm_lost,
+                                           &vm_operation,   &allocation_failed,
+                                           &allocated,      &allocation_refused,
+                                           &operated,       &operation_refused,
+                                           &vm_healed,      &heal_deferred,
+                                           &zombie_deleted, &vm_moved};
 
 } // namespace vmss::fabric::events

@@ -46,8 +46,9 @@ void fc_leader::on_crash() {
 void fc_leader::on_elected(sim_time now) {
   // A new leader knows no host's last beat. Host agents need up to
   // `missed` + 1 beats to find it, so each host gets that long on top of
-  // the usual threshold before it can be marked down. It knows no host_down's time either: the VMs of a host marked down
-  // get the whole heal delay again (more time for the host to come back).
+  // the usual threshold before it can be marked down. It knows no host_down's
+  // time either: the VMs of a host marked down get the whole heal delay again
+  // (more time for the host to come back).
   forget();
   auto grace = (params_->missed + 2) * params_->heartbeat_period;
   for (const auto& h : params_->inventory) {
@@ -88,7 +89,7 @@ leader_effects fc_leader::on_heartbeat(sim_time now, entity_id host,
 }
 
 leader_effects fc_leader::on_inventory(entity_id host,
-                                      const physical::host_inventory& held) {
+                                       const physical::host_inventory& held) {
   leader_effects fx;
   for (const auto& v : held.vms) {
     vm_key vm{v.scale_set, v.instance};
@@ -159,7 +160,8 @@ leader_effects fc_leader::on_allocate(sim_time now, entity_id requester,
     return fx; // a new leader first hears from the hosts; the client retries
   if (uncommitted >= params_->raft.max_uncommitted)
     return fx; // the log is full of uncommitted entries: the client retries
-  auto policy = policy_for(params_->policy, request.zone, request.fault_domains);
+  auto policy =
+      policy_for(params_->policy, request.zone, request.fault_domains);
   if (!policy.ok) {
     fx.reports.push_back(refused_report{vm, policy.failure});
     send(fx, requester,
@@ -184,9 +186,9 @@ leader_effects fc_leader::on_allocate(sim_time now, entity_id requester,
   command c;
   c.kind = command_kind::allocate;
   c.vm = vm;
-  c.where = {p.host,          p.zone,        p.rack,
-             p.fault_domain,  p.update_domain, request.vcpus,
-             request.ram_gb,  requester,       request.fault_domains};
+  c.where = {p.host,         p.zone,          p.rack,
+             p.fault_domain, p.update_domain, request.vcpus,
+             request.ram_gb, requester,       request.fault_domains};
   propose_allocation(c);
   fx.proposals.push_back(c);
   return fx;
@@ -370,8 +372,8 @@ leader_effects fc_leader::committed_relocation(const command& c,
   VMSS_ASSERT(a && a->host == c.where.host, "a committed move placed the VM");
   fx.reports.push_back(healed_report{c.vm, c.host, *a});
   send(fx, a->host,
-       physical::vm_place{0, c.vm.scale_set, c.vm.instance, a->vcpus,
-                          a->ram_gb, false});
+       physical::vm_place{0, c.vm.scale_set, c.vm.instance, a->vcpus, a->ram_gb,
+                          false});
   ++hosts_[a->host].placed_since_beat;
   send(fx, a->requester, fc_vm_moved{c.vm.scale_set, c.vm.instance, a->host});
   return fx;

@@ -62,7 +62,7 @@ struct fc_params {
   sim_time down_after = seconds(120); ///< silence before host_down
   sim_time heal_after = seconds(600); ///< host_down until its VMs move
   sim_time heal_retry = seconds(60);  ///< when no host of the zone has room
-  uint32_t host_vcpus = 124; ///< usable per host (after overhead)
+  uint32_t host_vcpus = 124;          ///< usable per host (after overhead)
   uint32_t host_ram_gb = 504;
   scale_set_policy policy; ///< for every scale set of the run
   /// Every host agent with its zone and rack (the inventory).
@@ -115,15 +115,13 @@ struct operation_report {
   command_op op{};
   entity_id host = 0;
 };
-using leader_report =
-    std::variant<placed_report, refused_report, health_report, lost_report,
-                 operation_report, healed_report, deferred_report,
-                 zombie_report>;
+using leader_report = std::variant<placed_report, refused_report, health_report,
+                                   lost_report, operation_report, healed_report,
+                                   deferred_report, zombie_report>;
 
-using leader_message =
-    std::variant<fc_allocated, fc_heartbeat_ack, fc_operated, fc_operate,
-                 fc_vm_lost, fc_vm_moved, fc_inventory_request,
-                 physical::vm_place>;
+using leader_message = std::variant<fc_allocated, fc_heartbeat_ack, fc_operated,
+                                    fc_operate, fc_vm_lost, fc_vm_moved,
+                                    fc_inventory_request, physical::vm_place>;
 
 struct leader_send {
   entity_id to = 0;
@@ -228,7 +226,7 @@ private:
   std::map<vm_key, allocation> proposed_;    ///< allocations not yet committed
   std::map<entity_id, in_flight> in_flight_; ///< what proposed_ holds by host
   std::map<std::string, scale_set_layout> proposed_layout_; ///< by scale set
-  std::set<entity_id> health_proposed_; ///< host_down/up in flight
+  std::set<entity_id> health_proposed_;   ///< host_down/up in flight
   std::map<entity_id, sim_time> heal_at_; ///< hosts down: when VMs move
   sim_time serving_from_ = 0; ///< a new leader places after hearing hosts
 };

@@ -92,47 +92,45 @@ void fc_replica::execute(leader_effects fx) {
 
 void fc_replica::report(const leader_report& r) {
   const auto& table = kernel_.table();
-  std::visit(overloaded{
-                 [&](const placed_report& p) {
-                   const auto& a = p.where;
-                   trace(events::placement,
-                         {p.vm.name(), table[a.host].path,
-                          static_cast<int64_t>(a.zone + 1),
-                          static_cast<int64_t>(a.fault_domain),
-                          static_cast<int64_t>(a.update_domain)});
-                 },
-                 [&](const refused_report& f) {
-                   trace(events::allocation_failed, {f.vm.name(), f.reason});
-                 },
-                 [&](const health_report& h) {
-                   trace(h.down ? events::host_down : events::host_up,
-                         {table[h.host].path});
-                 },
-                 [&](const lost_report& l) {
-                   trace(events::vm_lost, {l.vm.name(), table[l.host].path});
-                 },
-                 [&](const operation_report& o) {
-                   auto op = static_cast<physical::vm_op>(o.op);
-                   trace(events::vm_operation,
-                         {o.vm.name(), std::string(physical::to_string(op)),
-                          table[o.host].path});
-                 },
-                 [&](const healed_report& h) {
-                   trace(events::vm_healed,
-                         {h.vm.name(), table[h.from].path,
-                          table[h.to.host].path,
-                          static_cast<int64_t>(h.to.fault_domain)});
-                 },
-                 [&](const deferred_report& d) {
-                   trace(events::heal_deferred,
-                         {d.vm.name(), table[d.host].path, d.reason});
-                 },
-                 [&](const zombie_report& z) {
-                   trace(events::zombie_deleted,
-                         {z.vm.name(), table[z.host].path});
-                 },
-             },
-             r);
+  std::visit(
+      overloaded{
+          [&](const placed_report& p) {
+            const auto& a = p.where;
+            trace(events::placement, {p.vm.name(), table[a.host].path,
+                                      static_cast<int64_t>(a.zone + 1),
+                                      static_cast<int64_t>(a.fault_domain),
+                                      static_cast<int64_t>(a.update_domain)});
+          },
+          [&](const refused_report& f) {
+            trace(events::allocation_failed, {f.vm.name(), f.reason});
+          },
+          [&](const health_report& h) {
+            trace(h.down ? events::host_down : events::host_up,
+                  {table[h.host].path});
+          },
+          [&](const lost_report& l) {
+            trace(events::vm_lost, {l.vm.name(), table[l.host].path});
+          },
+          [&](const operation_report& o) {
+            auto op = static_cast<physical::vm_op>(o.op);
+            trace(events::vm_operation,
+                  {o.vm.name(), std::string(physical::to_string(op)),
+                   table[o.host].path});
+          },
+          [&](const healed_report& h) {
+            trace(events::vm_healed,
+                  {h.vm.name(), table[h.from].path, table[h.to.host].path,
+                   static_cast<int64_t>(h.to.fault_domain)});
+          },
+          [&](const deferred_report& d) {
+            trace(events::heal_deferred,
+                  {d.vm.name(), table[d.host].path, d.reason});
+          },
+          [&](const zombie_report& z) {
+            trace(events::zombie_deleted, {z.vm.name(), table[z.host].path});
+          },
+      },
+      r);
 }
 
 bool fc_replica::propose(const command& c) {

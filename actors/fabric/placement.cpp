@@ -159,8 +159,7 @@ request_policy policy_for(const scale_set_policy& base, int32_t zone,
   if (fault_domains > 0) {
     if (!valid_fault_domains(fault_domains)) {
       out.failure = zone_name() + ": platformFaultDomainCount " +
-                    std::to_string(fault_domains) +
-                    " is not 1, 2, 3 or 5";
+                    std::to_string(fault_domains) + " is not 1, 2, 3 or 5";
       return out;
     }
     out.policy.fault_domains = fault_domains;

@@ -59,7 +59,8 @@ host_agent::host_agent(caf::actor_config& cfg, node_kernel& k, entity_id id,
                        std::vector<entity_id> controllers,
                        const host_agent_params* params)
     : entity(cfg, k, id), params_(params),
-      region_(region_of(k.table()[id].path)), capacity_(params->cores, params->ram_gb),
+      region_(region_of(k.table()[id].path)),
+      capacity_(params->cores, params->ram_gb),
       slot_used_(params->slots, false),
       finder_(std::move(controllers), params->missed) {
   const auto& path = k.table()[id].path;
@@ -174,9 +175,9 @@ void host_agent::on_status(const vm_status& status) {
   if (const auto* held = instances_.in(status.vm))
     if (auto to = instances_.orchestrator_of(held->scale_set, region_,
                                              kernel_.table()))
-      send(*to, compute::instance_status{held->scale_set, held->instance,
-                                         status.vm, id(), status.state,
-                                         status.health});
+      send(*to,
+           compute::instance_status{held->scale_set, held->instance, status.vm,
+                                    id(), status.state, status.health});
   if (status.state != vm_state::deleted)
     return;
   auto slot = slot_of(status.vm);

@@ -408,8 +408,8 @@ TEST_F(healing, a_move_the_log_did_not_take_is_proposed_again) {
   leader.not_taken(moves[0]);
   EXPECT_EQ(leader.proposed(), 0u);
   host_11_beats(down_at + heal_after + period);
-  EXPECT_EQ(
-      sweep(down_at + heal_after + period, command_kind::relocate).size(), 1u);
+  EXPECT_EQ(sweep(down_at + heal_after + period, command_kind::relocate).size(),
+            1u);
 }
 
 TEST_F(healing, a_host_back_before_the_heal_delay_keeps_its_vms) {
@@ -460,8 +460,7 @@ TEST_F(healing, a_cut_off_zone_keeps_its_vms_allocated_and_nothing_moves) {
     auto back = leader.on_heartbeat(t + 2 * period, h, beat());
     commit(back.proposals.at(0), t + 2 * period);
   }
-  EXPECT_TRUE(
-      sweep(t + heal_retry + period, command_kind::relocate).empty());
+  EXPECT_TRUE(sweep(t + heal_retry + period, command_kind::relocate).empty());
   EXPECT_EQ(state.find({"web", 0})->host, 10u);
   EXPECT_FALSE(state.is_down(10));
 }
@@ -510,9 +509,8 @@ TEST_F(healing, a_returning_host_deletes_what_is_no_longer_its_own) {
   ASSERT_EQ(fx.reports.size(), 2u);
   EXPECT_EQ(std::get<zombie_report>(fx.reports[0]).vm.name(), "web/0");
   // Host 11 holds web/0 rightly.
-  EXPECT_TRUE(
-      leader.on_inventory(11, physical::host_inventory{{{"web", 0}}})
-          .sends.empty());
+  EXPECT_TRUE(leader.on_inventory(11, physical::host_inventory{{{"web", 0}}})
+                  .sends.empty());
 }
 
 } // namespace

@@ -221,10 +221,9 @@ TEST(fc_state, a_relocation_after_host_up_delete_or_to_a_down_host_is_void) {
   command up;
   up.kind = command_kind::host_up;
   up.host = 10;
-  auto moves = std::vector<command>{
-      relocate(1, 10, 11, *s.find({"web", 1})),
-      relocate(2, 10, 12, *s.find({"web", 2})),
-      relocate(3, 10, 13, *s.find({"web", 3}))};
+  auto moves = std::vector<command>{relocate(1, 10, 11, *s.find({"web", 1})),
+                                    relocate(2, 10, 12, *s.find({"web", 2})),
+                                    relocate(3, 10, 13, *s.find({"web", 3}))};
   // VM 2 deleted; the target of VM 3 marked down since it was proposed.
   command del;
   del.kind = command_kind::operate;
