@@ -25,11 +25,24 @@ inline constexpr event_def allocation_refused{"allocation_refused",
 inline constexpr event_def operated{"operated", {"vm", "op"}};
 inline constexpr event_def operation_refused{"operation_refused",
                                              {"vm", "op", "reason"}};
+/// Service healing: the leader moved a VM off a host marked down.
+inline constexpr event_def vm_healed{"vm_healed",
+                                     {"vm", "from", "to", "fault_domain"}};
+/// Service healing: no host of the VM's zone can take it; tried again.
+inline constexpr event_def heal_deferred{"heal_deferred",
+                                         {"vm", "host", "reason"}};
+/// A host that came back holds a VM not allocated to it: deleted there.
+inline constexpr event_def zombie_deleted{"zombie_deleted", {"vm", "host"}};
+/// Traced by the client told that its VM was moved.
+inline constexpr event_def vm_moved{"vm_moved", {"vm", "host"}};
 
-inline constexpr const event_def* all[] = {
-    &leader_elected,     &fc_applied,        &placement,
-    &host_down,          &host_up,           &vm_lost,
-    &vm_operation,       &allocation_failed, &allocated,
-    &allocation_refused, &operated,          &operation_refused};
+inline constexpr const event_def* all[] = {&leader_elected, &fc_applied,
+                                           &placement,      &host_down,
+                                           &host_up,        &vm_lost,
+                                           &vm_operation,   &allocation_failed,
+                                           &allocated,      &allocation_refused,
+                                           &operated,       &operation_refused,
+                                           &vm_healed,      &heal_deferred,
+                                           &zombie_deleted, &vm_moved};
 
 } // namespace vmss::fabric::events

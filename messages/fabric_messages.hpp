@@ -118,6 +118,21 @@ typename Inspector::result_type inspect(Inspector& f, fc_vm_moved& x) {
            x.host);
 }
 
+/// Leader -> host agent: tell me which scale-set VMs you hold (answered
+/// with physical::host_inventory). Sent to a host the leader hears for the
+/// first time and to one whose host_up committed.
+struct fc_inventory_request {
+  friend bool operator==(const fc_inventory_request&,
+                         const fc_inventory_request&) {
+    return true;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fc_inventory_request&) {
+  return f(caf::meta::type_name("fc_inventory_request"));
+}
+
 /// Client -> fabric controller: start, stop, reimage or delete VM
 /// `instance` of `scale_set`. Fabric controller leader -> host agent: the
 /// same, once committed.

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace vmss::physical {
 
@@ -129,6 +130,34 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, host_heartbeat& x) {
   return f(caf::meta::type_name("host_heartbeat"), x.seq, x.tenant_vcpus,
            x.tenant_ram_gb, x.free_slots);
+}
+
+/// One scale-set VM a host holds.
+struct held_vm {
+  std::string scale_set;
+  uint32_t instance = 0;
+  friend bool operator==(const held_vm& a, const held_vm& b) {
+    return a.scale_set == b.scale_set && a.instance == b.instance;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, held_vm& x) {
+  return f(caf::meta::type_name("held_vm"), x.scale_set, x.instance);
+}
+
+/// Host agent -> fabric controller leader, answering fc_inventory_request:
+/// the scale-set VMs the host holds (other tenants' VMs are not listed).
+struct host_inventory {
+  std::vector<held_vm> vms;
+  friend bool operator==(const host_inventory& a, const host_inventory& b) {
+    return a.vms == b.vms;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, host_inventory& x) {
+  return f(caf::meta::type_name("host_inventory"), x.vms);
 }
 
 /// Timer: time for a host agent's next heartbeat.

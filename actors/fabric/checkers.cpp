@@ -5,6 +5,7 @@
 #include "analysis/record_fields.hpp"
 #include "messages/fabric_events.hpp"
 #include "messages/fabric_kinds.hpp"
+#include "messages/vm_vocabulary.hpp"
 
 namespace vmss::fabric {
 
@@ -48,8 +49,22 @@ void vm_one_host_checker::on_record(const record& r) {
     if (!fresh)
       violations_.add(r, "VM " + vm + " placed on " + host +
                              " while still on " + it->second);
-  } else if (is(r, events::vm_lost)) {
-    host_of_.erase(string_field(r, events::vm_lost, "vm"));
+  } else if (is(r, events::vm_healed)) {
+    auto vm = string_field(r, events::vm_healed, "vm");
+    auto from = string_field(r, events::vm_healed, "from");
+    auto to = string_field(r, events::vm_healed, "to");
+    auto it = host_of_.find(vm);
+    if (it == host_of_.end())
+      violations_.add(r, "VM " + vm + " moved from " + from +
+                             " but was never placed");
+    else if (it->second != from)
+      violations_.add(r, "VM " + vm + " moved from " + from + " while on " +
+                             it->second);
+    host_of_[vm] = to;
+  } else if (is(r, events::vm_operation) &&
+             string_field(r, events::vm_operation, "op") ==
+                 physical::to_string(physical::vm_op::delete_vm)) {
+    host_of_.erase(string_field(r, events::vm_operation, "vm"));
   }
 }
 

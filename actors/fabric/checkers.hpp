@@ -5,8 +5,10 @@
 ///   - committed_stable: every replica applies the same command at each
 ///     log index (`fc_applied`: index, term, command) — a committed entry
 ///     never changes (State Machine Safety);
-///   - vm_one_host: a scale set's VM is placed (`placement`) again only
-///     after it was lost (`vm_lost`).
+///   - vm_one_host: a scale set's VM is on one host at a time: placed
+///     (`placement`) again only after it was deleted (`vm_operation` op
+///     delete), and moved by service healing (`vm_healed`) only from the
+///     host it is on. (A VM on a host marked down, `vm_lost`, stays there.)
 
 #include "analysis/checker.hpp"
 

@@ -2,6 +2,8 @@
 
 #include "kernel/assert.hpp"
 
+#include <algorithm>
+
 namespace vmss::fabric {
 
 namespace {
@@ -23,6 +25,9 @@ fc_leader::fc_leader(const fc_params& params, const fc_state& state)
     : params_(&params), state_(&state) {
   VMSS_ASSERT(params.heartbeat_period > 0 && params.missed > 0,
               "the model validated the heartbeat period and `missed`");
+  VMSS_ASSERT(params.down_after > 0 && params.heal_after >= 0 &&
+                  params.heal_retry > 0,
+              "the model validated the detection and healing times");
 }
 
 void fc_leader::forget() {
@@ -31,6 +36,7 @@ void fc_leader::forget() {
   in_flight_.clear();
   proposed_layout_.clear();
   health_proposed_.clear();
+  heal_at_.clear();
 }
 
 void fc_leader::on_crash() {
@@ -40,12 +46,24 @@ void fc_leader::on_crash() {
 void fc_leader::on_elected(sim_time now) {
   // A new leader knows no host's last beat. Host agents need up to
   // `missed` + 1 beats to find it, so each host gets that long on top of
-  // the usual threshold before it can be marked down.
+  // the usual threshold before it can be marked down. It knows no host_down's
+  // time either: the VMs of a host marked down get the whole heal delay again
+  // (more time for the host to come back).
   forget();
   auto grace = (params_->missed + 2) * params_->heartbeat_period;
-  for (const auto& h : params_->inventory)
+  for (const auto& h : params_->inventory) {
     hosts_[h.host].last_seen = now + grace;
+    if (state_->is_down(h.host))
+      heal_at_[h.host] = now + params_->heal_after;
+  }
   serving_from_ = now + grace;
+}
+
+std::optional<sim_time> fc_leader::heal_at(entity_id host) const {
+  auto i = heal_at_.find(host);
+  if (i == heal_at_.end())
+    return std::nullopt;
+  return i->second;
 }
 
 leader_effects fc_leader::on_heartbeat(sim_time now, entity_id host,
@@ -57,8 +75,10 @@ leader_effects fc_leader::on_heartbeat(sim_time now, entity_id host,
   h.tenant_ram_gb = beat.tenant_ram_gb;
   h.free_slots = beat.free_slots;
   h.placed_since_beat = 0;
-  h.heard = true;
   send(fx, host, fc_heartbeat_ack{beat.seq});
+  if (!h.heard) // it may hold VMs moved or deleted under another leader
+    send(fx, host, fc_inventory_request{});
+  h.heard = true;
   if (state_->is_down(host) && health_proposed_.insert(host).second) {
     command up;
     up.kind = command_kind::host_up;
@@ -68,11 +88,28 @@ leader_effects fc_leader::on_heartbeat(sim_time now, entity_id host,
   return fx;
 }
 
-std::vector<host_view> fc_leader::view() const {
+leader_effects fc_leader::on_inventory(entity_id host,
+                                       const physical::host_inventory& held) {
+  leader_effects fx;
+  for (const auto& v : held.vms) {
+    vm_key vm{v.scale_set, v.instance};
+    const auto* a = state_->find(vm);
+    if (a && a->host == host)
+      continue;
+    fx.reports.push_back(zombie_report{vm, host});
+    send(fx, host,
+         fc_operate{vm.scale_set, vm.instance, physical::vm_op::delete_vm});
+  }
+  return fx;
+}
+
+std::vector<host_view> fc_leader::view(sim_time now) const {
   std::vector<host_view> out;
+  auto suspect_after = params_->missed * params_->heartbeat_period;
   for (auto h : params_->inventory) {
     auto i = hosts_.find(h.host);
-    if (i == hosts_.end() || !i->second.heard || state_->is_down(h.host))
+    if (i == hosts_.end() || !i->second.heard || state_->is_down(h.host) ||
+        now - i->second.last_seen > suspect_after)
       continue;
     auto [vcpus, ram] = state_->reserved_on(h.host);
     uint32_t vms = i->second.placed_since_beat;
@@ -123,9 +160,17 @@ leader_effects fc_leader::on_allocate(sim_time now, entity_id requester,
     return fx; // a new leader first hears from the hosts; the client retries
   if (uncommitted >= params_->raft.max_uncommitted)
     return fx; // the log is full of uncommitted entries: the client retries
-  auto hosts = view();
+  auto policy =
+      policy_for(params_->policy, request.zone, request.fault_domains);
+  if (!policy.ok) {
+    fx.reports.push_back(refused_report{vm, policy.failure});
+    send(fx, requester,
+         fc_allocated{vm.scale_set, vm.instance, false, 0, policy.failure});
+    return fx;
+  }
+  auto hosts = view(now);
   auto p =
-      place(hosts, params_->policy, state_->layout_of(vm.scale_set),
+      place(hosts, policy.policy, state_->layout_of(vm.scale_set),
             proposed_layout_of(vm.scale_set), request.vcpus, request.ram_gb);
   if (!p.ok && hosts.size() < hosts_not_down()) {
     // Some hosts that are not marked down have not reported to this leader
@@ -141,8 +186,9 @@ leader_effects fc_leader::on_allocate(sim_time now, entity_id requester,
   command c;
   c.kind = command_kind::allocate;
   c.vm = vm;
-  c.where = {p.host,          p.zone,        p.rack,         p.fault_domain,
-             p.update_domain, request.vcpus, request.ram_gb, requester};
+  c.where = {p.host,         p.zone,          p.rack,
+             p.fault_domain, p.update_domain, request.vcpus,
+             request.ram_gb, requester,       request.fault_domains};
   propose_allocation(c);
   fx.proposals.push_back(c);
   return fx;
@@ -183,6 +229,9 @@ void fc_leader::not_taken(const command& c) {
   case command_kind::allocate:
     unpropose(c.vm); // the client retries
     break;
+  case command_kind::relocate:
+    unpropose(c.vm); // the next sweep proposes it again
+    break;
   case command_kind::host_down:
   case command_kind::host_up:
     health_proposed_.erase(c.host); // the next sweep or beat proposes again
@@ -213,9 +262,8 @@ leader_effects fc_leader::on_operate(entity_id requester,
 
 leader_effects fc_leader::on_sweep(sim_time now) {
   leader_effects fx;
-  auto limit = params_->missed * params_->heartbeat_period;
   for (const auto& [host, h] : hosts_) {
-    if (now - h.last_seen <= limit || state_->is_down(host) ||
+    if (now - h.last_seen <= params_->down_after || state_->is_down(host) ||
         !health_proposed_.insert(host).second)
       continue;
     command down;
@@ -223,26 +271,112 @@ leader_effects fc_leader::on_sweep(sim_time now) {
     down.host = host;
     fx.proposals.push_back(down);
   }
+  heal(now, fx);
   return fx;
 }
 
-leader_effects fc_leader::on_committed(const command& c, const applied& done) {
+placement fc_leader::relocation_for(const vm_key& vm, const allocation& a,
+                                    const std::vector<host_view>& hosts) const {
+  // Zonal and regional VMs alike stay in their zone.
+  auto policy = params_->policy;
+  policy.zones = {a.zone};
+  if (a.fault_domains > 0)
+    policy.fault_domains = a.fault_domains;
+  return place(hosts, policy, state_->layout_of(vm.scale_set),
+               proposed_layout_of(vm.scale_set), a.vcpus, a.ram_gb);
+}
+
+void fc_leader::heal(sim_time now, leader_effects& fx) {
+  std::map<entity_id, bool> due; // host -> a VM of it found no room
+  for (const auto& [host, at] : heal_at_)
+    if (at <= now)
+      due.emplace(host, false);
+  if (due.empty() || now < serving_from_)
+    return;
+  auto hosts = view(now);
+  std::set<entity_id> holding;
+  for (const auto& [vm, a] : state_->allocations()) {
+    auto d = due.find(a.host);
+    if (d == due.end())
+      continue;
+    holding.insert(a.host);
+    if (proposed_.count(vm))
+      continue; // its move is in flight
+    auto p = relocation_for(vm, a, hosts);
+    if (!p.ok) {
+      d->second = true;
+      fx.reports.push_back(deferred_report{vm, a.host, p.failure});
+      continue;
+    }
+    command c;
+    c.kind = command_kind::relocate;
+    c.vm = vm;
+    c.host = a.host;
+    c.where = a;
+    c.where.host = p.host;
+    c.where.rack = p.rack;
+    c.where.fault_domain = p.fault_domain; // the update domain stays
+    propose_allocation(c);
+    fx.proposals.push_back(c);
+    for (auto& h : hosts) // the room it takes, for the next VM of the pass
+      if (h.host == p.host) {
+        h.vcpus_free -= std::min(h.vcpus_free, a.vcpus);
+        h.ram_gb_free -= std::min(h.ram_gb_free, a.ram_gb);
+        h.slots_free -= std::min(h.slots_free, 1u);
+      }
+  }
+  for (const auto& [host, deferred] : due)
+    if (!holding.count(host))
+      heal_at_.erase(host); // nothing left on it to move
+    else if (deferred)
+      heal_at_[host] = now + params_->heal_retry;
+}
+
+leader_effects fc_leader::on_committed(sim_time now, const command& c,
+                                       const applied& done) {
   switch (c.kind) {
   case command_kind::allocate:
     return committed_allocation(c, done);
+  case command_kind::relocate:
+    return committed_relocation(c, done);
   case command_kind::host_down:
-    return committed_host_down(c, done);
-  case command_kind::host_up: {
-    health_proposed_.erase(c.host);
-    leader_effects fx;
-    if (done.changed)
-      fx.reports.push_back(health_report{c.host, false});
-    return fx;
-  }
+    return committed_host_down(now, c, done);
+  case command_kind::host_up:
+    return committed_host_up(c, done);
   case command_kind::operate:
     return committed_operation(c, done);
   }
   return {};
+}
+
+leader_effects fc_leader::committed_host_up(const command& c,
+                                            const applied& done) {
+  leader_effects fx;
+  health_proposed_.erase(c.host);
+  heal_at_.erase(c.host); // nothing moves
+  if (!done.changed)
+    return fx;
+  fx.reports.push_back(health_report{c.host, false});
+  // Its VMs moved or deleted meanwhile are zombies there: ask.
+  send(fx, c.host, fc_inventory_request{});
+  return fx;
+}
+
+leader_effects fc_leader::committed_relocation(const command& c,
+                                               const applied& done) {
+  leader_effects fx;
+  unpropose(c.vm);
+  if (!done.changed)
+    return fx; // its host came back, or it was deleted: the sweep decides
+  const auto* a = state_->find(c.vm);
+  VMSS_ASSERT(a && a->host == c.where.host, "a committed move placed the VM");
+  fx.reports.push_back(healed_report{c.vm, c.host, *a});
+  send(fx, a->host,
+       physical::vm_place{0, c.vm.scale_set, c.vm.instance, a->vcpus, a->ram_gb,
+                          false});
+  ++hosts_[a->host].placed_since_beat;
+  send(fx, a->requester, fc_vm_moved{c.vm.scale_set, c.vm.instance, a->host});
+  return fx;
 }
 
 leader_effects fc_leader::committed_allocation(const command& c,
@@ -265,7 +399,7 @@ leader_effects fc_leader::committed_allocation(const command& c,
   return fx;
 }
 
-leader_effects fc_leader::committed_host_down(const command& c,
+leader_effects fc_leader::committed_host_down(sim_time now, const command& c,
                                               const applied& done) {
   leader_effects fx;
   health_proposed_.erase(c.host);
@@ -273,6 +407,7 @@ leader_effects fc_leader::committed_host_down(const command& c,
     return fx;
   VMSS_ASSERT(state_->is_down(c.host), "a committed host_down marks it down");
   fx.reports.push_back(health_report{c.host, true});
+  heal_at_[c.host] = now + params_->heal_after; // time to come back
   for (const auto& [vm, a] : done.lost) {
     fx.reports.push_back(lost_report{vm, c.host});
     send(fx, a.requester, fc_vm_lost{vm.scale_set, vm.instance, c.host});

@@ -77,7 +77,7 @@ void fc_replica::apply(const raft_entry& entry) {
   auto c = command::decode(entry.payload);
   auto done = state_.apply(c);
   if (leading()) // only the leader acts on what commits
-    execute(leader_.on_committed(c, done));
+    execute(leader_.on_committed(now(), c, done));
 }
 
 void fc_replica::execute(leader_effects fx) {
@@ -92,33 +92,45 @@ void fc_replica::execute(leader_effects fx) {
 
 void fc_replica::report(const leader_report& r) {
   const auto& table = kernel_.table();
-  std::visit(overloaded{
-                 [&](const placed_report& p) {
-                   const auto& a = p.where;
-                   trace(events::placement,
-                         {p.vm.name(), table[a.host].path,
-                          static_cast<int64_t>(a.zone + 1),
-                          static_cast<int64_t>(a.fault_domain),
-                          static_cast<int64_t>(a.update_domain)});
-                 },
-                 [&](const refused_report& f) {
-                   trace(events::allocation_failed, {f.vm.name(), f.reason});
-                 },
-                 [&](const health_report& h) {
-                   trace(h.down ? events::host_down : events::host_up,
-                         {table[h.host].path});
-                 },
-                 [&](const lost_report& l) {
-                   trace(events::vm_lost, {l.vm.name(), table[l.host].path});
-                 },
-                 [&](const operation_report& o) {
-                   auto op = static_cast<physical::vm_op>(o.op);
-                   trace(events::vm_operation,
-                         {o.vm.name(), std::string(physical::to_string(op)),
-                          table[o.host].path});
-                 },
-             },
-             r);
+  std::visit(
+      overloaded{
+          [&](const placed_report& p) {
+            const auto& a = p.where;
+            trace(events::placement, {p.vm.name(), table[a.host].path,
+                                      static_cast<int64_t>(a.zone + 1),
+                                      static_cast<int64_t>(a.fault_domain),
+                                      static_cast<int64_t>(a.update_domain)});
+          },
+          [&](const refused_report& f) {
+            trace(events::allocation_failed, {f.vm.name(), f.reason});
+          },
+          [&](const health_report& h) {
+            trace(h.down ? events::host_down : events::host_up,
+                  {table[h.host].path});
+          },
+          [&](const lost_report& l) {
+            trace(events::vm_lost, {l.vm.name(), table[l.host].path});
+          },
+          [&](const operation_report& o) {
+            auto op = static_cast<physical::vm_op>(o.op);
+            trace(events::vm_operation,
+                  {o.vm.name(), std::string(physical::to_string(op)),
+                   table[o.host].path});
+          },
+          [&](const healed_report& h) {
+            trace(events::vm_healed,
+                  {h.vm.name(), table[h.from].path, table[h.to.host].path,
+                   static_cast<int64_t>(h.to.fault_domain)});
+          },
+          [&](const deferred_report& d) {
+            trace(events::heal_deferred,
+                  {d.vm.name(), table[d.host].path, d.reason});
+          },
+          [&](const zombie_report& z) {
+            trace(events::zombie_deleted, {z.vm.name(), table[z.host].path});
+          },
+      },
+      r);
 }
 
 bool fc_replica::propose(const command& c) {
@@ -168,6 +180,12 @@ caf::behavior fc_replica::make_behavior() {
           redirect();
         else
           execute(leader_.on_operate(source(), request));
+      },
+      [=](const physical::host_inventory& held) {
+        // Asked by a leader this replica no longer is: the new leader asks
+        // again when the host first beats to it.
+        if (leading())
+          execute(leader_.on_inventory(source(), held));
       },
       [=](const fc_sweep_due&) { sweep(); },
   };

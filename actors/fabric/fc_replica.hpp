@@ -7,12 +7,15 @@
 ///
 /// The leader serves; followers answer clients and host agents with
 /// fc_redirect. The shell moves messages in and out: Raft messages and
-/// timers to the Raft core; heartbeats, requests, the sweep tick (every
+/// timers to the Raft core; heartbeats, host inventories, requests, the
+/// sweep tick (every
 /// heartbeat period) and, on the leader, each committed command to the
 /// leader's core; it carries out their effects and traces what the leader
 /// reports: `placement` (vm, host, zone, fault_domain, update_domain),
 /// `allocation_failed` (vm, reason), `vm_operation` (vm, op, host),
-/// `host_down`, `host_up` and `vm_lost` (vm, host). Every replica traces
+/// `host_down`, `host_up`, `vm_lost` (vm, host), and of service healing
+/// `vm_healed` (vm, from, to, fault_domain), `heal_deferred` (vm, host,
+/// reason) and `zombie_deleted` (vm, host). Every replica traces
 /// `leader_elected` (term) when it becomes leader and `fc_applied` (index,
 /// term, command) for each entry it applies.
 

@@ -49,9 +49,17 @@ const char* name_of(command_kind k) {
   case command_kind::host_down:
     return "host_down";
   case command_kind::host_up:
+    return "host_up";
+  case command_kind::relocate:
     break;
   }
-  return "host_up";
+  return "relocate";
+}
+
+void write_allocation(std::ostream& out, const allocation& a) {
+  out << a.host << ' ' << a.zone << ' ' << a.rack << ' ' << a.fault_domain
+      << ' ' << a.update_domain << ' ' << a.vcpus << ' ' << a.ram_gb << ' '
+      << a.requester << ' ' << a.fault_domains;
 }
 
 /// `name` as is if it is one printable ASCII word, else quoted.
@@ -86,10 +94,13 @@ std::string to_string(const command& c) {
   const auto& a = c.where;
   switch (c.kind) {
   case command_kind::allocate:
+    out << word_or_quoted(c.vm.scale_set) << ' ' << c.vm.instance << ' ';
+    write_allocation(out, a);
+    break;
+  case command_kind::relocate:
     out << word_or_quoted(c.vm.scale_set) << ' ' << c.vm.instance << ' '
-        << a.host << ' ' << a.zone << ' ' << a.rack << ' ' << a.fault_domain
-        << ' ' << a.update_domain << ' ' << a.vcpus << ' ' << a.ram_gb << ' '
-        << a.requester;
+        << c.host << ' ';
+    write_allocation(out, a);
     break;
   case command_kind::operate:
     out << word_or_quoted(c.vm.scale_set) << ' ' << c.vm.instance << ' '
@@ -118,17 +129,17 @@ std::string command::encode() const {
 command command::decode(const std::string& payload) {
   command c;
   from_bytes(payload, "fabric command", c);
-  if (c.kind > command_kind::host_up)
+  if (c.kind > command_kind::relocate)
     throw std::invalid_argument("fabric command: unknown kind " +
                                 std::to_string(static_cast<unsigned>(c.kind)));
   return c;
 }
 
-void fc_state::reserve(const vm_key& vm, const allocation& a) {
+void fc_state::reserve(const vm_key& vm, const allocation& a, bool fresh) {
   auto& r = reserved_[a.host];
   r.first += a.vcpus;
   r.second += a.ram_gb;
-  layouts_[vm.scale_set].add(a.zone, a.rack, a.host);
+  layouts_[vm.scale_set].add(a.zone, a.rack, a.host, fresh);
 }
 
 void fc_state::release(const vm_key& vm, const allocation& a) {
@@ -177,21 +188,34 @@ applied fc_state::apply(const command& c) {
   case command_kind::host_down:
     out.changed = down_.insert(c.host).second;
     if (out.changed)
-      for (auto i = vms_.begin(); i != vms_.end();) {
-        if (i->second.host == c.host) {
-          out.lost.emplace_back(i->first, i->second);
-          release(i->first, i->second);
-          i = vms_.erase(i);
-        } else {
-          ++i;
-        }
-      }
-    check_reservations();
+      for (const auto& [vm, a] : vms_)
+        if (a.host == c.host)
+          out.lost.emplace_back(vm, a);
     break;
   case command_kind::host_up:
     out.changed = down_.erase(c.host) != 0;
     break;
+  case command_kind::relocate:
+    return relocate(c);
   }
+  return out;
+}
+
+applied fc_state::relocate(const command& c) {
+  applied out;
+  auto i = vms_.find(c.vm);
+  // Deleted, moved already, its host came back, or the new host was
+  // marked down since the move was proposed (the leader tries again).
+  if (i == vms_.end() || i->second.host != c.host || !is_down(c.host) ||
+      is_down(c.where.host))
+    return out;
+  VMSS_ASSERT(c.where.host != c.host, "a VM moves to another host");
+  out.changed = true;
+  out.moved_from = i->second;
+  release(i->first, i->second);
+  i->second = c.where;
+  reserve(i->first, i->second, false);
+  check_reservations();
   return out;
 }
 

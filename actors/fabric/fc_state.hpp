@@ -6,7 +6,13 @@
 ///
 /// Applying is deterministic and idempotent per key: a second `allocate`
 /// of a VM that already has a host changes nothing, so a client that
-/// retries after a failover can never get a VM placed twice.
+/// retries after a failover can never get a VM placed twice; a `relocate`
+/// (service healing) moves a VM only from the host it names, and only while
+/// that host is marked down, so a repeat, or one that commits after the
+/// host came back (`host_up`), the VM was deleted or the new host was
+/// marked down, changes nothing.
+/// A host marked down keeps its VMs allocated (and its reservations): they
+/// are unreachable, not gone, until service healing moves them.
 
 #include "actors/fabric/placement.hpp"
 
@@ -48,25 +54,36 @@ struct allocation {
   uint32_t update_domain = 0;
   uint32_t vcpus = 0;
   uint32_t ram_gb = 0;
-  entity_id requester = 0; ///< told when the VM is lost
+  entity_id requester = 0; ///< told when the VM is lost or moved
+  /// The scale set's fault-domain count it was placed with (0: the
+  /// policy's); service healing places it again with the same.
+  uint32_t fault_domains = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, allocation& x) {
   return f(x.host, x.zone, x.rack, x.fault_domain, x.update_domain, x.vcpus,
-           x.ram_gb, x.requester);
+           x.ram_gb, x.requester, x.fault_domains);
 }
 
 /// allocate: place a VM; operate: start, stop, reimage or delete a placed
-/// VM (a delete frees its reservation); host_down, host_up: host health.
-enum class command_kind : uint8_t { allocate, operate, host_down, host_up };
+/// VM (a delete frees its reservation); host_down, host_up: host health;
+/// relocate: service healing moves a VM off a host marked down. The
+/// numbers are the log's bytes: a new kind takes the next one.
+enum class command_kind : uint8_t {
+  allocate,
+  operate,
+  host_down,
+  host_up,
+  relocate
+};
 
 struct command {
   command_kind kind = command_kind::allocate;
-  vm_key vm;          ///< allocate, operate
-  allocation where;   ///< allocate; operate: where.requester only
+  vm_key vm;          ///< allocate, operate, relocate
+  allocation where;   ///< allocate, relocate; operate: where.requester only
   uint8_t op = 0;     ///< operate: physical::vm_op
-  entity_id host = 0; ///< host_down, host_up
+  entity_id host = 0; ///< host_down, host_up; relocate: the host it leaves
 
   /// The log entry's payload: the fields in CAF's binary format (bytes,
   /// held in a std::string), and back. decode throws std::invalid_argument
@@ -81,7 +98,10 @@ typename Inspector::result_type inspect(Inspector& f, command& x) {
 }
 
 /// One line for people and the trace, e.g. `allocate demo-vmss 3 44 0 1 1
-/// 3 2 8 0`, `operate demo-vmss 3 1 0`, `host_down 104`. A scale-set name
+/// 3 2 8 0 0` (host zone rack fault_domain update_domain vcpus ram_gb
+/// requester fault_domains), `operate demo-vmss 3 1 0`, `host_down 104`,
+/// `relocate demo-vmss 3 44 45 0 1 1 3 2 8 0 0` (from, then the new
+/// allocation as allocate writes it). A scale-set name
 /// with a space, a quote, a backslash or a byte outside printable ASCII is
 /// quoted, with `\"`, `\\` and `\xNN` escapes.
 std::string to_string(const command& c);
@@ -95,8 +115,10 @@ struct applied {
   bool changed = false;
   /// operate: the VM's allocation before the command (none: no such VM).
   std::optional<allocation> operated;
-  /// host_down: the VMs that were on the host (now lost).
+  /// host_down: the VMs on the host (unreachable, still allocated there).
   std::vector<std::pair<vm_key, allocation>> lost;
+  /// relocate: the VM's allocation before the move (none: nothing moved).
+  std::optional<allocation> moved_from;
 };
 
 /// physical::vm_op::delete_vm, which frees the VM's reservation (the
@@ -123,11 +145,13 @@ public:
   void restore(const std::string& data);
 
 private:
-  /// Keeps the derived indexes (reservations, layouts) in step.
-  void reserve(const vm_key& vm, const allocation& a);
+  applied relocate(const command& c);
+  /// Keeps the derived indexes (reservations, layouts) in step; a move
+  /// (`fresh` false) does not take a new update-domain turn.
+  void reserve(const vm_key& vm, const allocation& a, bool fresh = true);
   void release(const vm_key& vm, const allocation& a);
   /// Asserts that every host's reservation is the sum of its allocations
-  /// (O(allocations): after restore and host_down, which scan them anyway).
+  /// (O(allocations): after restore, and after a relocation, which is rare).
   void check_reservations() const;
 
   std::map<vm_key, allocation> vms_;

@@ -32,6 +32,7 @@ void register_messages(message_family& f) {
   f.add<fc_operate>(16, "fc_operate");
   f.add<fc_operated>(17, "fc_operated");
   f.add<fc_vm_moved>(18, "fc_vm_moved");
+  f.add<fc_inventory_request>(19, "fc_inventory_request");
 }
 
 std::vector<const trace::event_def*> declared_events() {

@@ -31,6 +31,10 @@ void decrement(Map& m, const Key& key) {
     m.erase(i);
 }
 
+bool valid_fault_domains(uint32_t fd) {
+  return fd == 1 || fd == 2 || fd == 3 || fd == 5;
+}
+
 bool fits(const host_view& h, uint32_t vcpus, uint32_t ram_gb) {
   return h.up && h.slots_free > 0 && h.vcpus_free >= vcpus &&
          h.ram_gb_free >= ram_gb;
@@ -121,17 +125,47 @@ placement place_in_zone(const std::vector<host_view>& hosts, uint32_t zone,
 
 } // namespace
 
-void scale_set_layout::add(uint32_t zone, uint32_t rack, entity_id host) {
+void scale_set_layout::add(uint32_t zone, uint32_t rack, entity_id host,
+                           bool fresh) {
   ++per_zone[zone];
   ++per_rack[{zone, rack}];
   ++per_host[host];
-  ++placed;
+  placed += fresh;
 }
 
 void scale_set_layout::remove(uint32_t zone, uint32_t rack, entity_id host) {
   decrement(per_zone, zone);
   decrement(per_rack, std::make_pair(zone, rack));
   decrement(per_host, host);
+}
+
+request_policy policy_for(const scale_set_policy& base, int32_t zone,
+                          uint32_t fault_domains) {
+  request_policy out;
+  out.policy = base;
+  auto zone_name = [&] {
+    return zone >= 0 ? "zone " + std::to_string(int64_t{zone} + 1)
+                     : std::string("any zone");
+  };
+  if (zone >= 0) {
+    auto z = static_cast<uint32_t>(zone);
+    if (std::find(base.zones.begin(), base.zones.end(), z) ==
+        base.zones.end()) {
+      out.failure = zone_name() + ": not a zone the controller places in";
+      return out;
+    }
+    out.policy.zones = {z};
+  }
+  if (fault_domains > 0) {
+    if (!valid_fault_domains(fault_domains)) {
+      out.failure = zone_name() + ": platformFaultDomainCount " +
+                    std::to_string(fault_domains) + " is not 1, 2, 3 or 5";
+      return out;
+    }
+    out.policy.fault_domains = fault_domains;
+  }
+  out.ok = true;
+  return out;
 }
 
 void validate(const scale_set_policy& policy, uint32_t zones) {
@@ -143,7 +177,7 @@ void validate(const scale_set_policy& policy, uint32_t zones) {
                                   " does not exist (the region has " +
                                   std::to_string(zones) + ")");
   auto fd = policy.fault_domains;
-  if (fd != 1 && fd != 2 && fd != 3 && fd != 5)
+  if (!valid_fault_domains(fd))
     throw std::invalid_argument("platformFaultDomainCount: must be 1, 2, 3 "
                                 "or 5, not " +
                                 std::to_string(fd));

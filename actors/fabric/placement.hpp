@@ -51,8 +51,9 @@ struct scale_set_layout {
   std::map<entity_id, uint32_t> per_host;
   uint32_t placed = 0; ///< ever placed: the update-domain turn
 
-  /// A VM placed on `host` in `zone`, `rack` (and `placed` counts it).
-  void add(uint32_t zone, uint32_t rack, entity_id host);
+  /// A VM placed on `host` in `zone`, `rack`; `placed` counts it unless
+  /// it is a VM moving there (`fresh` false: it keeps its update domain).
+  void add(uint32_t zone, uint32_t rack, entity_id host, bool fresh = true);
   /// A VM gone from there; asserts that it was counted (`placed` stays).
   void remove(uint32_t zone, uint32_t rack, entity_id host);
 };
@@ -66,6 +67,18 @@ struct placement {
   uint32_t update_domain = 0;
   std::string failure; ///< "zone 2: ..." when !ok
 };
+
+/// The policy for one request (fc_allocate.zone, .fault_domains): `zone`
+/// >= 0 restricts placement to that zone (0-based), which must be one of
+/// the policy's; `fault_domains` > 0 overrides the count (1, 2, 3 or 5).
+/// !ok with the reason, naming the zone and the constraint.
+struct request_policy {
+  bool ok = false;
+  scale_set_policy policy;
+  std::string failure;
+};
+request_policy policy_for(const scale_set_policy& base, int32_t zone,
+                          uint32_t fault_domains);
 
 /// Checks a policy: zones exist (< `zones`), fault domains 1, 2, 3 or 5,
 /// update domains >= 1. Throws std::invalid_argument naming the field.

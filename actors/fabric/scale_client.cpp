@@ -89,6 +89,11 @@ caf::behavior scale_client::make_behavior() {
               {physical::vm_name(lost.scale_set, lost.instance),
                kernel_.table()[lost.host].path});
       },
+      [=](const fc_vm_moved& moved) {
+        trace(events::vm_moved,
+              {physical::vm_name(moved.scale_set, moved.instance),
+               kernel_.table()[moved.host].path});
+      },
   };
 }
 

@@ -8,8 +8,8 @@
 /// one knows no leader, and after a retry period with no answer from any
 /// replica. Traces, once per request, `allocated`
 /// (vm, host) or `allocation_refused` (vm, reason), `operated` (vm, op) or
-/// `operation_refused` (vm, op, reason); and `vm_lost` (vm, host) when the
-/// controller reports one.
+/// `operation_refused` (vm, op, reason); and `vm_lost` (vm, host) or
+/// `vm_moved` (vm, host) when the controller reports one.
 
 #include "actors/fabric/leader_finder.hpp"
 #include "kernel/entity.hpp"

@@ -4,6 +4,7 @@
 
 #include "actors/physical/vm_lifecycle.hpp"
 
+#include "messages/compute_messages.hpp"
 #include "messages/fabric_messages.hpp"
 
 #include <caf/all.hpp>
@@ -58,6 +59,7 @@ host_agent::host_agent(caf::actor_config& cfg, node_kernel& k, entity_id id,
                        std::vector<entity_id> controllers,
                        const host_agent_params* params)
     : entity(cfg, k, id), params_(params),
+      region_(region_of(k.table()[id].path)),
       capacity_(params->cores, params->ram_gb),
       slot_used_(params->slots, false),
       finder_(std::move(controllers), params->missed) {
@@ -129,7 +131,7 @@ int64_t host_agent::slot_of(entity_id vm) const {
 }
 
 void host_agent::place(vm_place request) {
-  if (instances_.count({request.scale_set, request.instance_id}))
+  if (instances_.slot_of(request.scale_set, request.instance_id))
     return; // a repeated request: the VM is here already
   auto free = std::find(slot_used_.begin(), slot_used_.end(), false);
   if (free == slot_used_.end()) {
@@ -147,13 +149,46 @@ void host_agent::place(vm_place request) {
     return;
   }
   *free = true;
-  instances_[{request.scale_set, request.instance_id}] = request.vm;
+  instances_.add(request.scale_set, request.instance_id, request.vm);
   trace(events::vm_admitted,
         {kernel_.table()[request.vm].path, static_cast<int64_t>(request.vcpus),
          static_cast<int64_t>(request.ram_gb),
          static_cast<int64_t>(capacity_.ram_gb_usable() -
                               capacity_.ram_gb_reserved())});
   send(hypervisor_, std::move(request));
+}
+
+void host_agent::operate(const std::string& scale_set, uint32_t instance,
+                         vm_op op) {
+  auto slot = instances_.slot_of(scale_set, instance);
+  if (!slot) {
+    trace(events::vm_command_rejected,
+          {vm_name(scale_set, instance), std::string(to_string(op))});
+    return;
+  }
+  if (op == vm_op::delete_vm)
+    instances_.deleting(*slot);
+  send(hypervisor_, vm_command{*slot, op});
+}
+
+void host_agent::on_status(const vm_status& status) {
+  if (const auto* held = instances_.in(status.vm))
+    if (auto to = instances_.orchestrator_of(held->scale_set, region_,
+                                             kernel_.table()))
+      send(*to,
+           compute::instance_status{held->scale_set, held->instance, status.vm,
+                                    id(), status.state, status.health});
+  if (status.state != vm_state::deleted)
+    return;
+  auto slot = slot_of(status.vm);
+  if (slot >= 0 && capacity_.release(status.vm)) {
+    slot_used_[slot] = false;
+    instances_.remove(status.vm);
+    trace(events::capacity_released,
+          {kernel_.table()[status.vm].path,
+           static_cast<int64_t>(capacity_.ram_gb_usable() -
+                                capacity_.ram_gb_reserved())});
+  }
 }
 
 caf::behavior host_agent::make_behavior() {
@@ -168,32 +203,12 @@ caf::behavior host_agent::make_behavior() {
       },
       [=](const vm_place& request) { place(request); },
       [=](const fabric::fc_operate& request) {
-        auto i = instances_.find({request.scale_set, request.instance});
-        if (i == instances_.end()) {
-          trace(events::vm_command_rejected,
-                {vm_name(request.scale_set, request.instance),
-                 std::string(to_string(request.op))});
-          return;
-        }
-        send(hypervisor_, vm_command{i->second, request.op});
+        operate(request.scale_set, request.instance, request.op);
       },
-      [=](const vm_status& status) {
-        if (status.state != vm_state::deleted)
-          return;
-        auto slot = slot_of(status.vm);
-        if (slot >= 0 && capacity_.release(status.vm)) {
-          slot_used_[slot] = false;
-          for (auto i = instances_.begin(); i != instances_.end(); ++i)
-            if (i->second == status.vm) {
-              instances_.erase(i);
-              break;
-            }
-          trace(events::capacity_released,
-                {kernel_.table()[status.vm].path,
-                 static_cast<int64_t>(capacity_.ram_gb_usable() -
-                                      capacity_.ram_gb_reserved())});
-        }
+      [=](const fabric::fc_inventory_request&) {
+        send(source(), instances_.inventory());
       },
+      [=](const vm_status& status) { on_status(status); },
   };
 }
 

@@ -6,7 +6,12 @@
 /// VMs within the host's capacity (host_capacity: RAM strictly, vCPUs up to
 /// 2:1, hypervisor overhead kept back), puts each in a free VM slot through
 /// the hypervisor, passes the fabric controller's requests about its VMs
-/// on (fc_operate, as vm_command to the hypervisor) and
+/// on (fc_operate: start, stop, reimage, restart, delete, as vm_command to
+/// the hypervisor), tells the leader which scale-set VMs it holds when
+/// asked (fc_inventory_request -> host_inventory: the leader deletes those
+/// not allocated here, no zombies), forwards each scale-set VM's status
+/// (state and health) to its scale set's orchestrator as
+/// compute::instance_status when the run has one (host_instances), and
 /// releases a VM's capacity and slot once the VM reports it is deleted.
 ///
 /// At its first start it fills the server with other tenants' VMs up to the
@@ -19,6 +24,7 @@
 
 #include "actors/fabric/leader_finder.hpp"
 #include "actors/physical/host_capacity.hpp"
+#include "actors/physical/host_instances.hpp"
 #include "kernel/entity.hpp"
 #include "messages/physical_messages.hpp"
 
@@ -65,14 +71,17 @@ private:
   int64_t slot_of(entity_id vm) const;
 
   void heartbeat();
+  void operate(const std::string& scale_set, uint32_t instance, vm_op op);
+  void on_status(const vm_status& status);
 
   const host_agent_params* params_;
+  std::string region_; ///< the first component of the host's path
   entity_id hypervisor_;
   std::vector<entity_id> slots_;
   // Durable: survives an agent restart.
   host_capacity capacity_;
   std::vector<bool> slot_used_;
-  std::map<std::pair<std::string, uint32_t>, entity_id> instances_;
+  host_instances instances_;
   uint32_t tenant_vcpus_ = 0;
   uint32_t tenant_ram_gb_ = 0;
   // Volatile: from 0 after a crash.

@@ -23,6 +23,7 @@ void register_messages(message_family& f) {
   f.add<app_fault>(8, "app_fault");
   f.add<link_fault>(9, "link_fault");
   f.add<fault_notice>(10, "fault_notice");
+  f.add<host_inventory>(11, "host_inventory");
 }
 
 std::vector<const trace::event_def*> declared_events() {

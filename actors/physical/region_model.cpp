@@ -457,6 +457,10 @@ private:
     fc_.heartbeat_period =
         fabric.get_duration("period", seconds(1), 1, seconds(3600));
     fc_.missed = fabric.get_int("missed", 3, 1, 1000);
+    fc_.down_after = fabric.get_duration("down_after", fc_.down_after,
+                                         fc_.heartbeat_period, seconds(86400));
+    fc_.heal_after =
+        fabric.get_duration("heal_after", fc_.heal_after, 0, seconds(86400));
     host_.heartbeat_period = fc_.heartbeat_period;
     host_.missed = fc_.missed;
     host_.cores = r.host_cores;

@@ -10,7 +10,8 @@
 ///  [tenants=PERCENT] [vms=N scale_at=1s scale_interval=0s]
 ///  [fault_domains=1|2|3|5] [fc_replicas=5] [disks=lrs|zrs]
 ///  [faults=none|PLAN]
-///  [requests=PLAN] [probe=10s] [tenant_probe=300s] [period=1s missed=3]
+///  [requests=PLAN] [probe=10s] [tenant_probe=300s] [period=1s missed=3
+///  down_after=120s heal_after=600s]
 ///  [boot_gb=2] [allocating= creating= starting= running= repairing=
 ///  stopping= deleting=MIN-MAX]"
 

@@ -1,7 +1,8 @@
 // The fabric controller's replicated state machine: commands and snapshots
 // survive their bytes whatever the scale set's name, corrupt bytes are
-// refused, applying is idempotent per VM, a host marked down loses
-// its VMs, and a snapshot restores the same state.
+// refused, applying is idempotent per VM, a host marked down keeps its VMs
+// allocated (unreachable, not gone), a relocation moves a VM only off a
+// host still down, and a snapshot restores the same state.
 
 #include "actors/fabric/fc_state.hpp"
 
@@ -19,7 +20,29 @@ command allocate(uint32_t instance, vmss::entity_id host) {
   command c;
   c.kind = command_kind::allocate;
   c.vm = {"web", instance};
-  c.where = {host, 1, 2, 2, instance % 5, 2, 8, 99};
+  c.where = {host, 1, 2, 2, instance % 5, 2, 8, 99, 0};
+  return c;
+}
+
+command host_down(vmss::entity_id host) {
+  command c;
+  c.kind = command_kind::host_down;
+  c.host = host;
+  return c;
+}
+
+/// Service healing moves VM `instance` from `from` to `to` (rack 3,
+/// fault domain 3), keeping the rest of `was`.
+command relocate(uint32_t instance, vmss::entity_id from, vmss::entity_id to,
+                 allocation was) {
+  command c;
+  c.kind = command_kind::relocate;
+  c.vm = {"web", instance};
+  c.host = from;
+  c.where = was;
+  c.where.host = to;
+  c.where.rack = 3;
+  c.where.fault_domain = 3;
   return c;
 }
 
@@ -34,9 +57,9 @@ const std::vector<std::string>& awkward_names() {
 
 void expect_same(const allocation& a, const allocation& b) {
   EXPECT_EQ(std::tie(a.host, a.zone, a.rack, a.fault_domain, a.update_domain,
-                     a.vcpus, a.ram_gb, a.requester),
+                     a.vcpus, a.ram_gb, a.requester, a.fault_domains),
             std::tie(b.host, b.zone, b.rack, b.fault_domain, b.update_domain,
-                     b.vcpus, b.ram_gb, b.requester));
+                     b.vcpus, b.ram_gb, b.requester, b.fault_domains));
 }
 
 TEST(fc_state, commands_with_any_scale_set_name_round_trip_through_bytes) {
@@ -63,18 +86,26 @@ TEST(fc_state, commands_with_any_scale_set_name_round_trip_through_bytes) {
   down.host = 5;
   EXPECT_EQ(command::decode(down.encode()).kind, command_kind::host_down);
   EXPECT_EQ(command::decode(down.encode()).host, 5u);
+  auto was = allocate(7, 42).where;
+  was.fault_domains = 3;
+  auto move = command::decode(relocate(7, 42, 43, was).encode());
+  EXPECT_EQ(move.kind, command_kind::relocate);
+  EXPECT_EQ(move.host, 42u);
+  expect_same(move.where, relocate(7, 42, 43, was).where);
 }
 
 TEST(fc_state, a_command_reads_as_one_line_and_awkward_names_are_quoted) {
   auto c = allocate(7, 42);
-  EXPECT_EQ(to_string(c), "allocate web 7 42 1 2 2 2 2 8 99");
+  EXPECT_EQ(to_string(c), "allocate web 7 42 1 2 2 2 2 8 99 0");
   EXPECT_EQ(payload_text(c.encode()), to_string(c));
   EXPECT_EQ(payload_text(""), ""); // a leader's no-op
   c.vm.scale_set = "web tier";
-  EXPECT_EQ(to_string(c), "allocate \"web tier\" 7 42 1 2 2 2 2 8 99");
+  EXPECT_EQ(to_string(c), "allocate \"web tier\" 7 42 1 2 2 2 2 8 99 0");
   c.vm.scale_set = std::string("a\"\\\n\0\xff", 6);
   EXPECT_EQ(to_string(c),
-            "allocate \"a\\\"\\\\\\x0a\\x00\\xff\" 7 42 1 2 2 2 2 8 99");
+            "allocate \"a\\\"\\\\\\x0a\\x00\\xff\" 7 42 1 2 2 2 2 8 99 0");
+  EXPECT_EQ(to_string(relocate(7, 42, 43, allocate(7, 42).where)),
+            "relocate web 7 42 43 1 3 3 2 2 8 99 0");
   command up;
   up.kind = command_kind::host_up;
   up.host = 104;
@@ -90,7 +121,7 @@ TEST(fc_state, corrupt_command_bytes_are_an_error_not_a_crash) {
         << "truncated to " << n << " bytes";
   EXPECT_THROW(command::decode(bytes + "x"), std::invalid_argument);
   auto unknown = bytes;
-  unknown[0] = 9; // the kind
+  unknown[0] = 5; // the kind after relocate
   EXPECT_THROW(command::decode(unknown), std::invalid_argument);
   EXPECT_THROW(command::decode("allocate web 1 42 1 2 2 1 2 8 99"),
                std::invalid_argument); // the old text form
@@ -138,36 +169,95 @@ TEST(fc_state, operations_apply_to_placed_vms_and_delete_frees) {
   EXPECT_FALSE(s.apply(stop).operated.has_value()); // no such VM any more
 }
 
-TEST(fc_state, host_down_loses_exactly_its_vms) {
+TEST(fc_state, host_down_reports_exactly_its_vms_and_keeps_them) {
   fc_state s;
   s.apply(allocate(1, 10));
   s.apply(allocate(2, 11));
   s.apply(allocate(3, 10));
-  command down;
-  down.kind = command_kind::host_down;
-  down.host = 10;
-  auto r = s.apply(down);
+  auto r = s.apply(host_down(10));
   ASSERT_EQ(r.lost.size(), 2u);
   EXPECT_EQ(r.lost[0].first.instance, 1u);
   EXPECT_EQ(r.lost[1].first.instance, 3u);
   EXPECT_TRUE(s.is_down(10));
-  EXPECT_EQ(s.allocations().size(), 1u);
-  EXPECT_TRUE(s.apply(down).lost.empty()); // already down
+  // Unreachable, not gone: still allocated there, with their reservation.
+  EXPECT_EQ(s.allocations().size(), 3u);
+  EXPECT_EQ(s.find({"web", 1})->host, 10u);
+  EXPECT_EQ(s.reserved_on(10), (std::pair<uint32_t, uint32_t>{4, 16}));
+  EXPECT_TRUE(s.apply(host_down(10)).lost.empty()); // already down
+}
+
+TEST(fc_state, a_relocation_moves_a_vm_off_a_down_host_once) {
+  fc_state s;
+  s.apply(allocate(1, 10));
+  auto was = *s.find({"web", 1});
+  auto move = relocate(1, 10, 11, was);
+  EXPECT_FALSE(s.apply(move).changed); // host 10 is up: nothing moves
+  EXPECT_EQ(s.find({"web", 1})->host, 10u);
+  s.apply(host_down(10));
+  auto r = s.apply(move);
+  ASSERT_TRUE(r.changed);
+  ASSERT_TRUE(r.moved_from.has_value());
+  EXPECT_EQ(r.moved_from->host, 10u);
+  expect_same(*s.find({"web", 1}), move.where);
+  EXPECT_EQ(s.reserved_on(10), (std::pair<uint32_t, uint32_t>{0, 0}));
+  EXPECT_EQ(s.reserved_on(11), (std::pair<uint32_t, uint32_t>{2, 8}));
+  const auto& layout = s.layout_of("web");
+  EXPECT_EQ(layout.per_host.count(10), 0u);
+  EXPECT_EQ(layout.per_host.at(11), 1u);
+  EXPECT_EQ(layout.per_rack.at({1, 3}), 1u);
+  EXPECT_EQ(layout.placed, 1u); // it keeps its update domain's turn
+  // A repeat (a retry after a failover) changes nothing.
+  EXPECT_FALSE(s.apply(move).changed);
+  EXPECT_EQ(s.find({"web", 1})->host, 11u);
+}
+
+TEST(fc_state, a_relocation_after_host_up_delete_or_to_a_down_host_is_void) {
+  fc_state s;
+  s.apply(allocate(1, 10));
+  s.apply(allocate(2, 10));
+  s.apply(allocate(3, 10));
+  s.apply(host_down(10));
+  // The host came back before the move committed.
+  command up;
+  up.kind = command_kind::host_up;
+  up.host = 10;
+  auto moves = std::vector<command>{relocate(1, 10, 11, *s.find({"web", 1})),
+                                    relocate(2, 10, 12, *s.find({"web", 2})),
+                                    relocate(3, 10, 13, *s.find({"web", 3}))};
+  // VM 2 deleted; the target of VM 3 marked down since it was proposed.
+  command del;
+  del.kind = command_kind::operate;
+  del.vm = {"web", 2};
+  del.op = delete_op;
+  s.apply(del);
+  s.apply(host_down(13));
+  EXPECT_FALSE(s.apply(moves[1]).changed);
+  EXPECT_FALSE(s.apply(moves[2]).changed);
+  EXPECT_EQ(s.find({"web", 3})->host, 10u);
+  s.apply(up);
+  EXPECT_FALSE(s.apply(moves[0]).changed);
+  EXPECT_EQ(s.find({"web", 1})->host, 10u);
+  EXPECT_EQ(s.reserved_on(10), (std::pair<uint32_t, uint32_t>{4, 16}));
 }
 
 TEST(fc_state, snapshot_restores_the_same_state) {
   fc_state s;
   s.apply(allocate(1, 10));
   s.apply(allocate(4, 12));
-  command down;
-  down.kind = command_kind::host_down;
-  down.host = 12;
-  s.apply(down);
+  s.apply(allocate(5, 12));
+  s.apply(host_down(12));
+  auto was = *s.find({"web", 4});
+  was.fault_domains = 3;
+  s.apply(relocate(4, 12, 13, was));
   fc_state t;
   t.restore(s.snapshot());
   EXPECT_EQ(t.snapshot(), s.snapshot());
   EXPECT_TRUE(t.is_down(12));
-  EXPECT_EQ(t.layout_of("web").per_zone.at(1), 1u);
+  EXPECT_EQ(t.layout_of("web").per_zone.at(1), 3u);
+  expect_same(*t.find({"web", 4}), *s.find({"web", 4}));
+  EXPECT_EQ(t.find({"web", 4})->fault_domains, 3u);
+  EXPECT_EQ(t.reserved_on(12), (std::pair<uint32_t, uint32_t>{2, 8}));
+  EXPECT_EQ(t.reserved_on(13), (std::pair<uint32_t, uint32_t>{2, 8}));
 }
 
 TEST(fc_state, a_snapshot_with_any_scale_set_name_restores) {

@@ -235,6 +235,56 @@ TEST(placement, strict_zone_balance_fails_rather_than_unbalance) {
   EXPECT_EQ(q.zone, 1u);
 }
 
+TEST(placement, a_zonal_request_places_only_in_its_zone) {
+  auto hosts = region(3, 1, 1);
+  scale_set_policy policy{{0, 1, 2}, 1, 5, false};
+  scale_set_layout layout;
+  layout.add(0, 0, 0);
+  layout.add(1, 0, 1); // zone 3 is the emptiest: a regional VM goes there
+  EXPECT_EQ(place(hosts, policy, layout, {}, 2, 8).zone, 2u);
+  auto zonal = policy_for(policy, 0, 0);
+  ASSERT_TRUE(zonal.ok) << zonal.failure;
+  auto p = place(hosts, zonal.policy, layout, {}, 2, 8);
+  ASSERT_TRUE(p.ok);
+  EXPECT_EQ(p.zone, 0u);
+  // Its zone full: refused, naming that zone only (no other zone takes it).
+  hosts[0].ram_gb_free = 4;
+  auto full = place(hosts, zonal.policy, layout, {}, 2, 8);
+  EXPECT_FALSE(full.ok);
+  EXPECT_EQ(full.failure.find("zone 1: no host has"), 0u) << full.failure;
+  EXPECT_EQ(full.failure.find("zone 2"), std::string::npos) << full.failure;
+}
+
+TEST(placement, a_request_overrides_the_fault_domain_count) {
+  auto hosts = region(1, 6, 1);
+  scale_set_policy policy{{0}, 1, 5, false}; // max spreading
+  auto five = policy_for(policy, -1, 5);
+  ASSERT_TRUE(five.ok);
+  EXPECT_EQ(five.policy.fault_domains, 5u);
+  EXPECT_EQ(five.policy.zones, policy.zones); // any zone of the policy
+  scale_set_layout layout;
+  auto ps = place_many(hosts, five.policy, layout, 6);
+  ASSERT_EQ(ps.size(), 6u);
+  std::set<uint32_t> fds;
+  for (const auto& p : ps)
+    fds.insert(p.fault_domain);
+  EXPECT_EQ(fds, (std::set<uint32_t>{0, 1, 2, 3, 4})); // racks 0 and 5 share
+  EXPECT_EQ(policy_for(policy, -1, 0).policy.fault_domains, 1u); // 0: policy's
+}
+
+TEST(placement, a_bad_request_is_refused_naming_zone_and_constraint) {
+  scale_set_policy policy{{0, 1}, 1, 5, false};
+  auto zone = policy_for(policy, 2, 0);
+  EXPECT_FALSE(zone.ok);
+  EXPECT_EQ(zone.failure, "zone 3: not a zone the controller places in");
+  auto fd = policy_for(policy, 1, 4);
+  EXPECT_FALSE(fd.ok);
+  EXPECT_EQ(fd.failure, "zone 2: platformFaultDomainCount 4 is not 1, 2, 3 "
+                        "or 5");
+  EXPECT_EQ(policy_for(policy, -1, 4).failure,
+            "any zone: platformFaultDomainCount 4 is not 1, 2, 3 or 5");
+}
+
 TEST(placement, bad_policies_are_rejected_with_the_field) {
   EXPECT_THROW(validate({{}, 1, 5, false}, 3), std::invalid_argument);
   EXPECT_THROW(validate({{3}, 1, 5, false}, 3), std::invalid_argument);

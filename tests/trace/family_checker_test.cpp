@@ -113,16 +113,35 @@ TEST(family_checkers, a_record_without_a_declared_field_fails_loudly) {
   }
 }
 
-TEST(vm_one_host, placed_again_only_after_lost) {
+TEST(vm_one_host, placed_again_only_after_deleted_and_moved_from_its_host) {
   auto ok = run_on<fabric::vm_one_host_checker>(
       {{0, key(1, 0), "placement", {f("vm", "s/1"), f("host", "r/h1")}},
        {0, key(2, 0), "vm_lost", {f("vm", "s/1"), f("host", "r/h1")}},
-       {0, key(3, 1), "placement", {f("vm", "s/1"), f("host", "r/h2")}}});
+       {0,
+        key(3, 0),
+        "vm_healed",
+        {f("vm", "s/1"), f("from", "r/h1"), f("to", "r/h2"),
+         f("fault_domain", 1)}},
+       {0,
+        key(4, 0),
+        "vm_operation",
+        {f("vm", "s/1"), f("op", "delete"), f("host", "r/h2")}},
+       {0, key(5, 1), "placement", {f("vm", "s/1"), f("host", "r/h3")}}});
   EXPECT_TRUE(ok.ok());
-  auto bad = run_on<fabric::vm_one_host_checker>(
+  // Lost is not gone: a VM on a host marked down is still there.
+  auto twice = run_on<fabric::vm_one_host_checker>(
       {{0, key(1, 0), "placement", {f("vm", "s/1"), f("host", "r/h1")}},
+       {0, key(2, 0), "vm_lost", {f("vm", "s/1"), f("host", "r/h1")}},
        {0, key(3, 1), "placement", {f("vm", "s/1"), f("host", "r/h2")}}});
-  EXPECT_EQ(bad.violations.total(), 1u);
+  EXPECT_EQ(twice.violations.total(), 1u);
+  auto wrong_from = run_on<fabric::vm_one_host_checker>(
+      {{0, key(1, 0), "placement", {f("vm", "s/1"), f("host", "r/h1")}},
+       {0,
+        key(2, 0),
+        "vm_healed",
+        {f("vm", "s/1"), f("from", "r/h9"), f("to", "r/h2"),
+         f("fault_domain", 1)}}});
+  EXPECT_EQ(wrong_from.violations.total(), 1u);
 }
 
 } // namespace
