@@ -123,7 +123,7 @@ public:
     bool big = preset_ == "region";
     read_settings(spec, spec, spec);
     host_.tenant_utilisation =
-        spec.get_int("tenants", big ? 80 : 50, 0, 100) / 100.0;
+        spec.get_int("tenants", big ? 93 : 50, 0, 100) / 100.0;
     vm_.tenant_probe_period = spec.get_duration(
         "tenant_probe", vm_.tenant_probe_period, 1, max_period);
     // More VMs than the region holds are asked for, and refused.
@@ -159,7 +159,7 @@ public:
     const auto& tenants = s.background_tenants();
     host_.tenant_utilisation =
         (tenants.has_utilisation_percent() ? tenants.utilisation_percent()
-                                           : (big ? 80 : 50)) /
+                                           : (big ? 93 : 50)) /
         100.0;
     if (tenants.has_probe_period_ns())
       vm_.tenant_probe_period = tenants.probe_period_ns();
