@@ -408,6 +408,16 @@ private:
     vm_.disk.hydrate_bytes =
         static_cast<uint64_t>(storage.get_int("boot_gb", 2, 0, 1000)) *
         1'000'000'000;
+    replication_.hydrate_bytes_per_s =
+        static_cast<uint64_t>(storage.get_int("disk_mibps", 25, 1, 100'000)) *
+        1'048'576;
+    replication_.server_bulk_bytes_per_s =
+        static_cast<uint64_t>(
+            storage.get_int("server_mibps", 100, 1, 1'000'000)) *
+        1'048'576;
+    if (replication_.server_bulk_bytes_per_s < replication_.hydrate_bytes_per_s)
+      throw std::invalid_argument(storage.name() +
+                                  ": server_mibps must be at least disk_mibps");
     auto disks = storage.get_string("disks", "lrs");
     if (disks == "zrs")
       replication_.redundancy = disk_redundancy::zrs;
