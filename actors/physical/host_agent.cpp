@@ -15,34 +15,6 @@
 
 namespace vmss::physical {
 
-namespace {
-
-/// Other tenants' VM sizes and their shares (spec Layer 7, "Physical
-/// Resource Allocation": B2s, D4s, D8s_v3 and 2 vCPU / 8 GB VMs side by
-/// side, 40-60 VMs a server; the weights are ours).
-struct tenant_size {
-  vm_size size;
-  int64_t weight; ///< percent
-};
-constexpr std::array<tenant_size, 4> tenant_mix{{
-    {{2, 4}, 50},  // Standard_B2s
-    {{2, 8}, 30},  // Standard_D2s_v3
-    {{4, 16}, 15}, // Standard_D4s_v3
-    {{8, 32}, 5},  // Standard_D8s_v3
-}};
-
-vm_size draw_tenant(rng& r) {
-  auto pick = r.uniform(0, 99);
-  for (const auto& t : tenant_mix) {
-    if (pick < t.weight)
-      return t.size;
-    pick -= t.weight;
-  }
-  return tenant_mix.back().size;
-}
-
-} // namespace
-
 std::string hypervisor_path(const std::string& host) {
   return host + "/hv";
 }
@@ -100,20 +72,18 @@ void host_agent::on_restart() {
 void host_agent::place_tenants() {
   if (params_->tenant_utilisation <= 0)
     return;
-  auto target = static_cast<uint32_t>(
-      std::floor(params_->tenant_utilisation * capacity_.vcpus_usable()));
   // Tenants fill slots from the last one down and leave a tenth of them
   // (at least one) free for new VMs, which take the lowest free slot.
   auto keep_free = std::max<size_t>(1, slots_.size() / 10);
-  uint32_t placed = 0;
-  for (size_t s = slots_.size(); s > keep_free; --s) {
-    auto slot = s - 1;
-    auto size = draw_tenant(random());
-    if (capacity_.vcpus_reserved() + size.vcpus > target ||
-        capacity_.reserve(slots_[slot], size) != reserve_result::ok)
-      break;
+  std::vector<uint64_t> vms;
+  for (size_t s = slots_.size(); s > keep_free; --s)
+    vms.push_back(slots_[s - 1]);
+  auto placed =
+      fill_tenants(capacity_, params_->tenant_utilisation, vms, random());
+  for (size_t i = 0; i < placed; ++i) {
+    auto slot = slots_.size() - 1 - i;
     slot_used_[slot] = true;
-    ++placed;
+    const auto& size = capacity_.reservation(slots_[slot]);
     send(hypervisor_, vm_place{slots_[slot], "", static_cast<uint32_t>(slot),
                                size.vcpus, size.ram_gb, true});
   }

@@ -46,7 +46,8 @@ struct host_agent_params {
   uint32_t ram_gb = 512;
   uint32_t slots = 8; ///< VM slots (VM entities) per server
   int64_t missed = 3; ///< unacknowledged beats before trying another replica
-  /// Background tenants fill the server's usable vCPUs to this fraction.
+  /// Background tenants fill this share of the server's threads and of its
+  /// RAM (fill_tenants).
   double tenant_utilisation = 0;
 };
 

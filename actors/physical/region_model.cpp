@@ -130,7 +130,7 @@ public:
     bool big = preset_ == "region";
     read_settings(spec, spec, spec);
     host_.tenant_utilisation =
-        spec.get_int("tenants", big ? 80 : 50, 0, 100) / 100.0;
+        spec.get_int("tenants", big ? 93 : 50, 0, 100) / 100.0;
     vm_.tenant_probe_period = spec.get_duration(
         "tenant_probe", vm_.tenant_probe_period, 1, max_period);
     // More VMs than the region holds are asked for, and refused.
@@ -166,7 +166,7 @@ public:
     const auto& tenants = s.background_tenants();
     host_.tenant_utilisation =
         (tenants.has_utilisation_percent() ? tenants.utilisation_percent()
-                                           : (big ? 80 : 50)) /
+                                           : (big ? 93 : 50)) /
         100.0;
     if (tenants.has_probe_period_ns())
       vm_.tenant_probe_period = tenants.probe_period_ns();
@@ -488,6 +488,16 @@ private:
     vm_.disk.hydrate_bytes =
         static_cast<uint64_t>(storage.get_int("boot_gb", 2, 0, 1000)) *
         1'000'000'000;
+    replication_.hydrate_bytes_per_s =
+        static_cast<uint64_t>(storage.get_int("disk_mibps", 25, 1, 100'000)) *
+        1'048'576;
+    replication_.server_bulk_bytes_per_s =
+        static_cast<uint64_t>(
+            storage.get_int("server_mibps", 100, 1, 1'000'000)) *
+        1'048'576;
+    if (replication_.server_bulk_bytes_per_s < replication_.hydrate_bytes_per_s)
+      throw std::invalid_argument(storage.name() +
+                                  ": server_mibps must be at least disk_mibps");
     auto disks = storage.get_string("disks", "lrs");
     if (disks == "zrs")
       replication_.redundancy = disk_redundancy::zrs;

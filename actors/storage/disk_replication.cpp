@@ -1,5 +1,7 @@
 #include "actors/storage/disk_replication.hpp"
 
+#include "kernel/assert.hpp"
+
 #include <algorithm>
 
 namespace vmss::storage {
@@ -32,10 +34,27 @@ sim_time disk_replication::service(sim_time base) const {
   return base * slowness_ / 1000;
 }
 
-sim_time disk_replication::bulk_time(uint64_t bytes) const {
-  auto ns = static_cast<__uint128_t>(bytes) * 1'000'000'000 /
-            params_->bulk_bytes_per_s;
-  return service(static_cast<sim_time>(ns));
+namespace {
+
+sim_time transfer_ns(uint64_t bytes, uint64_t bytes_per_s) {
+  return static_cast<sim_time>(static_cast<__uint128_t>(bytes) * 1'000'000'000 /
+                               bytes_per_s);
+}
+
+} // namespace
+
+sim_time disk_replication::copy_time(uint64_t bytes) const {
+  return service(transfer_ns(bytes, params_->copy_bytes_per_s));
+}
+
+sim_time disk_replication::hydrate_time(uint64_t bytes, sim_time now) {
+  VMSS_ASSERT(params_->server_bulk_bytes_per_s >= params_->hydrate_bytes_per_s,
+              "a server's bulk share holds at least one disk's rate");
+  auto start = std::max(now, bulk_busy_until_);
+  bulk_busy_until_ =
+      start + service(transfer_ns(bytes, params_->server_bulk_bytes_per_s));
+  auto alone = service(transfer_ns(bytes, params_->hydrate_bytes_per_s));
+  return std::max(alone, bulk_busy_until_ - now);
 }
 
 void disk_replication::set_timer(uint64_t disk, uint64_t token, sim_time delay,
@@ -53,7 +72,8 @@ void disk_replication::reply(const pending_io& p, disk_status status,
                                                  record(req.disk).members}});
 }
 
-storage_effects disk_replication::on_io(entity_id client, const disk_io& msg) {
+storage_effects disk_replication::on_io(entity_id client, const disk_io& msg,
+                                        sim_time now) {
   storage_effects fx;
   auto& d = record(msg.disk);
   take_over(msg.disk, d, msg, fx);
@@ -69,7 +89,7 @@ storage_effects disk_replication::on_io(entity_id client, const disk_io& msg) {
   sim_time local = msg.kind == disk_op::write ? service(params_->write_service)
                                               : service(params_->read_service);
   if (msg.kind == disk_op::hydrate)
-    local += bulk_time(msg.read_bytes);
+    local += hydrate_time(msg.read_bytes, now);
   auto token = next_token_++;
   ios_.emplace(token, std::move(p));
   set_timer(msg.disk, token, local, disk_timer_kind::io_done, fx);
@@ -244,7 +264,7 @@ storage_effects disk_replication::on_copy(entity_id primary,
   }
   auto token = next_token_++;
   writes_[token] = {msg.disk, primary, msg.token};
-  set_timer(msg.disk, token, bulk_time(msg.bytes),
+  set_timer(msg.disk, token, copy_time(msg.bytes),
             disk_timer_kind::copy_written, fx);
   return fx;
 }
@@ -295,6 +315,7 @@ void disk_replication::copy_timed_out(uint64_t disk, uint64_t token,
 }
 
 void disk_replication::crash() {
+  bulk_busy_until_ = 0;
   ios_.clear();
   writes_.clear();
   copies_.clear();

@@ -42,10 +42,22 @@ namespace vmss::storage {
 /// Defaults make a write about 5 ms and a read about 2 ms end to end with
 /// the region's latencies (VM to storage 150 us each way, inside the
 /// storage rack 50 us): 2 x 2.3 ms + 0.4 ms and 1.7 ms + 0.3 ms.
+///
+/// A hydration (a new OS disk's boot blocks) is read at the disk's own
+/// throughput target, 25 MiB/s: a Premium SSD P4, the 30 GB OS disk of
+/// spec Layer 5 ("120 IOPS, 25 MB/s"; Azure's table for P4 says the same).
+/// The hydrations a server serves share its bulk bandwidth, first come
+/// first served by the byte: 100 MiB/s (assumed: the share of a storage
+/// server that new disks' image reads get, a P10's target; Azure publishes
+/// no per-server figure), so up to 4 run at the disk's rate and more slow
+/// each other down. Re-replication copies are the storage service's own
+/// traffic, at copy_bytes_per_s, outside that share.
 struct replication_params {
-  sim_time write_service = us(2300);         ///< one replica writes a block
-  sim_time read_service = us(1700);          ///< the primary reads a block
-  uint64_t bulk_bytes_per_s = 1'000'000'000; ///< hydrate and copy rate
+  sim_time write_service = us(2300);             ///< one replica writes a block
+  sim_time read_service = us(1700);              ///< the primary reads a block
+  uint64_t hydrate_bytes_per_s = 25 * 1'048'576; ///< one disk's reads
+  uint64_t server_bulk_bytes_per_s = 100 * 1'048'576; ///< a server's share
+  uint64_t copy_bytes_per_s = 1'000'000'000;          ///< re-replication
   sim_time replicate_timeout = ms(50);  ///< then silent members are dropped
   sim_time copy_timeout = seconds(120); ///< then the copy target is dropped
   uint64_t disk_bytes = 30'000'000'000; ///< OS disk (spec Layer 7: 30 GB)
@@ -99,7 +111,8 @@ public:
   disk_replication(entity_id self, const replica_directory& directory,
                    const replication_params& params);
 
-  storage_effects on_io(entity_id client, const disk_io& msg);
+  /// `now`: the virtual time, for the server's bulk queue.
+  storage_effects on_io(entity_id client, const disk_io& msg, sim_time now);
   storage_effects on_replicate(entity_id primary, const disk_replicate& msg);
   storage_effects on_replicated(entity_id member, const disk_replicated& msg);
   storage_effects on_copy(entity_id primary, const disk_copy& msg);
@@ -140,7 +153,10 @@ private:
   disk_record& record(uint64_t disk);
   bool is_primary(const disk_record& d) const;
   sim_time service(sim_time base) const;
-  sim_time bulk_time(uint64_t bytes) const;
+  /// A copy of `bytes` at copy_bytes_per_s.
+  sim_time copy_time(uint64_t bytes) const;
+  /// A hydration of `bytes` entering the server's bulk queue at `now`.
+  sim_time hydrate_time(uint64_t bytes, sim_time now);
   void set_timer(uint64_t disk, uint64_t token, sim_time delay,
                  disk_timer_kind kind, storage_effects& fx);
 
@@ -168,6 +184,8 @@ private:
   std::map<uint64_t, pending_io> ios_;       ///< volatile, by token
   std::map<uint64_t, pending_write> writes_; ///< volatile, by token
   std::map<uint64_t, copy_job> copies_;      ///< volatile, by disk
+  /// Volatile: when the hydrations queued so far have their bytes read.
+  sim_time bulk_busy_until_ = 0;
 };
 
 } // namespace vmss::storage

@@ -40,7 +40,7 @@ void storage_replica::execute(const storage_effects& fx) {
 
 caf::behavior storage_replica::make_behavior() {
   return {
-      [=](const disk_io& msg) { execute(core_.on_io(source(), msg)); },
+      [=](const disk_io& msg) { execute(core_.on_io(source(), msg, now())); },
       [=](const disk_replicate& msg) {
         execute(core_.on_replicate(source(), msg));
       },

@@ -59,3 +59,75 @@ TEST(host_capacity, ram_never_over_committed_under_random_creates) {
 }
 
 } // namespace
+
+namespace vmss_fill_test {
+
+using namespace vmss::physical;
+
+std::vector<uint64_t> vm_ids(size_t n) {
+  std::vector<uint64_t> out;
+  for (uint64_t i = 0; i < n; ++i)
+    out.push_back(1000 + i);
+  return out;
+}
+
+/// The region preset's server (64 cores, 512 GB, 42 slots of which 38 for
+/// tenants) reaches the spec's 93% of threads and of RAM on every seed,
+/// within the usable capacity.
+TEST(fill_tenants, region_server_reaches_93_percent_of_vcpus_and_ram) {
+  for (uint64_t seed = 1; seed <= 300; ++seed) {
+    host_capacity host(64, 512);
+    vmss::rng r(seed, 7);
+    auto placed = fill_tenants(host, 0.93, vm_ids(38), r);
+    ASSERT_LE(placed, 38u);
+    ASSERT_GE(host.vcpus_reserved(), 0.93 * 128) << "seed " << seed;
+    ASSERT_GE(host.ram_gb_reserved(), 0.93 * 512) << "seed " << seed;
+    ASSERT_LE(host.vcpus_reserved(), host.vcpus_usable());
+    ASSERT_LE(host.ram_gb_reserved(), host.ram_gb_usable());
+    // No more than the smallest tenant past the share: room is left.
+    ASSERT_LE(host.vcpus_reserved(), 120u + 2) << "seed " << seed;
+  }
+}
+
+/// The small preset's server has 7 tenant slots: big sizes reach 50%.
+TEST(fill_tenants, few_slots_still_reach_the_share) {
+  for (uint64_t seed = 1; seed <= 300; ++seed) {
+    host_capacity host(64, 512);
+    vmss::rng r(seed, 3);
+    auto placed = fill_tenants(host, 0.5, vm_ids(7), r);
+    ASSERT_LE(placed, 7u);
+    ASSERT_GE(host.vcpus_reserved(), 64u) << "seed " << seed;
+    ASSERT_GE(host.ram_gb_reserved(), 256u) << "seed " << seed;
+  }
+}
+
+/// Asked for more than the server holds, the fill stops at the usable
+/// capacity: RAM is never over-committed, vCPUs never past 2:1.
+TEST(fill_tenants, a_full_share_never_over_commits) {
+  for (uint64_t seed = 1; seed <= 100; ++seed) {
+    host_capacity host(64, 512);
+    vmss::rng r(seed, 5);
+    auto placed = fill_tenants(host, 1.0, vm_ids(200), r);
+    EXPECT_GT(placed, 0u);
+    ASSERT_LE(host.ram_gb_reserved(), host.ram_gb_usable());
+    ASSERT_LE(host.vcpus_reserved(), host.vcpus_usable());
+    // Full up to less than the smallest tenant.
+    ASSERT_GT(host.vcpus_reserved() + 2, host.vcpus_usable());
+  }
+}
+
+TEST(fill_tenants, nothing_for_a_zero_share_and_each_vm_reserved_once) {
+  host_capacity host(64, 512);
+  vmss::rng r(1, 1);
+  EXPECT_EQ(fill_tenants(host, 0, vm_ids(38), r), 0u);
+  EXPECT_EQ(host.vcpus_reserved(), 0u);
+  auto ids = vm_ids(38);
+  auto placed = fill_tenants(host, 0.93, ids, r);
+  uint32_t vcpus = 0;
+  for (size_t i = 0; i < placed; ++i)
+    vcpus += host.reservation(ids[i]).vcpus;
+  EXPECT_EQ(vcpus, host.vcpus_reserved());
+  EXPECT_THROW(host.reservation(ids[placed]), std::out_of_range);
+}
+
+} // namespace vmss_fill_test

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 namespace {
 
@@ -58,15 +59,104 @@ TEST(disk_replication, read_served_by_the_primary_in_about_2_ms) {
   EXPECT_TRUE(net.notes.empty());
 }
 
-TEST(disk_replication, hydrate_returns_the_bytes_at_the_bulk_rate) {
+TEST(disk_replication, hydrate_returns_the_bytes_at_the_disks_rate) {
   storage_net net(disk_redundancy::lrs);
   auto disk = net.disk_of(0, 1);
   auto client = net.client(disk);
   auto r = net.io(client, disk, disk_op::hydrate);
   EXPECT_EQ(r.kind, ok);
-  // 2 GB at 1 GB/s, plus a read and the network.
-  EXPECT_GE(r.elapsed, seconds(2));
-  EXPECT_LE(r.elapsed, seconds(2) + ms(3));
+  // 2 GB at a P4's 25 MiB/s (76.3 s), plus a read and the network.
+  EXPECT_GE(r.elapsed, ms(76294));
+  EXPECT_LE(r.elapsed, ms(76294) + ms(3));
+}
+
+/// A region whose zone 1 has 40 VMs, so that several disks share a primary.
+struct contention : ::testing::Test {
+  static topology::region wide() {
+    auto r = vmss::storage::testing::test_region();
+    r.hosts_per_rack = 40;
+    return r;
+  }
+  storage_net net{disk_redundancy::lrs, wide()};
+  uint64_t gb2 = 2'000'000'000;
+
+  /// The disks of zone 1 whose primary is the busiest server (4 of them).
+  std::vector<uint64_t> sharing_a_primary() {
+    std::map<entity_id, std::vector<uint64_t>> by_primary;
+    for (uint32_t h = 0; h < 40; ++h) {
+      auto disk = net.disk_of(0, h);
+      by_primary[net.directory().initial(disk).front()].push_back(disk);
+    }
+    std::vector<uint64_t> best;
+    for (auto& [server, disks] : by_primary)
+      if (disks.size() > best.size())
+        best = disks;
+    return best;
+  }
+  /// How long the primary of `disk` says a hydration arriving at `now`
+  /// takes (its io_done timer).
+  sim_time hydrate(uint64_t disk, sim_time now) {
+    auto primary = net.directory().initial(disk).front();
+    auto fx =
+        net.server(primary).on_io(static_cast<entity_id>(disk),
+                                  {disk, 1, disk_op::hydrate, gb2, {}}, now);
+    EXPECT_EQ(fx.timers.size(), 1u);
+    return fx.timers.empty() ? 0 : fx.timers.front().delay;
+  }
+  sim_time alone() const {
+    return net.params.read_service + 76'293'945'312; // 2 GB at 25 MiB/s
+  }
+};
+
+TEST_F(contention, up_to_4_hydrations_of_a_server_run_at_the_disks_rate) {
+  auto disks = sharing_a_primary();
+  ASSERT_GE(disks.size(), 2u);
+  for (size_t i = 0; i < 4; ++i)
+    EXPECT_NEAR(hydrate(disks[i % disks.size()], 0), alone(), ms(1)) << i;
+  // The fifth waits for the server's share: 5 x 2 GB at 100 MiB/s.
+  auto fifth = hydrate(disks[4 % disks.size()], 0);
+  EXPECT_GT(fifth, alone() + seconds(15));
+  EXPECT_NEAR(fifth, net.params.read_service + ms(95367), ms(1));
+}
+
+TEST_F(contention, concurrent_hydrations_slow_down_but_stay_bounded) {
+  auto disks = sharing_a_primary();
+  ASSERT_GE(disks.size(), 2u);
+  // Twenty at once on one server (its disks asked again): each no
+  // faster than alone, the n-th no slower than alone or n x 2 GB at the
+  // share, whichever is longer.
+  sim_time last = 0;
+  for (size_t n = 1; n <= 20; ++n) {
+    auto t = hydrate(disks[n % disks.size()], 0);
+    EXPECT_GE(t, alone());
+    EXPECT_GE(t, last) << "first come, first served";
+    auto share = net.params.read_service + static_cast<sim_time>(n) * ms(19074);
+    EXPECT_LE(t, std::max(alone(), share)) << n;
+    last = t;
+  }
+  EXPECT_GT(last, 4 * alone()) << "twenty share what four would use";
+}
+
+TEST_F(contention, hydrations_on_other_servers_or_later_do_not_wait) {
+  auto disks = sharing_a_primary();
+  auto primary = net.directory().initial(disks[0]).front();
+  for (size_t i = 0; i < 5; ++i)
+    hydrate(disks[i % disks.size()], 0);
+  // A disk of another primary is not slowed down.
+  for (uint32_t h = 0; h < 40; ++h) {
+    auto disk = net.disk_of(0, h);
+    if (net.directory().initial(disk).front() != primary) {
+      EXPECT_NEAR(hydrate(disk, 0), alone(), ms(1));
+      break;
+    }
+  }
+  // Once the queue has drained, a new one runs at the disk's rate again.
+  EXPECT_NEAR(hydrate(disks[0], seconds(200)), alone(), ms(1));
+  // A crash empties the queue.
+  for (size_t i = 0; i < 5; ++i)
+    hydrate(disks[i % disks.size()], seconds(300));
+  net.server(primary).crash();
+  EXPECT_NEAR(hydrate(disks[0], seconds(300)), alone(), ms(1));
 }
 
 TEST(disk_replication, one_silent_replica_degrades_then_rereplicates) {

@@ -161,7 +161,7 @@ private:
         [&](const auto& m) -> storage_effects {
           using T = std::decay_t<decltype(m)>;
           if constexpr (std::is_same_v<T, disk_io>)
-            return s.on_io(ev.from, m);
+            return s.on_io(ev.from, m, now_);
           else if constexpr (std::is_same_v<T, disk_replicate>)
             return s.on_replicate(ev.from, m);
           else if constexpr (std::is_same_v<T, disk_replicated>)
