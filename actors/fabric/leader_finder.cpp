@@ -8,7 +8,7 @@ namespace vmss::fabric {
 
 leader_finder::leader_finder(std::vector<entity_id> replicas, int64_t patience)
     : replicas_(std::move(replicas)), patience_(patience),
-      doubted_(replicas_.size(), false) {
+      doubted_at_(replicas_.size(), no_doubt) {
   VMSS_ASSERT(!replicas_.empty(), "a leader finder needs a replica to ask");
   VMSS_ASSERT(patience_ > 0, "a leader finder's patience is positive");
 }
@@ -19,9 +19,13 @@ size_t leader_finder::index_of(entity_id replica) const {
       replicas_.begin());
 }
 
-bool leader_finder::doubted(entity_id replica) const {
+bool leader_finder::doubts(size_t i, int64_t now) const {
+  return doubted_at_[i] != no_doubt && now - doubted_at_[i] < patience_;
+}
+
+bool leader_finder::doubted(entity_id replica, int64_t now) const {
   auto i = index_of(replica);
-  return i < replicas_.size() && doubted_[i];
+  return i < replicas_.size() && doubts(i, now);
 }
 
 entity_id leader_finder::ask(int64_t now) {
@@ -33,7 +37,7 @@ entity_id leader_finder::ask(int64_t now) {
 
 void leader_finder::on_answer(int64_t now) {
   since_ = now;
-  std::fill(doubted_.begin(), doubted_.end(), false);
+  std::fill(doubted_at_.begin(), doubted_at_.end(), no_doubt);
 }
 
 void leader_finder::on_redirect(int64_t now, entity_id from, bool known,
@@ -42,13 +46,13 @@ void leader_finder::on_redirect(int64_t now, entity_id from, bool known,
   if (sender == replicas_.size())
     return; // not a replica of this controller
   auto named = known ? index_of(leader) : replicas_.size();
-  if (named < replicas_.size() && !doubted_[named]) {
+  if (named < replicas_.size() && !doubts(named, now)) {
     target_ = named;
     since_ = now;
     return;
   }
   if (!known)
-    doubted_[sender] = true;
+    doubted_at_[sender] = now;
   if (sender == target_)
     move_on(now); // no help from the target: try another replica now
 }
@@ -56,7 +60,7 @@ void leader_finder::on_redirect(int64_t now, entity_id from, bool known,
 void leader_finder::reset(int64_t now) {
   target_ = 0;
   since_ = now;
-  std::fill(doubted_.begin(), doubted_.end(), false);
+  std::fill(doubted_at_.begin(), doubted_at_.end(), no_doubt);
 }
 
 void leader_finder::move_on(int64_t now) {
@@ -64,14 +68,14 @@ void leader_finder::move_on(int64_t now) {
   auto n = replicas_.size();
   for (size_t step = 1; step < n; ++step) {
     auto next = (target_ + step) % n;
-    if (!doubted_[next]) {
+    if (!doubts(next, now)) {
       target_ = next;
       return;
     }
   }
   // Every other replica knows no leader (an election is under way): ask
   // them all again in turn.
-  std::fill(doubted_.begin(), doubted_.end(), false);
+  std::fill(doubted_at_.begin(), doubted_at_.end(), no_doubt);
   target_ = (target_ + 1) % n;
 }
 

@@ -16,7 +16,9 @@
 ///
 /// Moving on takes the next replica (in the shell's order) that has not
 /// said, since the last contact, that it knows no leader (doubted); when
-/// every replica is doubted the doubts are forgotten. A redirect that does
+/// every replica is doubted the doubts are forgotten. A doubt also expires
+/// after `patience`: a replica that knew no leader may have won the
+/// election since, and the others then name it. A redirect that does
 /// not know the leader is not contact: a replica cut off with its zone
 /// keeps answering so, and a finder that took that for contact would never
 /// try the replicas that elected a new leader.
@@ -54,8 +56,10 @@ public:
   /// Forgets everything (a crash): the first replica, from `now`.
   void reset(int64_t now);
 
-  /// Whether `replica` said it knows no leader since the last contact.
-  bool doubted(entity_id replica) const;
+  /// Whether `replica` said it knows no leader since the last contact, less
+  /// than `patience` ago at `now` (a doubt expires: the replica may have
+  /// won the election since).
+  bool doubted(entity_id replica, int64_t now) const;
 
 private:
   /// Index of `replica` in replicas_, or replicas_.size().
@@ -66,7 +70,11 @@ private:
   int64_t patience_;
   size_t target_ = 0;
   int64_t since_ = 0; ///< the last contact, or when target_ was chosen
-  std::vector<bool> doubted_;
+  /// When each replica said it knows no leader; no_doubt if it did not
+  /// since the last contact.
+  static constexpr int64_t no_doubt = INT64_MIN;
+  std::vector<int64_t> doubted_at_;
+  bool doubts(size_t i, int64_t now) const;
 };
 
 } // namespace vmss::fabric

@@ -110,8 +110,10 @@ void vm::apply(vm_input in) {
   auto step = lifecycle_.on(in, random());
   if (!step.accepted)
     return;
-  if (!runs(step.to))
+  if (!runs(step.to)) {
     stop_extension(); // reported with the new state
+    serving_ = false;
+  }
   if (step.was_down)
     record(vm_state::stopped, "host_down");
   if (step.was_down ? step.to != vm_state::stopped : step.to != step.from)
@@ -132,6 +134,7 @@ void vm::apply(vm_input in) {
 }
 
 void vm::extensions_done() {
+  serving_ = true; // the workload the extensions install listens now
   if (extension_)
     extension_->start(now());
   if (extension_ || scale_set_.empty()) // a set without one: no probes
@@ -184,6 +187,12 @@ void vm::probe() {
 caf::behavior vm::make_behavior() {
   return {
       [=](const vm_create& create) {
+        // A slot whose VM was deleted hosts a new one from Pending; the old
+        // one's timers are stale.
+        lifecycle_ = vm_lifecycle(params_->timings);
+        ++phase_;
+        serving_ = false;
+        app_up_ = true;
         scale_set_ = create.scale_set;
         instance_id_ = create.instance_id;
         auto ext = params_->extensions.find(create.scale_set);
@@ -209,8 +218,11 @@ caf::behavior vm::make_behavior() {
       },
       [=](const vm_command& command) { apply(input_of(command.op)); },
       [=](const network::lb_probe& p) {
-        if (runs(lifecycle_.state())) // a VM that does not run is silent
-          send(source(), network::lb_probe_reply{p.seq, p.tcp || app_up_});
+        // A VM that does not run is silent (the probe times out); one whose
+        // extensions have not installed its workload yet, or whose
+        // application crashed, refuses the connection.
+        if (runs(lifecycle_.state()))
+          send(source(), network::lb_probe_reply{p.seq, serving_ && app_up_});
       },
       [=](const app_fault& fault) {
         app_up_ = fault.up;

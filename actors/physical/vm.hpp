@@ -88,6 +88,9 @@ private:
   uint32_t phase_ = 0; ///< numbers the phase timers
   /// The set's extension (its state is volatile: it stops with the VM).
   std::optional<health_extension> extension_;
+  /// Its extensions are done: the workload they install (the port a load
+  /// balancer probes) listens while the VM runs.
+  bool serving_ = false;
   // Volatile: a reboot brings the application back; I/O in flight is lost.
   bool app_up_ = true;
   std::optional<storage::disk_client> disk_;

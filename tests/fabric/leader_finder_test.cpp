@@ -53,7 +53,7 @@ TEST(leader_finder, a_redirect_that_knows_no_leader_is_not_contact) {
   ASSERT_EQ(f.ask(100), 13u);
   f.on_redirect(101, 13, false, 0);
   EXPECT_NE(f.target(), 13u);
-  EXPECT_TRUE(f.doubted(13));
+  EXPECT_TRUE(f.doubted(13, 101));
   EXPECT_NE(f.ask(300), 13u);
 }
 
@@ -67,7 +67,7 @@ TEST(leader_finder, a_stale_hint_does_not_send_it_back_to_a_doubted_replica) {
   f.on_redirect(30, 15, true, 12); // the new leader
   EXPECT_EQ(f.target(), 12u);
   f.on_answer(40); // found: doubts are forgotten
-  EXPECT_FALSE(f.doubted(13));
+  EXPECT_FALSE(f.doubted(13, 40));
   f.on_redirect(50, 11, true, 13); // 13 leads again later
   EXPECT_EQ(f.target(), 13u);
 }
@@ -90,9 +90,25 @@ TEST(leader_finder, a_late_redirect_from_another_replica_keeps_the_target) {
   f.on_redirect(0, 11, true, 14);
   f.on_redirect(5, 12, false, 0); // an answer to an older request
   EXPECT_EQ(f.target(), 14u);
-  EXPECT_TRUE(f.doubted(12));
+  EXPECT_TRUE(f.doubted(12, 6));
   f.on_redirect(6, 99, true, 12); // not a replica: ignored
   EXPECT_EQ(f.target(), 14u);
+}
+
+TEST(leader_finder, a_doubt_expires_after_its_patience) {
+  // Replica 11 knows no leader at 0, then wins the election: the others
+  // name it. Within the patience the finder keeps away from it (a stale
+  // hint); after it, the hint is followed — else a client that asked 11
+  // just before it won would circle the followers for ever.
+  leader_finder f(replicas, 2'000);
+  f.on_redirect(0, 11, false, 0);
+  ASSERT_EQ(f.target(), 12u);
+  f.on_redirect(1'000, 12, true, 11);
+  EXPECT_NE(f.target(), 11u);
+  EXPECT_TRUE(f.doubted(11, 1'999));
+  EXPECT_FALSE(f.doubted(11, 2'000));
+  f.on_redirect(2'500, f.target(), true, 11);
+  EXPECT_EQ(f.target(), 11u);
 }
 
 TEST(leader_finder, reset_starts_over_from_the_first_replica) {
@@ -101,7 +117,7 @@ TEST(leader_finder, reset_starts_over_from_the_first_replica) {
   f.on_redirect(1, 12, true, 15);
   f.reset(0);
   EXPECT_EQ(f.target(), 11u);
-  EXPECT_FALSE(f.doubted(11));
+  EXPECT_FALSE(f.doubted(11, 0));
   EXPECT_EQ(f.ask(2), 11u);
   EXPECT_EQ(f.ask(3), 12u);
 }
