@@ -24,11 +24,10 @@ std::string scenario(const std::string& name) {
   return std::string(VMSS_SOURCE_DIR) + "/scenarios/" + name;
 }
 
-/// Runs `file` traced on one node process and untraced on three, and checks
-/// that both give one digest; returns the records.
-std::vector<jsonl_record> run_both(const std::string& file,
-                                   const std::string& name) {
-  scratch s;
+/// Runs `file` on one node process (trace in s.at("one")) and on three, and
+/// checks that both give one digest and the one-node trace passes `trace
+/// check`; returns its records.
+std::vector<jsonl_record> run_both(const std::string& file, scratch& s) {
   auto one = run_sim("run " + file + " --nodes 1 --out " + s.at("one"));
   auto three = run_sim("run " + file + " --nodes 3 --out " + s.at("three"));
   EXPECT_EQ(one.exit_code, 0) << one.output;
@@ -39,7 +38,6 @@ std::vector<jsonl_record> run_both(const std::string& file,
   EXPECT_EQ(check.exit_code, 0) << check.output;
   auto jsonl = run_sim("trace export " + s.at("one") + " --format jsonl");
   EXPECT_EQ(jsonl.exit_code, 0) << jsonl.output;
-  (void)name;
   return parse_jsonl(jsonl.output);
 }
 
@@ -86,7 +84,8 @@ std::set<std::string> members_at_end(const std::vector<jsonl_record>& all) {
 
 TEST(ControlPlaneScenario,
      Layer6ScaleOutServesAboutThreeMinutesAfterTheChange) {
-  auto all = run_both(scenario("layer6-scale-out.json"), "scale-out");
+  scratch s;
+  auto all = run_both(scenario("layer6-scale-out.json"), s);
   const auto* change = first(all, "capacity_changed", "to", "3");
   ASSERT_NE(change, nullptr);
   EXPECT_EQ(change->field("from"), "2");
@@ -113,7 +112,8 @@ TEST(ControlPlaneScenario,
 }
 
 TEST(ControlPlaneScenario, Layer6RollingUpgradeTakesAboutElevenMinutes) {
-  auto all = run_both(scenario("layer6-rolling-upgrade.json"), "rolling");
+  scratch s;
+  auto all = run_both(scenario("layer6-rolling-upgrade.json"), s);
   const auto* update = first(all, "model_updated", "version", "2");
   ASSERT_NE(update, nullptr);
   const auto* done = first(all, "upgrade_status", "status", "Completed");
@@ -140,7 +140,8 @@ TEST(ControlPlaneScenario, Layer6RollingUpgradeTakesAboutElevenMinutes) {
 }
 
 TEST(ControlPlaneScenario, Layer6AutoRepairReplacesACrashedAppAfterTheGrace) {
-  auto all = run_both(scenario("layer6-auto-repair.json"), "repair");
+  scratch s;
+  auto all = run_both(scenario("layer6-auto-repair.json"), s);
   const auto* crash = first(all, "fault_injected", "target", "web/1");
   ASSERT_NE(crash, nullptr);
   const auto* started = first(all, "repair", "phase", "started", crash->t_ns);
@@ -163,12 +164,24 @@ TEST(ControlPlaneScenario, Layer6AutoRepairReplacesACrashedAppAfterTheGrace) {
   EXPECT_GE(took, 31 * 60) << took << " s";
   EXPECT_LE(took, 36 * 60) << took << " s";
   ASSERT_NE(first(all, "repair", "phase", "completed", started->t_ns), nullptr);
+  // The instance view while web/1 waits out its grace period: Unhealthy,
+  // still Succeeded and running; repairs Running.
+  auto view = run_sim("trace instances " + s.at("one") + " --at 20m");
+  ASSERT_EQ(view.exit_code, 0) << view.output;
+  auto web_1 = view.output.find("\"name\": \"web_1\"");
+  ASSERT_NE(web_1, std::string::npos) << view.output;
+  auto health = view.output.find("HealthState/", web_1);
+  ASSERT_NE(health, std::string::npos);
+  EXPECT_EQ(view.output.substr(health, 21), "HealthState/unhealthy");
+  EXPECT_NE(view.output.find("\"serviceState\": \"Running\""),
+            std::string::npos);
   EXPECT_EQ(live_instances(all)["web"].size(), 3u);
   EXPECT_EQ(members_at_end(all).size(), 3u);
 }
 
 TEST(ControlPlaneScenario, Layer4OverprovisioningKeepsTheFastest) {
-  auto all = run_both(scenario("layer4-overprovision.json"), "overprovision");
+  scratch s;
+  auto all = run_both(scenario("layer4-overprovision.json"), s);
   const auto* change = first(all, "capacity_changed", "to", "5");
   ASSERT_NE(change, nullptr);
   // +2 needed: ceil(2 x 1.2) = 3 created, the slowest deleted.
@@ -201,7 +214,8 @@ TEST(ControlPlaneScenario, Layer4OverprovisioningKeepsTheFastest) {
 }
 
 TEST(ControlPlaneScenario, ScaleInPoliciesHonourProtectionAndZones) {
-  auto all = run_both(scenario("scale-in-policies.json"), "scale-in");
+  scratch s;
+  auto all = run_both(scenario("scale-in-policies.json"), s);
   auto live = live_instances(all);
   // Instances 0-2 at 1 s, 3-5 at 5 min, one per zone each time; 0 is
   // protected from scale-set actions and 5 from scale-in; scaling to 3 keeps
@@ -209,6 +223,13 @@ TEST(ControlPlaneScenario, ScaleInPoliciesHonourProtectionAndZones) {
   EXPECT_EQ(live["web-default"], (std::set<std::string>{"0", "1", "5"}));
   EXPECT_EQ(live["web-newest"], (std::set<std::string>{"0", "1", "5"}));
   EXPECT_EQ(live["web-oldest"], (std::set<std::string>{"0", "4", "5"}));
+  // The instance view shows the protection.
+  auto view =
+      run_sim("trace instances " + s.at("one") + " --scale-set web-oldest");
+  ASSERT_EQ(view.exit_code, 0) << view.output;
+  EXPECT_NE(view.output.find("\"protectFromScaleSetActions\": true"),
+            std::string::npos)
+      << view.output;
   for (const auto& r : having(all, "instance_operation"))
     if (r.field("reason") == "scale_in")
       EXPECT_TRUE(r.field("instance_id") != "0" &&
@@ -217,7 +238,8 @@ TEST(ControlPlaneScenario, ScaleInPoliciesHonourProtectionAndZones) {
 }
 
 TEST(ControlPlaneScenario, HostFailureHealingRestoresFullCapacity) {
-  auto all = run_both(scenario("host-failure-healing.json"), "healing");
+  scratch s;
+  auto all = run_both(scenario("host-failure-healing.json"), s);
   // The crashed hosts' instances were moved within zone 1 and serve again;
   // after the hosts return nothing runs that the control plane forgot
   // (trace check passed in run_both).
