@@ -134,6 +134,55 @@ TEST(scenario, times_must_lie_within_the_run) {
                   "(0s to 10s)"});
 }
 
+TEST(scenario, control_plane_operations_take_their_fields_and_targets) {
+  EXPECT_EQ(errors_of(scenario(R"("timeline": [
+    {"at": "1s", "operation": "scale", "target": "web", "capacity": 5},
+    {"at": "1s", "operation": "scale", "target": "web"},
+    {"at": "1s", "operation": "scale", "target": "web/0", "capacity": 5},
+    {"at": "1s", "operation": "vm_stop", "target": "web", "capacity": 2},
+    {"at": "1s", "operation": "update", "target": "web"},
+    {"at": "1s", "operation": "update", "target": "web",
+     "body": {"sku": {"capacity": 4}}},
+    {"at": "1s", "operation": "vm_protect", "target": "web/7"},
+    {"at": "1s", "operation": "vm_protect", "target": "web/7",
+     "protectFromScaleIn": true},
+    {"at": "1s", "operation": "resume_repairs", "target": "web",
+     "protectFromScaleSetActions": true},
+    {"at": "1s", "operation": "update", "target": "web",
+     "body": {"sku": {"capacity": 5000}}}])")),
+            (lines{"s.json: timeline[1].capacity: missing: scale needs the "
+                   "capacity",
+                   "s.json: timeline[2].target: \"web/0\" is not SETNAME: "
+                   "scale is about the scale set",
+                   "s.json: timeline[3].capacity: not for vm_stop",
+                   "s.json: timeline[3].target: \"web\" is not SETNAME/N "
+                   "(e.g. web/0): vm_stop is about one instance",
+                   "s.json: timeline[4].body: missing or not an object: update "
+                   "needs a merge patch of the scale set's REST body",
+                   "s.json: timeline[6]: vm_protect needs protectFromScaleIn "
+                   "or protectFromScaleSetActions",
+                   "s.json: timeline[8].protectFromScaleSetActions: not for "
+                   "resume_repairs",
+                   "s.json: timeline[9].body.sku.capacity: 5000 is out of "
+                   "range (0 to 1000)"}));
+}
+
+TEST(scenario, an_update_is_read_over_the_body_the_earlier_ones_left) {
+  auto in = load_scenario_text(scenario(R"("timeline": [
+    {"at": "1s", "operation": "update", "target": "web",
+     "body": {"sku": {"capacity": 4}}},
+    {"at": "2s", "operation": "update", "target": "web",
+     "body": {"properties": {"upgradePolicy": {"mode": "Automatic"}}}}])"),
+                               "s.json", ".");
+  ASSERT_EQ(in.updates.size(), 2u);
+  EXPECT_EQ(in.updates[0].entry, 0u);
+  EXPECT_EQ(in.updates[0].model.model.sku().capacity(), 4);
+  // The second keeps the first's capacity.
+  EXPECT_EQ(in.updates[1].model.model.sku().capacity(), 4);
+  EXPECT_EQ(in.updates[1].model.model.properties().upgrade_policy().mode(),
+            vmss::azure::compute::UpgradePolicy::Automatic);
+}
+
 TEST(scenario, a_timeline_entry_has_one_action_and_only_its_fields) {
   EXPECT_EQ(errors_of(scenario(R"("timeline": [
     {"at": "1s", "target": "x"},
@@ -143,14 +192,16 @@ TEST(scenario, a_timeline_entry_has_one_action_and_only_its_fields) {
      "serviceTimePercent": 200, "lossPpm": 5},
     {"at": "1s", "operation": "vm_stop", "target": "web/3", "peer": "y"},
     {"at": "1s", "operation": "vm_stop", "target": "wbe/0"},
-    {"at": "1s", "operation": "vm_restart", "target": "web/0"},
+    {"at": "1s", "operation": "vm_restrat", "target": "web/0"},
     {"at": "1s", "operation": "reboot", "target": "web/0"}])")),
             (lines{"s.json: timeline[1].operation: excludes fault (give one "
                    "of them)",
-                   "s.json: timeline[6].operation: \"vm_restart\" is not a "
-                   "known value (did you mean vm_start?)",
+                   "s.json: timeline[6].operation: \"vm_restrat\" is not a "
+                   "known value (did you mean vm_restart?)",
                    "s.json: timeline[7].operation: \"reboot\" is not one of "
-                   "vm_start, vm_stop, vm_reimage, vm_delete"}));
+                   "vm_start, vm_stop, vm_reimage, vm_delete, vm_restart, "
+                   "vm_deallocate, vm_upgrade, vm_protect, scale, update, "
+                   "cancel_upgrade, suspend_repairs, resume_repairs"}));
   EXPECT_EQ(
       errors_of(scenario(R"("timeline": [
     {"at": "1s", "target": "x"},
@@ -168,8 +219,6 @@ TEST(scenario, a_timeline_entry_has_one_action_and_only_its_fields) {
              "s.json: timeline[2].serviceTimePercent: only for slow_disk",
              "s.json: timeline[2].lossPpm: only for link_degrade",
              "s.json: timeline[3].peer: only for faults",
-             "s.json: timeline[3].target: instance \"3\" is out of range (0 "
-             "to 2): web has capacity 3",
              "s.json: timeline[4].target: no scale set \"wbe\" in this "
              "scenario (did you mean web?)",
              "s.json: timeline[5].target: must not be empty"}));

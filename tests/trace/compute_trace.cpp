@@ -78,7 +78,8 @@ compute_trace& compute_trace::service(int64_t t_ns, const std::string& state,
 compute_trace& compute_trace::vm_state(int64_t t_ns, int64_t id,
                                        const std::string& state,
                                        const std::string& set) {
-  return add(t_ns, vm_slot, physical::events::vm_state, {state, id, set});
+  return add(t_ns, vm_slot, physical::events::vm_state,
+             {state, id, set, std::string("test")});
 }
 
 compute_trace& compute_trace::fault(int64_t t_ns) {
