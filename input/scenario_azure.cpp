@@ -119,16 +119,17 @@ struct azure_reader {
       auto set = std::find_if(sets.begin(), sets.end(), [&](const auto& x) {
         return x.name == e.target();
       });
-      const auto& patch =
-          document.at("timeline").at(static_cast<size_t>(i)).value("body", json());
+      const auto& patch = document.at("timeline")
+                              .at(static_cast<size_t>(i))
+                              .value("body", json());
       if (set == sets.end() || !patch.is_object())
         continue; // the timeline's check says what is wrong
       auto index = static_cast<size_t>(set - sets.begin());
       auto merged = bodies[index];
       merged.merge_patch(patch);
       read_report r;
-      auto model = az::read_scale_set(merged, json_child(path, "body"),
-                                      set->name, r);
+      auto model =
+          az::read_scale_set(merged, json_child(path, "body"), set->name, r);
       // Its not-modelled paths are the body's, listed once already.
       for (const auto& d : r.errors)
         fail(out.label, d.path, d.reason);
@@ -373,22 +374,20 @@ void read_scenario_azure(const json& document, const std::string& base_dir,
     if (out.azure.scale_sets.size() > before)
       out.create_at.push_back(at);
   }
-  for (int i = 0; i < spec.autoscale_settings_size(); ++i) {
-    auto path = entry_path("autoscaleSettings", static_cast<size_t>(i));
-    if (spec.autoscale_settings(i).has_create_at_ns())
-      reader.fail(out.label, json_child(path, "createAt"),
-                  "only for scale sets");
-    reader.entry(document.at("autoscaleSettings").at(static_cast<size_t>(i)),
-                 spec.autoscale_settings(i), path, az::autoscale_type);
-  }
-  for (int i = 0; i < spec.load_balancers_size(); ++i) {
-    auto path = entry_path("loadBalancers", static_cast<size_t>(i));
-    if (spec.load_balancers(i).has_create_at_ns())
-      reader.fail(out.label, json_child(path, "createAt"),
-                  "only for scale sets");
-    reader.entry(document.at("loadBalancers").at(static_cast<size_t>(i)),
-                 spec.load_balancers(i), path, az::load_balancer_type);
-  }
+  // The other resources' entries: as scale sets', without createAt.
+  auto others = [&](const char* field, const auto& entries,
+                    const std::string& type) {
+    for (int i = 0; i < entries.size(); ++i) {
+      auto path = entry_path(field, static_cast<size_t>(i));
+      if (entries[i].has_create_at_ns())
+        reader.fail(out.label, json_child(path, "createAt"),
+                    "only for scale sets");
+      reader.entry(document.at(field).at(static_cast<size_t>(i)), entries[i],
+                   path, type);
+    }
+  };
+  others("autoscaleSettings", spec.autoscale_settings(), az::autoscale_type);
+  others("loadBalancers", spec.load_balancers(), az::load_balancer_type);
   reader.place_scale_sets();
   az::check_references(out.azure, true, errors, out.azure_warnings);
   reader.updates(document);

@@ -6,7 +6,7 @@
 namespace vmss::fabric::kinds {
 
 inline constexpr entity_kind fc_replica{"fc_replica"};
-/// The stand-in scale-out client (until the orchestrator exists).
+/// The model string's direct client of the controller (scale_client.hpp).
 inline constexpr entity_kind client{"client"};
 
 } // namespace vmss::fabric::kinds

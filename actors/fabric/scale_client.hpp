@@ -1,7 +1,9 @@
 #pragma once
-/// A scale-set client standing in for the scale-set orchestrator (until it
-/// exists). From a time on it asks the fabric controller to place `count`
-/// VMs of one scale set, one every `interval`; at planned times it asks
+/// The model string's direct client of the fabric controller (`run --model
+/// 'region vms=N requests=PLAN'`: kernel, controller and benchmark studies
+/// with no scale set around the VMs; scenario files go through ARM and the
+/// orchestrator instead). From a time on it asks the fabric controller to place
+/// `count` VMs of one scale set, one every `interval`; at planned times it asks
 /// for operations on them (start, stop, reimage, delete). It keeps asking
 /// until each request is answered, and finds the leader with a
 /// leader_finder: it follows fc_redirect, moves on to another replica when
