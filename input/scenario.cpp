@@ -276,8 +276,8 @@ void checker::operation(const sc::TimelineEntry& e, const std::string& path) {
   uint64_t id = 0;
   std::string why;
   if (!parse_uint(e.target().substr(slash + 1), 0, 1u << 30, id, &why))
-    fail(where, "instance " + quote_json(e.target().substr(slash + 1)) + " " +
-                    why);
+    fail(where,
+         "instance " + quote_json(e.target().substr(slash + 1)) + " " + why);
 }
 
 void checker::fault(const sc::TimelineEntry& e, const std::string& path) {

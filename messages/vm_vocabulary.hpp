@@ -83,7 +83,13 @@ inline const char* to_string(vm_state s) {
 /// extension reports only healthy and unhealthy). `none`: the VM has no
 /// extension (another tenant's VM, or a scale set whose health source is a
 /// load balancer probe).
-enum class app_health : uint8_t { none, initializing, healthy, unhealthy, unknown };
+enum class app_health : uint8_t {
+  none,
+  initializing,
+  healthy,
+  unhealthy,
+  unknown
+};
 
 /// "none", "Initializing", "Healthy", "Unhealthy", "Unknown": Azure's
 /// spelling of the states (the instance view's HealthState/... codes).

@@ -43,11 +43,9 @@ void check_unique(const std::vector<const family_module*>& list) {
 
 const std::vector<const family_module*>& modules() {
   static const std::vector<const family_module*> list = [] {
-    std::vector<const family_module*> out{&bench::module(), &physical::module(),
-                                          &storage::module(),
-                                          &fabric::module(),
-                                          &compute::module(),
-                                          &network::module()};
+    std::vector<const family_module*> out{
+        &bench::module(),  &physical::module(), &storage::module(),
+        &fabric::module(), &compute::module(),  &network::module()};
     check_unique(out);
     return out;
   }();

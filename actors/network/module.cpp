@@ -26,12 +26,9 @@ std::vector<const trace::event_def*> declared_events() {
 } // namespace
 
 const family_module& module() {
-  static const family_module m{"network",
-                               6,
-                               &register_messages,
-                               {&kinds::load_balancer},
-                               declared_events(),
-                               nullptr};
+  static const family_module m{"network",          6,
+                               &register_messages, {&kinds::load_balancer},
+                               declared_events(),  nullptr};
   return m;
 }
 

@@ -809,15 +809,15 @@ private:
         [this](caf::actor_system& sys, node_kernel& k, entity_id id) {
           spawn_entity<compute::orchestrator>(sys, k, id, &orchestrator_);
         });
-    factories_.add(network::kinds::load_balancer,
-                   [this](caf::actor_system& sys, node_kernel& k,
-                          entity_id id) {
-                     auto name = k.table()[id].path;
-                     name = name.substr(name.rfind('/') + 1);
-                     for (const auto& lb : load_balancers_)
-                       if (lb.name == name)
-                         spawn_entity<network::load_balancer>(sys, k, id, &lb);
-                   });
+    factories_.add(
+        network::kinds::load_balancer,
+        [this](caf::actor_system& sys, node_kernel& k, entity_id id) {
+          auto name = k.table()[id].path;
+          name = name.substr(name.rfind('/') + 1);
+          for (const auto& lb : load_balancers_)
+            if (lb.name == name)
+              spawn_entity<network::load_balancer>(sys, k, id, &lb);
+        });
     factories_.add(kinds::tor_switch, [this](caf::actor_system& sys,
                                              node_kernel& k, entity_id id) {
       spawn_entity<tor_switch>(sys, k, id, &net_);
