@@ -471,6 +471,11 @@ void orchestrator_core::complete(sim_time now, orchestrator_effects& e,
     i.model_version = version_;
     t.to_latest = false;
   }
+  if (t.to_previous) {
+    i.profile = previous_profile_;
+    i.model_version = previous_version_;
+    t.to_previous = false;
+  }
   i.work = instance_work::none;
   i.changed_at = now;
   t.failed = false;
@@ -496,6 +501,12 @@ orchestrator_effects orchestrator_core::on_model(sim_time now, uint32_t version,
   if (version <= version_)
     return e; // late or repeated
   bool first = !model_;
+  if (!first && model.profile != model_->profile) {
+    previous_profile_ = model_->profile;
+    previous_version_ = profile_version_;
+  }
+  if (first || model.profile != model_->profile)
+    profile_version_ = version;
   model_ = model;
   version_ = version;
   set_capacity(e, model.capacity, "request");
@@ -589,6 +600,7 @@ orchestrator_core::on_operated(sim_time now,
     i.work = instance_work::none;
     t.failed = true;
     t.to_latest = false;
+    t.to_previous = false;
     t.deallocate = false;
     touch(e, i.id);
   }
@@ -713,6 +725,7 @@ orchestrator_effects orchestrator_core::on_moved(sim_time now,
   if (!leaving(i)) {
     i.work = instance_work::creating;
     t.to_latest = false;
+    t.to_previous = false;
     t.deallocate = false;
   }
   touch(e, i.id);
@@ -936,6 +949,13 @@ orchestrator_effects orchestrator_core::act(sim_time now, const order& o) {
   case order_kind::create_surge:
     ++surge_;
     create(now, e, new_zone(), o.reason);
+    break;
+  case order_kind::reimage_to_previous:
+    if (!on_host || previous_version_ == 0 || i->profile != model_->profile)
+      return e; // no earlier model, or not on the latest one
+    tracks_.at(i->id).to_previous = true;
+    operate(e, i->id, vm_op::reimage, instance_work::reimaging, "reimage",
+            o.reason);
     break;
   case order_kind::reimage_to_latest:
   case order_kind::reimage:

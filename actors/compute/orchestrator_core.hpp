@@ -120,6 +120,9 @@ enum class order_kind : uint8_t {
   restart,           ///< repair Restart (keeps everything)
   create_surge,      ///< upgrade with maxSurge: one more instance, latest model
   delete_instance,   ///< upgrade with maxSurge: remove an old instance
+  /// rollbackFailedInstancesOnPolicyBreach: reimage with the model in force
+  /// before the latest profile change
+  reimage_to_previous,
 };
 
 struct order {
@@ -171,6 +174,7 @@ private:
     uint32_t drains_left = 0; ///< draining: lb_drained still to come
     bool transition = false;  ///< the VM left Running since the op began
     bool to_latest = false;   ///< reimaging: to the latest model
+    bool to_previous = false; ///< reimaging: back to the previous model
     bool deallocate = false;  ///< stopping: deallocate (free the host)
     std::string reason;       ///< of the operation in progress
     uint32_t rack = 0;
@@ -242,6 +246,11 @@ private:
   bool orderable(const order& o) const;
 
   const orchestrator_params* params_;
+  /// The profile (and its version) in force before the latest profile
+  /// change: what a rollback reimages to.
+  uint64_t previous_profile_ = 0;
+  uint32_t profile_version_ = 0; ///< the version that set the profile
+  uint32_t previous_version_ = 0;
   std::optional<set_model> model_;
   uint32_t version_ = 0;
   instance_map instances_;

@@ -266,11 +266,28 @@ bool upgrade_planner::upgraded_breach(const set_model& model,
   uint32_t percent = model.rolling.max_unhealthy_upgraded_percent;
   if (!over_percent(bad, set_size(model), percent))
     return false;
-  end_run("Faulted",
-          breach("maxUnhealthyUpgradedInstancePercent", percent, bad,
-                 set_size(model), "unhealthy after their upgrade"),
-          out);
+  fault(model, instances,
+        breach("maxUnhealthyUpgradedInstancePercent", percent, bad,
+               set_size(model), "unhealthy after their upgrade"),
+        out);
   return true;
+}
+
+void upgrade_planner::fault(const set_model& model,
+                            const instance_map& instances, std::string reason,
+                            upgrade_plan& out) {
+  if (model.rolling.rollback_on_breach) {
+    // rollbackFailedInstancesOnPolicyBreach: the upgraded instances that
+    // failed (are unhealthy) go back to the previous model.
+    for (uint32_t id : upgraded_) {
+      auto it = instances.find(id);
+      if (it != instances.end() && !is_healthy(it->second, model.health))
+        out.orders.push_back(
+            order{order_kind::reimage_to_previous, id, "rollback"});
+    }
+    reason += "; rolling back the failed instances";
+  }
+  end_run("Faulted", reason, out);
 }
 
 void upgrade_planner::next_batch(sim_time now, const set_model& model,
@@ -295,10 +312,10 @@ void upgrade_planner::next_batch(sim_time now, const set_model& model,
     return; // the rest are busy: the table's next change brings them
   const rolling_policy& p = model.rolling;
   if (over_percent(bad, set_size(model), p.max_unhealthy_percent)) {
-    end_run("Faulted",
-            breach("maxUnhealthyInstancePercent", p.max_unhealthy_percent, bad,
-                   set_size(model), "unhealthy"),
-            out);
+    fault(model, instances,
+          breach("maxUnhealthyInstancePercent", p.max_unhealthy_percent, bad,
+                 set_size(model), "unhealthy"),
+          out);
     return;
   }
   auto key = [&](const instance* i) {

@@ -40,8 +40,10 @@
 /// A new version with another profile during the upgrade restarts it
 /// (RollingForward again, batches counted from 1); the batch in flight is
 /// let finish first. Automatic mode orders every instance at once, Manual
-/// mode orders nothing. rollbackFailedInstancesOnPolicyBreach is not
-/// modelled (the table holds no previous model): a breach ends Faulted.
+/// mode orders nothing. A breach ends Faulted; with
+/// rollbackFailedInstancesOnPolicyBreach the upgraded instances that are
+/// unhealthy are also ordered back to the previous model
+/// (order_kind::reimage_to_previous, reason "rollback").
 ///
 /// The planner expects that an order act() accepts marks the instance's
 /// work at once, and that a refused one leaves it idle: an instance still
@@ -141,6 +143,10 @@ private:
                     const instance_map& instances, upgrade_plan& out);
   /// More upgraded instances unhealthy than maxUnhealthyUpgradedInstance-
   /// Percent allows: ends the run Faulted.
+  /// Ends the upgrade Faulted for `reason`, rolling the failed instances
+  /// back when the policy says so.
+  void fault(const set_model& model, const instance_map& instances,
+             std::string reason, upgrade_plan& out);
   bool upgraded_breach(const set_model& model, const instance_map& instances,
                        upgrade_plan& out);
   void next_batch(sim_time now, const set_model& model,

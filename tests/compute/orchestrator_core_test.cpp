@@ -549,6 +549,38 @@ TEST(orchestrator_core, profile_change_and_manual_upgrade) {
   EXPECT_EQ(h.core.instances().at(0).model_version, 3u);
 }
 
+TEST(orchestrator_core, a_rollback_reimages_back_to_the_previous_model) {
+  harness h;
+  auto m = make_model(2, {});
+  h.create(m); // profile 11, version 1
+  EXPECT_TRUE(h.act(order_kind::reimage_to_previous, 0, "rollback")
+                  .operations.empty()); // no earlier model yet
+  m.profile = 12;
+  h.model(2, m);
+  auto e = h.act(order_kind::reimage_to_latest, 0, "upgrade");
+  ASSERT_EQ(e.operations.size(), 1u);
+  h.operated(0, vm_op::reimage);
+  h.status(0, vm_state::repairing);
+  h.healthy(0);
+  ASSERT_EQ(h.core.instances().at(0).profile, 12u);
+  // Instance 1 is still on the previous model: nothing to roll back.
+  EXPECT_TRUE(
+      h.act(order_kind::reimage_to_previous, 1, "rollback").operations.empty());
+  e = h.act(order_kind::reimage_to_previous, 0, "rollback");
+  ASSERT_EQ(e.operations.size(), 1u);
+  EXPECT_EQ(e.operations[0].op, vm_op::reimage);
+  auto ops = reports_of<operation_report>(e);
+  ASSERT_EQ(ops.size(), 1u);
+  EXPECT_EQ(ops[0].reason, "rollback");
+  h.operated(0, vm_op::reimage);
+  h.status(0, vm_state::repairing);
+  e = h.healthy(0);
+  EXPECT_EQ(h.core.instances().at(0).profile, 11u);
+  EXPECT_EQ(h.core.instances().at(0).model_version, 1u);
+  ASSERT_TRUE(view_of(e, 0));
+  EXPECT_FALSE(view_of(e, 0)->latest_model);
+}
+
 TEST(orchestrator_core, no_extensions_on_extras_keeps_first_provisioned) {
   harness h;
   auto m = make_model(2, {});

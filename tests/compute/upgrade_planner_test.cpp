@@ -219,6 +219,32 @@ TEST(UpgradePlanner, FaultsWhenUpgradedInstancesStayUnhealthy) {
   EXPECT_TRUE(planner.plan(seconds(500), 2, model, m).orders.empty());
 }
 
+TEST(UpgradePlanner, ABreachRollsTheFailedInstancesBackWhenAsked) {
+  // rollbackFailedInstancesOnPolicyBreach: 0 and 1 upgraded, 0 unhealthy;
+  // the breach orders 0 (not the healthy 1) back to the previous model.
+  auto m = table({make(0, 0), make(1, 0), make(2, 1)}); // 0, 1: zone 0, UD 0
+  set_model model = rolling(3, 67);
+  model.rolling.max_unhealthy_upgraded_percent = 20;
+  model.rolling.rollback_on_breach = true;
+  upgrade_planner planner;
+  upgrade_plan p = planner.plan(seconds(1), 2, model, m);
+  ASSERT_EQ(ordered(p, order_kind::reimage_to_latest), (ids{0, 1}));
+  start_orders(m, p);
+  upgraded(m, 0, app_health::unhealthy);
+  upgraded(m, 1);
+  planner.plan(seconds(100), 2, model, m);
+  p = planner.plan(seconds(400), 2, model, m);
+  ASSERT_EQ(p.orders.size(), 1u);
+  EXPECT_EQ(p.orders[0].kind, order_kind::reimage_to_previous);
+  EXPECT_EQ(p.orders[0].instance, 0u);
+  EXPECT_EQ(p.orders[0].reason, "rollback");
+  EXPECT_EQ(statuses(p), std::vector<std::string>{"Faulted"});
+  EXPECT_EQ(reason_of(p, "Faulted"),
+            "maxUnhealthyUpgradedInstancePercent 20 exceeded: 1 of 3 "
+            "instances unhealthy after their upgrade; rolling back the "
+            "failed instances");
+}
+
 TEST(UpgradePlanner, AnUnhealthyUpgradedInstanceWithinTheLimitGoesOn) {
   auto m = table({make(0), make(1), make(2), make(3), make(4)});
   set_model model = rolling(5);
