@@ -158,8 +158,9 @@ std::vector<scale_set_view> read_scale_set_views(const trace_reader& reader,
   for (const auto& [key, s] : table.rows()) {
     if (s.deleted())
       continue;
+    const auto& name = key.first; // a lambda cannot capture a binding (C++17)
     auto set = std::find_if(out.begin(), out.end(),
-                            [&](const auto& v) { return v.name == key.first; });
+                            [&](const auto& v) { return v.name == name; });
     set->instances.push_back(s); // rows are by set, then by instance id
   }
   return out;
