@@ -56,9 +56,42 @@ inline constexpr event_def upgrade_status{"upgrade_status",
 inline constexpr event_def service_state{
     "service_state", {"scale_set", "service", "state", "reason"}};
 
-inline constexpr const event_def* all[] = {
-    &arm_request,        &model_updated,    &capacity_changed, &instance_view,
-    &instance_operation, &instance_refused, &repair,           &upgrade_batch,
-    &upgrade_status,     &service_state};
+/// Autoscale: one evaluation of a setting (every evaluation period).
+/// profile: the active profile's name; decision: none, scale_out,
+/// scale_in, clamp (to the profile's bounds), default (no metric data:
+/// the profile's default), cooldown (a rule fired inside the cooldown),
+/// flapping_skipped, flapping_reduced, disabled, no_target (ARM has no
+/// such set yet); capacity: the set's count before, new_capacity after;
+/// minimum, maximum: the active profile's bounds; rule: the rule that
+/// decided ("rules[0]", "" when none); cooldown_s: the cooldown the
+/// action starts (0 without an action); metrics: what each rule's metric
+/// read, "rules[0] Percentage CPU=78.25;rules[1] Percentage CPU=missing".
+inline constexpr event_def autoscale_evaluated{
+    "autoscale_evaluated",
+    {"setting", "scale_set", "profile", "decision", "capacity", "new_capacity",
+     "minimum", "maximum", "rule", "cooldown_s", "metrics"}};
+/// Autoscale: the setting's notifications of a scale action (operation
+/// Scale): the e-mails and webhooks it would send.
+inline constexpr event_def autoscale_notification{
+    "autoscale_notification",
+    {"setting", "scale_set", "operation", "from", "to", "emails", "webhooks"}};
+/// Autoscale: predictiveAutoscalePolicy's forecast of Percentage CPU for
+/// `for_s` (virtual seconds); mode ForecastOnly or Enabled.
+inline constexpr event_def autoscale_forecast{
+    "autoscale_forecast", {"setting", "scale_set", "mode", "for_s", "value"}};
+
+inline constexpr const event_def* all[] = {&arm_request,
+                                           &model_updated,
+                                           &capacity_changed,
+                                           &instance_view,
+                                           &instance_operation,
+                                           &instance_refused,
+                                           &repair,
+                                           &upgrade_batch,
+                                           &upgrade_status,
+                                           &service_state,
+                                           &autoscale_evaluated,
+                                           &autoscale_notification,
+                                           &autoscale_forecast};
 
 } // namespace vmss::compute::events

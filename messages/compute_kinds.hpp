@@ -13,6 +13,11 @@ namespace vmss::compute::kinds {
 inline constexpr entity_kind arm{"arm"};
 /// One per scale set: "westeurope/vmss/web".
 inline constexpr entity_kind orchestrator{"orchestrator"};
+/// Azure Monitor's metrics of a region: "westeurope/monitor".
+inline constexpr entity_kind monitor{"monitor"};
+/// One per autoscale setting, in its target's region:
+/// "westeurope/autoscale/web-autoscale".
+inline constexpr entity_kind autoscale{"autoscale"};
 
 } // namespace vmss::compute::kinds
 
@@ -25,6 +30,15 @@ inline std::string arm_path(const std::string& region) {
 inline std::string orchestrator_path(const std::string& region,
                                      const std::string& scale_set) {
   return region + "/vmss/" + scale_set;
+}
+
+inline std::string monitor_path(const std::string& region) {
+  return region + "/monitor";
+}
+
+inline std::string autoscale_path(const std::string& region,
+                                  const std::string& setting) {
+  return region + "/autoscale/" + setting;
 }
 
 } // namespace vmss::compute

@@ -10,6 +10,7 @@
 ///   orchestrator <--> load balancer (network_messages.hpp)
 
 #include "messages/compute_model.hpp"
+#include "messages/metrics.hpp"
 #include "messages/vm_vocabulary.hpp"
 
 #include <caf/meta/type_name.hpp>
@@ -60,6 +61,9 @@ struct arm_request {
   bool protect_from_scale_in = false; ///< set_protection
   bool protect_from_scale_set_actions = false; ///< set_protection
   bool running = true; ///< set_service_state: Running, else Suspended
+  /// Who asks and why, for capacity_changed's reason: "request" (a user,
+  /// the timeline) or "autoscale:SETTING/PROFILE/rules[N]".
+  std::string reason = "request";
   friend bool operator==(const arm_request& a, const arm_request& b) {
     return a.id == b.id && a.scale_set == b.scale_set && a.op == b.op &&
            a.model == b.model && a.capacity == b.capacity &&
@@ -67,7 +71,7 @@ struct arm_request {
            a.protect_from_scale_in == b.protect_from_scale_in &&
            a.protect_from_scale_set_actions ==
                b.protect_from_scale_set_actions &&
-           a.running == b.running;
+           a.running == b.running && a.reason == b.reason;
   }
 };
 
@@ -75,7 +79,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, arm_request& x) {
   return f(caf::meta::type_name("arm_request"), x.id, x.scale_set, x.op,
            x.model, x.capacity, x.action, x.instances, x.protect_from_scale_in,
-           x.protect_from_scale_set_actions, x.running);
+           x.protect_from_scale_set_actions, x.running, x.reason);
 }
 
 /// ARM -> orchestrator: the set's model is now `model`, version
@@ -83,6 +87,8 @@ typename Inspector::result_type inspect(Inspector& f, arm_request& x) {
 struct model_changed {
   uint32_t version = 0;
   set_model model;
+  /// The accepted request's reason (arm_request::reason).
+  std::string reason = "request";
   friend bool operator==(const model_changed& a, const model_changed& b) {
     return a.version == b.version && a.model.name == b.model.name;
   }
@@ -90,7 +96,7 @@ struct model_changed {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, model_changed& x) {
-  return f(caf::meta::type_name("model_changed"), x.version, x.model);
+  return f(caf::meta::type_name("model_changed"), x.version, x.model, x.reason);
 }
 
 /// Host agent -> the orchestrator of `scale_set`: instance `instance` on
@@ -159,6 +165,113 @@ struct orchestrator_due {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, orchestrator_due& x) {
   return f(caf::meta::type_name("orchestrator_due"), x.seq);
+}
+
+/// VM -> the monitor of its region ("westeurope/monitor"): instance
+/// `instance` of `scale_set` in the time grain starting at `grain_start_ns`
+/// (virtual time, a multiple of one minute): its Percentage CPU (average
+/// over the grain) and the bytes it received and sent (Network In Total,
+/// Network Out Total).
+struct metric_sample {
+  std::string scale_set;
+  uint32_t instance = 0;
+  int64_t grain_start_ns = 0;
+  double cpu_percent = 0;
+  double bytes_in = 0;
+  double bytes_out = 0;
+  friend bool operator==(const metric_sample& a, const metric_sample& b) {
+    return a.scale_set == b.scale_set && a.instance == b.instance &&
+           a.grain_start_ns == b.grain_start_ns &&
+           a.cpu_percent == b.cpu_percent && a.bytes_in == b.bytes_in &&
+           a.bytes_out == b.bytes_out;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, metric_sample& x) {
+  return f(caf::meta::type_name("metric_sample"), x.scale_set, x.instance,
+           x.grain_start_ns, x.cpu_percent, x.bytes_in, x.bytes_out);
+}
+
+/// Autoscale -> monitor: the value of each of `metrics` for `scale_set`
+/// now (what has been ingested by now). Answered by metric_values.
+struct metric_query {
+  uint64_t seq = 0;
+  std::string scale_set;
+  std::vector<metric_spec> metrics;
+  /// dividePerInstance divides by this (the set's current capacity).
+  uint32_t instances = 0;
+  friend bool operator==(const metric_query& a, const metric_query& b) {
+    return a.seq == b.seq && a.scale_set == b.scale_set &&
+           a.metrics == b.metrics && a.instances == b.instances;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, metric_query& x) {
+  return f(caf::meta::type_name("metric_query"), x.seq, x.scale_set, x.metrics,
+           x.instances);
+}
+
+/// Monitor -> autoscale: one value per metric_query::metrics, in order;
+/// present[i] is 0 when the window holds no data for metric i.
+struct metric_values {
+  uint64_t seq = 0;
+  std::vector<double> values;
+  std::vector<uint8_t> present;
+  friend bool operator==(const metric_values& a, const metric_values& b) {
+    return a.seq == b.seq && a.values == b.values && a.present == b.present;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, metric_values& x) {
+  return f(caf::meta::type_name("metric_values"), x.seq, x.values, x.present);
+}
+
+/// Autoscale -> ARM: the set's capacity (sku.capacity) now, answered by
+/// capacity_answer (capacity -1: ARM has no such set yet).
+struct capacity_query {
+  uint64_t seq = 0;
+  std::string scale_set;
+  friend bool operator==(const capacity_query& a, const capacity_query& b) {
+    return a.seq == b.seq && a.scale_set == b.scale_set;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, capacity_query& x) {
+  return f(caf::meta::type_name("capacity_query"), x.seq, x.scale_set);
+}
+
+struct capacity_answer {
+  uint64_t seq = 0;
+  std::string scale_set;
+  int64_t capacity = -1;
+  friend bool operator==(const capacity_answer& a, const capacity_answer& b) {
+    return a.seq == b.seq && a.scale_set == b.scale_set &&
+           a.capacity == b.capacity;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, capacity_answer& x) {
+  return f(caf::meta::type_name("capacity_answer"), x.seq, x.scale_set,
+           x.capacity);
+}
+
+/// Timer of the autoscale engine (evaluations) and of the monitor
+/// (ingestion); `seq` numbers them.
+struct autoscale_due {
+  uint64_t seq = 0;
+  friend bool operator==(const autoscale_due& a, const autoscale_due& b) {
+    return a.seq == b.seq;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, autoscale_due& x) {
+  return f(caf::meta::type_name("autoscale_due"), x.seq);
 }
 
 } // namespace vmss::compute

@@ -1,6 +1,7 @@
 #include "runners/modules.hpp"
 
 #include "actors/compute/module.hpp"
+#include "actors/control/module.hpp"
 #include "actors/fabric/module.hpp"
 #include "actors/network/module.hpp"
 #include "actors/physical/module.hpp"
@@ -45,7 +46,8 @@ const std::vector<const family_module*>& modules() {
   static const std::vector<const family_module*> list = [] {
     std::vector<const family_module*> out{
         &bench::module(),  &physical::module(), &storage::module(),
-        &fabric::module(), &compute::module(),  &network::module()};
+        &fabric::module(), &compute::module(),  &network::module(),
+        &control::module()};
     check_unique(out);
     return out;
   }();

@@ -11,6 +11,7 @@ packages=(
   libspdlog-dev libfmt-dev
   libgtest-dev googletest
   nlohmann-json3-dev libcli11-dev
+  libicu-dev # time zones of autoscale schedules and diurnal workloads
   clang libclang-rt-14-dev # the fuzz targets (scripts/fuzz.sh)
 )
 

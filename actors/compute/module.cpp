@@ -18,6 +18,12 @@ void register_messages(message_family& f) {
   f.add<orchestrator_due>(3, "orchestrator_due");
   f.add<instance_fault>(4, "instance_fault");
   f.add<capacity_reported>(5, "capacity_reported");
+  f.add<metric_sample>(6, "metric_sample");
+  f.add<metric_query>(7, "metric_query");
+  f.add<metric_values>(8, "metric_values");
+  f.add<capacity_query>(9, "capacity_query");
+  f.add<capacity_answer>(10, "capacity_answer");
+  f.add<autoscale_due>(11, "autoscale_due");
 }
 
 std::vector<const trace::event_def*> declared_events() {
@@ -28,9 +34,12 @@ std::vector<const trace::event_def*> declared_events() {
 
 const family_module& module() {
   static const family_module m{
-      "compute",          5,
-      &register_messages, {&kinds::arm, &kinds::orchestrator},
-      declared_events(),  &register_checkers};
+      "compute",
+      5,
+      &register_messages,
+      {&kinds::arm, &kinds::orchestrator, &kinds::monitor, &kinds::autoscale},
+      declared_events(),
+      &register_checkers};
   return m;
 }
 

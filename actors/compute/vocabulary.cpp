@@ -136,4 +136,15 @@ bool is_healthy(const instance& i, health_source source) {
   return false;
 }
 
+const char* to_string(statistic s) {
+  static const char* const names[] = {"Average", "Min", "Max", "Sum", "Count"};
+  return names[static_cast<int>(s)];
+}
+
+const char* to_string(time_aggregation a) {
+  static const char* const names[] = {"Average", "Minimum", "Maximum",
+                                      "Total",   "Count",   "Last"};
+  return names[static_cast<int>(a)];
+}
+
 } // namespace vmss::compute

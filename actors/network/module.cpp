@@ -17,6 +17,19 @@ void register_messages(message_family& f) {
   f.add<lb_probe>(3, "lb_probe");
   f.add<lb_probe_reply>(4, "lb_probe_reply");
   f.add<lb_due>(5, "lb_due");
+  f.add<lb_traffic>(6, "lb_traffic");
+  f.add<vm_serve>(7, "vm_serve");
+  f.add<vm_served>(8, "vm_served");
+  f.add<lb_traffic_result>(9, "lb_traffic_result");
+  f.add<tm_probe>(10, "tm_probe");
+  f.add<tm_probe_reply>(11, "tm_probe_reply");
+  f.add<dns_query>(12, "dns_query");
+  f.add<dns_answer>(13, "dns_answer");
+  f.add<tm_due>(14, "tm_due");
+  f.add<tm_endpoint_set>(15, "tm_endpoint_set");
+  f.add<lb_rule_set>(16, "lb_rule_set");
+  f.add<lb_pool_query>(17, "lb_pool_query");
+  f.add<lb_pool_health>(18, "lb_pool_health");
 }
 
 std::vector<const trace::event_def*> declared_events() {
@@ -26,9 +39,13 @@ std::vector<const trace::event_def*> declared_events() {
 } // namespace
 
 const family_module& module() {
-  static const family_module m{"network",          6,
-                               &register_messages, {&kinds::load_balancer},
-                               declared_events(),  nullptr};
+  static const family_module m{
+      "network",
+      6,
+      &register_messages,
+      {&kinds::load_balancer, &kinds::traffic_manager, &kinds::deployment},
+      declared_events(),
+      nullptr};
   return m;
 }
 

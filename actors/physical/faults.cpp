@@ -21,12 +21,13 @@ using namespace vmss::storage; // the disks VMs use
 
 namespace {
 
-constexpr std::array<const char*, 18> names{
-    "host_crash",     "host_restore",    "tor_fail",       "tor_repair",
-    "rack_power_off", "rack_power_on",   "zone_power_off", "zone_power_on",
-    "zone_partition", "zone_heal",       "link_degrade",   "link_restore",
-    "replica_loss",   "replica_restore", "slow_disk",      "disk_restore",
-    "app_crash",      "app_restore",
+constexpr std::array<const char*, 22> names{
+    "host_crash",       "host_restore",    "tor_fail",       "tor_repair",
+    "rack_power_off",   "rack_power_on",   "zone_power_off", "zone_power_on",
+    "zone_partition",   "zone_heal",       "link_degrade",   "link_restore",
+    "replica_loss",     "replica_restore", "slow_disk",      "disk_restore",
+    "app_crash",        "app_restore",     "region_outage",  "region_restore",
+    "region_partition", "region_heal",
 };
 
 [[noreturn]] void reject(const fault& f, const std::string& why) {

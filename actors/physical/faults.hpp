@@ -47,6 +47,10 @@ enum class fault_kind : uint8_t {
   disk_restore,
   app_crash,
   app_restore,
+  region_outage, ///< target: a region's name; every entity under it
+  region_restore,
+  region_partition, ///< target: a region; peer: another region or "global"
+  region_heal,
 };
 
 /// The fault's name as in traces and commands ("zone_partition").
