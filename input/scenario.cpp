@@ -2,6 +2,8 @@
 
 #include "input/json_reader.hpp"
 #include "input/scenario_azure.hpp"
+#include "input/scenario_traffic.hpp"
+#include "input/time_zone.hpp"
 #include "kernel/numbers.hpp"
 
 #include <algorithm>
@@ -104,10 +106,22 @@ constexpr std::array<sc::FaultKind, 6> process_faults{
     sc::host_crash,     sc::tor_fail,     sc::rack_power_off,
     sc::zone_power_off, sc::replica_loss, sc::app_crash};
 
-/// The faults between two zones: they take a peer.
+/// The faults between two zones or regions: they take a peer.
 bool takes_peer(sc::FaultKind k) {
   return k == sc::zone_partition || k == sc::zone_heal ||
-         k == sc::link_degrade || k == sc::link_restore;
+         k == sc::link_degrade || k == sc::link_restore ||
+         k == sc::region_partition || k == sc::region_heal;
+}
+
+bool on_region(sc::FaultKind k) {
+  return k == sc::region_outage || k == sc::region_restore ||
+         k == sc::region_partition || k == sc::region_heal;
+}
+
+/// Operations on a Traffic Manager endpoint (target PROFILE/ENDPOINT).
+bool on_endpoint(sc::Operation op) {
+  return op == sc::endpoint_disable || op == sc::endpoint_enable ||
+         op == sc::endpoint_weight;
 }
 
 /// The checks of one scenario, appending to `errors`.
@@ -116,6 +130,7 @@ struct checker {
   std::vector<diagnostic>& errors;
   /// The scenario's scale sets, read (the timeline names their VMs).
   const azure::resources* azure = nullptr;
+  const std::vector<topology::region>* regions_ = nullptr;
 
   void fail(const std::string& path, const std::string& reason) {
     errors.push_back({path, reason});
@@ -133,19 +148,24 @@ struct checker {
       fail(path, "must be longer than 0s");
   }
 
-  topology::region topology(const std::string& base_dir);
+  topology::region topology(const sc::Topology& t, const std::string& path,
+                            const std::string& base_dir);
+  std::vector<topology::region> regions(const std::string& base_dir);
   void timeline();
   void operation(const sc::TimelineEntry& e, const std::string& path);
   void fault(const sc::TimelineEntry& e, const std::string& path);
+  void endpoint(const sc::TimelineEntry& e, const std::string& path);
+  void region_fault(const sc::TimelineEntry& e, const std::string& path);
   void fault_processes();
   void repair(const sc::Repair& r, const std::string& path);
 };
 
-topology::region checker::topology(const std::string& base_dir) {
-  const auto& t = s.topology();
+topology::region checker::topology(const sc::Topology& t,
+                                   const std::string& path,
+                                   const std::string& base_dir) {
   topology::region r = topology::preset("small");
   if (t.source_case() == sc::Topology::SOURCE_NOT_SET) {
-    fail("topology", "give preset or file");
+    fail(path, "give preset or file");
     return r;
   }
   if (t.has_file()) {
@@ -154,7 +174,7 @@ topology::region checker::topology(const std::string& base_dir) {
                               {t.has_hosts_per_rack(), "hostsPerRack"},
                               {t.has_fc_replicas(), "fcReplicas"}})
       if (given)
-        fail(json_child("topology", key),
+        fail(json_child(path, key),
              "only with a preset (a topology file gives its own)");
     std::filesystem::path file = t.file();
     if (file.is_relative())
@@ -162,7 +182,7 @@ topology::region checker::topology(const std::string& base_dir) {
     try {
       return topology::read_region(file.string());
     } catch (const std::exception& e) {
-      fail("topology.file", e.what());
+      fail(json_child(path, "file"), e.what());
       return r;
     }
   }
@@ -170,7 +190,7 @@ topology::region checker::topology(const std::string& base_dir) {
     r = topology::preset(t.preset());
   } catch (const std::invalid_argument& e) {
     auto close = did_you_mean(t.preset(), topology::preset_names());
-    fail("topology.preset",
+    fail(json_child(path, "preset"),
          std::string(e.what()) +
              (close.empty() ? "" : " (did you mean " + close + "?)"));
     return r;
@@ -191,9 +211,41 @@ topology::region checker::topology(const std::string& base_dir) {
   try {
     topology::validate(r);
   } catch (const std::invalid_argument& e) {
-    fail("topology", e.what());
+    fail(path, e.what());
   }
   return r;
+}
+
+/// The `regions` entries, or the one region `topology` describes.
+std::vector<topology::region> checker::regions(const std::string& base_dir) {
+  if (s.regions().empty()) {
+    if (!s.has_topology()) {
+      fail("topology", "missing: give topology (one region) or regions");
+      return {topology::preset("small")};
+    }
+    return {topology(s.topology(), "topology", base_dir)};
+  }
+  if (s.has_topology())
+    fail("topology", "not with regions (each region gives its own)");
+  std::vector<topology::region> out;
+  std::set<std::string> names;
+  for (int i = 0; i < s.regions_size(); ++i) {
+    const auto& e = s.regions(i);
+    auto path = entry_path("regions", static_cast<size_t>(i));
+    auto r = topology(e.topology(), json_child(path, "topology"), base_dir);
+    if (!plain_name(e.name()) || e.name() == "global")
+      fail(json_child(path, "name"),
+           quote_json(e.name()) + " " + plain_name_rule +
+               " and must not be \"global\" (the global entities' prefix)");
+    else if (!names.insert(ascii_lower(e.name())).second)
+      fail(json_child(path, "name"), quote_json(e.name()) + " is given twice");
+    r.name = e.name();
+    if (e.background_tenants().has_probe_period_ns())
+      positive(json_child(path, "backgroundTenants.probePeriod"),
+               e.background_tenants().probe_period_ns());
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 /// Operations on one instance take SETNAME/N; the others SETNAME.
@@ -229,7 +281,8 @@ void checker::operation(const sc::TimelineEntry& e, const std::string& path) {
         {e.has_protect_from_scale_in(), op == sc::vm_protect,
          "protectFromScaleIn"},
         {e.has_protect_from_scale_set_actions(), op == sc::vm_protect,
-         "protectFromScaleSetActions"}}) {
+         "protectFromScaleSetActions"},
+        {e.has_weight(), op == sc::endpoint_weight, "weight"}}) {
     if (given && !wanted)
       fail(json_child(path, key), "not for " + name_of_op);
   }
@@ -245,6 +298,10 @@ void checker::operation(const sc::TimelineEntry& e, const std::string& path) {
                "protectFromScaleSetActions");
   auto where = json_child(path, "target");
   auto slash = e.target().rfind('/');
+  if (on_endpoint(op)) {
+    endpoint(e, path);
+    return;
+  }
   bool instance = on_instance(op);
   if (instance && slash == std::string::npos) {
     fail(where, quote_json(e.target()) + " is not SETNAME/N (e.g. web/0): " +
@@ -280,12 +337,70 @@ void checker::operation(const sc::TimelineEntry& e, const std::string& path) {
          "instance " + quote_json(e.target().substr(slash + 1)) + " " + why);
 }
 
+void checker::endpoint(const sc::TimelineEntry& e, const std::string& path) {
+  auto where = json_child(path, "target");
+  auto slash = e.target().find('/');
+  if (slash == std::string::npos) {
+    fail(where, quote_json(e.target()) +
+                    " is not PROFILE/ENDPOINT (a Traffic Manager profile and "
+                    "one of its endpoints)");
+    return;
+  }
+  auto profile = e.target().substr(0, slash);
+  auto name = e.target().substr(slash + 1);
+  const auto& tms = azure->traffic_managers;
+  auto tm = std::find_if(tms.begin(), tms.end(), [&](const auto& x) {
+    return same_ignoring_case(x.name, profile);
+  });
+  if (tm == tms.end()) {
+    fail(where, "no Traffic Manager profile " + quote_json(profile) +
+                    " in this scenario");
+    return;
+  }
+  const auto& eps = tm->model.properties().endpoints();
+  if (std::none_of(eps.begin(), eps.end(), [&](const auto& x) {
+        return same_ignoring_case(x.name(), name);
+      }))
+    fail(where, "profile " + quote_json(profile) + " has no endpoint " +
+                    quote_json(name));
+  if (e.operation() == sc::endpoint_weight &&
+      (!e.has_weight() || e.weight() < 1 || e.weight() > 1000))
+    fail(json_child(path, "weight"),
+         e.has_weight() ? std::to_string(e.weight()) + " is not 1 to 1000"
+                        : "missing: endpoint_weight needs the weight");
+}
+
+/// A region fault's target and peer name regions of this scenario (the
+/// peer may be "global").
+void checker::region_fault(const sc::TimelineEntry& e,
+                           const std::string& path) {
+  auto known = [&](const std::string& name) {
+    return std::any_of(regions_->begin(), regions_->end(),
+                       [&](const auto& r) { return r.name == name; });
+  };
+  std::string all;
+  for (const auto& r : *regions_)
+    all += (all.empty() ? "" : ", ") + r.name;
+  if (!known(e.target()))
+    fail(json_child(path, "target"), quote_json(e.target()) +
+                                         " is not a region of this scenario (" +
+                                         all + ")");
+  if (takes_peer(e.fault()) && !e.peer().empty() &&
+      ((e.peer() != "global" && !known(e.peer())) || e.peer() == e.target()))
+    fail(json_child(path, "peer"),
+         quote_json(e.peer()) +
+             " is not another region of this scenario or \"global\"");
+}
+
 void checker::fault(const sc::TimelineEntry& e, const std::string& path) {
   auto kind = e.fault();
   const auto& name = sc::FaultKind_Name(kind);
+  if (on_region(kind))
+    region_fault(e, path);
   if (takes_peer(kind) && e.peer().empty())
     fail(json_child(path, "peer"),
-         "missing: " + name + " needs the other zone");
+         "missing: " + name + " needs the other " +
+             (on_region(kind) ? "region (or \"global\")" : "zone"));
   if (!takes_peer(kind) && !e.peer().empty())
     fail(json_child(path, "peer"), name + " takes no peer");
   if (e.has_service_time_percent() && kind != sc::slow_disk)
@@ -413,13 +528,21 @@ scenario_input load_scenario_text(const std::string& text,
   if (!plain_name(out.spec.name()))
     c.fail("name", quote_json(out.spec.name()) + " " + plain_name_rule);
   c.positive("duration", out.spec.duration_ns());
-  out.region = c.topology(base_dir);
+  out.regions = c.regions(base_dir);
+  out.region = out.regions.front();
+  if (!out.spec.start_time().empty()) {
+    std::string why;
+    if (!parse_utc(out.spec.start_time(), out.start_utc_seconds, &why))
+      c.fail("startTime", quote_json(out.spec.start_time()) + " " + why);
+  }
   if (out.spec.background_tenants().has_probe_period_ns())
     c.positive("backgroundTenants.probePeriod",
                out.spec.background_tenants().probe_period_ns());
   std::vector<located_diagnostic> azure_errors;
   read_scenario_azure(j, base_dir, out, azure_errors);
   c.azure = &out.azure;
+  c.regions_ = &out.regions;
+  check_traffic(out, base_dir, errors, azure_errors);
   c.timeline();
   c.fault_processes();
   if (!errors.empty() || !azure_errors.empty()) {

@@ -23,8 +23,23 @@ struct scenario_input {
   /// How errors name the file ("scenarios/default.json").
   std::string label;
   vmss::scenario::Scenario spec;
-  /// The topology that spec.topology() describes, validated.
+  /// The first region (the one spec.topology() describes, or regions[0]
+  /// of spec.regions()), validated.
   topology::region region;
+  /// Every region, in the scenario's order (one unless spec.regions()).
+  std::vector<topology::region> regions;
+  /// The region (index into `regions`) of each of azure.scale_sets and of
+  /// azure.load_balancers: the one its `location` names (a load balancer
+  /// without a location of the scenario: the region of the first scale set
+  /// using it, else the first region).
+  std::vector<size_t> set_region, lb_region;
+  /// For each of azure.traffic_managers, each endpoint's load balancer
+  /// (index into azure.load_balancers): the one its targetResourceId names,
+  /// directly or through a public IP address of the load balancer's
+  /// frontends.
+  std::vector<std::vector<size_t>> tm_endpoint_lbs;
+  /// startTime in seconds since 1970-01-01 UTC.
+  int64_t start_utc_seconds = 1704067200; // input/time_zone.hpp's default
   /// The Azure resources of scaleSets and autoscaleSettings (and what their
   /// templates deploy besides), read and checked (docs/azure-input.md).
   azure::resources azure;

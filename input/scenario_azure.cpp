@@ -316,19 +316,40 @@ struct azure_reader {
       move_all(found, out.azure, false);
   }
 
-  /// Scale sets in this scenario's region and zones.
+  /// The region `location` names, or regions.size().
+  size_t region_named(const std::string& location) const {
+    for (size_t k = 0; k < out.regions.size(); ++k)
+      if (location_key(location) == location_key(out.regions[k].name))
+        return k;
+    return out.regions.size();
+  }
+
+  std::string region_names() const {
+    std::string all;
+    for (const auto& r : out.regions)
+      all += (all.empty() ? "" : ", ") + r.name;
+    return all;
+  }
+
+  /// Scale sets in this scenario's regions and their zones.
   void place_scale_sets() {
-    const auto& r = out.region;
     for (size_t i = 0; i < out.azure.scale_sets.size(); ++i) {
       const auto& set = out.azure.scale_sets[i];
       const auto& where = out.azure.scale_set_places[i];
       if (!plain_name(set.name))
         fail(where.file, json_child(where.path, "name"),
              quote_json(set.name) + " " + plain_name_rule);
-      if (location_key(set.model.location()) != location_key(r.name))
+      auto k = region_named(set.model.location());
+      if (k == out.regions.size()) {
         fail(where.file, json_child(where.path, "location"),
-             quote_json(set.model.location()) +
-                 " is not this scenario's region (" + r.name + ")");
+             quote_json(set.model.location()) + " is not " +
+                 (out.regions.size() == 1 ? "this scenario's region ("
+                                          : "a region of this scenario (") +
+                 region_names() + ")");
+        k = 0;
+      }
+      out.set_region.push_back(k);
+      const auto& r = out.regions[k];
       std::vector<uint32_t> zones;
       for (int k = 0; k < set.model.zones_size(); ++k) {
         uint64_t zone = 0;
@@ -348,6 +369,116 @@ struct azure_reader {
         for (uint32_t z = 1; z <= r.zones; ++z)
           zones.push_back(z);
       out.zones.push_back(std::move(zones));
+    }
+  }
+
+  /// Whether one of the set's NICs is in a backend pool of load balancer
+  /// `name`.
+  static bool uses_load_balancer(const az::scale_set& set,
+                                 const std::string& name) {
+    const auto& network =
+        set.model.properties().virtual_machine_profile().network_profile();
+    for (const auto& nic : network.network_interface_configurations())
+      for (const auto& ip : nic.properties().ip_configurations())
+        for (const auto& ref :
+             ip.properties().load_balancer_backend_address_pools()) {
+          az::resource_id id;
+          if (az::parse_resource_id(ref.id(), id) &&
+              same_ignoring_case(id.name.substr(0, id.name.find('/')), name))
+            return true;
+        }
+    return false;
+  }
+
+  /// Each load balancer's region: its location, else the region of the
+  /// first scale set whose NICs name it, else the first region.
+  void place_load_balancers() {
+    const auto& lbs = out.azure.load_balancers;
+    for (size_t i = 0; i < lbs.size(); ++i) {
+      const auto& location = lbs[i].model.location();
+      size_t k = out.regions.size();
+      if (location.has_string_value()) {
+        k = region_named(location.string_value());
+        if (k == out.regions.size() && out.regions.size() > 1)
+          fail(out.azure.load_balancer_places[i].file,
+               json_child(out.azure.load_balancer_places[i].path, "location"),
+               quote_json(location.string_value()) +
+                   " is not a region of this scenario (" + region_names() +
+                   ")");
+      }
+      for (size_t s = 0; s < out.azure.scale_sets.size() &&
+                         k == out.regions.size();
+           ++s)
+        if (uses_load_balancer(out.azure.scale_sets[s], lbs[i].name))
+          k = out.set_region[s];
+      out.lb_region.push_back(k == out.regions.size() ? 0 : k);
+    }
+  }
+
+  /// The load balancer a Traffic Manager endpoint's targetResourceId
+  /// names: a load balancer, or a public IP address one of its frontends
+  /// uses; lbs.size() when none.
+  size_t endpoint_lb(const std::string& target) const {
+    az::resource_id id;
+    const auto& lbs = out.azure.load_balancers;
+    if (!az::parse_resource_id(target, id))
+      return lbs.size();
+    for (size_t i = 0; i < lbs.size(); ++i) {
+      if (az::is_of_type(id, az::load_balancer_type) &&
+          same_ignoring_case(id.name, lbs[i].name))
+        return i;
+      for (const auto& f : lbs[i].model.properties().frontend_ip_configurations()) {
+        const auto& pip = f.properties().public_ip_address();
+        if (!pip.has_struct_value())
+          continue;
+        auto ref = pip.struct_value().fields().find("id");
+        az::resource_id pip_id;
+        if (ref != pip.struct_value().fields().end() &&
+            ref->second.has_string_value() &&
+            az::parse_resource_id(ref->second.string_value(), pip_id) &&
+            az::same_resource(pip_id, id))
+          return i;
+      }
+    }
+    return lbs.size();
+  }
+
+  /// Traffic Manager profiles: a routing method the model runs, and each
+  /// endpoint reaching a load balancer of the scenario.
+  void place_traffic_managers() {
+    namespace an = vmss::azure::network;
+    const auto& tms = out.azure.traffic_managers;
+    for (size_t i = 0; i < tms.size(); ++i) {
+      const auto& where = out.azure.traffic_manager_places[i];
+      const auto& p = tms[i].model.properties();
+      if (!plain_name(tms[i].name))
+        fail(where.file, json_child(where.path, "name"),
+             quote_json(tms[i].name) + " " + plain_name_rule);
+      auto method = p.traffic_routing_method();
+      if (method != an::ProfileProperties::Priority &&
+          method != an::ProfileProperties::Weighted)
+        fail(where.file, json_child(where.path, "properties.trafficRoutingMethod"),
+             quote_json(an::ProfileProperties::TrafficRoutingMethod_Name(method)) +
+                 " is not simulated (Priority and Weighted are)");
+      std::vector<size_t> lbs;
+      for (int e = 0; e < p.endpoints_size(); ++e) {
+        const auto& ep = p.endpoints(e);
+        auto at = json_child(json_index(json_child(where.path, "properties.endpoints"),
+                                        static_cast<size_t>(e)),
+                             "properties.targetResourceId");
+        auto lb = endpoint_lb(ep.properties().target_resource_id());
+        if (lb == out.azure.load_balancers.size()) {
+          fail(where.file, at,
+               (ep.properties().has_target_resource_id()
+                    ? quote_json(ep.properties().target_resource_id())
+                    : std::string("missing: the endpoint")) +
+                   " names no load balancer of this scenario (directly or "
+                   "through a public IP address of its frontends)");
+          lb = 0;
+        }
+        lbs.push_back(lb);
+      }
+      out.tm_endpoint_lbs.push_back(std::move(lbs));
     }
   }
 };
@@ -388,7 +519,10 @@ void read_scenario_azure(const json& document, const std::string& base_dir,
   };
   others("autoscaleSettings", spec.autoscale_settings(), az::autoscale_type);
   others("loadBalancers", spec.load_balancers(), az::load_balancer_type);
+  others("trafficManagers", spec.traffic_managers(), az::traffic_manager_type);
   reader.place_scale_sets();
+  reader.place_load_balancers();
+  reader.place_traffic_managers();
   az::check_references(out.azure, true, errors, out.azure_warnings);
   reader.updates(document);
 }
