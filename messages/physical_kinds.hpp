@@ -11,5 +11,8 @@ inline constexpr entity_kind vm{"vm"};
 inline constexpr entity_kind tor_switch{"tor_switch"};
 /// Where the scenario's faults enter the region (actors/physical/control).
 inline constexpr entity_kind control{"control"};
+/// A region's gateway to other regions and the internet (several regions
+/// only): "westeurope/gateway".
+inline constexpr entity_kind region_gateway{"region_gateway"};
 
 } // namespace vmss::physical::kinds

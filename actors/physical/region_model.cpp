@@ -126,13 +126,16 @@ class region_model final : public model {
 public:
   /// From a model string: every setting in one spec.
   explicit region_model(model_spec& spec)
-      : net_(make_region(spec), kinds::tor_switch) {
+      : net_({make_region(spec)}, kinds::tor_switch, kinds::region_gateway),
+        parts_(1) {
     bool big = preset_ == "region";
     read_settings(spec, spec, spec);
-    host_.tenant_utilisation =
+    presets_ = {preset_};
+    auto& part = parts_[0];
+    part.host.tenant_utilisation =
         spec.get_int("tenants", big ? 93 : 50, 0, 100) / 100.0;
-    vm_.tenant_probe_period = spec.get_duration(
-        "tenant_probe", vm_.tenant_probe_period, 1, max_period);
+    part.vm.tenant_probe_period = spec.get_duration(
+        "tenant_probe", part.vm.tenant_probe_period, 1, max_period);
     // More VMs than the region holds are asked for, and refused.
     client_.count =
         static_cast<uint32_t>(spec.get_int("vms", big ? 0 : 3, 0, 1'000'000));
@@ -150,12 +153,13 @@ public:
   /// From a scenario file (docs/scenarios.md), checked by input/ as far as
   /// it goes without entities; targets are checked here.
   region_model(const input::scenario_input& in, uint64_t seed)
-      : preset_(in.spec.topology().has_preset() ? in.spec.topology().preset()
-                                                : "file"),
-        net_(in.region, kinds::tor_switch) {
+      : preset_(preset_of(in, 0)),
+        net_(in.regions, kinds::tor_switch, kinds::region_gateway),
+        parts_(in.regions.size()) {
     const auto& s = in.spec;
     label_ = in.label;
-    bool big = preset_ == "region";
+    for (size_t i = 0; i < in.regions.size(); ++i)
+      presets_.push_back(preset_of(in, i));
     auto fabric = settings_of(in, "fabric", s.fabric());
     auto physical = settings_of(in, "physical", s.physical());
     auto storage = settings_of(in, "storage", s.storage());
@@ -163,13 +167,23 @@ public:
     fabric.reject_unknown();
     physical.reject_unknown();
     storage.reject_unknown();
-    const auto& tenants = s.background_tenants();
-    host_.tenant_utilisation =
-        (tenants.has_utilisation_percent() ? tenants.utilisation_percent()
-                                           : (big ? 93 : 50)) /
-        100.0;
-    if (tenants.has_probe_period_ns())
-      vm_.tenant_probe_period = tenants.probe_period_ns();
+    for (size_t i = 0; i < parts_.size(); ++i) {
+      // A region's own backgroundTenants, else the scenario's.
+      const auto& own = s.regions().empty()
+                            ? s.background_tenants()
+                            : s.regions(static_cast<int>(i)).background_tenants();
+      const auto& all = s.background_tenants();
+      auto& part = parts_[i];
+      bool big = preset_of(in, i) == "region";
+      auto percent = own.has_utilisation_percent()   ? own.utilisation_percent()
+                     : all.has_utilisation_percent() ? all.utilisation_percent()
+                                                     : (big ? 93u : 50u);
+      part.host.tenant_utilisation = percent / 100.0;
+      if (own.has_probe_period_ns())
+        part.vm.tenant_probe_period = own.probe_period_ns();
+      else if (all.has_probe_period_ns())
+        part.vm.tenant_probe_period = all.probe_period_ns();
+    }
     read_scale_sets(in);
     read_timeline(in);
     auto table = finish();
@@ -178,6 +192,15 @@ public:
   }
 
 private:
+  /// The preset region `i` of the scenario is built from ("file" for a
+  /// topology file).
+  static std::string preset_of(const input::scenario_input& in, size_t i) {
+    const auto& t = in.spec.regions().empty()
+                        ? in.spec.topology()
+                        : in.spec.regions(static_cast<int>(i)).topology();
+    return t.has_preset() ? t.preset() : "file";
+  }
+
   /// A family's settings object as key=value options, named in errors
   /// "FILE: family".
   static model_spec settings_of(const input::scenario_input& in,
@@ -205,27 +228,40 @@ private:
   void read_scale_sets(const input::scenario_input& in) {
     client_.count = 0;
     const auto& sets = in.azure.scale_sets;
+    std::vector<compute::set_model> models;
+    std::map<std::string, compute::extension_health> extensions;
+    std::map<std::string, uint32_t> vcpus;
+    auto add = [&](compute::set_model model) {
+      if (model.health == compute::health_source::extension)
+        extensions[model.name] = model.extension;
+      models.push_back(std::move(model));
+    };
     for (size_t i = 0; i < sets.size(); ++i) {
-      arm_.core.models.push_back(compute::to_set_model(sets[i]));
+      add(compute::to_set_model(sets[i]));
+      vcpus[sets[i].name] = models.back().vcpus;
       set_names_.push_back(sets[i].name);
+      set_region_.push_back(in.set_region[i]);
       requests_.push_back(
           {in.create_at[i],
            compute::arm_request{static_cast<uint32_t>(i), sets[i].name,
                                 compute::arm_op::put_model,
                                 static_cast<uint32_t>(i)}});
-      const auto& model = arm_.core.models.back();
-      if (model.health == compute::health_source::extension)
-        vm_.extensions[model.name] = model.extension;
     }
     for (const auto& u : in.updates) {
-      update_models_[u.entry] = static_cast<uint32_t>(arm_.core.models.size());
-      arm_.core.models.push_back(compute::to_set_model(u.model));
-      const auto& model = arm_.core.models.back();
-      if (model.health == compute::health_source::extension)
-        vm_.extensions[model.name] = model.extension;
+      update_models_[u.entry] = static_cast<uint32_t>(models.size());
+      add(compute::to_set_model(u.model));
     }
-    for (const auto& lb : in.azure.load_balancers)
-      load_balancers_.push_back(network::to_lb_params(lb.model));
+    // Every region's ARM knows every model (requests name them by index);
+    // each receives only its own sets' requests.
+    for (auto& part : parts_) {
+      part.arm.core.models = models;
+      part.vm.extensions = extensions;
+      part.vm.vcpus = vcpus;
+    }
+    const auto& lbs = in.azure.load_balancers;
+    for (size_t i = 0; i < lbs.size(); ++i)
+      parts_[in.lb_region[i]].load_balancers.push_back(
+          network::to_lb_params(lbs[i].model));
   }
 
   /// A timeline operation as a request to ARM (docs/scenarios.md).
@@ -397,7 +433,6 @@ private:
   std::vector<std::string> process_targets(const entity_table& table,
                                            fault_kind kind,
                                            const std::string& prefix) const {
-    const auto& r = net_.layout();
     std::vector<std::string> out;
     auto add = [&](const std::string& path) {
       if (is_at_or_under(path, prefix))
@@ -405,15 +440,18 @@ private:
     };
     if (kind == fault_kind::rack_power_off ||
         kind == fault_kind::zone_power_off) {
-      for (uint32_t z = 0; z < r.zones; ++z) {
-        if (kind == fault_kind::zone_power_off) {
-          add(topology::zone_path(r, z));
-          continue;
+      for (size_t i = 0; i < net_.regions(); ++i) {
+        const auto& r = net_.layout(i);
+        for (uint32_t z = 0; z < r.zones; ++z) {
+          if (kind == fault_kind::zone_power_off) {
+            add(topology::zone_path(r, z));
+            continue;
+          }
+          for (uint32_t k = 0; k < r.racks_per_zone; ++k)
+            add(topology::rack_path(r, z, k));
+          for (uint32_t c = 0; c < r.storage_clusters_per_zone; ++c)
+            add(topology::storage_cluster_path(r, z, c));
         }
-        for (uint32_t k = 0; k < r.racks_per_zone; ++k)
-          add(topology::rack_path(r, z, k));
-        for (uint32_t c = 0; c < r.storage_clusters_per_zone; ++c)
-          add(topology::storage_cluster_path(r, z, c));
       }
       return out;
     }
@@ -449,71 +487,78 @@ private:
     return std::string(process_entity_kind(kind).name);
   }
 
-  /// The settings each family declares (model string keys today).
+  /// The settings each family declares (model string keys today), the
+  /// same in every region.
   void read_settings(model_spec& fabric, model_spec& physical,
                      model_spec& storage) {
-    const auto& r = net_.layout();
-    bool big = preset_ == "region";
-    fc_.heartbeat_period =
+    fabric::fc_params fc;
+    fc.heartbeat_period =
         fabric.get_duration("period", seconds(1), 1, seconds(3600));
-    fc_.missed = fabric.get_int("missed", 3, 1, 1000);
-    fc_.down_after = fabric.get_duration("down_after", fc_.down_after,
-                                         fc_.heartbeat_period, seconds(86400));
-    fc_.heal_after =
-        fabric.get_duration("heal_after", fc_.heal_after, 0, seconds(86400));
-    host_.heartbeat_period = fc_.heartbeat_period;
-    host_.missed = fc_.missed;
-    host_.cores = r.host_cores;
-    host_.ram_gb = r.host_ram_gb;
-    host_.slots = static_cast<uint32_t>(physical.get_int(
-        "slots", big ? topology::default_vm_slots : 8, 1, 1000));
-    // Before anything of that size exists.
-    topology::check_size(r, host_.slots);
-    fc_.host_vcpus = (r.host_cores - host_capacity::hypervisor_cores) *
-                     host_capacity::vcpus_per_core;
-    fc_.host_ram_gb = r.host_ram_gb - host_capacity::hypervisor_ram_gb;
-    for (uint32_t z = 0; z < r.zones; ++z)
-      fc_.policy.zones.push_back(z);
-    fc_.policy.fault_domains =
+    fc.missed = fabric.get_int("missed", 3, 1, 1000);
+    fc.down_after = fabric.get_duration("down_after", fc.down_after,
+                                        fc.heartbeat_period, seconds(86400));
+    fc.heal_after =
+        fabric.get_duration("heal_after", fc.heal_after, 0, seconds(86400));
+    fc.policy.fault_domains =
         static_cast<uint32_t>(fabric.get_int("fault_domains", 1, 1, 5));
-    validate_policy();
-    auto& t = vm_.timings;
-    read_phase(physical, "allocating", t.allocating);
-    read_phase(physical, "creating", t.creating);
-    read_phase(physical, "starting", t.starting);
-    read_phase(physical, "running", t.running);
-    read_phase(physical, "repairing", t.repairing);
-    read_phase(physical, "stopping", t.stopping);
-    read_phase(physical, "deleting", t.deleting);
-    vm_.disk.hydrate_bytes =
+    bool big = preset_ == "region";
+    auto slots = static_cast<uint32_t>(physical.get_int(
+        "slots", big ? topology::default_vm_slots : 8, 1, 1000));
+    vm_timings timings;
+    read_phase(physical, "allocating", timings.allocating);
+    read_phase(physical, "creating", timings.creating);
+    read_phase(physical, "starting", timings.starting);
+    read_phase(physical, "running", timings.running);
+    read_phase(physical, "repairing", timings.repairing);
+    read_phase(physical, "stopping", timings.stopping);
+    read_phase(physical, "deleting", timings.deleting);
+    auto hydrate_bytes =
         static_cast<uint64_t>(storage.get_int("boot_gb", 2, 0, 1000)) *
         1'000'000'000;
-    replication_.hydrate_bytes_per_s =
+    replication_params replication;
+    replication.hydrate_bytes_per_s =
         static_cast<uint64_t>(storage.get_int("disk_mibps", 25, 1, 100'000)) *
         1'048'576;
-    replication_.server_bulk_bytes_per_s =
+    replication.server_bulk_bytes_per_s =
         static_cast<uint64_t>(
             storage.get_int("server_mibps", 100, 1, 1'000'000)) *
         1'048'576;
-    if (replication_.server_bulk_bytes_per_s < replication_.hydrate_bytes_per_s)
+    if (replication.server_bulk_bytes_per_s < replication.hydrate_bytes_per_s)
       throw std::invalid_argument(storage.name() +
                                   ": server_mibps must be at least disk_mibps");
     auto disks = storage.get_string("disks", "lrs");
     if (disks == "zrs")
-      replication_.redundancy = disk_redundancy::zrs;
+      replication.redundancy = disk_redundancy::zrs;
     else if (disks != "lrs")
-      throw std::invalid_argument(storage.name() + ": disks=" + disks +
-                                  " is not lrs or zrs");
-    if (replication_.redundancy == disk_redundancy::zrs && r.zones < 3)
       throw std::invalid_argument(storage.name() +
-                                  ": disks=zrs needs at least 3 zones");
-  }
-
-  void validate_policy() {
-    try {
-      fabric::validate(fc_.policy, net_.layout().zones);
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(std::string("region: ") + e.what());
+                                  ": disks=" + disks + " is not lrs or zrs");
+    for (size_t i = 0; i < parts_.size(); ++i) {
+      const auto& r = net_.layout(i);
+      auto& part = parts_[i];
+      part.fc = fc;
+      part.host.heartbeat_period = fc.heartbeat_period;
+      part.host.missed = fc.missed;
+      part.host.cores = r.host_cores;
+      part.host.ram_gb = r.host_ram_gb;
+      part.host.slots = slots;
+      // Before anything of that size exists.
+      topology::check_size(r, slots);
+      part.fc.host_vcpus = (r.host_cores - host_capacity::hypervisor_cores) *
+                           host_capacity::vcpus_per_core;
+      part.fc.host_ram_gb = r.host_ram_gb - host_capacity::hypervisor_ram_gb;
+      for (uint32_t z = 0; z < r.zones; ++z)
+        part.fc.policy.zones.push_back(z);
+      try {
+        fabric::validate(part.fc.policy, r.zones);
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string("region: ") + e.what());
+      }
+      part.vm.timings = timings;
+      part.vm.disk.hydrate_bytes = hydrate_bytes;
+      part.replication = replication;
+      if (replication.redundancy == disk_redundancy::zrs && r.zones < 3)
+        throw std::invalid_argument(storage.name() +
+                                    ": disks=zrs needs at least 3 zones");
     }
   }
 
@@ -566,34 +611,51 @@ public:
   }
 
   void describe(entity_table& table) override {
-    const auto& r = net_.layout();
-    table.add(control_path(r), kinds::control, 0);
+    const auto& first = net_.layout(0);
+    auto regions = static_cast<uint32_t>(net_.regions());
+    table.add(control_path(first), kinds::control, 0);
     if (client_.count > 0 || !client_.operations.empty())
-      table.add(client_path(r), fabric::kinds::client, 0);
-    // The control plane, outside the zones (node 0).
-    if (!set_names_.empty())
-      table.add(compute::arm_path(r.name), compute::kinds::arm, 0);
-    for (const auto& name : set_names_)
-      table.add(compute::orchestrator_path(r.name, name),
-                compute::kinds::orchestrator, 0);
-    for (const auto& lb : load_balancers_)
+      table.add(client_path(first), fabric::kinds::client, 0);
+    for (uint32_t i = 0; i < regions; ++i)
+      describe_region(table, i);
+  }
+
+  /// Region i's entities: its control plane (outside the zones, on the
+  /// node of its first zone), its gateway when there are several regions,
+  /// its fabric-controller replicas and its zones.
+  void describe_region(entity_table& table, uint32_t i) {
+    const auto& r = net_.layout(i);
+    const auto& part = parts_[i];
+    auto regions = static_cast<uint32_t>(net_.regions());
+    auto node_of = [&](uint32_t zone) {
+      return topology::node_of(i, regions, zone, table.num_nodes());
+    };
+    auto plane = regions == 1 ? 0u : node_of(0);
+    if (regions > 1)
+      table.add(topology::gateway_path(r), kinds::region_gateway, plane);
+    bool has_sets = std::count(set_region_.begin(), set_region_.end(), i) > 0;
+    if (has_sets)
+      table.add(compute::arm_path(r.name), compute::kinds::arm, plane);
+    for (size_t k = 0; k < set_names_.size(); ++k)
+      if (set_region_[k] == i)
+        table.add(compute::orchestrator_path(r.name, set_names_[k]),
+                  compute::kinds::orchestrator, plane);
+    for (const auto& lb : part.load_balancers)
       table.add(network::load_balancer_path(r.name, lb.name),
-                network::kinds::load_balancer, 0);
+                network::kinds::load_balancer, plane);
     for (const auto& host : topology::fc_replica_hosts(r))
       table.add(host + "/fc", fabric::kinds::fc_replica,
-                topology::node_of_zone(
-                    static_cast<uint32_t>(topology::locate(r, host).zone),
-                    table.num_nodes()));
+                node_of(static_cast<uint32_t>(topology::locate(r, host).zone)));
     for (uint32_t z = 0; z < r.zones; ++z) {
-      auto node = topology::node_of_zone(z, table.num_nodes());
+      auto node = node_of(z);
       for (uint32_t k = 0; k < r.racks_per_zone; ++k) {
         table.add(topology::tor_path(r, z, k), kinds::tor_switch, node);
         for (uint32_t h = 0; h < r.hosts_per_rack; ++h) {
           auto host = topology::host_path(r, z, k, h);
           table.add(host, kinds::host_agent, node);
           table.add(hypervisor_path(host), kinds::hypervisor, node);
-          for (uint32_t s = 0; s < host_.slots; ++s)
-            table.add(vm_slot_path(host, s, host_.slots), kinds::vm, node);
+          for (uint32_t s = 0; s < part.host.slots; ++s)
+            table.add(vm_slot_path(host, s, part.host.slots), kinds::vm, node);
         }
       }
       for (uint32_t c = 0; c < r.storage_clusters_per_zone; ++c) {
@@ -610,24 +672,35 @@ public:
   sim_time lookahead() const override { return net_.lookahead(); }
 
   void spawn(caf::actor_system& sys, node_kernel& k, entity_id id) override {
-    if (!directory_)
+    if (!bound_)
       bind(k.table());
     factories_.spawn(sys, k, id);
   }
 
+  /// The region of scale set `name` (by name: requests and faults name
+  /// their set).
+  const topology::region& region_of_set(const std::string& name) const {
+    auto i = std::find(set_names_.begin(), set_names_.end(), name);
+    return net_.layout(i == set_names_.end()
+                           ? 0
+                           : set_region_[static_cast<size_t>(
+                                 i - set_names_.begin())]);
+  }
+
   void inject(node_kernel& k) override {
-    const auto& r = net_.layout();
-    auto control = k.table().id_of(control_path(r));
+    auto control = k.table().id_of(control_path(net_.layout(0)));
     for (const auto& f : faults_)
       inject_fault(k, net_, control, f.at, f.what);
-    if (!requests_.empty()) {
-      auto to = k.table().id_of(compute::arm_path(r.name));
-      for (const auto& [at, request] : requests_)
-        k.inject(at, to, event_kind::message, caf::make_message(request),
-                 wire::id_of<compute::arm_request>);
-    }
+    for (const auto& [at, request] : requests_)
+      k.inject(at,
+               k.table().id_of(
+                   compute::arm_path(region_of_set(request.scale_set).name)),
+               event_kind::message, caf::make_message(request),
+               wire::id_of<compute::arm_request>);
     for (const auto& f : instance_faults_) {
-      k.inject(f.at, k.table().id_of(compute::orchestrator_path(r.name, f.set)),
+      k.inject(f.at,
+               k.table().id_of(compute::orchestrator_path(
+                   region_of_set(f.set).name, f.set)),
                event_kind::message, caf::make_message(f.fault),
                wire::id_of<compute::instance_fault>);
       k.inject(f.at, control, event_kind::message,
@@ -639,35 +712,47 @@ public:
   }
 
   std::vector<std::string> describe_run() const override {
-    auto lines = std::vector<std::string>{region_line()};
+    std::vector<std::string> lines;
+    for (size_t i = 0; i < parts_.size(); ++i)
+      lines.push_back(region_line(i));
     for (const auto& d : processes_)
       lines.push_back(process_line(d));
     return lines;
   }
 
 private:
-  std::string region_line() const {
-    const auto& r = net_.layout();
-    return "region preset=" + preset_ + " zones=" + std::to_string(r.zones) +
+  /// "region preset=… zones=…" (with several regions "region NAME
+  /// preset=…", one line each).
+  std::string region_line(size_t i) const {
+    const auto& r = net_.layout(i);
+    const auto& part = parts_[i];
+    auto sets = std::count(set_region_.begin(), set_region_.end(), i);
+    return std::string("region") + (parts_.size() > 1 ? " " + r.name : "") +
+           " preset=" + presets_[i] +
+           " zones=" + std::to_string(r.zones) +
            " racks=" + std::to_string(r.racks_per_zone) +
            " hosts_per_rack=" + std::to_string(r.hosts_per_rack) +
            " hosts=" + std::to_string(r.hosts()) +
-           " vm_slots=" + std::to_string(r.hosts() * host_.slots) +
+           " vm_slots=" + std::to_string(r.hosts() * part.host.slots) +
            " tenants_percent=" +
-           std::to_string(static_cast<int>(host_.tenant_utilisation * 100)) +
+           std::to_string(static_cast<int>(part.host.tenant_utilisation * 100)) +
            " fc_replicas=" + std::to_string(r.fc_replica_sites.size()) +
-           " scale_sets=" + std::to_string(set_names_.size()) +
-           " scale_set_vms=" + std::to_string(scale_set_vms()) + " disks=" +
-           (replication_.redundancy == disk_redundancy::zrs ? "zrs" : "lrs") +
+           " scale_sets=" +
+           std::to_string(parts_.size() > 1 ? static_cast<size_t>(sets)
+                                            : set_names_.size()) +
+           " scale_set_vms=" + std::to_string(scale_set_vms(i)) + " disks=" +
+           (part.replication.redundancy == disk_redundancy::zrs ? "zrs"
+                                                                 : "lrs") +
            " faults=" + std::to_string(faults_.size());
   }
 
-  /// The VMs asked for at the start: the stand-in client's, or the scale
-  /// sets' initial capacities.
-  uint64_t scale_set_vms() const {
-    uint64_t n = client_.count;
-    for (size_t i = 0; i < set_names_.size(); ++i)
-      n += arm_.core.models[i].capacity;
+  /// The VMs asked for at the start in region i: the stand-in client's,
+  /// or the scale sets' initial capacities.
+  uint64_t scale_set_vms(size_t i) const {
+    uint64_t n = i == 0 ? client_.count : 0;
+    for (size_t k = 0; k < set_names_.size(); ++k)
+      if (set_region_[k] == i)
+        n += parts_[i].arm.core.models[k].capacity;
     return n;
   }
 
@@ -720,7 +805,7 @@ private:
   void check_faults(const entity_table& table) const {
     for (size_t i = 0; i < faults_.size(); ++i) {
       try {
-        check_fault_target(net_.layout(), table, faults_[i].what);
+        check_fault_target(net_, table, faults_[i].what);
       } catch (const std::invalid_argument& e) {
         if (fault_paths_.empty())
           throw;
@@ -744,42 +829,74 @@ private:
   std::vector<drawn_process> processes_;
 
   std::string preset_;
-  topology::region_network net_;
+  std::vector<std::string> presets_; ///< by region ("file": a topology file)
+  topology::world_network net_;
+
+  /// What the model keeps per region: its fabric controller, servers,
+  /// storage, control plane and load balancers.
+  struct region_part {
+    fabric::fc_params fc;
+    host_agent_params host;
+    vm_params vm;
+    replication_params replication;
+    std::unique_ptr<replica_directory> directory; ///< once the table exists
+    compute::arm_shell_params arm;
+    compute::orchestrator_shell_params orchestrator;
+    std::vector<network::lb_params> load_balancers;
+  };
+  std::vector<region_part> parts_;
+  bool bound_ = false;
+
+  region_part& part_of(entity_id id) {
+    auto i = net_.region_of(id);
+    VMSS_ASSERT(i >= 0, "a regional entity is in a region");
+    return parts_[static_cast<size_t>(i)];
+  }
+
   /// Entity ids known once the table is: disk placement, the inventory
-  /// and the fabric controller's replicas.
+  /// and the fabric controllers' replicas, per region.
   void bind(const entity_table& table) {
-    const auto& r = net_.layout();
-    directory_ =
-        std::make_unique<replica_directory>(r, table, replication_.redundancy);
-    vm_.directory = directory_.get();
-    for (const auto& host : topology::fc_replica_hosts(r))
-      fc_.raft.members.push_back(table.id_of(host + "/fc"));
-    orchestrator_.controllers = fc_.raft.members;
-    orchestrator_.core.host_rack = [this](uint32_t host) {
-      return static_cast<uint32_t>(std::max<int64_t>(0, net_.where(host).rack));
-    };
-    orchestrator_.region = r.name;
-    arm_.region = r.name;
+    bound_ = true;
+    for (size_t i = 0; i < parts_.size(); ++i) {
+      const auto& r = net_.layout(i);
+      auto& part = parts_[i];
+      const auto& rnet = net_.region_net(i);
+      part.directory = std::make_unique<replica_directory>(
+          r, table, part.replication.redundancy);
+      part.vm.directory = part.directory.get();
+      for (const auto& host : topology::fc_replica_hosts(r))
+        part.fc.raft.members.push_back(table.id_of(host + "/fc"));
+      part.orchestrator.controllers = part.fc.raft.members;
+      part.orchestrator.core.host_rack = [&rnet](uint32_t host) {
+        return static_cast<uint32_t>(
+            std::max<int64_t>(0, rnet.where(host).rack));
+      };
+      part.orchestrator.region = r.name;
+      part.arm.region = r.name;
+    }
     for (entity_id id = 0; id < table.size(); ++id)
       if (*table[id].kind == kinds::host_agent) {
-        const auto& at = net_.where(id);
-        fc_.inventory.push_back({id, static_cast<uint32_t>(at.zone),
-                                 static_cast<uint32_t>(at.rack), 0, 0, true});
+        auto i = static_cast<size_t>(net_.region_of(id));
+        const auto& at = net_.region_net(i).where(id);
+        parts_[i].fc.inventory.push_back({id, static_cast<uint32_t>(at.zone),
+                                          static_cast<uint32_t>(at.rack), 0, 0,
+                                          true});
       }
   }
 
-  /// One factory per kind this model describes.
+  /// One factory per kind this model describes; a regional entity gets its
+  /// region's parameters.
   void add_factories() {
-    const auto* r = &net_.layout();
     factories_.add(kinds::vm, [this](caf::actor_system& sys, node_kernel& k,
                                      entity_id id) {
-      spawn_entity<vm>(sys, k, id, &vm_);
+      spawn_entity<vm>(sys, k, id, &part_of(id).vm);
     });
-    factories_.add(
-        storage::kinds::storage_replica,
-        [this, r](caf::actor_system& sys, node_kernel& k, entity_id id) {
-          spawn_entity<storage_replica>(sys, k, id, r, &replication_);
-        });
+    factories_.add(storage::kinds::storage_replica,
+                   [this](caf::actor_system& sys, node_kernel& k, entity_id id) {
+                     auto i = static_cast<size_t>(net_.region_of(id));
+                     spawn_entity<storage_replica>(sys, k, id, &net_.layout(i),
+                                                   &parts_[i].replication);
+                   });
     factories_.add(kinds::hypervisor, [](caf::actor_system& sys, node_kernel& k,
                                          entity_id id) {
       const auto& path = k.table()[id].path;
@@ -788,40 +905,47 @@ private:
     });
     factories_.add(kinds::host_agent, [this](caf::actor_system& sys,
                                              node_kernel& k, entity_id id) {
-      spawn_entity<host_agent>(sys, k, id, fc_.raft.members, &host_);
+      auto& part = part_of(id);
+      spawn_entity<host_agent>(sys, k, id, part.fc.raft.members, &part.host);
     });
     factories_.add(
         fabric::kinds::fc_replica,
         [this](caf::actor_system& sys, node_kernel& k, entity_id id) {
-          spawn_entity<fabric::fc_replica>(sys, k, id, &fc_);
+          spawn_entity<fabric::fc_replica>(sys, k, id, &part_of(id).fc);
         });
     factories_.add(fabric::kinds::client, [this](caf::actor_system& sys,
                                                  node_kernel& k, entity_id id) {
-      spawn_entity<fabric::scale_client>(sys, k, id, fc_.raft.members,
+      spawn_entity<fabric::scale_client>(sys, k, id, parts_[0].fc.raft.members,
                                          &client_);
     });
     factories_.add(compute::kinds::arm, [this](caf::actor_system& sys,
                                                node_kernel& k, entity_id id) {
-      spawn_entity<compute::arm>(sys, k, id, &arm_);
+      spawn_entity<compute::arm>(sys, k, id, &part_of(id).arm);
     });
     factories_.add(
         compute::kinds::orchestrator,
         [this](caf::actor_system& sys, node_kernel& k, entity_id id) {
-          spawn_entity<compute::orchestrator>(sys, k, id, &orchestrator_);
+          spawn_entity<compute::orchestrator>(sys, k, id,
+                                              &part_of(id).orchestrator);
         });
     factories_.add(
         network::kinds::load_balancer,
         [this](caf::actor_system& sys, node_kernel& k, entity_id id) {
           auto name = k.table()[id].path;
           name = name.substr(name.rfind('/') + 1);
-          for (const auto& lb : load_balancers_)
+          for (const auto& lb : part_of(id).load_balancers)
             if (lb.name == name)
               spawn_entity<network::load_balancer>(sys, k, id, &lb);
         });
     factories_.add(kinds::tor_switch, [this](caf::actor_system& sys,
                                              node_kernel& k, entity_id id) {
-      spawn_entity<tor_switch>(sys, k, id, &net_);
+      auto i = static_cast<size_t>(net_.region_of(id));
+      spawn_entity<tor_switch>(sys, k, id, &net_.region_net(i));
     });
+    factories_.add(kinds::region_gateway,
+                   [](caf::actor_system& sys, node_kernel& k, entity_id id) {
+                     spawn_entity<region_gateway>(sys, k, id);
+                   });
     factories_.add(kinds::control,
                    [](caf::actor_system& sys, node_kernel& k, entity_id id) {
                      spawn_entity<control>(sys, k, id);
@@ -829,16 +953,13 @@ private:
   }
 
   kind_factories factories_;
-  fabric::fc_params fc_;
   fabric::scale_client_params client_;
-  // The control plane of a scenario's scale sets.
-  compute::arm_shell_params arm_;
-  compute::orchestrator_shell_params orchestrator_;
   std::vector<std::string> set_names_;
+  std::vector<size_t> set_region_; ///< by set: its region
   /// Requests to ARM at their times: each set's creation, then the
   /// timeline's operations.
   std::vector<std::pair<sim_time, compute::arm_request>> requests_;
-  /// The timeline entry of each update -> its model in arm_.core.models.
+  /// The timeline entry of each update -> its model in the ARMs' models.
   std::map<size_t, uint32_t> update_models_;
   /// app_crash / app_restore of SETNAME/N: through the set's orchestrator.
   struct instance_fault_at {
@@ -848,11 +969,6 @@ private:
     fault_kind kind = fault_kind::app_crash;
   };
   std::vector<instance_fault_at> instance_faults_;
-  std::vector<network::lb_params> load_balancers_;
-  host_agent_params host_;
-  vm_params vm_;
-  replication_params replication_;
-  std::unique_ptr<replica_directory> directory_; ///< once the table exists
   std::vector<planned_fault> faults_;
 };
 
