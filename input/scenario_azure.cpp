@@ -397,18 +397,16 @@ struct azure_reader {
     for (size_t i = 0; i < lbs.size(); ++i) {
       const auto& location = lbs[i].model.location();
       size_t k = out.regions.size();
-      if (location.has_string_value()) {
-        k = region_named(location.string_value());
+      if (!location.empty()) {
+        k = region_named(location);
         if (k == out.regions.size() && out.regions.size() > 1)
           fail(out.azure.load_balancer_places[i].file,
                json_child(out.azure.load_balancer_places[i].path, "location"),
-               quote_json(location.string_value()) +
-                   " is not a region of this scenario (" + region_names() +
-                   ")");
+               quote_json(location) + " is not a region of this scenario (" +
+                   region_names() + ")");
       }
-      for (size_t s = 0; s < out.azure.scale_sets.size() &&
-                         k == out.regions.size();
-           ++s)
+      for (size_t s = 0;
+           s < out.azure.scale_sets.size() && k == out.regions.size(); ++s)
         if (uses_load_balancer(out.azure.scale_sets[s], lbs[i].name))
           k = out.set_region[s];
       out.lb_region.push_back(k == out.regions.size() ? 0 : k);
@@ -427,16 +425,12 @@ struct azure_reader {
       if (az::is_of_type(id, az::load_balancer_type) &&
           same_ignoring_case(id.name, lbs[i].name))
         return i;
-      for (const auto& f : lbs[i].model.properties().frontend_ip_configurations()) {
-        const auto& pip = f.properties().public_ip_address();
-        if (!pip.has_struct_value())
-          continue;
-        auto ref = pip.struct_value().fields().find("id");
-        az::resource_id pip_id;
-        if (ref != pip.struct_value().fields().end() &&
-            ref->second.has_string_value() &&
-            az::parse_resource_id(ref->second.string_value(), pip_id) &&
-            az::same_resource(pip_id, id))
+      for (const auto& f :
+           lbs[i].model.properties().frontend_ip_configurations()) {
+        az::resource_id pip;
+        if (az::parse_resource_id(f.properties().public_ip_address().id(),
+                                  pip) &&
+            az::same_resource(pip, id))
           return i;
       }
     }
@@ -457,15 +451,18 @@ struct azure_reader {
       auto method = p.traffic_routing_method();
       if (method != an::ProfileProperties::Priority &&
           method != an::ProfileProperties::Weighted)
-        fail(where.file, json_child(where.path, "properties.trafficRoutingMethod"),
-             quote_json(an::ProfileProperties::TrafficRoutingMethod_Name(method)) +
+        fail(where.file,
+             json_child(where.path, "properties.trafficRoutingMethod"),
+             quote_json(
+                 an::ProfileProperties::TrafficRoutingMethod_Name(method)) +
                  " is not simulated (Priority and Weighted are)");
       std::vector<size_t> lbs;
       for (int e = 0; e < p.endpoints_size(); ++e) {
         const auto& ep = p.endpoints(e);
-        auto at = json_child(json_index(json_child(where.path, "properties.endpoints"),
-                                        static_cast<size_t>(e)),
-                             "properties.targetResourceId");
+        auto at = json_child(
+            json_index(json_child(where.path, "properties.endpoints"),
+                       static_cast<size_t>(e)),
+            "properties.targetResourceId");
         auto lb = endpoint_lb(ep.properties().target_resource_id());
         if (lb == out.azure.load_balancers.size()) {
           fail(where.file, at,

@@ -95,9 +95,9 @@ void traffic_checker::curve(const sc::RateCurve& c, const std::string& path,
     fail(json_child(path, "constant"), "must be at least 0");
   for (int i = 1; i < c.steps_size(); ++i)
     if (c.steps(i).at_ns() < c.steps(i - 1).at_ns())
-      fail(json_child(json_index(json_child(path, "steps"),
-                                 static_cast<size_t>(i)),
-                      "at"),
+      fail(json_child(
+               json_index(json_child(path, "steps"), static_cast<size_t>(i)),
+               "at"),
            "must not be before the step before it");
   if (c.has_ramp() && c.ramp().end_ns() <= c.ramp().start_ns())
     fail(json_child(path, "ramp.end"), "must be after start");
@@ -127,9 +127,9 @@ void traffic_checker::workloads(const std::string& base_dir) {
     if (lb == tm)
       fail(path, "give exactly one of loadBalancer and trafficManager");
     if (lb) {
-      if (const auto* x = find(in.azure.load_balancers, w.load_balancer(),
-                               json_child(path, "loadBalancer"),
-                               "load balancer"))
+      if (const auto* x =
+              find(in.azure.load_balancers, w.load_balancer(),
+                   json_child(path, "loadBalancer"), "load balancer"))
         rule_of(*x, w.rule(), json_child(path, "rule"));
     } else if (!w.rule().empty())
       fail(json_child(path, "rule"), "only with loadBalancer");
@@ -203,9 +203,11 @@ void traffic_checker::autoscale_metrics() {
         if (derived_metric(name))
           continue;
         const auto& series = in.spec.metric_series();
-        bool given = std::any_of(series.begin(), series.end(), [&](const auto& m) {
-          return m.metric() == name && same_ignoring_case(m.scale_set(), target.name);
-        });
+        bool given =
+            std::any_of(series.begin(), series.end(), [&](const auto& m) {
+              return m.metric() == name &&
+                     same_ignoring_case(m.scale_set(), target.name);
+            });
         if (!given)
           located.push_back(
               {where.file,

@@ -169,9 +169,10 @@ public:
     storage.reject_unknown();
     for (size_t i = 0; i < parts_.size(); ++i) {
       // A region's own backgroundTenants, else the scenario's.
-      const auto& own = s.regions().empty()
-                            ? s.background_tenants()
-                            : s.regions(static_cast<int>(i)).background_tenants();
+      const auto& own =
+          s.regions().empty()
+              ? s.background_tenants()
+              : s.regions(static_cast<int>(i)).background_tenants();
       const auto& all = s.background_tenants();
       auto& part = parts_[i];
       bool big = preset_of(in, i) == "region";
@@ -530,8 +531,8 @@ private:
     if (disks == "zrs")
       replication.redundancy = disk_redundancy::zrs;
     else if (disks != "lrs")
-      throw std::invalid_argument(storage.name() +
-                                  ": disks=" + disks + " is not lrs or zrs");
+      throw std::invalid_argument(storage.name() + ": disks=" + disks +
+                                  " is not lrs or zrs");
     for (size_t i = 0; i < parts_.size(); ++i) {
       const auto& r = net_.layout(i);
       auto& part = parts_[i];
@@ -681,10 +682,10 @@ public:
   /// their set).
   const topology::region& region_of_set(const std::string& name) const {
     auto i = std::find(set_names_.begin(), set_names_.end(), name);
-    return net_.layout(i == set_names_.end()
-                           ? 0
-                           : set_region_[static_cast<size_t>(
-                                 i - set_names_.begin())]);
+    return net_.layout(
+        i == set_names_.end()
+            ? 0
+            : set_region_[static_cast<size_t>(i - set_names_.begin())]);
   }
 
   void inject(node_kernel& k) override {
@@ -728,21 +729,21 @@ private:
     const auto& part = parts_[i];
     auto sets = std::count(set_region_.begin(), set_region_.end(), i);
     return std::string("region") + (parts_.size() > 1 ? " " + r.name : "") +
-           " preset=" + presets_[i] +
-           " zones=" + std::to_string(r.zones) +
+           " preset=" + presets_[i] + " zones=" + std::to_string(r.zones) +
            " racks=" + std::to_string(r.racks_per_zone) +
            " hosts_per_rack=" + std::to_string(r.hosts_per_rack) +
            " hosts=" + std::to_string(r.hosts()) +
            " vm_slots=" + std::to_string(r.hosts() * part.host.slots) +
            " tenants_percent=" +
-           std::to_string(static_cast<int>(part.host.tenant_utilisation * 100)) +
+           std::to_string(
+               static_cast<int>(part.host.tenant_utilisation * 100)) +
            " fc_replicas=" + std::to_string(r.fc_replica_sites.size()) +
            " scale_sets=" +
            std::to_string(parts_.size() > 1 ? static_cast<size_t>(sets)
                                             : set_names_.size()) +
            " scale_set_vms=" + std::to_string(scale_set_vms(i)) + " disks=" +
            (part.replication.redundancy == disk_redundancy::zrs ? "zrs"
-                                                                 : "lrs") +
+                                                                : "lrs") +
            " faults=" + std::to_string(faults_.size());
   }
 
@@ -891,12 +892,13 @@ private:
                                      entity_id id) {
       spawn_entity<vm>(sys, k, id, &part_of(id).vm);
     });
-    factories_.add(storage::kinds::storage_replica,
-                   [this](caf::actor_system& sys, node_kernel& k, entity_id id) {
-                     auto i = static_cast<size_t>(net_.region_of(id));
-                     spawn_entity<storage_replica>(sys, k, id, &net_.layout(i),
-                                                   &parts_[i].replication);
-                   });
+    factories_.add(
+        storage::kinds::storage_replica,
+        [this](caf::actor_system& sys, node_kernel& k, entity_id id) {
+          auto i = static_cast<size_t>(net_.region_of(id));
+          spawn_entity<storage_replica>(sys, k, id, &net_.layout(i),
+                                        &parts_[i].replication);
+        });
     factories_.add(kinds::hypervisor, [](caf::actor_system& sys, node_kernel& k,
                                          entity_id id) {
       const auto& path = k.table()[id].path;

@@ -184,7 +184,8 @@ TEST(scenario, an_update_is_read_over_the_body_the_earlier_ones_left) {
 }
 
 TEST(scenario, a_timeline_entry_has_one_action_and_only_its_fields) {
-  EXPECT_EQ(errors_of(scenario(R"("timeline": [
+  EXPECT_EQ(
+      errors_of(scenario(R"("timeline": [
     {"at": "1s", "target": "x"},
     {"at": "1s", "fault": "host_crash", "operation": "vm_stop", "target": "x"},
     {"at": "1s", "fault": "zone_partition", "target": "westeurope/z1"},
@@ -194,14 +195,16 @@ TEST(scenario, a_timeline_entry_has_one_action_and_only_its_fields) {
     {"at": "1s", "operation": "vm_stop", "target": "wbe/0"},
     {"at": "1s", "operation": "vm_restrat", "target": "web/0"},
     {"at": "1s", "operation": "reboot", "target": "web/0"}])")),
-            (lines{"s.json: timeline[1].operation: excludes fault (give one "
-                   "of them)",
-                   "s.json: timeline[6].operation: \"vm_restrat\" is not a "
-                   "known value (did you mean vm_restart?)",
-                   "s.json: timeline[7].operation: \"reboot\" is not one of "
-                   "vm_start, vm_stop, vm_reimage, vm_delete, vm_restart, "
-                   "vm_deallocate, vm_upgrade, vm_protect, scale, update, "
-                   "cancel_upgrade, suspend_repairs, resume_repairs"}));
+      (lines{
+          "s.json: timeline[1].operation: excludes fault (give one "
+          "of them)",
+          "s.json: timeline[6].operation: \"vm_restrat\" is not a "
+          "known value (did you mean vm_restart?)",
+          "s.json: timeline[7].operation: \"reboot\" is not one of "
+          "vm_start, vm_stop, vm_reimage, vm_delete, vm_restart, "
+          "vm_deallocate, vm_upgrade, vm_protect, scale, update, "
+          "cancel_upgrade, suspend_repairs, resume_repairs, endpoint_disable, "
+          "endpoint_enable, endpoint_weight"}));
   EXPECT_EQ(
       errors_of(scenario(R"("timeline": [
     {"at": "1s", "target": "x"},
