@@ -233,7 +233,7 @@ TEST(scenario_deployments,
     "switchAt": "45m"}, {"name": "r3", "loadBalancer": "west-lb",
     "bluePool": "web-pool", "greenPool": "teal-pool", "switchAt": "1m"}])"));
   EXPECT_TRUE(has(e, "deployments[0].greenPool: must differ from bluePool"));
-  EXPECT_TRUE(has(e, "deployments[0].switchAt: 45m0s is not within the run"));
+  EXPECT_TRUE(has(e, "deployments[0].switchAt: 2700s is not within the run"));
   EXPECT_TRUE(has(e,
                   "deployments[1].greenPool: load balancer \"west-lb\" has no "
                   "backend pool \"teal-pool\""));
