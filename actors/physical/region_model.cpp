@@ -25,7 +25,7 @@
 #include "messages/network_kinds.hpp"
 #include "messages/physical_kinds.hpp"
 #include "messages/storage_kinds.hpp"
-#include "topology/region_network.hpp"
+#include "topology/world_network.hpp"
 
 #include <caf/all.hpp>
 
@@ -126,7 +126,7 @@ class region_model final : public model {
 public:
   /// From a model string: every setting in one spec.
   explicit region_model(model_spec& spec)
-      : net_(make_region(spec), kinds::tor_switch) {
+      : net_({make_region(spec)}, kinds::tor_switch, kinds::region_gateway) {
     bool big = preset_ == "region";
     read_settings(spec, spec, spec);
     host_.tenant_utilisation =
@@ -152,7 +152,7 @@ public:
   region_model(const input::scenario_input& in, uint64_t seed)
       : preset_(in.spec.topology().has_preset() ? in.spec.topology().preset()
                                                 : "file"),
-        net_(in.region, kinds::tor_switch) {
+        net_({in.region}, kinds::tor_switch, kinds::region_gateway) {
     const auto& s = in.spec;
     label_ = in.label;
     bool big = preset_ == "region";
@@ -397,7 +397,7 @@ private:
   std::vector<std::string> process_targets(const entity_table& table,
                                            fault_kind kind,
                                            const std::string& prefix) const {
-    const auto& r = net_.layout();
+    const auto& r = net_.layout(0);
     std::vector<std::string> out;
     auto add = [&](const std::string& path) {
       if (is_at_or_under(path, prefix))
@@ -452,7 +452,7 @@ private:
   /// The settings each family declares (model string keys today).
   void read_settings(model_spec& fabric, model_spec& physical,
                      model_spec& storage) {
-    const auto& r = net_.layout();
+    const auto& r = net_.layout(0);
     bool big = preset_ == "region";
     fc_.heartbeat_period =
         fabric.get_duration("period", seconds(1), 1, seconds(3600));
@@ -511,7 +511,7 @@ private:
 
   void validate_policy() {
     try {
-      fabric::validate(fc_.policy, net_.layout().zones);
+      fabric::validate(fc_.policy, net_.layout(0).zones);
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(std::string("region: ") + e.what());
     }
@@ -566,7 +566,7 @@ public:
   }
 
   void describe(entity_table& table) override {
-    const auto& r = net_.layout();
+    const auto& r = net_.layout(0);
     table.add(control_path(r), kinds::control, 0);
     if (client_.count > 0 || !client_.operations.empty())
       table.add(client_path(r), fabric::kinds::client, 0);
@@ -616,7 +616,7 @@ public:
   }
 
   void inject(node_kernel& k) override {
-    const auto& r = net_.layout();
+    const auto& r = net_.layout(0);
     auto control = k.table().id_of(control_path(r));
     for (const auto& f : faults_)
       inject_fault(k, net_, control, f.at, f.what);
@@ -647,7 +647,7 @@ public:
 
 private:
   std::string region_line() const {
-    const auto& r = net_.layout();
+    const auto& r = net_.layout(0);
     return "region preset=" + preset_ + " zones=" + std::to_string(r.zones) +
            " racks=" + std::to_string(r.racks_per_zone) +
            " hosts_per_rack=" + std::to_string(r.hosts_per_rack) +
@@ -720,7 +720,7 @@ private:
   void check_faults(const entity_table& table) const {
     for (size_t i = 0; i < faults_.size(); ++i) {
       try {
-        check_fault_target(net_.layout(), table, faults_[i].what);
+        check_fault_target(net_, table, faults_[i].what);
       } catch (const std::invalid_argument& e) {
         if (fault_paths_.empty())
           throw;
@@ -744,11 +744,11 @@ private:
   std::vector<drawn_process> processes_;
 
   std::string preset_;
-  topology::region_network net_;
+  topology::world_network net_;
   /// Entity ids known once the table is: disk placement, the inventory
   /// and the fabric controller's replicas.
   void bind(const entity_table& table) {
-    const auto& r = net_.layout();
+    const auto& r = net_.layout(0);
     directory_ =
         std::make_unique<replica_directory>(r, table, replication_.redundancy);
     vm_.directory = directory_.get();
@@ -756,13 +756,14 @@ private:
       fc_.raft.members.push_back(table.id_of(host + "/fc"));
     orchestrator_.controllers = fc_.raft.members;
     orchestrator_.core.host_rack = [this](uint32_t host) {
-      return static_cast<uint32_t>(std::max<int64_t>(0, net_.where(host).rack));
+      return static_cast<uint32_t>(
+          std::max<int64_t>(0, net_.region_net(0).where(host).rack));
     };
     orchestrator_.region = r.name;
     arm_.region = r.name;
     for (entity_id id = 0; id < table.size(); ++id)
       if (*table[id].kind == kinds::host_agent) {
-        const auto& at = net_.where(id);
+        const auto& at = net_.region_net(0).where(id);
         fc_.inventory.push_back({id, static_cast<uint32_t>(at.zone),
                                  static_cast<uint32_t>(at.rack), 0, 0, true});
       }
@@ -770,7 +771,7 @@ private:
 
   /// One factory per kind this model describes.
   void add_factories() {
-    const auto* r = &net_.layout();
+    const auto* r = &net_.layout(0);
     factories_.add(kinds::vm, [this](caf::actor_system& sys, node_kernel& k,
                                      entity_id id) {
       spawn_entity<vm>(sys, k, id, &vm_);
@@ -820,7 +821,7 @@ private:
         });
     factories_.add(kinds::tor_switch, [this](caf::actor_system& sys,
                                              node_kernel& k, entity_id id) {
-      spawn_entity<tor_switch>(sys, k, id, &net_);
+      spawn_entity<tor_switch>(sys, k, id, &net_.region_net(0));
     });
     factories_.add(kinds::control,
                    [](caf::actor_system& sys, node_kernel& k, entity_id id) {
