@@ -38,6 +38,9 @@ inline constexpr event_def app_restored{"app_restored", {}};
 inline constexpr event_def dropped{"dropped", {"reason", "to"}};
 inline constexpr event_def link_fault{
     "link_fault", {"zone", "partitioned", "extra_latency_ns", "loss_ppm"}};
+/// A region gateway's link to `peer` (a region or "global") was cut or
+/// healed.
+inline constexpr event_def region_link{"region_link", {"peer", "partitioned"}};
 inline constexpr event_def fault_injected{"fault_injected",
                                           {"fault", "target"}};
 inline constexpr event_def fault_recovered{"fault_recovered",
@@ -59,6 +62,7 @@ inline constexpr const event_def* all[] = {
     &app_restored,
     &dropped,
     &link_fault,
+    &region_link,
     &fault_injected,
     &fault_recovered,
 };

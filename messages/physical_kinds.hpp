@@ -9,10 +9,10 @@ inline constexpr entity_kind host_agent{"host_agent"};
 inline constexpr entity_kind hypervisor{"hypervisor"};
 inline constexpr entity_kind vm{"vm"};
 inline constexpr entity_kind tor_switch{"tor_switch"};
+/// A region's gateway to other regions and the global entities
+/// (multi-region; topology::gateway_path).
+inline constexpr entity_kind region_gateway{"region_gateway"};
 /// Where the scenario's faults enter the region (actors/physical/control).
 inline constexpr entity_kind control{"control"};
-/// A region's gateway to other regions and the internet (several regions
-/// only): "westeurope/gateway".
-inline constexpr entity_kind region_gateway{"region_gateway"};
 
 } // namespace vmss::physical::kinds

@@ -222,4 +222,20 @@ typename Inspector::result_type inspect(Inspector& f, fault_notice& x) {
            x.recovered);
 }
 
+/// Fault, to a region's gateway: its link to `peer` (another region's name,
+/// or "global": the internet, Traffic Manager and the clients) is cut
+/// (partitioned) or healed.
+struct region_link {
+  std::string peer;
+  bool partitioned = false;
+  friend bool operator==(const region_link& a, const region_link& b) {
+    return a.peer == b.peer && a.partitioned == b.partitioned;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, region_link& x) {
+  return f(caf::meta::type_name("region_link"), x.peer, x.partitioned);
+}
+
 } // namespace vmss::physical

@@ -23,6 +23,11 @@
 
 namespace vmss::topology {
 
+/// The first component of the global entities' paths ("global/tm/NAME");
+/// the same value as network::global_prefix (topology does not depend on
+/// messages/).
+inline constexpr const char* global_prefix = "global";
+
 /// "westeurope/gateway": the entity through which a region's traffic to
 /// other regions and to the global entities passes (multi-region only).
 inline std::string gateway_path(const region& r) {
@@ -57,7 +62,19 @@ public:
   bool is_gateway(entity_id id) const;
 
 private:
+  /// The hops of a message leaving region `r` (at one of its entities, its
+  /// switches or its gateway) and entering it at its gateway.
+  hop out_of_region(size_t r, entity_id at, entity_id dst) const;
+  hop into_region(size_t r, entity_id at, entity_id dst) const;
+  /// Gateway to gateway, from region `from` to region `to`.
+  sim_time between_gateways(size_t from, size_t to) const;
+  /// Between region `r`'s gateway and a global entity, either way.
+  sim_time global_hop(size_t r) const;
+
   std::vector<region_network> nets_;
+  /// A switch's (or a region-level entity's, after its port) hop to its
+  /// region's gateway and back (multi-region).
+  sim_time edge_ = 1;
   const entity_kind* gateway_kind_;
   std::vector<int64_t> region_of_;  ///< by entity id
   std::vector<entity_id> gateways_; ///< by region

@@ -1,5 +1,6 @@
 #include "actors/physical/faults.hpp"
 
+#include "kernel/assert.hpp"
 #include "kernel/numbers.hpp"
 #include "kernel/wire.hpp"
 #include "messages/physical_kinds.hpp"
@@ -111,6 +112,7 @@ struct fault_effects {
   std::vector<std::pair<entity_id, link_fault>> links;
   std::vector<std::pair<entity_id, disk_slow>> disks;
   std::vector<std::pair<entity_id, app_fault>> apps;
+  std::vector<std::pair<entity_id, region_link>> regions;
 };
 
 /// link_fault messages to every switch of both zones, about the other.
@@ -131,10 +133,41 @@ void set_links(const topology::region& r, const entity_table& table,
   }
 }
 
-/// Resolves `f` on the entities of `table`; throws std::invalid_argument
-/// when its target does not exist or does not fit the kind.
-fault_effects resolve(const topology::region& r, const entity_table& table,
-                      const fault& f) {
+/// The index of the region the target names exactly.
+size_t region_named(const topology::world_network& net, const fault& f,
+                    const std::string& name) {
+  auto i = net.region_index(name);
+  if (i < 0 || net.layout(static_cast<size_t>(i)).name != name) {
+    std::string known;
+    for (size_t k = 0; k < net.regions(); ++k)
+      known += (k == 0 ? "" : ", ") + net.layout(k).name;
+    reject(f, "'" + name + "' is not a region of this world (" + known + ")");
+  }
+  return static_cast<size_t>(i);
+}
+
+/// region_link messages to the target region's gateway about the peer and,
+/// when the peer is a region, to the peer's gateway about the target.
+void set_region_links(const topology::world_network& net, const fault& f,
+                      bool partitioned, fault_effects& out) {
+  auto a = region_named(net, f, f.target);
+  if (net.regions() < 2)
+    reject(f, "a world of one region has no gateways to cut (region "
+              "partitions need several regions)");
+  if (f.peer == f.target)
+    reject(f, "a region cannot be cut from itself");
+  out.regions.emplace_back(net.gateway(a), region_link{f.peer, partitioned});
+  if (f.peer == topology::global_prefix)
+    return;
+  auto b = region_named(net, f, f.peer);
+  out.regions.emplace_back(net.gateway(b), region_link{f.target, partitioned});
+}
+
+/// Resolves a fault confined to one region (`r`) on the entities of
+/// `table`; throws std::invalid_argument when its target does not exist or
+/// does not fit the kind.
+fault_effects resolve_in(const topology::region& r, const entity_table& table,
+                         const fault& f) {
   fault_effects out;
   switch (f.kind) {
   case fault_kind::host_crash:
@@ -193,8 +226,34 @@ fault_effects resolve(const topology::region& r, const entity_table& table,
     out.apps.emplace_back(entity_of_kind(table, f, kinds::vm),
                           app_fault{f.kind == fault_kind::app_restore});
     break;
+  default:
+    VMSS_ASSERT(false, "region faults are resolved on the world");
   }
   return out;
+}
+
+/// Resolves `f` on the entities of `table` laid out on the regions of
+/// `net`: a region fault on the world, any other in the region its target
+/// names (the first, when it names none).
+fault_effects resolve(const topology::world_network& net,
+                      const entity_table& table, const fault& f) {
+  fault_effects out;
+  switch (f.kind) {
+  case fault_kind::region_outage:
+    out.crash = under(table, net.layout(region_named(net, f, f.target)).name);
+    return out;
+  case fault_kind::region_restore:
+    out.restart = under(table, net.layout(region_named(net, f, f.target)).name);
+    return out;
+  case fault_kind::region_partition:
+  case fault_kind::region_heal:
+    set_region_links(net, f, f.kind == fault_kind::region_partition, out);
+    return out;
+  default:
+    break;
+  }
+  auto r = std::max<int64_t>(net.region_index(f.target), 0);
+  return resolve_in(net.layout(static_cast<size_t>(r)), table, f);
 }
 
 template <class T>
@@ -251,7 +310,7 @@ struct fault_family {
   const char* name;
   fault_kind fault, recovery;
 };
-constexpr std::array<fault_family, 9> families{{
+constexpr std::array<fault_family, 11> families{{
     {"host", fault_kind::host_crash, fault_kind::host_restore},
     {"tor", fault_kind::tor_fail, fault_kind::tor_repair},
     {"rack", fault_kind::rack_power_off, fault_kind::rack_power_on},
@@ -261,6 +320,8 @@ constexpr std::array<fault_family, 9> families{{
     {"replica", fault_kind::replica_loss, fault_kind::replica_restore},
     {"disk", fault_kind::slow_disk, fault_kind::disk_restore},
     {"app", fault_kind::app_crash, fault_kind::app_restore},
+    {"region", fault_kind::region_outage, fault_kind::region_restore},
+    {"region_partition", fault_kind::region_partition, fault_kind::region_heal},
 }};
 
 const fault_family& family_of(fault_kind k) {
@@ -287,10 +348,12 @@ bool is_at_or_under(const std::string& path, const std::string& prefix) {
 
 namespace {
 
-/// The kinds between two zones, "KIND@T:ZONE:PEER".
+/// The kinds between two zones, "KIND@T:ZONE:PEER", and between a region
+/// and its peer, "KIND@T:REGION:PEER".
 bool takes_peer(fault_kind k) {
   auto family = std::string(family_of(k).name);
-  return family == "partition" || family == "link";
+  return family == "partition" || family == "link" ||
+         family == "region_partition";
 }
 
 /// Parses a fault item's TARGET[:PEER] and KEY=VALUE arguments into `f`.
@@ -332,8 +395,11 @@ void parse_arguments(const plan_item& item, fault& f) {
   if (paths.size() != want ||
       std::any_of(paths.begin(), paths.end(),
                   [](const std::string& p) { return p.empty(); }))
-    throw bad(want == 2 ? "expected two zone paths, TARGET:PEER"
-                        : "expected one target path");
+    throw bad(want == 1 ? "expected one target path"
+              : family_of(f.kind).name == std::string("region_partition")
+                  ? "expected a region and its peer (another region or "
+                    "global), REGION:PEER"
+                  : "expected two zone paths, TARGET:PEER");
   f.target = paths[0];
   if (want == 2)
     f.peer = paths[1];
@@ -409,15 +475,20 @@ void check_fault_sequence(const std::vector<planned_fault>& plan) {
   }
 }
 
-void check_fault_target(const topology::region& r, const entity_table& table,
-                        const fault& f) {
-  resolve(r, table, f);
+void check_fault_target(const topology::world_network& net,
+                        const entity_table& table, const fault& f) {
+  resolve(net, table, f);
 }
 
-void inject_fault(node_kernel& k, const topology::region_network& net,
+void inject_fault(node_kernel& k, const topology::world_network& net,
                   entity_id control, sim_time t, const fault& f) {
   // Resolve everything first: a bad fault schedules nothing.
-  auto effects = resolve(net.layout(), k.table(), f);
+  auto effects = resolve(net, k.table(), f);
+  // The control entity records faults; a region outage leaves it be.
+  for (auto* ids : {&effects.crash, &effects.restart})
+    ids->erase(std::remove(ids->begin(), ids->end(), control), ids->end());
+  for (const auto& [id, msg] : effects.regions)
+    message_to(k, t, id, msg);
   for (const auto& [id, msg] : effects.links)
     message_to(k, t, id, msg);
   for (const auto& [id, msg] : effects.disks)

@@ -12,7 +12,12 @@
 ///   - zone_partition / zone_heal and link_degrade / link_restore are
 ///     link_fault messages to every TOR switch of the two zones;
 ///   - slow_disk / disk_restore are disk_slow messages to a storage server;
-///   - app_crash / app_restore are app_fault messages to a VM.
+///   - app_crash / app_restore are app_fault messages to a VM;
+///   - region_outage / region_restore crash and restart every entity of a
+///     region (its control plane, gateway and zones; not the control
+///     entity, which records the faults);
+///   - region_partition / region_heal are region_link messages to the
+///     region's gateway and, when the peer is a region, to the peer's.
 /// Every fault also sends a fault_notice to the control entity, which
 /// traces `fault_injected` or `fault_recovered` (fault, target).
 ///
@@ -21,7 +26,7 @@
 /// all nodes.
 
 #include "kernel/node_kernel.hpp"
-#include "topology/region_network.hpp"
+#include "topology/world_network.hpp"
 
 #include <string>
 #include <vector>
@@ -72,10 +77,12 @@ bool is_at_or_under(const std::string& path, const std::string& prefix);
 
 struct fault {
   fault_kind kind = fault_kind::host_crash;
-  /// A host, rack, zone, TOR switch, storage server or VM path.
+  /// A host, rack, zone, TOR switch, storage server or VM path, or a
+  /// region's name.
   std::string target;
   /// The other zone of zone_partition, zone_heal, link_degrade and
-  /// link_restore.
+  /// link_restore; the other region (or "global") of region_partition and
+  /// region_heal.
   std::string peer;
   sim_time extra_latency = 0;    ///< link_degrade
   uint32_t loss_ppm = 0;         ///< link_degrade: messages lost, per million
@@ -107,7 +114,8 @@ std::vector<plan_item> split_plan(const std::string& text,
 /// e.g. "tor_fail@90s:westeurope/z3/r2/tor+tor_repair@2m:westeurope/z3/r2/tor"
 /// or "link_degrade@10s:westeurope/z1:westeurope/z2:latency=5ms:loss=1000".
 /// Checks the syntax: a known kind, a strict time, a peer exactly for the
-/// zone-pair kinds (zone_partition, zone_heal, link_degrade, link_restore),
+/// zone-pair kinds (zone_partition, zone_heal, link_degrade, link_restore)
+/// and the region partitions ("region_partition@1m:westeurope:global"),
 /// each parameter at most once and only where it applies (latency= and
 /// loss= 0..1000000 for link_degrade, factor= 1..1000000 for slow_disk).
 /// Throws std::invalid_argument naming the item and the reason.
@@ -124,19 +132,22 @@ std::string plan_text(const planned_fault& p);
 void check_fault_sequence(const std::vector<planned_fault>& plan);
 
 /// Checks that the target of `f` exists among the entities of `table`
-/// (finalized; the region model's entities on `r`) and fits the kind: a
-/// host agent's path for host faults, exactly a rack or storage cluster for
-/// rack faults, a zone for zone faults and zone pairs, a TOR switch, a
-/// storage server, a VM slot. Throws std::invalid_argument naming the
-/// target and the reason ("fault host_crash westeurope/z1/r1/h1/vm0: is a
-/// vm, not a host_agent"). inject_fault makes the same check.
-void check_fault_target(const topology::region& r, const entity_table& table,
-                        const fault& f);
+/// (finalized; the region model's entities on the regions of `net`) and
+/// fits the kind: a host agent's path for host faults, exactly a rack or
+/// storage cluster for rack faults, a zone for zone faults and zone pairs
+/// (both in the target's region), a TOR switch, a storage server, a VM
+/// slot; a region of the world for region faults, whose peer is another
+/// region or "global" (a world of one region has no gateways: no region
+/// partitions). Throws std::invalid_argument naming the target and the
+/// reason ("fault host_crash westeurope/z1/r1/h1/vm0: is a vm, not a
+/// host_agent"). inject_fault makes the same check.
+void check_fault_target(const topology::world_network& net,
+                        const entity_table& table, const fault& f);
 
 /// Schedules fault `f` at time `t`. `control` is the control entity.
 /// Throws std::invalid_argument as check_fault_target does (nothing is
 /// scheduled then).
-void inject_fault(node_kernel& k, const topology::region_network& net,
+void inject_fault(node_kernel& k, const topology::world_network& net,
                   entity_id control, sim_time t, const fault& f);
 
 } // namespace vmss::physical

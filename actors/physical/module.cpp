@@ -24,6 +24,7 @@ void register_messages(message_family& f) {
   f.add<link_fault>(9, "link_fault");
   f.add<fault_notice>(10, "fault_notice");
   f.add<host_inventory>(11, "host_inventory");
+  f.add<region_link>(12, "region_link");
 }
 
 std::vector<const trace::event_def*> declared_events() {
@@ -38,7 +39,7 @@ const family_module& module() {
                                &register_messages,
                                {&kinds::host_agent, &kinds::hypervisor,
                                 &kinds::vm, &kinds::tor_switch,
-                                &kinds::control},
+                                &kinds::region_gateway, &kinds::control},
                                declared_events(),
                                &register_checkers};
   return m;

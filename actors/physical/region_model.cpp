@@ -11,6 +11,7 @@
 #include "actors/physical/faults.hpp"
 #include "actors/physical/host_agent.hpp"
 #include "actors/physical/hypervisor.hpp"
+#include "actors/physical/region_gateway.hpp"
 #include "actors/physical/tor_switch.hpp"
 #include "actors/physical/vm.hpp"
 #include "actors/storage/storage_replica.hpp"
@@ -25,7 +26,7 @@
 #include "messages/network_kinds.hpp"
 #include "messages/physical_kinds.hpp"
 #include "messages/storage_kinds.hpp"
-#include "topology/region_network.hpp"
+#include "topology/world_network.hpp"
 
 #include <caf/all.hpp>
 
@@ -846,6 +847,7 @@ private:
     std::vector<network::lb_params> load_balancers;
   };
   std::vector<region_part> parts_;
+  region_gateway_params gateway_;
   bool bound_ = false;
 
   region_part& part_of(entity_id id) {
@@ -944,10 +946,11 @@ private:
       auto i = static_cast<size_t>(net_.region_of(id));
       spawn_entity<tor_switch>(sys, k, id, &net_.region_net(i));
     });
-    factories_.add(kinds::region_gateway,
-                   [](caf::actor_system& sys, node_kernel& k, entity_id id) {
-                     spawn_entity<region_gateway>(sys, k, id);
-                   });
+    gateway_.net = &net_;
+    factories_.add(kinds::region_gateway, [this](caf::actor_system& sys,
+                                                 node_kernel& k, entity_id id) {
+      spawn_entity<region_gateway>(sys, k, id, &gateway_);
+    });
     factories_.add(kinds::control,
                    [](caf::actor_system& sys, node_kernel& k, entity_id id) {
                      spawn_entity<control>(sys, k, id);
