@@ -24,6 +24,7 @@ void register_messages(message_family& f) {
   f.add<link_fault>(9, "link_fault");
   f.add<fault_notice>(10, "fault_notice");
   f.add<host_inventory>(11, "host_inventory");
+  f.add<vm_sample_due>(12, "vm_sample_due");
 }
 
 std::vector<const trace::event_def*> declared_events() {
