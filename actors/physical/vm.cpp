@@ -44,8 +44,6 @@ std::optional<entity_id> monitor_of(const entity_table& table,
   return table.id_of(monitor);
 }
 
-constexpr sim_time minute = seconds(60);
-
 } // namespace
 
 vm::vm(caf::actor_config& cfg, node_kernel& k, entity_id id,
@@ -206,24 +204,23 @@ void vm::serve(const network::vm_serve& s) {
   auto out = load_->serve(s, serving_ && app_up_);
   send(source(),
        network::vm_served{s.batch, out.ok, out.failed, out.latency_us});
-  if (sampling_ || !monitor_)
+  if (!monitor_)
     return;
-  sampling_ = true; // the first sample at the end of this minute
-  after(minute - now() % minute, vm_sample_due{sample_epoch_});
+  if (auto delay = load_->start_sampling(now()))
+    after(*delay, vm_sample_due{sample_epoch_});
 }
 
 void vm::sample() {
-  auto m = load_->end_minute();
+  auto m = load_->end_minute(now());
   send(*monitor_, compute::metric_sample{
                       scale_set_, static_cast<uint32_t>(instance_id_),
-                      now() - minute, m.cpu_percent, m.bytes_in, m.bytes_out});
-  after(minute, vm_sample_due{sample_epoch_});
+                      m.grain_start, m.cpu_percent, m.bytes_in, m.bytes_out});
+  after(vm_load::minute, vm_sample_due{sample_epoch_});
 }
 
 void vm::stop_sampling() {
   if (load_)
-    load_->end_minute(); // its partial minute is not reported
-  sampling_ = false;
+    load_->stop();
   ++sample_epoch_; // the timer set goes stale
 }
 
@@ -272,7 +269,7 @@ caf::behavior vm::make_behavior() {
       },
       [=](const network::vm_serve& s) { serve(s); },
       [=](const vm_sample_due& due) {
-        if (sampling_ && due.epoch == sample_epoch_)
+        if (due.epoch == sample_epoch_ && load_->sampling())
           sample();
       },
       [=](const app_fault& fault) {

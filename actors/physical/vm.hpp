@@ -116,8 +116,7 @@ private:
   /// The region's monitor ("westeurope/monitor"), if the run has one.
   std::optional<entity_id> monitor_;
   std::optional<vm_load> load_; ///< its VM's size (from vm_create)
-  bool sampling_ = false;       ///< a vm_sample_due of `sample_epoch_` is set
-  uint32_t sample_epoch_ = 0;
+  uint32_t sample_epoch_ = 0;   ///< numbers the sample timers
 };
 
 } // namespace vmss::physical

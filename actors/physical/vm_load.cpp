@@ -10,7 +10,7 @@ namespace vmss::physical {
 namespace {
 
 constexpr uint64_t cpu_us_per_vcpu_tick = 1'000'000; ///< 1 s per second
-constexpr uint64_t us_per_minute = 60'000'000;
+constexpr double us_per_minute = 60e6;
 /// Utilisation above this answers as if at it (caps the M/M/1 delay at
 /// 100 x the service time): our choice.
 constexpr double rho_max = 0.99;
@@ -49,14 +49,30 @@ serve_outcome vm_load::serve(const network::vm_serve& s, bool up) {
   return out;
 }
 
-minute_load vm_load::end_minute() {
-  minute_load out{100.0 * double(minute_used_us_) /
+std::optional<sim_time> vm_load::start_sampling(sim_time now) {
+  if (sampling_)
+    return std::nullopt;
+  sampling_ = true;
+  return minute - now % minute;
+}
+
+minute_load vm_load::end_minute(sim_time now) {
+  VMSS_ASSERT(now % minute == 0, "a sample is taken at a minute's end");
+  minute_load out{now - minute,
+                  100.0 * double(minute_used_us_) /
                       (double(vcpus_) * us_per_minute),
                   minute_in_, minute_out_};
   minute_used_us_ = 0;
   minute_in_ = 0;
   minute_out_ = 0;
   return out;
+}
+
+void vm_load::stop() {
+  sampling_ = false;
+  minute_used_us_ = 0;
+  minute_in_ = 0;
+  minute_out_ = 0;
 }
 
 } // namespace vmss::physical

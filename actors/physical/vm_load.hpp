@@ -10,7 +10,14 @@
 /// Response time of an admitted batch: M/M/1 at the tick's utilisation
 /// rho, cpu_us / (1 - rho), rho capped at 0.99 (at most 100 x cpu_us).
 /// Percentage CPU of a minute: CPU time used / (vcpus x 60 s) x 100.
+///
+/// Sampling (one metric_sample per minute of virtual time):
+///
+///   off --serve--> on: a sample at the end of every minute --stop--> off
+///
+/// A stop (the VM stops or crashes) drops the minute in progress.
 
+#include "kernel/sim_time.hpp"
 #include "messages/network_messages.hpp"
 
 #include <cstdint>
@@ -28,6 +35,7 @@ struct serve_outcome {
 
 /// A minute's load: Percentage CPU and the bytes received and sent.
 struct minute_load {
+  sim_time grain_start = 0; ///< the minute's start
   double cpu_percent = 0;
   double bytes_in = 0;
   double bytes_out = 0;
@@ -41,8 +49,16 @@ public:
   /// fails and costs no CPU). Bytes in count every request received,
   /// bytes out the answered ones.
   serve_outcome serve(const network::vm_serve& s, bool up);
-  /// The load of the minute that ends now; starts the next one.
-  minute_load end_minute();
+  /// After a batch served at `now`: when sampling was off, it is on and
+  /// the first sample is due after the returned delay (the minute's end).
+  std::optional<sim_time> start_sampling(sim_time now);
+  /// The load of the minute that ends at `now`; the next one starts.
+  minute_load end_minute(sim_time now);
+  /// The VM stopped: sampling is off, the minute in progress dropped.
+  void stop();
+  bool sampling() const { return sampling_; }
+
+  static constexpr sim_time minute = seconds(60);
 
 private:
   uint64_t capacity_us_; ///< CPU microseconds per tick
@@ -52,6 +68,7 @@ private:
   uint64_t minute_used_us_ = 0;
   double minute_in_ = 0;
   double minute_out_ = 0;
+  bool sampling_ = false;
 };
 
 } // namespace vmss::physical

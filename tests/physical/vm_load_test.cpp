@@ -27,7 +27,7 @@ TEST(vm_load, an_application_down_fails_every_request_without_cpu) {
   auto out = load.serve(batch(0, 40, 1000), false);
   EXPECT_EQ(out.ok, 0u);
   EXPECT_EQ(out.failed, 40u);
-  auto m = load.end_minute();
+  auto m = load.end_minute(seconds(60));
   EXPECT_EQ(m.cpu_percent, 0);
   EXPECT_EQ(m.bytes_in, 40 * 500);
   EXPECT_EQ(m.bytes_out, 0);
@@ -49,16 +49,35 @@ TEST(vm_load, requests_beyond_the_ticks_vcpu_time_fail) {
 }
 
 TEST(vm_load, percentage_cpu_is_used_time_over_the_minutes_vcpu_time) {
-  vm_load load(4); // 240 s of CPU in a minute
-  for (int t = 0; t < 60; ++t) // 0.6 s of CPU a second: 36 s in all
+  vm_load load(4);               // 240 s of CPU in a minute
+  for (int t = 60; t < 120; ++t) // 0.6 s of CPU a second: 36 s in all
     load.serve(batch(seconds(t), 600, 1000), true);
-  auto m = load.end_minute();
+  auto m = load.end_minute(seconds(120));
+  EXPECT_EQ(m.grain_start, seconds(60));
   EXPECT_DOUBLE_EQ(m.cpu_percent, 15.0);
   EXPECT_DOUBLE_EQ(m.bytes_in, 60.0 * 600 * 500);
   EXPECT_DOUBLE_EQ(m.bytes_out, 60.0 * 600 * 2000);
-  auto idle = load.end_minute();
+  auto idle = load.end_minute(seconds(180));
+  EXPECT_EQ(idle.grain_start, seconds(120));
   EXPECT_EQ(idle.cpu_percent, 0);
   EXPECT_EQ(idle.bytes_in, 0);
+}
+
+TEST(vm_load, samples_start_with_serving_at_the_minutes_end_and_stop) {
+  vm_load load(1);
+  EXPECT_FALSE(load.sampling()); // never served: no samples
+  load.serve(batch(seconds(75), 10, 1000), true);
+  EXPECT_EQ(load.start_sampling(seconds(75) + ms(3)), seconds(45) - ms(3));
+  EXPECT_EQ(load.start_sampling(seconds(76)), std::nullopt); // already on
+  EXPECT_TRUE(load.sampling());
+  load.serve(batch(seconds(130), 60, 1000), true);
+  load.stop(); // the VM stopped: its partial minute is dropped
+  EXPECT_FALSE(load.sampling());
+  load.serve(batch(seconds(200), 30, 1000), true);
+  EXPECT_EQ(load.start_sampling(seconds(200)), seconds(40));
+  auto m = load.end_minute(seconds(240));
+  EXPECT_EQ(m.grain_start, seconds(180));
+  EXPECT_DOUBLE_EQ(m.cpu_percent, 100.0 * 30 * 1000 / 60e6);
 }
 
 } // namespace
