@@ -389,9 +389,8 @@ lb_effects lb_core::on_served(const vm_served& s) {
   auto& r = rounds_.at(id);
   r.result.backend_ok.push_back(s.ok);
   r.result.backend_latency_us.push_back(s.latency_us);
-  // What the VM did not count (it should count every request) fails.
-  auto answered = std::min(it->second.requests, s.ok + s.failed);
-  auto ok = std::min(s.ok, answered);
+  // Every request of the batch the VM did not answer ok failed.
+  auto ok = std::min(s.ok, it->second.requests);
   close_batch(s.batch, ok, it->second.requests - ok);
   finish(id, out);
   return out;
