@@ -269,7 +269,7 @@ caf::behavior vm::make_behavior() {
       },
       [=](const network::vm_serve& s) { serve(s); },
       [=](const vm_sample_due& due) {
-        if (due.epoch == sample_epoch_ && load_->sampling())
+        if (load_ && due.epoch == sample_epoch_ && load_->sampling())
           sample();
       },
       [=](const app_fault& fault) {
