@@ -112,6 +112,19 @@ typename Inspector::result_type inspect(Inspector& f, probe_due& x) {
   return f(caf::meta::type_name("probe_due"), x.phase);
 }
 
+/// Timer: a serving VM's minute is over (its metric sample is due).
+struct vm_sample_due {
+  uint32_t epoch = 0; ///< the VM's sampling epoch when it was set
+  friend bool operator==(const vm_sample_due& a, const vm_sample_due& b) {
+    return a.epoch == b.epoch;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, vm_sample_due& x) {
+  return f(caf::meta::type_name("vm_sample_due"), x.epoch);
+}
+
 /// A host agent tells the fabric controller it is alive, how much of the
 /// server other tenants use (the controller knows its own VMs) and how many
 /// VM slots are free.

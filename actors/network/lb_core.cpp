@@ -6,6 +6,7 @@
 #include "messages/vm_vocabulary.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace vmss::network {
 
@@ -33,8 +34,9 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-void erase_from(std::vector<std::string>& v, const std::string& s) {
-  v.erase(std::remove(v.begin(), v.end(), s), v.end());
+template <class T>
+void erase_from(std::vector<T>& v, const T& x) {
+  v.erase(std::remove(v.begin(), v.end(), x), v.end());
 }
 
 } // namespace
@@ -92,13 +94,19 @@ lb_core::lb_core(const lb_params& params) : params_(params) {
                 "a probe has an interval and a threshold");
 }
 
-const std::string& lb_core::pool_name(const std::string& given) const {
+const std::string* lb_core::find_pool(const std::string& given) const {
   for (const auto& pool : params_.pools)
     if (input::ascii_lower(pool) == input::ascii_lower(given))
-      return pool;
-  VMSS_ASSERT(false, "a member joins a pool its load balancer has (the "
-                     "scale set's reader checked the reference)");
-  return given;
+      return &pool;
+  return nullptr;
+}
+
+const std::string& lb_core::pool_name(const std::string& given) const {
+  const auto* pool = find_pool(given);
+  VMSS_ASSERT(pool != nullptr, "a member joins a pool its load balancer has "
+                               "(the scale set's reader checked the "
+                               "reference)");
+  return pool ? *pool : given;
 }
 
 uint64_t lb_core::timer(sim_time delay, due_ref ref, lb_effects& out) {
@@ -197,6 +205,10 @@ lb_effects lb_core::on_due(const lb_due& d) {
   auto ref = std::move(due->second);
   dues_.erase(due);
   auto it = members_.find(ref.who);
+  if (ref.kind == due_kind::traffic) {
+    expire(ref.epoch, out);
+    return out;
+  }
   if (ref.kind == due_kind::drained) {
     // A member that joined the pool again is not drained.
     if (it == members_.end() || !contains(it->second.pools, ref.pool))
@@ -243,8 +255,17 @@ void lb_core::count(const key& who, member& m, size_t probe, bool ok,
   update_serving(who, m, out);
 }
 
+bool lb_core::named_by_rule(const std::string& pool) const {
+  if (params_.rules.empty())
+    return true; // a load balancer without rules: membership alone
+  for (const auto& rule : params_.rules)
+    if (contains(rule.pools, pool))
+      return true;
+  return false;
+}
+
 bool lb_core::pool_open_to(const member& m, const std::string& pool) const {
-  if (!contains(m.pools, pool))
+  if (!contains(m.pools, pool) || !named_by_rule(pool))
     return false;
   for (const auto& rule : params_.rules) {
     if (rule.probe.empty() || !contains(rule.pools, pool))
@@ -288,6 +309,157 @@ std::optional<bool> lb_core::verdict(const std::string& scale_set,
     if (params_.probes[i].name == probe)
       return it->second.probes[i].verdict;
   return std::nullopt;
+}
+
+size_t lb_core::rule_index(const std::string& name) const {
+  for (size_t i = 0; i < params_.rules.size(); ++i)
+    if (input::ascii_lower(params_.rules[i].name) == input::ascii_lower(name))
+      return i;
+  VMSS_ASSERT(false, "traffic and lb_rule_set name a rule of the load "
+                     "balancer (the scenario reader checks the name)");
+  return 0;
+}
+
+std::vector<std::pair<uint32_t, std::string>>
+lb_core::backends_of(const std::vector<std::string>& pools) const {
+  std::vector<std::pair<uint32_t, std::string>> out;
+  std::set<uint32_t> listed;
+  for (const auto& pool : pools)
+    for (const auto& [who, m] : members_)
+      if (contains(m.serving, pool) && listed.insert(m.vm).second)
+        out.emplace_back(m.vm, pool);
+  return out;
+}
+
+lb_effects lb_core::on_traffic(const lb_traffic& t, uint32_t client) {
+  lb_effects out;
+  const auto& pools = params_.rules.empty() ? params_.pools
+                      : t.rule.empty()
+                          ? params_.rules.front().pools
+                          : params_.rules[rule_index(t.rule)].pools;
+  auto backends = backends_of(pools);
+  auto id = next_round_++;
+  auto& r = rounds_[id];
+  r.client = client;
+  r.result.tick = t.tick;
+  if (backends.empty()) { // nothing receives new flows: all fail at once
+    r.result.failed = t.requests;
+    finish(id, out);
+    return out;
+  }
+  // Default distribution (5-tuple hash): even shares; the remainder goes
+  // to consecutive backends starting at one that rotates with the tick.
+  auto n = static_cast<uint32_t>(backends.size());
+  auto first = static_cast<uint32_t>((t.tick / seconds(1)) % n);
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t share = t.requests / n + ((i + n - first) % n < t.requests % n);
+    if (share == 0)
+      continue;
+    auto seq = next_batch_++;
+    batches_[seq] = {id, backends[i].second, share};
+    r.batches.push_back(seq);
+    out.serves.push_back(
+        {backends[i].first,
+         vm_serve{seq, t.tick, share, t.cpu_us, t.bytes_in, t.bytes_out}});
+  }
+  if (!r.batches.empty())
+    timer(params_.serve_timeout, {{}, id, 0, due_kind::traffic, {}}, out);
+  finish(id, out);
+  return out;
+}
+
+void lb_core::close_batch(uint64_t seq, uint32_t ok, uint32_t failed) {
+  auto it = batches_.find(seq);
+  auto& counts = pool_counts_[it->second.pool];
+  counts.ok += ok;
+  counts.failed += failed;
+  auto& r = rounds_.at(it->second.round);
+  r.result.ok += ok;
+  r.result.failed += failed;
+  erase_from(r.batches, seq);
+  batches_.erase(it);
+}
+
+lb_effects lb_core::on_served(const vm_served& s) {
+  lb_effects out;
+  auto it = batches_.find(s.batch);
+  if (it == batches_.end())
+    return out; // late: the batch already timed out
+  auto id = it->second.round;
+  auto& r = rounds_.at(id);
+  r.result.backend_ok.push_back(s.ok);
+  r.result.backend_latency_us.push_back(s.latency_us);
+  // Every request of the batch the VM did not answer ok failed.
+  auto ok = std::min(s.ok, it->second.requests);
+  close_batch(s.batch, ok, it->second.requests - ok);
+  finish(id, out);
+  return out;
+}
+
+void lb_core::expire(uint64_t id, lb_effects& out) {
+  auto it = rounds_.find(id);
+  if (it == rounds_.end())
+    return; // every backend answered in time
+  for (auto seq : std::vector<uint64_t>(it->second.batches))
+    close_batch(seq, 0, batches_.at(seq).requests);
+  finish(id, out);
+}
+
+void lb_core::finish(uint64_t id, lb_effects& out) {
+  auto it = rounds_.find(id);
+  if (!it->second.batches.empty())
+    return;
+  out.answers.push_back({it->second.client, std::move(it->second.result)});
+  rounds_.erase(it);
+}
+
+lb_effects lb_core::on_rule_set(const lb_rule_set& r) {
+  lb_effects out;
+  std::vector<std::string> pools;
+  for (const auto& given : r.pools) {
+    const auto* pool = find_pool(given);
+    VMSS_ASSERT(pool != nullptr, "lb_rule_set names pools of the load "
+                                 "balancer (the scenario reader checks them)");
+    if (pool && !contains(pools, *pool))
+      pools.push_back(*pool);
+  }
+  params_.rules[rule_index(r.rule)].pools = std::move(pools);
+  for (auto& [who, m] : members_)
+    update_serving(who, m, out);
+  return out;
+}
+
+lb_pool_health lb_core::on_pool_query(const lb_pool_query& q) {
+  lb_pool_health out;
+  out.seq = q.seq;
+  const auto* pool = find_pool(q.pool);
+  out.pool = pool ? *pool : q.pool;
+  if (!pool)
+    return out; // no such pool: no members
+  for (const auto& [who, m] : members_) {
+    if (!contains(m.pools, *pool))
+      continue;
+    ++out.members;
+    bool up =
+        std::all_of(m.probes.begin(), m.probes.end(), [](const probe_state& p) {
+          return p.verdict == std::optional<bool>(true);
+        });
+    out.healthy += up;
+  }
+  auto counts = pool_counts_.find(*pool);
+  if (counts != pool_counts_.end()) {
+    out.ok = counts->second.ok;
+    out.failed = counts->second.failed;
+    pool_counts_.erase(counts);
+  }
+  return out;
+}
+
+uint32_t lb_core::frontend_status() const {
+  for (const auto& [who, m] : members_)
+    if (!m.serving.empty()) // serving implies a rule names the pool
+      return 200;
+  return 503;
 }
 
 } // namespace vmss::network

@@ -44,6 +44,10 @@ void load_balancer::apply(lb_effects effects) {
   }
   for (const auto& t : effects.timers)
     after(t.delay, lb_due{t.seq});
+  for (auto& b : effects.serves)
+    send(b.vm, std::move(b.msg));
+  for (auto& a : effects.answers)
+    send(a.client, std::move(a.msg));
 }
 
 caf::behavior load_balancer::make_behavior() {
@@ -51,6 +55,13 @@ caf::behavior load_balancer::make_behavior() {
       [=](const lb_member& m) { apply(core_.on_member(m)); },
       [=](const lb_probe_reply& r) { apply(core_.on_reply(r)); },
       [=](const lb_due& d) { apply(core_.on_due(d)); },
+      [=](const lb_traffic& t) { apply(core_.on_traffic(t, source())); },
+      [=](const vm_served& s) { apply(core_.on_served(s)); },
+      [=](const lb_rule_set& r) { apply(core_.on_rule_set(r)); },
+      [=](const lb_pool_query& q) { send(source(), core_.on_pool_query(q)); },
+      [=](const tm_probe& p) {
+        send(source(), tm_probe_reply{p.seq, core_.frontend_status()});
+      },
   };
 }
 

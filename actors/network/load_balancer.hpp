@@ -6,6 +6,12 @@
 /// when a probe's verdict changes (lb_backend_health) and when a leaving
 /// member is drained (lb_drained), and traces `lb_backend` (vm, member,
 /// pool) and `probe_result` (vm, probe, up). Its timers are lb_due.
+///
+/// Traffic: a workload's lb_traffic is split into vm_serve batches to the
+/// VMs receiving new flows; their vm_served answers (or the serve timeout)
+/// make the lb_traffic_result sent back to the workload. It answers a
+/// deployment's lb_rule_set and lb_pool_query (lb_pool_health) and a
+/// Traffic Manager's tm_probe (tm_probe_reply, 200 or 503).
 
 #include "actors/network/lb_core.hpp"
 #include "kernel/entity.hpp"

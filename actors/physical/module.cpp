@@ -25,6 +25,7 @@ void register_messages(message_family& f) {
   f.add<fault_notice>(10, "fault_notice");
   f.add<host_inventory>(11, "host_inventory");
   f.add<region_link>(12, "region_link");
+  f.add<vm_sample_due>(13, "vm_sample_due");
 }
 
 std::vector<const trace::event_def*> declared_events() {

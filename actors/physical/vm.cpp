@@ -3,6 +3,8 @@
 #include "messages/physical_events.hpp"
 
 #include "actors/physical/host_agent.hpp"
+#include "messages/compute_kinds.hpp"
+#include "messages/compute_messages.hpp"
 #include "messages/network_messages.hpp"
 
 #include <caf/all.hpp>
@@ -33,6 +35,15 @@ std::string parent_of(const std::string& path) {
   return path.substr(0, path.rfind('/'));
 }
 
+/// The run's monitor of the VM's region (its path's first component).
+std::optional<entity_id> monitor_of(const entity_table& table,
+                                    const std::string& path) {
+  auto monitor = compute::monitor_path(path.substr(0, path.find('/')));
+  if (!table.contains(monitor))
+    return std::nullopt;
+  return table.id_of(monitor);
+}
+
 } // namespace
 
 vm::vm(caf::actor_config& cfg, node_kernel& k, entity_id id,
@@ -40,12 +51,14 @@ vm::vm(caf::actor_config& cfg, node_kernel& k, entity_id id,
     : entity(cfg, k, id), params_(params),
       hypervisor_(
           k.table().id_of(hypervisor_path(parent_of(k.table()[id].path)))),
-      lifecycle_(params->timings) {
+      lifecycle_(params->timings),
+      monitor_(monitor_of(k.table(), k.table()[id].path)) {
 }
 
 void vm::on_restart() {
   app_up_ = true;
-  if (disk_) { // the I/O in flight died with the VM
+  stop_sampling(); // the minute in progress died with the VM
+  if (disk_) {     // the I/O in flight died with the VM
     auto view = disk_->view();
     disk_.emplace(id(), std::move(view), params_->disk);
   }
@@ -113,6 +126,7 @@ void vm::apply(vm_input in) {
   if (!runs(step.to)) {
     stop_extension(); // reported with the new state
     serving_ = false;
+    stop_sampling();
   }
   if (step.was_down)
     record(vm_state::stopped, "host_down");
@@ -184,6 +198,32 @@ void vm::probe() {
   start_io(disk_op::write); // the probe's answer needs a disk write
 }
 
+void vm::serve(const network::vm_serve& s) {
+  if (!runs(lifecycle_.state()))
+    return; // silent: the load balancer's timeout fails the batch
+  auto out = load_->serve(s, serving_ && app_up_);
+  send(source(),
+       network::vm_served{s.batch, out.ok, out.failed, out.latency_us});
+  if (!monitor_)
+    return;
+  if (auto delay = load_->start_sampling(now()))
+    after(*delay, vm_sample_due{sample_epoch_});
+}
+
+void vm::sample() {
+  auto m = load_->end_minute(now());
+  send(*monitor_, compute::metric_sample{
+                      scale_set_, static_cast<uint32_t>(instance_id_),
+                      m.grain_start, m.cpu_percent, m.bytes_in, m.bytes_out});
+  after(vm_load::minute, vm_sample_due{sample_epoch_});
+}
+
+void vm::stop_sampling() {
+  if (load_)
+    load_->stop();
+  ++sample_epoch_; // the timer set goes stale
+}
+
 caf::behavior vm::make_behavior() {
   return {
       [=](const vm_create& create) {
@@ -195,6 +235,9 @@ caf::behavior vm::make_behavior() {
         app_up_ = true;
         scale_set_ = create.scale_set;
         instance_id_ = create.instance_id;
+        auto size = params_->vcpus.find(create.scale_set);
+        load_.emplace(size == params_->vcpus.end() ? 1 : size->second);
+        stop_sampling();
         auto ext = params_->extensions.find(create.scale_set);
         if (!create.scale_set.empty() && ext != params_->extensions.end())
           extension_.emplace(ext->second);
@@ -223,6 +266,11 @@ caf::behavior vm::make_behavior() {
         // application crashed, refuses the connection.
         if (runs(lifecycle_.state()))
           send(source(), network::lb_probe_reply{p.seq, serving_ && app_up_});
+      },
+      [=](const network::vm_serve& s) { serve(s); },
+      [=](const vm_sample_due& due) {
+        if (load_ && due.epoch == sample_epoch_ && load_->sampling())
+          sample();
       },
       [=](const app_fault& fault) {
         app_up_ = fault.up;

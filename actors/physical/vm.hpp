@@ -25,12 +25,22 @@
 /// It answers a load balancer's probes (lb_probe) while its OS runs: a TCP
 /// probe always, an HTTP probe ok when the application is up.
 ///
+/// It serves a load balancer's requests (vm_serve, answered by vm_served)
+/// while its OS runs: through vm_load when its workload listens and its
+/// application is up, all failed (503) otherwise; a VM that does not run
+/// is silent (the load balancer's timeout fails the batch). Once it has
+/// served, it sends its region's monitor a metric_sample at the end of
+/// every minute of virtual time while it runs (0 load in idle minutes);
+/// stopping or crashing ends that until it serves again. A VM that never
+/// served sends none.
+///
 /// When the server loses power the VM goes down with it (the kernel crashes
 /// every entity of the server); when power returns it records that it was
 /// down (Stopped, reason host_down) and boots again.
 
 #include "actors/physical/health_extension.hpp"
 #include "actors/physical/vm_lifecycle.hpp"
+#include "actors/physical/vm_load.hpp"
 #include "actors/storage/disk_client.hpp"
 #include "actors/storage/disk_placement.hpp"
 #include "kernel/entity.hpp"
@@ -51,6 +61,9 @@ struct vm_params {
   std::map<std::string, compute::extension_health> extensions;
   /// Retry of a failed hydration once Creating's time is over.
   sim_time hydrate_retry = seconds(5);
+  /// vCPUs of each scale set's VM size (filled by the model); a VM of a
+  /// set not listed has 1.
+  std::map<std::string, uint32_t> vcpus;
   storage::disk_client_params disk;
   const storage::replica_directory* directory = nullptr; ///< set by the model
 };
@@ -78,6 +91,10 @@ private:
   void probe();
   void start_io(storage::disk_op op);
   void on_disk(const storage::disk_outcome& outcome);
+  void serve(const network::vm_serve& s);
+  /// Sends the minute's metric_sample and sets the next minute's timer.
+  void sample();
+  void stop_sampling();
 
   const vm_params* params_;
   entity_id hypervisor_;
@@ -96,6 +113,10 @@ private:
   std::optional<storage::disk_client> disk_;
   storage::disk_op io_op_ =
       storage::disk_op::write; ///< the I/O in flight, or the last one
+  /// The region's monitor ("westeurope/monitor"), if the run has one.
+  std::optional<entity_id> monitor_;
+  std::optional<vm_load> load_; ///< its VM's size (from vm_create)
+  uint32_t sample_epoch_ = 0;   ///< numbers the sample timers
 };
 
 } // namespace vmss::physical

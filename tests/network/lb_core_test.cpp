@@ -1,4 +1,5 @@
 #include "actors/network/lb_core.hpp"
+#include "lb_harness.hpp"
 
 #include "messages/azure_network.pb.h"
 
@@ -10,59 +11,7 @@ namespace {
 
 using namespace vmss;
 using namespace vmss::network;
-
-/// Runs a core's timers in virtual time and keeps what it did.
-struct harness {
-  explicit harness(const lb_params& p) : core(p) {}
-
-  lb_core core;
-  sim_time now = 0;
-  std::multimap<sim_time, uint64_t> timers;
-  std::vector<probe_send> probes; ///< every probe sent, in order
-  std::vector<std::pair<sim_time, lb_drained>> drained;
-  std::vector<lb_backend_health> health;
-  std::vector<std::pair<sim_time, backend_change>> backends;
-
-  void take(lb_effects e) {
-    for (auto& p : e.probes)
-      probes.push_back(p);
-    for (auto& d : e.drained)
-      drained.emplace_back(now, d);
-    for (auto& h : e.health)
-      health.push_back(h);
-    for (auto& b : e.backends)
-      backends.emplace_back(now, b);
-    for (auto& t : e.timers)
-      timers.emplace(now + t.delay, t.seq);
-  }
-  void join(const std::string& pool, uint32_t instance = 0, uint32_t vm = 7) {
-    take(core.on_member({"web", instance, vm, pool, true}));
-  }
-  void leave(const std::string& pool, uint32_t instance = 0) {
-    take(core.on_member({"web", instance, 7, pool, false}));
-  }
-  /// Answers the last probe sent.
-  void reply(bool ok) { take(core.on_reply({probes.back().msg.seq, ok})); }
-  /// Fires every timer due up to `t`.
-  void run_until(sim_time t) {
-    while (!timers.empty() && timers.begin()->first <= t) {
-      auto [at, seq] = *timers.begin();
-      timers.erase(timers.begin());
-      now = at;
-      take(core.on_due({seq}));
-    }
-    now = t;
-  }
-};
-
-lb_params probed(bool tcp, sim_time interval, uint32_t threshold) {
-  lb_params p;
-  p.name = "web-lb";
-  p.pools = {"backend"};
-  p.probes = {{"health", tcp, interval, threshold}};
-  p.rules = {{"http", {"backend"}, "health"}};
-  return p;
-}
+using namespace vmss::network::lb_test;
 
 TEST(lb_core, without_probes_membership_alone_sends_new_flows) {
   lb_params p;
@@ -284,12 +233,25 @@ TEST(lb_core, rules_probes_and_drain_times_come_from_the_rest_body) {
   EXPECT_EQ(p.pool_drain.at("Backend"), seconds(300));
   EXPECT_EQ(p.pool_drain.count("other"), 0u);
   EXPECT_EQ(p.drain, 0);
-  // The rule's probe holds back "Backend" only.
+  // The rule's probe holds back "Backend" only ("other" needs a rule that
+  // names it: one without a probe).
+  p.rules.push_back({"plain", {"other"}, ""});
   harness h(p);
   h.join("other", 1);
   h.join("Backend", 2);
   EXPECT_TRUE(h.core.serving("web", 1, "other"));
   EXPECT_FALSE(h.core.serving("web", 2, "Backend"));
+}
+
+TEST(lb_core, a_pool_no_rule_names_receives_no_new_flows) {
+  auto p = probed(true, seconds(5), 1);
+  p.pools.push_back("spare");
+  harness h(p);
+  h.join("spare");
+  EXPECT_TRUE(h.backends.empty());
+  h.reply(true); // up, still no rule sends to it
+  EXPECT_TRUE(h.backends.empty());
+  EXPECT_FALSE(h.core.serving("web", 0, "spare"));
 }
 
 } // namespace
