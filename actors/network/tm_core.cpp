@@ -115,6 +115,8 @@ tm_core::tm_core(tm_params params)
     : params_(std::move(params)), states_(params_.endpoints.size()) {
   VMSS_ASSERT(params_.timeout > 0 && params_.timeout < params_.interval,
               "a Traffic Manager probe concludes before the next is sent");
+  for (const auto& e : params_.endpoints)
+    VMSS_ASSERT(e.lb >= 0, "every endpoint reaches a load balancer entity");
 }
 
 std::optional<size_t> tm_core::index_of(const std::string& name) const {
