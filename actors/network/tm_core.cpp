@@ -186,9 +186,10 @@ void tm_core::send_probe(size_t i, tm_effects& out) {
 bool tm_core::expected(uint32_t status) const {
   if (params_.tcp)
     return status == 200;
-  return std::any_of(
-      params_.expected.begin(), params_.expected.end(),
-      [&](const tm_status_range& r) { return r.min <= status && status <= r.max; });
+  return std::any_of(params_.expected.begin(), params_.expected.end(),
+                     [&](const tm_status_range& r) {
+                       return r.min <= status && status <= r.max;
+                     });
 }
 
 void tm_core::count(size_t i, bool ok, tm_effects& out) {

@@ -9,12 +9,14 @@
 ///
 /// An endpoint's monitor status (Azure's endpointMonitorStatus):
 ///
-///   start / enabled --> CheckingEndpoint --success-------------> Online
-///                              |                               ^    |
-///                   failures > |                       success |    | failures >
-///                   tolerated  +-------------> Degraded -------+    | tolerated
-///                                                 ^                 |
-///                                                 +-----------------+
+///                          success
+///   CheckingEndpoint --------------------------> Online
+///    ^    |                                      ^   |
+///    |    | failures > tolerated         success |   | failures > tolerated
+///    |    +--------------> Degraded -------------+   |
+///    |                        ^                      |
+///    |                        +----------------------+
+///   start, or enabled again
 ///
 ///   endpointStatus Disabled (any state) --> Disabled, not monitored
 ///   profileStatus Disabled --> Stopped, not monitored (Disabled wins)
@@ -161,8 +163,8 @@ public:
 private:
   struct endpoint_state {
     tm_status status = tm_status::checking_endpoint;
-    uint32_t failures = 0; ///< consecutive
-    uint64_t epoch = 0;    ///< a new one on every (re)start of monitoring
+    uint32_t failures = 0;  ///< consecutive
+    uint64_t epoch = 0;     ///< a new one on every (re)start of monitoring
     uint64_t in_flight = 0; ///< the probe's seq, 0 when none
   };
   enum class due_kind : uint8_t { send, conclude };

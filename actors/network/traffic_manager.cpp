@@ -32,9 +32,9 @@ caf::behavior traffic_manager::make_behavior() {
       [=](const tm_due& d) { apply(core_.on_due(d)); },
       [=](const dns_query& q) {
         auto a = core_.on_query(q, random());
-        trace(events::tm_route, {core_.params().name, a.endpoint,
-                                 static_cast<int64_t>(a.client),
-                                 a.ttl_ns / seconds(1)});
+        trace(events::tm_route,
+              {core_.params().name, a.endpoint, static_cast<int64_t>(a.client),
+               a.ttl_ns / seconds(1)});
         send(source(), std::move(a));
       },
       [=](const tm_endpoint_set& s) {

@@ -45,9 +45,8 @@ struct harness {
     for (auto& c : e.changes)
       changes.emplace_back(now, c);
     for (auto& t : e.timers)
-      pending.emplace(now + t.delay, [this, seq = t.seq] {
-        take(core.on_due({seq}));
-      });
+      pending.emplace(now + t.delay,
+                      [this, seq = t.seq] { take(core.on_due({seq})); });
     for (auto& p : e.probes) {
       probes.emplace_back(now, p);
       auto status = answers.at(p.lb)(now);
@@ -156,8 +155,8 @@ TEST(tm_core, priority_fails_over_on_the_fourth_timeout_and_back_on_a_success) {
 }
 
 TEST(tm_core, an_unexpected_status_fails_when_it_arrives) {
-  harness h(two_regions(),
-            {{west, outage(seconds(45), seconds(1000), 503)}, {north, healthy}});
+  harness h(two_regions(), {{west, outage(seconds(45), seconds(1000), 503)},
+                            {north, healthy}});
   h.start();
   h.run_until(seconds(200));
   EXPECT_EQ(h.when("WestEurope", tm_status::degraded), seconds(80) + latency);
