@@ -14,6 +14,7 @@
 
 #include "actors/compute/autoscale_core.hpp"
 #include "kernel/entity.hpp"
+#include "messages/compute_messages.hpp"
 
 namespace vmss::compute {
 
