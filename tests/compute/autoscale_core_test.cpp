@@ -368,6 +368,26 @@ TEST(autoscale_core, recurrences_follow_daylight_saving_time) {
   EXPECT_EQ(core.profile_at(at(7, 16)), 1);
 }
 
+TEST(autoscale_core, a_start_in_the_spring_gap_moves_forward_by_the_gap) {
+  // 02:30 on Sunday 2024-03-31 does not exist in Amsterdam/Berlin: the
+  // start moves forward by the gap, to 03:30 CEST (01:30Z); a week later
+  // it is 02:30 CEST.
+  auto b = body(json::array(
+      {weekly(profile("week", 2, 8, 3, default_rules()), {"Monday"}, 0, 0),
+       weekly(profile("night", 1, 3, 1, default_rules()), {"Sunday"}, 2, 30)}));
+  int64_t start = 0;
+  ASSERT_TRUE(input::parse_utc("2024-03-31T00:00:00Z", start, nullptr));
+  auto p = params_of(b, start);
+  autoscale_core core(p);
+  auto at = [](int64_t day, int64_t h, int64_t m = 0) {
+    return seconds(day * 86400 + h * 3600 + m * 60);
+  };
+  EXPECT_EQ(core.profile_at(at(0, 1, 29)), 0);
+  EXPECT_EQ(core.profile_at(at(0, 1, 30)), 1);
+  EXPECT_EQ(core.profile_at(at(7, 0, 29)), 0); // 7 April 02:29 CEST
+  EXPECT_EQ(core.profile_at(at(7, 0, 30)), 1);
+}
+
 TEST(autoscale_core, recurrences_follow_the_end_of_daylight_saving_time) {
   // Sunday 2024-10-27 03:00 CEST becomes 02:00 CET; a profile at 02:30 on
   // Sundays starts at the first 02:30 (CEST, 00:30Z); Monday 08:00 is
