@@ -31,6 +31,11 @@ caf::behavior arm::make_behavior() {
         if (answer.forward)
           send(to, r);
       },
+      [=](const capacity_query& q) {
+        const auto* m = core_.model(q.scale_set);
+        send(source(), capacity_answer{q.seq, q.scale_set,
+                                       m ? int64_t{m->capacity} : -1});
+      },
       [=](const capacity_reported& c) {
         core_.on_capacity(c.scale_set, c.capacity);
       },

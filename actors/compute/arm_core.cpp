@@ -176,14 +176,21 @@ std::string request_refusal(const arm_request& r, const set_model& m) {
 arm_answer arm_core::on_request(const arm_request& request) {
   if (request.op == arm_op::put_model)
     return put_model(request);
+  if (request.op == arm_op::set_capacity) {
+    auto it = sets_.find(request.scale_set);
+    if (it != sets_.end()) {
+      auto answer = set_capacity(request, it->second);
+      if (answer.changed)
+        answer.changed->reason = request.reason;
+      return answer;
+    }
+  }
   auto it = sets_.find(request.scale_set);
   if (it == sets_.end())
     return refuse("ResourceNotFound: The Resource "
                   "'Microsoft.Compute/virtualMachineScaleSets/" +
                   request.scale_set + "' under resource group '" +
                   resource_group + "' was not found.");
-  if (request.op == arm_op::set_capacity)
-    return set_capacity(request, it->second);
   auto why = instances_refusal(request);
   if (why.empty())
     why = request_refusal(request, it->second.model);

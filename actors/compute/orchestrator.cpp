@@ -160,7 +160,7 @@ caf::behavior orchestrator::make_behavior() {
   using namespace vmss::fabric;
   return {
       [=](const model_changed& m) {
-        execute(core_.on_model(now(), m.version, m.model));
+        execute(core_.on_model(now(), m.version, m.model, m.reason));
       },
       [=](const arm_request& r) {
         switch (r.op) {

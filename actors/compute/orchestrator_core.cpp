@@ -496,7 +496,8 @@ void orchestrator_core::join_pools(orchestrator_effects& e, instance& i) {
 // Inputs.
 
 orchestrator_effects orchestrator_core::on_model(sim_time now, uint32_t version,
-                                                 const set_model& model) {
+                                                 const set_model& model,
+                                                 const std::string& reason) {
   orchestrator_effects e;
   if (version <= version_)
     return e; // late or repeated
@@ -509,7 +510,7 @@ orchestrator_effects orchestrator_core::on_model(sim_time now, uint32_t version,
     profile_version_ = version;
   model_ = model;
   version_ = version;
-  set_capacity(e, model.capacity, "request");
+  set_capacity(e, model.capacity, reason);
   for (const auto& [id, i] : instances_)
     touch(e, id); // latestModelApplied follows the profile
   reconcile(now, e);

@@ -135,9 +135,12 @@ class orchestrator_core {
 public:
   explicit orchestrator_core(const orchestrator_params& params);
 
-  /// ARM accepted a model (version 1 creates the set).
+  /// ARM accepted a model (version 1 creates the set); `reason` is the
+  /// request's (model_changed::reason), capacity_changed's when the
+  /// capacity changes.
   orchestrator_effects on_model(sim_time now, uint32_t version,
-                                const set_model& model);
+                                const set_model& model,
+                                const std::string& reason = "request");
   /// An instance-level request ARM accepted (instance_action,
   /// set_protection); refuses what the instances do not allow.
   orchestrator_effects on_request(sim_time now, const arm_request& request);

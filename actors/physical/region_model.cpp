@@ -1,12 +1,14 @@
 #include "actors/physical/region_model.hpp"
 
 #include "actors/compute/arm.hpp"
+#include "actors/compute/monitor.hpp"
 #include "actors/compute/orchestrator.hpp"
 #include "actors/compute/set_model.hpp"
 #include "actors/fabric/fc_replica.hpp"
 #include "actors/fabric/scale_client.hpp"
 #include "actors/network/lb_core.hpp"
 #include "actors/network/load_balancer.hpp"
+#include "actors/network/traffic_manager.hpp"
 #include "actors/physical/control.hpp"
 #include "actors/physical/faults.hpp"
 #include "actors/physical/host_agent.hpp"
@@ -15,7 +17,9 @@
 #include "actors/physical/tor_switch.hpp"
 #include "actors/physical/vm.hpp"
 #include "actors/storage/storage_replica.hpp"
+#include "input/azure/resource_id.hpp"
 #include "input/fault_process.hpp"
+#include "input/json_reader.hpp"
 #include "input/scenario.hpp"
 #include "kernel/assert.hpp"
 #include "kernel/kind_factories.hpp"
@@ -264,6 +268,66 @@ private:
     for (size_t i = 0; i < lbs.size(); ++i)
       parts_[in.lb_region[i]].load_balancers.push_back(
           network::to_lb_params(lbs[i].model));
+    read_traffic_managers(in);
+    read_monitors(in);
+  }
+
+  /// The load balancer entity path of each of in.azure.load_balancers.
+  static std::string lb_path(const input::scenario_input& in, size_t lb) {
+    return network::load_balancer_path(in.regions[in.lb_region[lb]].name,
+                                       in.azure.load_balancers[lb].name);
+  }
+
+  /// Traffic Manager profiles: what the model refuses in one (routing,
+  /// endpoint types), else each endpoint's load balancer.
+  void read_traffic_managers(const input::scenario_input& in) {
+    const auto& tms = in.azure.traffic_managers;
+    std::vector<std::string> refused;
+    for (size_t i = 0; i < tms.size(); ++i) {
+      const auto& where = in.azure.traffic_manager_places[i];
+      for (const auto& r : network::tm_refusals(tms[i].model))
+        refused.push_back(where.file + ": " +
+                          input::json_child(where.path, r.field) + ": " +
+                          r.reason);
+      traffic_manager_at tm{tms[i].name, &tms[i].model, {}, {}};
+      for (auto lb : in.tm_endpoint_lbs[i])
+        tm.endpoint_lbs.push_back(lb_path(in, lb));
+      traffic_managers_.push_back(std::move(tm));
+    }
+    if (!refused.empty()) {
+      std::string all;
+      for (const auto& line : refused)
+        all += (all.empty() ? "" : "\n") + line;
+      throw std::invalid_argument(all);
+    }
+  }
+
+  /// Azure Monitor's metrics in each region with a scale set that an
+  /// autoscale setting scales, with the metric series of its sets.
+  void read_monitors(const input::scenario_input& in) {
+    for (const auto& setting : in.azure.autoscale_settings) {
+      input::azure::resource_id target;
+      input::azure::parse_resource_id(
+          setting.model.properties().target_resource_uri(), target);
+      for (size_t k = 0; k < set_names_.size(); ++k)
+        if (input::same_ignoring_case(set_names_[k], target.name))
+          parts_[set_region_[k]].monitor.emplace();
+    }
+    for (const auto& series : in.spec.metric_series()) {
+      compute::metric_series_input m{series.scale_set(), series.metric(), {}};
+      for (const auto& p : series.points())
+        m.points.push_back({p.at_ns(), p.value()});
+      auto& part = parts_[region_index_of_set(series.scale_set())];
+      if (part.monitor)
+        part.monitor->core.series.push_back(std::move(m));
+    }
+  }
+
+  size_t region_index_of_set(const std::string& name) const {
+    for (size_t k = 0; k < set_names_.size(); ++k)
+      if (input::same_ignoring_case(set_names_[k], name))
+        return set_region_[k];
+    return 0;
   }
 
   /// A timeline operation as a request to ARM (docs/scenarios.md).
@@ -620,6 +684,10 @@ public:
       table.add(client_path(first), fabric::kinds::client, 0);
     for (uint32_t i = 0; i < regions; ++i)
       describe_region(table, i);
+    // The global entities, on the first node.
+    for (const auto& tm : traffic_managers_)
+      table.add(network::traffic_manager_path(tm.name),
+                network::kinds::traffic_manager, 0);
   }
 
   /// Region i's entities: its control plane (outside the zones, on the
@@ -645,6 +713,8 @@ public:
     for (const auto& lb : part.load_balancers)
       table.add(network::load_balancer_path(r.name, lb.name),
                 network::kinds::load_balancer, plane);
+    if (part.monitor)
+      table.add(compute::monitor_path(r.name), compute::kinds::monitor, plane);
     for (const auto& host : topology::fc_replica_hosts(r))
       table.add(host + "/fc", fabric::kinds::fc_replica,
                 node_of(static_cast<uint32_t>(topology::locate(r, host).zone)));
@@ -682,11 +752,7 @@ public:
   /// The region of scale set `name` (by name: requests and faults name
   /// their set).
   const topology::region& region_of_set(const std::string& name) const {
-    auto i = std::find(set_names_.begin(), set_names_.end(), name);
-    return net_.layout(
-        i == set_names_.end()
-            ? 0
-            : set_region_[static_cast<size_t>(i - set_names_.begin())]);
+    return net_.layout(region_index_of_set(name));
   }
 
   void inject(node_kernel& k) override {
@@ -845,7 +911,18 @@ private:
     compute::arm_shell_params arm;
     compute::orchestrator_shell_params orchestrator;
     std::vector<network::lb_params> load_balancers;
+    /// Azure Monitor's metrics, in a region whose sets autoscale.
+    std::optional<compute::monitor_shell_params> monitor;
   };
+  /// A Traffic Manager profile: its model and each endpoint's load
+  /// balancer entity path, then (bind) its settings.
+  struct traffic_manager_at {
+    std::string name;
+    const vmss::azure::network::TrafficManagerProfile* model = nullptr;
+    std::vector<std::string> endpoint_lbs;
+    network::tm_shell_params params;
+  };
+  std::vector<traffic_manager_at> traffic_managers_;
   std::vector<region_part> parts_;
   region_gateway_params gateway_;
   bool bound_ = false;
@@ -876,6 +953,12 @@ private:
       };
       part.orchestrator.region = r.name;
       part.arm.region = r.name;
+    }
+    for (auto& tm : traffic_managers_) {
+      std::vector<int64_t> ids;
+      for (const auto& path : tm.endpoint_lbs)
+        ids.push_back(static_cast<int64_t>(table.id_of(path)));
+      tm.params.core = network::to_tm_params(*tm.model, ids);
     }
     for (entity_id id = 0; id < table.size(); ++id)
       if (*table[id].kind == kinds::host_agent) {
@@ -946,6 +1029,19 @@ private:
       auto i = static_cast<size_t>(net_.region_of(id));
       spawn_entity<tor_switch>(sys, k, id, &net_.region_net(i));
     });
+    factories_.add(compute::kinds::monitor, [this](caf::actor_system& sys,
+                                                   node_kernel& k,
+                                                   entity_id id) {
+      spawn_entity<compute::monitor>(sys, k, id, &*part_of(id).monitor);
+    });
+    factories_.add(network::kinds::traffic_manager,
+                   [this](caf::actor_system& sys, node_kernel& k, entity_id id) {
+                     const auto& path = k.table()[id].path;
+                     for (const auto& tm : traffic_managers_)
+                       if (network::traffic_manager_path(tm.name) == path)
+                         spawn_entity<network::traffic_manager>(sys, k, id,
+                                                                &tm.params);
+                   });
     gateway_.net = &net_;
     factories_.add(kinds::region_gateway, [this](caf::actor_system& sys,
                                                  node_kernel& k, entity_id id) {

@@ -452,4 +452,19 @@ TEST(arm_core, instance_deletes_lower_the_model_capacity) {
   EXPECT_EQ(back.changed->model.capacity, 3u);
 }
 
+TEST(arm_core, a_capacity_change_carries_the_requests_reason) {
+  front_door d({web()}, false);
+  d.put(0);
+  auto a = d.capacity(4);
+  ASSERT_TRUE(a.changed);
+  EXPECT_EQ(a.changed->reason, "request");
+  auto r = d.request(arm_op::set_capacity);
+  r.capacity = 5;
+  r.reason = "autoscale:web-autoscale/base/rules[0]";
+  a = d.arm.on_request(r);
+  ASSERT_TRUE(a.changed);
+  EXPECT_EQ(a.changed->reason, "autoscale:web-autoscale/base/rules[0]");
+  EXPECT_EQ(d.arm.model("web")->capacity, 5u);
+}
+
 } // namespace

@@ -739,5 +739,18 @@ TEST(orchestrator_core, probe_health_decides_for_probe_sets) {
   EXPECT_EQ(e.operations[0].instance, 0u); // 1 was up first
 }
 
+TEST(orchestrator_core, capacity_changed_takes_the_models_reason) {
+  harness h;
+  auto m = make_model(2, {0, 1, 2});
+  h.model(1, m);
+  m.capacity = 3;
+  h.now += seconds(1);
+  auto e =
+      h.core.on_model(h.now, 2, m, "autoscale:web-autoscale/base/rules[0]");
+  auto caps = reports_of<capacity_report>(e);
+  ASSERT_EQ(caps.size(), 1u);
+  EXPECT_EQ(caps[0].reason, "autoscale:web-autoscale/base/rules[0]");
+}
+
 } // namespace
 } // namespace vmss::compute

@@ -173,19 +173,13 @@ TEST(autoscale, reads_a_valid_body_into_the_model) {
   EXPECT_EQ(r.setting.defaulted, lines{});
 }
 
-TEST(autoscale, notification_recipients_are_listed_as_not_modelled) {
+TEST(autoscale, notification_webhook_properties_are_listed_as_not_modelled) {
   auto body = valid_body();
   body["systemData"] = {{"createdBy", "someone"}};
   auto r = read(body);
   EXPECT_EQ(lines_of(r.report.errors), lines{});
   EXPECT_EQ(r.report.not_modelled,
-            (lines{"properties.notifications[0].email."
-                   "sendToSubscriptionAdministrator",
-                   "properties.notifications[0].email."
-                   "sendToSubscriptionCoAdministrators",
-                   "properties.notifications[0].email.customEmails",
-                   "properties.notifications[0].webhooks[0].serviceUri",
-                   "properties.notifications[0].webhooks[0].properties",
+            (lines{"properties.notifications[0].webhooks[0].properties",
                    "systemData"}));
 }
 
