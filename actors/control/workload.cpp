@@ -17,7 +17,7 @@ bool is_traffic_manager(const node_kernel& k, entity_id id) {
 workload_core make_core(const node_kernel& k, entity_id target,
                         const workload_shell_params& p) {
   workload_core_params c;
-  c.direct_lb = is_traffic_manager(k, target) ? -1 : target;
+  c.direct_lb = is_traffic_manager(k, target) ? int64_t{-1} : int64_t{target};
   c.clients = p.clients;
   c.rule = p.rule;
   c.cpu_us = p.cpu_us;
