@@ -74,20 +74,18 @@ double base_peak(const rate_curve& c) {
   return peak;
 }
 
-double base_lowest(const rate_curve& c) {
-  double low = std::min(
-      {c.constant, c.ramp.from, c.ramp.to, c.diurnal.min, c.diurnal.max});
-  for (const auto& s : c.steps)
-    low = std::min(low, s.rate);
-  for (const auto& s : c.spikes)
-    low = std::min(low, s.rate);
-  return low;
-}
-
-/// Refuses a curve that goes below 0 or above max_rate_per_second.
+/// Refuses a curve with a rate below 0 (or not a number), or one that can
+/// go above max_rate_per_second.
 void check_curve(const rate_curve& c) {
-  if (!(base_lowest(c) >= 0))
-    throw std::invalid_argument("rate: a rate is negative or not a number");
+  std::vector<double> rates{c.constant, c.ramp.from, c.ramp.to, c.diurnal.min,
+                            c.diurnal.max};
+  for (const auto& s : c.steps)
+    rates.push_back(s.rate);
+  for (const auto& s : c.spikes)
+    rates.push_back(s.rate);
+  for (double r : rates)
+    if (!(r >= 0))
+      throw std::invalid_argument("rate: a rate is negative or not a number");
   double peak = base_peak(c);
   for (const auto& s : c.spikes)
     peak += s.rate;

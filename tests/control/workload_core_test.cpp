@@ -69,7 +69,16 @@ TEST(rate_curve, refuses_negative_and_too_large_rates) {
   rate_curve c;
   c.constant = -1;
   EXPECT_THROW(curve_of(c), std::invalid_argument);
+  c.constant = std::nan("");
+  EXPECT_THROW(curve_of(c), std::invalid_argument);
+  c.constant = 1;
+  c.kind = rate_curve::shape::steps;
+  c.steps = {{0, 5}, {seconds(1), -2}};
+  EXPECT_THROW(curve_of(c), std::invalid_argument);
+  c.kind = rate_curve::shape::constant;
+  c.steps.clear();
   c.constant = max_rate_per_second;
+  EXPECT_NO_THROW(curve_of(c));
   c.spikes = {{0, seconds(1), 1}};
   EXPECT_THROW(curve_of(c), std::invalid_argument);
   rate_curve d;
