@@ -256,7 +256,6 @@ void workload_core::set_deadline(uint32_t g, sim_time t) {
 void workload_core::ask(sim_time now, uint32_t g, workload_effects& fx) {
   auto& gr = groups_[g];
   gr.asking = ++next_seq_;
-  gr.asked = now;
   fx.queries.push_back(network::dns_query{gr.asking, g});
   set_deadline(g, now + params_.dns_retry);
 }
@@ -286,8 +285,7 @@ workload_effects workload_core::on_answer(sim_time now,
                   : static_cast<sim_time>(static_cast<__int128>(ttl) *
                                           (a.client + 1) / groups_.size());
   gr.answered = true;
-  gr.expires = now + life;
-  set_deadline(a.client, gr.expires);
+  set_deadline(a.client, now + life);
   return fx;
 }
 

@@ -194,9 +194,7 @@ private:
   struct group {
     int64_t lb = -1;
     bool answered = false;    ///< has had an answer
-    sim_time expires = 0;     ///< of the cached answer
     uint64_t asking = 0;      ///< the pending query's seq, 0 none
-    sim_time asked = 0;       ///< when the pending query went out
     sim_time stale_until = 0; ///< the expired answer serves until then
     sim_time deadline = sim_time_never; ///< its entry in deadlines_
   };

@@ -9,7 +9,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <set>
 #include <stdexcept>
 
 namespace vmss::control {
@@ -373,7 +372,6 @@ TEST(workload_core, first_answers_expire_spread_over_one_ttl) {
     core.on_answer(ms(10), answer(q, 1, seconds(100)));
   // group g asks again at 10 ms + (g + 1) * 10 s, then every 100 s
   std::vector<std::pair<sim_time, uint32_t>> asked;
-  std::set<uint32_t> again;
   sim_time t = core.next_wake();
   while (t <= seconds(215)) {
     auto fx = core.on_wake(t);
