@@ -285,7 +285,8 @@ workload_effects workload_core::on_answer(sim_time now,
                   : static_cast<sim_time>(static_cast<__int128>(ttl) *
                                           (a.client + 1) / groups_.size());
   gr.answered = true;
-  set_deadline(a.client, now + life);
+  set_deadline(a.client,
+               life < sim_time_never - now ? now + life : sim_time_never - 1);
   return fx;
 }
 

@@ -364,6 +364,18 @@ TEST(workload_core, odd_requests_rotate_over_the_groups) {
   EXPECT_EQ(got, (std::vector<int64_t>{10, 11, 12, 13, 10, 11, 12, 13}));
 }
 
+TEST(workload_core, a_huge_ttl_never_expires) {
+  auto core = tm_core(5, 1);
+  auto start = core.on_start(0);
+  core.on_answer(ms(1), answer(start.queries[0], 8, sim_time_never));
+  core.on_wake(ms(1)); // tick 0
+  auto fx = core.on_wake(seconds(1));
+  EXPECT_TRUE(fx.queries.empty());
+  ASSERT_EQ(fx.traffic.size(), 1u);
+  EXPECT_EQ(fx.traffic[0].lb, 8);
+  EXPECT_EQ(core.next_wake(), seconds(2));
+}
+
 TEST(workload_core, first_answers_expire_spread_over_one_ttl) {
   const uint32_t groups = 10;
   auto core = tm_core(0, groups);
