@@ -7,14 +7,18 @@ namespace vmss::control::events {
 
 using trace::event_def;
 
-/// A workload's requests of one second (the tick starting at the record's
-/// time) to one target: `target` the load balancer's entity path,
-/// `region` its region, `ok` and `failed` counts, response-time
-/// percentiles of the ok ones in milliseconds (0 when none). A workload
-/// through Traffic Manager writes one record per region its clients used.
+/// A workload's requests of one second (the tick starting at `tick_ns`;
+/// the record is written when the tick is complete: every result in, or
+/// the result timeout over) to one target: `target` the load balancer's
+/// entity path, `region` its region, `ok` and `failed` counts,
+/// response-time percentiles of the ok ones in milliseconds (0 when
+/// none). A workload through Traffic Manager writes one record per load
+/// balancer its clients used, and one with target "" and region "" for
+/// the failed requests of groups without a DNS answer.
 inline constexpr event_def requests{"requests",
                                     {"workload", "target", "region", "ok",
-                                     "failed", "p50_ms", "p95_ms", "p99_ms"}};
+                                     "failed", "p50_ms", "p95_ms", "p99_ms",
+                                     "tick_ns"}};
 
 inline constexpr const event_def* all[] = {&requests};
 
