@@ -4,8 +4,9 @@
 /// "Checks" gives the rules and their sources.
 ///   - tm_no_disabled_route: Traffic Manager never answers a DNS query
 ///     (tm_route) with an endpoint whose latest tm_endpoint status in the
-///     same profile is Disabled (Azure: a disabled endpoint is not
-///     returned in DNS responses).
+///     same profile is Disabled (Azure's "Add, disable, enable, delete, or
+///     move endpoints": a disabled endpoint stays in the profile, "but the
+///     profile acts as if the endpoint is not included in it").
 
 #include "analysis/checker.hpp"
 
