@@ -72,6 +72,12 @@ std::string quoted_name(const std::string& name) {
   return name.empty() ? "(unnamed)" : "'" + name + "'";
 }
 
+/// "PATH TYPE 'NAME'" of a resource row; a REST body's path is "(body)".
+std::string row_line(const file_result::resource_row& row) {
+  return (row.path.empty() ? std::string("(body)") : row.path) + " " +
+         row.type + " " + quoted_name(row.name);
+}
+
 /// A resource's path, with its file when that is not `file` itself.
 std::string where_text(const az::place& p, const std::string& file) {
   return p.file == file ? p.path
@@ -306,13 +312,12 @@ void print_text(const file_result& r) {
     std::cout << "  modelled:\n";
     for (const auto& row : r.resources)
       if (row.modelled)
-        std::cout << "    " << (row.path.empty() ? "(body)" : row.path) << " "
-                  << row.type << " " << quoted_name(row.name) << "\n";
+        std::cout << "    " << row_line(row) << "\n";
   }
   std::vector<std::string> lines;
   for (const auto& row : r.resources)
     if (!row.modelled)
-      lines.push_back(row.path + " " + row.type + " " + quoted_name(row.name));
+      lines.push_back(row_line(row));
   for (auto& line : grouped(r.not_modelled, r.file))
     lines.push_back(std::move(line));
   if (!lines.empty())

@@ -2,6 +2,7 @@
 
 #include "actors/compute/checkers.hpp"
 
+#include "actors/compute/autoscale_checkers.hpp"
 #include "analysis/record_fields.hpp"
 #include "kernel/numbers.hpp"
 #include "messages/compute_events.hpp"
@@ -299,6 +300,8 @@ void register_checkers(analysis::checker_registry& r) {
   r.add<protected_instances_checker>();
   r.add<disruption_share_checker>();
   r.add<vm_known_checker>();
+  r.add<autoscale_bounds_checker>();
+  r.add<autoscale_cooldown_checker>();
 }
 
 } // namespace vmss::compute

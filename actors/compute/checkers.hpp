@@ -134,7 +134,7 @@ int64_t repair_limit(size_t instances);
 /// `instances` under maxBatchInstancePercent `percent` (at least one).
 int64_t batch_limit(size_t instances, int64_t percent);
 
-/// Adds the checkers above.
+/// Adds the checkers above and autoscale_checkers.hpp's.
 void register_checkers(analysis::checker_registry& r);
 
 } // namespace vmss::compute

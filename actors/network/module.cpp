@@ -1,5 +1,6 @@
 #include "actors/network/module.hpp"
 
+#include "actors/network/checkers.hpp"
 #include "kernel/message_family.hpp"
 #include "messages/network_events.hpp"
 #include "messages/network_kinds.hpp"
@@ -45,7 +46,7 @@ const family_module& module() {
       &register_messages,
       {&kinds::load_balancer, &kinds::traffic_manager, &kinds::deployment},
       declared_events(),
-      nullptr};
+      &register_checkers};
   return m;
 }
 

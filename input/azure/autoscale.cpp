@@ -544,6 +544,56 @@ const std::vector<std::string>& azure_time_zones() {
   return time_zone_table;
 }
 
+namespace {
+
+/// Azure's own REST examples (createOrUpdateAutoscaleSetting and
+/// patchAutoscaleSetting, api-version 2022-10-01) write a schedule's day as
+/// "1"; the spec names the days Sunday through Saturday. A day given as one
+/// digit 0 to 6 is read as .NET's DayOfWeek number (0 Sunday, 1 Monday …
+/// 6 Saturday: our reading of the examples), with a warning naming the
+/// day. Returns the body with those days named.
+nlohmann::ordered_json with_named_days(const nlohmann::ordered_json& body,
+                                       const std::string& path,
+                                       read_report& report) {
+  static const char* const names[] = {"Sunday",    "Monday",   "Tuesday",
+                                      "Wednesday", "Thursday", "Friday",
+                                      "Saturday"};
+  using json = nlohmann::ordered_json;
+  static const json::json_pointer profiles_at("/properties/profiles");
+  static const json::json_pointer days_at("/recurrence/schedule/days");
+  auto out = body;
+  if (!out.is_object() || !out.contains(profiles_at) ||
+      !out[profiles_at].is_array())
+    return out;
+  auto& profiles = out[profiles_at];
+  for (size_t i = 0; i < profiles.size(); ++i) {
+    if (!profiles[i].is_object() || !profiles[i].contains(days_at) ||
+        !profiles[i][days_at].is_array())
+      continue;
+    auto& days = profiles[i][days_at];
+    auto days_path =
+        json_index(json_child(json_child(path, "properties"), "profiles"), i) +
+        ".recurrence.schedule.days";
+    for (size_t d = 0; d < days.size(); ++d) {
+      if (!days[d].is_string())
+        continue;
+      const auto text = days[d].get<std::string>();
+      if (text.size() != 1 || text[0] < '0' || text[0] > '6')
+        continue;
+      const char* name = names[text[0] - '0'];
+      report.warnings.push_back(
+          {json_index(days_path, d),
+           quote_json(text) + " is read as " + name +
+               " (.NET's DayOfWeek number; Azure names the days Sunday "
+               "through Saturday)"});
+      days[d] = name;
+    }
+  }
+  return out;
+}
+
+} // namespace
+
 autoscale_setting read_autoscale_setting(const nlohmann::ordered_json& body,
                                          const std::string& path,
                                          const std::string& name,
@@ -551,7 +601,8 @@ autoscale_setting read_autoscale_setting(const nlohmann::ordered_json& body,
   autoscale_setting out;
   read_options azure;
   azure.azure = true;
-  read_message(body, out.model, path, report, azure);
+  read_message(with_named_days(body, path, report), out.model, path, report,
+               azure);
   const auto& props = out.model.properties();
   out.name = !out.model.name().empty() ? out.model.name()
              : !props.name().empty()   ? props.name()

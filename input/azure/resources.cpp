@@ -40,6 +40,28 @@ std::string string_member(const json& j, const std::string& key) {
   return v && v->is_string() ? v->get<std::string>() : std::string();
 }
 
+/// The request body of a REST API example's "parameters" (the URL's
+/// parameters and the body): "parameters" where the operation names its
+/// body so (PUT), else the one member that is an object (Azure names it
+/// after the operation: "autoscaleSettingResource" for a PATCH of an
+/// autoscale setting); sets `key`. nullptr when there is none.
+const json* example_body(const json& parameters, std::string& key) {
+  if (const auto* body = member(parameters, "parameters")) {
+    key = "parameters";
+    return body;
+  }
+  const json* found = nullptr;
+  for (auto it = parameters.begin(); it != parameters.end(); ++it) {
+    if (!it.value().is_object())
+      continue;
+    if (found != nullptr)
+      return nullptr; // more than one: not an example we can read
+    found = &it.value();
+    key = it.key();
+  }
+  return found;
+}
+
 /// Which modelled type a body without "type" has, from the properties only
 /// that type has; "" when none.
 std::string type_from_shape(const json& body) {
@@ -303,8 +325,9 @@ document_kind kind_of(const json& document) {
   if (arm::is_parameters_file(document))
     return document_kind::parameters_file;
   const auto* parameters = member(document, "parameters");
+  std::string key;
   if (parameters && parameters->is_object() && member(document, "responses") &&
-      member(*parameters, "parameters"))
+      example_body(*parameters, key))
     return document_kind::rest_example;
   if (member(document, "type") || !type_from_shape(document).empty())
     return document_kind::rest_body;
@@ -317,8 +340,9 @@ std::optional<rest_document> find_rest_body(const json& document) {
   const json* example = nullptr;
   if (kind_of(document) == document_kind::rest_example) {
     example = member(document, "parameters");
-    body = member(*example, "parameters");
-    out.path = "parameters.parameters";
+    std::string key;
+    body = example_body(*example, key);
+    out.path = json_child("parameters", key);
   }
   out.body = body;
   out.type = string_member(*body, "type");

@@ -95,7 +95,9 @@ enum class document_kind {
 struct rest_document {
   std::string type;
   std::string name;
-  std::string path; ///< "" or "parameters.parameters" in an example file
+  /// "" or, in an example file, "parameters.parameters" (or the body's
+  /// own name: "parameters.autoscaleSettingResource")
+  std::string path;
   const nlohmann::ordered_json* body = nullptr;
 };
 

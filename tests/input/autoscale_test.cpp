@@ -609,6 +609,30 @@ TEST(autoscale, schedule_days_hours_and_minutes) {
             lines{schedule_path + ".timeZone: missing (required)"});
 }
 
+// Azure's REST examples (createOrUpdateAutoscaleSetting, 2022-10-01) give
+// the day as "1": read as .NET's DayOfWeek number, with a warning.
+TEST(autoscale, schedule_days_as_day_numbers) {
+  auto body = valid_body();
+  body[at(schedule + "/days")] = {"1", "0", "6"};
+  auto r = read(body);
+  EXPECT_EQ(lines_of(r.report.errors), lines{});
+  const auto& days =
+      r.setting.model.properties().profiles(1).recurrence().schedule().days();
+  ASSERT_EQ(days.size(), 3);
+  EXPECT_EQ(days[0], ins::RecurrentSchedule::Monday);
+  EXPECT_EQ(days[1], ins::RecurrentSchedule::Sunday);
+  EXPECT_EQ(days[2], ins::RecurrentSchedule::Saturday);
+  ASSERT_EQ(r.report.warnings.size(), 3u);
+  EXPECT_EQ(lines_of(r.report.warnings)[0],
+            schedule_path + ".days[0]: \"1\" is read as Monday (.NET's "
+                            "DayOfWeek number; Azure names the days Sunday "
+                            "through Saturday)");
+  EXPECT_EQ(errors_with(schedule + "/days", {"7"}),
+            lines{schedule_path + ".days[0]: \"7\" is not one of Sunday, "
+                                  "Monday, Tuesday, Wednesday, Thursday, "
+                                  "Friday, Saturday"});
+}
+
 TEST(autoscale, notifications_operation_is_scale) {
   EXPECT_EQ(errors_with("/properties/notifications/0/operation", "scale"),
             lines{});

@@ -135,6 +135,17 @@ TEST(resources, documents_are_told_apart_by_their_shape) {
   EXPECT_EQ(body->type, scale_set_type);
   EXPECT_EQ(body->name, "web");
   EXPECT_EQ(body->path, "parameters.parameters");
+  // Azure's PATCH example of an autoscale setting names its body
+  // autoscaleSettingResource (patchAutoscaleSetting.json, 2022-10-01).
+  auto patch = json::parse(R"({"parameters": {"autoscaleSettingName": "as",
+    "api-version": "2022-10-01", "autoscaleSettingResource": {"tags": {},
+    "properties": {"profiles": []}}}, "responses": {"200": {}}})");
+  EXPECT_EQ(kind_of(patch), document_kind::rest_example);
+  auto patch_body = find_rest_body(patch);
+  ASSERT_TRUE(patch_body);
+  EXPECT_EQ(patch_body->type, autoscale_type);
+  EXPECT_EQ(patch_body->name, "as");
+  EXPECT_EQ(patch_body->path, "parameters.autoscaleSettingResource");
   EXPECT_EQ(kind_of(json::parse(R"({"properties": {"profiles": []}})")),
             document_kind::rest_body);
   EXPECT_EQ(

@@ -50,6 +50,82 @@ TEST(validate_azure, our_rest_bodies_and_templates_are_valid) {
   expect_has(lb, "resources[4].properties.virtualMachineProfile: osProfile");
 }
 
+// Our own files in the shape of Azure's REST API examples and quickstart
+// templates (tests/input/testdata/azure/README.md names the originals).
+TEST(validate_azure, files_in_the_shape_of_azures_examples_are_valid) {
+  auto example = testdata + "rest/autoscale-example-create.json";
+  auto r = run_sim("validate " + example);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  expect_has(r, example + ": Azure REST API example: "
+                          "Microsoft.Insights/autoscaleSettings "
+                          "'web-autoscale'");
+  expect_has(r, "  modelled:\n    parameters.parameters "
+                "Microsoft.Insights/autoscaleSettings 'web-autoscale'\n");
+  expect_has(r, "warning: " + example +
+                    ": parameters.parameters.properties.profiles[1]."
+                    "recurrence.schedule.days[0]: \"1\" is read as Monday");
+  auto response =
+      run_sim("validate " + testdata + "rest/autoscale-response.json");
+  EXPECT_EQ(response.exit_code, 0) << response.output;
+  expect_has(response, "    (body) Microsoft.Insights/autoscaleSettings "
+                       "'web-autoscale'\n");
+  for (const char* body : {"traffic-manager-custom-headers.json",
+                           "traffic-manager-multivalue.json"}) {
+    auto tm = run_sim("validate " + testdata + "rest/" + body);
+    EXPECT_EQ(tm.exit_code, 0) << body << ":\n" << tm.output;
+    expect_has(tm, "  modelled:\n    (body) "
+                   "Microsoft.Network/trafficManagerProfiles (unnamed)\n");
+  }
+  // A child resource's body is listed as not modelled under "(body)".
+  auto endpoint =
+      run_sim("validate " + testdata + "rest/traffic-manager-endpoint.json");
+  EXPECT_EQ(endpoint.exit_code, 0) << endpoint.output;
+  expect_has(endpoint, "  not modelled:\n    (body) "
+                       "Microsoft.network/TrafficManagerProfiles/"
+                       "ExternalEndpoints 'shop europe'\n");
+  auto as = testdata + "templates/vmss-windows-autoscale/";
+  auto vmss = run_sim("validate " + as + "azuredeploy.json " + as +
+                      "azuredeploy.parameters.json");
+  EXPECT_EQ(vmss.exit_code, 0) << vmss.output;
+  expect_has(vmss, "ARM template: 5 resources (3 modelled, 2 not modelled)");
+  expect_has(vmss, "resources[3] Microsoft.Compute/virtualMachineScaleSets "
+                   "'shopweb'");
+  expect_has(vmss, "resources[4] Microsoft.Insights/autoscaleSettings "
+                   "'web-cpu'");
+  auto ext = run_sim("validate " + testdata +
+                     "templates/traffic-manager-external/azuredeploy.json "
+                     "--param dnsLabel=contoso-shop-ext");
+  EXPECT_EQ(ext.exit_code, 0) << ext.output;
+  expect_has(ext, "resources[0] Microsoft.Network/trafficManagerProfiles "
+                  "'shop-external'");
+  auto vms = testdata + "templates/traffic-manager-vms/";
+  auto tm_vms = run_sim("validate " + vms + "azuredeploy.json --parameters " +
+                        vms + "azuredeploy.parameters.json");
+  EXPECT_EQ(tm_vms.exit_code, 0) << tm_vms.output;
+  expect_has(tm_vms, "ARM template: 9 resources (1 modelled, 8 not modelled)");
+  expect_has(tm_vms, "resources[5] Microsoft.Network/trafficManagerProfiles "
+                     "'shopvm-tm'");
+}
+
+// Azure's PATCH example names its body autoscaleSettingResource: read as an
+// Azure example (a PATCH body is checked as a whole resource), not as a
+// scenario file.
+TEST(validate_azure, a_patch_example_is_read_as_azure_json) {
+  vmss_test::scratch s;
+  auto patch = s.file("patch.json", R"({"parameters": {
+    "autoscaleSettingName": "web-autoscale", "api-version": "2022-10-01",
+    "autoscaleSettingResource": {"tags": {"team": "shop"}, "properties": {
+      "profiles": [{"name": "default", "capacity": {"minimum": "1",
+        "maximum": "4", "default": "1"}, "rules": []}]}}},
+    "responses": {"200": {}}})");
+  auto r = run_sim("validate " + patch);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  expect_has(r, "error: " + patch +
+                    ": parameters.autoscaleSettingResource.location: missing "
+                    "(required)");
+  EXPECT_EQ(r.output.find("unknown field"), std::string::npos) << r.output;
+}
+
 TEST(validate_azure, each_broken_input_is_refused_naming_its_path) {
   // tests/input/testdata/azure/broken/EXPECTED.md
   const std::vector<std::pair<std::string, std::string>> cases{

@@ -36,7 +36,9 @@ TEST(checker_registry, lists_every_family_checker_once) {
                        "canonical_order", "crash_silence", "ram_committed",
                        "single_leader", "committed_stable", "vm_one_host",
                        "capacity_converges", "deleted_not_running",
-                       "protected_instances", "disruption_share", "vm_known"}));
+                       "protected_instances", "disruption_share", "vm_known",
+                       "autoscale_bounds", "autoscale_cooldown",
+                       "tm_no_disabled_route"}));
   analysis::checker_registry r;
   r.add<analysis::crash_silence_checker>();
   EXPECT_THROW(r.add<analysis::crash_silence_checker>(), std::logic_error);
