@@ -521,6 +521,7 @@ scenario_input load_scenario_text(const std::string& text,
   }
   scenario_input out;
   out.label = label;
+  out.base_dir = base_dir;
   read_message(j, out.spec, "", errors);
   if (!errors.empty())
     throw input_error(label, errors);
@@ -542,7 +543,7 @@ scenario_input load_scenario_text(const std::string& text,
   read_scenario_azure(j, base_dir, out, azure_errors);
   c.azure = &out.azure;
   c.regions_ = &out.regions;
-  check_traffic(out, base_dir, errors, azure_errors);
+  check_traffic(out, errors, azure_errors);
   c.timeline();
   c.fault_processes();
   if (!errors.empty() || !azure_errors.empty()) {

@@ -22,6 +22,8 @@ namespace vmss::input {
 struct scenario_input {
   /// How errors name the file ("scenarios/default.json").
   std::string label;
+  /// The scenario's folder: files it names are relative to it.
+  std::string base_dir;
   vmss::scenario::Scenario spec;
   /// The first region (the one spec.topology() describes, or regions[0]
   /// of spec.regions()), validated.

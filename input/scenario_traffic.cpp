@@ -76,16 +76,14 @@ struct traffic_checker {
                    " has no backend pool " + quote_json(pool));
   }
 
-  void curve(const sc::RateCurve& c, const std::string& path,
-             const std::string& base_dir);
-  void workloads(const std::string& base_dir);
+  void curve(const sc::RateCurve& c, const std::string& path);
+  void workloads();
   void series();
   void deployments();
   void autoscale_metrics();
 };
 
-void traffic_checker::curve(const sc::RateCurve& c, const std::string& path,
-                            const std::string& base_dir) {
+void traffic_checker::curve(const sc::RateCurve& c, const std::string& path) {
   int shapes = (c.has_constant() ? 1 : 0) + (c.steps_size() > 0 ? 1 : 0) +
                (c.has_ramp() ? 1 : 0) + (c.has_diurnal() ? 1 : 0) +
                (c.csv().empty() ? 0 : 1);
@@ -109,10 +107,9 @@ void traffic_checker::curve(const sc::RateCurve& c, const std::string& path,
            quote_json(c.diurnal().time_zone()) +
                " is not a Windows or tz database time-zone name");
   }
-  (void)base_dir;
 }
 
-void traffic_checker::workloads(const std::string& base_dir) {
+void traffic_checker::workloads() {
   std::set<std::string> names;
   const auto& list = in.spec.workloads();
   for (int i = 0; i < list.size(); ++i) {
@@ -136,7 +133,7 @@ void traffic_checker::workloads(const std::string& base_dir) {
     if (tm)
       find(in.azure.traffic_managers, w.traffic_manager(),
            json_child(path, "trafficManager"), "Traffic Manager profile");
-    curve(w.rate(), json_child(path, "rate"), base_dir);
+    curve(w.rate(), json_child(path, "rate"));
   }
 }
 
@@ -234,11 +231,10 @@ bool derived_metric(const std::string& name) {
          name == "Network Out Total";
 }
 
-void check_traffic(const scenario_input& in, const std::string& base_dir,
-                   std::vector<diagnostic>& errors,
+void check_traffic(const scenario_input& in, std::vector<diagnostic>& errors,
                    std::vector<located_diagnostic>& located) {
   traffic_checker c{in, errors, located};
-  c.workloads(base_dir);
+  c.workloads();
   c.series();
   c.deployments();
   c.autoscale_metrics();

@@ -9,10 +9,9 @@ namespace vmss::input {
 
 /// Appends every error of the scenario `in` (its Azure resources read) to
 /// `errors` (paths in the scenario file) and `located` (paths in other
-/// files: autoscale settings from templates). CSV curves are read relative
-/// to `base_dir`.
-void check_traffic(const scenario_input& in, const std::string& base_dir,
-                   std::vector<diagnostic>& errors,
+/// files: autoscale settings from templates). CSV curves are read by the
+/// region model (the workload's reader).
+void check_traffic(const scenario_input& in, std::vector<diagnostic>& errors,
                    std::vector<located_diagnostic>& located);
 
 /// The metric names the model derives from the load (messages/metrics.hpp

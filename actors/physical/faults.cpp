@@ -148,19 +148,24 @@ size_t region_named(const topology::world_network& net, const fault& f,
 
 /// region_link messages to the target region's gateway about the peer and,
 /// when the peer is a region, to the peer's gateway about the target.
-void set_region_links(const topology::world_network& net, const fault& f,
+void set_region_links(const topology::world_network& net,
+                      const entity_table& table, const fault& f,
                       bool partitioned, fault_effects& out) {
+  // By path: the model checks faults before the network is bound.
+  auto gateway = [&](size_t i) {
+    return table.id_of(topology::gateway_path(net.layout(i)));
+  };
   auto a = region_named(net, f, f.target);
   if (net.regions() < 2)
     reject(f, "a world of one region has no gateways to cut (region "
               "partitions need several regions)");
   if (f.peer == f.target)
     reject(f, "a region cannot be cut from itself");
-  out.regions.emplace_back(net.gateway(a), region_link{f.peer, partitioned});
+  out.regions.emplace_back(gateway(a), region_link{f.peer, partitioned});
   if (f.peer == topology::global_prefix)
     return;
   auto b = region_named(net, f, f.peer);
-  out.regions.emplace_back(net.gateway(b), region_link{f.target, partitioned});
+  out.regions.emplace_back(gateway(b), region_link{f.target, partitioned});
 }
 
 /// Resolves a fault confined to one region (`r`) on the entities of
@@ -247,7 +252,8 @@ fault_effects resolve(const topology::world_network& net,
     return out;
   case fault_kind::region_partition:
   case fault_kind::region_heal:
-    set_region_links(net, f, f.kind == fault_kind::region_partition, out);
+    set_region_links(net, table, f, f.kind == fault_kind::region_partition,
+                     out);
     return out;
   default:
     break;

@@ -1,12 +1,15 @@
 #include "actors/physical/region_model.hpp"
 
 #include "actors/compute/arm.hpp"
+#include "actors/compute/autoscale.hpp"
 #include "actors/compute/monitor.hpp"
 #include "actors/compute/orchestrator.hpp"
 #include "actors/compute/set_model.hpp"
 #include "actors/fabric/fc_replica.hpp"
+#include "actors/control/workload.hpp"
 #include "actors/fabric/scale_client.hpp"
 #include "actors/network/lb_core.hpp"
+#include "actors/network/deployment.hpp"
 #include "actors/network/load_balancer.hpp"
 #include "actors/network/traffic_manager.hpp"
 #include "actors/physical/control.hpp"
@@ -26,6 +29,7 @@
 #include "kernel/numbers.hpp"
 #include "kernel/spawn_entity.hpp"
 #include "messages/compute_kinds.hpp"
+#include "messages/control_kinds.hpp"
 #include "messages/fabric_kinds.hpp"
 #include "messages/network_kinds.hpp"
 #include "messages/physical_kinds.hpp"
@@ -36,6 +40,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <stdexcept>
 
 namespace vmss::physical {
@@ -270,6 +275,135 @@ private:
           network::to_lb_params(lbs[i].model));
     read_traffic_managers(in);
     read_monitors(in);
+    read_autoscale(in);
+    read_workloads(in);
+    read_deployments(in);
+  }
+
+  /// Each autoscale setting, in the region of the set it scales.
+  void read_autoscale(const input::scenario_input& in) {
+    for (const auto& setting : in.azure.autoscale_settings) {
+      input::azure::resource_id target;
+      input::azure::parse_resource_id(
+          setting.model.properties().target_resource_uri(), target);
+      const auto& r = region_of_set(target.name);
+      compute::autoscale_shell_params p;
+      p.core.setting = setting;
+      p.core.start_utc_seconds = in.start_utc_seconds;
+      p.region = r.name;
+      autoscalers_.push_back(
+          {compute::autoscale_path(r.name, setting.name), std::move(p)});
+    }
+  }
+
+  /// The workloads: their rate curves (a CSV file read now), targets and
+  /// request costs.
+  void read_workloads(const input::scenario_input& in) {
+    namespace sc = vmss::scenario;
+    const auto& list = in.spec.workloads();
+    for (int i = 0; i < list.size(); ++i) {
+      const auto& w = list[i];
+      auto where = input::json_child(
+          input::entry_path("workloads", static_cast<size_t>(i)), "rate");
+      vmss::control::workload_shell_params p;
+      const auto& c = w.rate();
+      auto& curve = p.curve;
+      using shape = vmss::control::rate_curve::shape;
+      if (c.has_constant()) {
+        curve.kind = shape::constant;
+        curve.constant = c.constant();
+      } else if (c.steps_size() > 0) {
+        curve.kind = shape::steps;
+        for (const auto& x : c.steps())
+          curve.steps.push_back({x.at_ns(), x.rate()});
+      } else if (c.has_ramp()) {
+        curve.kind = shape::ramp;
+        curve.ramp = {c.ramp().from(), c.ramp().to(), c.ramp().start_ns(),
+                      c.ramp().end_ns()};
+      } else if (c.has_diurnal()) {
+        curve.kind = shape::diurnal;
+        curve.diurnal = {c.diurnal().min(), c.diurnal().max(),
+                         c.diurnal().has_peak_hour() ? c.diurnal().peak_hour()
+                                                     : 14u,
+                         c.diurnal().time_zone()};
+      } else {
+        curve.kind = shape::series;
+        auto file = std::filesystem::path(c.csv());
+        if (file.is_relative())
+          file = std::filesystem::path(in.base_dir) / file;
+        try {
+          curve.steps = vmss::control::read_rate_csv(file.string());
+        } catch (const std::invalid_argument& e) {
+          throw std::invalid_argument(
+              in.error(input::json_child(where, "csv"), e.what()));
+        }
+      }
+      for (const auto& x : c.spikes())
+        curve.spikes.push_back({x.at_ns(), x.duration_ns(), x.rate()});
+      try {
+        vmss::control::rate_function check(curve, in.start_utc_seconds);
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(in.error(where, e.what()));
+      }
+      if (!w.load_balancer().empty()) {
+        for (size_t k = 0; k < in.azure.load_balancers.size(); ++k)
+          if (input::same_ignoring_case(in.azure.load_balancers[k].name,
+                                        w.load_balancer()))
+            p.target = lb_path(in, k);
+        p.rule = w.rule();
+      } else
+        for (const auto& tm : in.azure.traffic_managers)
+          if (input::same_ignoring_case(tm.name, w.traffic_manager()))
+            p.target = network::traffic_manager_path(tm.name);
+      if (w.has_cpu_ms_per_request())
+        p.cpu_us = static_cast<uint32_t>(w.cpu_ms_per_request() * 1000.0);
+      if (w.has_bytes_in_per_request())
+        p.bytes_in = w.bytes_in_per_request();
+      if (w.has_bytes_out_per_request())
+        p.bytes_out = w.bytes_out_per_request();
+      if (w.has_clients())
+        p.clients = w.clients();
+      p.start_utc_seconds = in.start_utc_seconds;
+      workloads_.push_back({vmss::control::workload_path(w.name()), std::move(p)});
+    }
+  }
+
+  /// Blue-green deployments, in their load balancer's region; the first
+  /// poll waits one interval of the rule's health probe.
+  void read_deployments(const input::scenario_input& in) {
+    for (const auto& d : in.spec.deployments()) {
+      network::deployment_shell_params p;
+      auto& c = p.core;
+      c.name = d.name();
+      c.rule = d.rule();
+      c.blue_pool = d.blue_pool();
+      c.green_pool = d.green_pool();
+      c.switch_at = d.switch_at_ns();
+      if (d.has_watch_ns())
+        c.watch = d.watch_ns();
+      if (d.has_min_healthy_percent())
+        c.min_healthy_percent = d.min_healthy_percent();
+      if (d.has_max_failed_percent())
+        c.max_failed_percent = d.max_failed_percent();
+      size_t lb = 0;
+      for (size_t k = 0; k < in.azure.load_balancers.size(); ++k)
+        if (input::same_ignoring_case(in.azure.load_balancers[k].name,
+                                      d.load_balancer()))
+          lb = k;
+      c.load_balancer = in.azure.load_balancers[lb].name;
+      const auto& params =
+          network::to_lb_params(in.azure.load_balancers[lb].model);
+      for (const auto& rule : params.rules)
+        if (c.rule.empty() || input::same_ignoring_case(rule.name, c.rule)) {
+          for (const auto& probe : params.probes)
+            if (probe.name == rule.probe)
+              c.grace = probe.interval;
+          break;
+        }
+      const auto& region = in.regions[in.lb_region[lb]].name;
+      deployments_.push_back(
+          {network::deployment_path(region, d.name()), std::move(p)});
+    }
   }
 
   /// The load balancer entity path of each of in.azure.load_balancers.
@@ -688,6 +822,8 @@ public:
     for (const auto& tm : traffic_managers_)
       table.add(network::traffic_manager_path(tm.name),
                 network::kinds::traffic_manager, 0);
+    for (const auto& w : workloads_)
+      table.add(w.path, vmss::control::kinds::workload, 0);
   }
 
   /// Region i's entities: its control plane (outside the zones, on the
@@ -715,6 +851,15 @@ public:
                 network::kinds::load_balancer, plane);
     if (part.monitor)
       table.add(compute::monitor_path(r.name), compute::kinds::monitor, plane);
+    auto in_region = [&](const std::string& path) {
+      return path.compare(0, r.name.size() + 1, r.name + "/") == 0;
+    };
+    for (const auto& a : autoscalers_)
+      if (in_region(a.path))
+        table.add(a.path, compute::kinds::autoscale, plane);
+    for (const auto& d : deployments_)
+      if (in_region(d.path))
+        table.add(d.path, network::kinds::deployment, plane);
     for (const auto& host : topology::fc_replica_hosts(r))
       table.add(host + "/fc", fabric::kinds::fc_replica,
                 node_of(static_cast<uint32_t>(topology::locate(r, host).zone)));
@@ -923,6 +1068,25 @@ private:
     network::tm_shell_params params;
   };
   std::vector<traffic_manager_at> traffic_managers_;
+  /// An entity of the load side and its parameters.
+  template <class Params> struct placed {
+    std::string path;
+    Params params;
+  };
+  std::vector<placed<compute::autoscale_shell_params>> autoscalers_;
+  std::vector<placed<vmss::control::workload_shell_params>> workloads_;
+  std::vector<placed<network::deployment_shell_params>> deployments_;
+
+  /// The parameters of the entity at `path` in `list`.
+  template <class Params>
+  static const Params& params_at(const std::vector<placed<Params>>& list,
+                                 const std::string& path) {
+    for (const auto& x : list)
+      if (x.path == path)
+        return x.params;
+    VMSS_ASSERT(false, "every described entity has its parameters");
+    return list.front().params;
+  }
   std::vector<region_part> parts_;
   region_gateway_params gateway_;
   bool bound_ = false;
@@ -1042,6 +1206,24 @@ private:
                          spawn_entity<network::traffic_manager>(sys, k, id,
                                                                 &tm.params);
                    });
+    factories_.add(compute::kinds::autoscale, [this](caf::actor_system& sys,
+                                                     node_kernel& k,
+                                                     entity_id id) {
+      spawn_entity<compute::autoscale>(
+          sys, k, id, &params_at(autoscalers_, k.table()[id].path));
+    });
+    factories_.add(vmss::control::kinds::workload, [this](caf::actor_system& sys,
+                                                    node_kernel& k,
+                                                    entity_id id) {
+      spawn_entity<vmss::control::workload>(
+          sys, k, id, &params_at(workloads_, k.table()[id].path));
+    });
+    factories_.add(network::kinds::deployment, [this](caf::actor_system& sys,
+                                                      node_kernel& k,
+                                                      entity_id id) {
+      spawn_entity<network::deployment>(
+          sys, k, id, &params_at(deployments_, k.table()[id].path));
+    });
     gateway_.net = &net_;
     factories_.add(kinds::region_gateway, [this](caf::actor_system& sys,
                                                  node_kernel& k, entity_id id) {
