@@ -34,8 +34,9 @@ void autoscale::on_capacity(const capacity_answer& a) {
     decide(std::vector<rule_reading>(specs.size()));
     return;
   }
+  // The evaluation's own number (seq_ has moved on to the next timer).
   send(kernel_.table().id_of(monitor),
-       metric_query{seq_, core_.scale_set(), std::move(specs),
+       metric_query{a.seq, core_.scale_set(), std::move(specs),
                     static_cast<uint32_t>(a.capacity)});
 }
 
