@@ -312,6 +312,8 @@ std::optional<bool> lb_core::verdict(const std::string& scale_set,
 }
 
 size_t lb_core::rule_index(const std::string& name) const {
+  if (name.empty() && !params_.rules.empty())
+    return 0; // lb_traffic and lb_rule_set: "" is the first rule
   for (size_t i = 0; i < params_.rules.size(); ++i)
     if (input::ascii_lower(params_.rules[i].name) == input::ascii_lower(name))
       return i;
