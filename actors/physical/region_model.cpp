@@ -423,7 +423,7 @@ private:
         refused.push_back(where.file + ": " +
                           input::json_child(where.path, r.field) + ": " +
                           r.reason);
-      traffic_manager_at tm{tms[i].name, &tms[i].model, {}, {}};
+      traffic_manager_at tm{tms[i].name, tms[i].model, {}, {}};
       for (auto lb : in.tm_endpoint_lbs[i])
         tm.endpoint_lbs.push_back(lb_path(in, lb));
       traffic_managers_.push_back(std::move(tm));
@@ -1063,7 +1063,8 @@ private:
   /// balancer entity path, then (bind) its settings.
   struct traffic_manager_at {
     std::string name;
-    const vmss::azure::network::TrafficManagerProfile* model = nullptr;
+    vmss::azure::network::TrafficManagerProfile model; ///< a copy: the
+                                                       ///< input goes away
     std::vector<std::string> endpoint_lbs;
     network::tm_shell_params params;
   };
@@ -1122,7 +1123,7 @@ private:
       std::vector<int64_t> ids;
       for (const auto& path : tm.endpoint_lbs)
         ids.push_back(static_cast<int64_t>(table.id_of(path)));
-      tm.params.core = network::to_tm_params(*tm.model, ids);
+      tm.params.core = network::to_tm_params(tm.model, ids);
     }
     for (entity_id id = 0; id < table.size(); ++id)
       if (*table[id].kind == kinds::host_agent) {
