@@ -13,11 +13,22 @@ using analysis::int_field;
 using analysis::is;
 using analysis::string_field;
 
+namespace {
+
+/// Each region runs its own fabric controller: its name is the first
+/// component of the replica's path ("westeurope/z1/r1/h1/fc").
+std::string region_of(std::string_view path) {
+  return std::string(path.substr(0, path.find('/')));
+}
+
+} // namespace
+
 void single_leader_checker::on_record(const record& r) {
   if (!is(r, events::leader_elected))
     return;
   auto term = int_field(r, events::leader_elected, "term");
-  auto [it, fresh] = leader_of_term_.emplace(term, std::string(r.path));
+  auto [it, fresh] = leader_of_term_.emplace(std::pair{region_of(r.path), term},
+                                             std::string(r.path));
   if (!fresh && it->second != r.path)
     violations_.add(r, "second leader in term " + std::to_string(term) +
                            " (first: " + it->second + ")");
@@ -30,7 +41,8 @@ void committed_stable_checker::on_record(const record& r) {
   std::pair<int64_t, std::string> entry{
       int_field(r, events::fc_applied, "term"),
       string_field(r, events::fc_applied, "command")};
-  auto [it, fresh] = entries_.emplace(index, entry);
+  auto [it, fresh] =
+      entries_.emplace(std::pair{region_of(r.path), index}, entry);
   if (!fresh && it->second != entry)
     violations_.add(r, "index " + std::to_string(index) + " applied as term " +
                            std::to_string(entry.first) + " '" + entry.second +

@@ -29,7 +29,8 @@ public:
   violation_list finish() override { return std::move(violations_); }
 
 private:
-  std::map<int64_t, std::string> leader_of_term_;
+  std::map<std::pair<std::string, int64_t>, std::string>
+      leader_of_term_; ///< by region and term
   violation_list violations_;
 };
 
@@ -40,7 +41,9 @@ public:
   violation_list finish() override { return std::move(violations_); }
 
 private:
-  std::map<int64_t, std::pair<int64_t, std::string>> entries_; ///< by index
+  /// By region and index.
+  std::map<std::pair<std::string, int64_t>, std::pair<int64_t, std::string>>
+      entries_;
   violation_list violations_;
 };
 

@@ -5,11 +5,11 @@
 #include "actors/compute/monitor.hpp"
 #include "actors/compute/orchestrator.hpp"
 #include "actors/compute/set_model.hpp"
-#include "actors/fabric/fc_replica.hpp"
 #include "actors/control/workload.hpp"
+#include "actors/fabric/fc_replica.hpp"
 #include "actors/fabric/scale_client.hpp"
-#include "actors/network/lb_core.hpp"
 #include "actors/network/deployment.hpp"
+#include "actors/network/lb_core.hpp"
 #include "actors/network/load_balancer.hpp"
 #include "actors/network/traffic_manager.hpp"
 #include "actors/physical/control.hpp"
@@ -364,7 +364,8 @@ private:
       if (w.has_clients())
         p.clients = w.clients();
       p.start_utc_seconds = in.start_utc_seconds;
-      workloads_.push_back({vmss::control::workload_path(w.name()), std::move(p)});
+      workloads_.push_back(
+          {vmss::control::workload_path(w.name()), std::move(p)});
     }
   }
 
@@ -1070,7 +1071,8 @@ private:
   };
   std::vector<traffic_manager_at> traffic_managers_;
   /// An entity of the load side and its parameters.
-  template <class Params> struct placed {
+  template <class Params>
+  struct placed {
     std::string path;
     Params params;
   };
@@ -1194,37 +1196,37 @@ private:
       auto i = static_cast<size_t>(net_.region_of(id));
       spawn_entity<tor_switch>(sys, k, id, &net_.region_net(i));
     });
-    factories_.add(compute::kinds::monitor, [this](caf::actor_system& sys,
-                                                   node_kernel& k,
-                                                   entity_id id) {
-      spawn_entity<compute::monitor>(sys, k, id, &*part_of(id).monitor);
-    });
-    factories_.add(network::kinds::traffic_manager,
-                   [this](caf::actor_system& sys, node_kernel& k, entity_id id) {
-                     const auto& path = k.table()[id].path;
-                     for (const auto& tm : traffic_managers_)
-                       if (network::traffic_manager_path(tm.name) == path)
-                         spawn_entity<network::traffic_manager>(sys, k, id,
-                                                                &tm.params);
-                   });
-    factories_.add(compute::kinds::autoscale, [this](caf::actor_system& sys,
-                                                     node_kernel& k,
-                                                     entity_id id) {
-      spawn_entity<compute::autoscale>(
-          sys, k, id, &params_at(autoscalers_, k.table()[id].path));
-    });
-    factories_.add(vmss::control::kinds::workload, [this](caf::actor_system& sys,
-                                                    node_kernel& k,
-                                                    entity_id id) {
-      spawn_entity<vmss::control::workload>(
-          sys, k, id, &params_at(workloads_, k.table()[id].path));
-    });
-    factories_.add(network::kinds::deployment, [this](caf::actor_system& sys,
-                                                      node_kernel& k,
-                                                      entity_id id) {
-      spawn_entity<network::deployment>(
-          sys, k, id, &params_at(deployments_, k.table()[id].path));
-    });
+    factories_.add(
+        compute::kinds::monitor,
+        [this](caf::actor_system& sys, node_kernel& k, entity_id id) {
+          spawn_entity<compute::monitor>(sys, k, id, &*part_of(id).monitor);
+        });
+    factories_.add(
+        network::kinds::traffic_manager,
+        [this](caf::actor_system& sys, node_kernel& k, entity_id id) {
+          const auto& path = k.table()[id].path;
+          for (const auto& tm : traffic_managers_)
+            if (network::traffic_manager_path(tm.name) == path)
+              spawn_entity<network::traffic_manager>(sys, k, id, &tm.params);
+        });
+    factories_.add(
+        compute::kinds::autoscale,
+        [this](caf::actor_system& sys, node_kernel& k, entity_id id) {
+          spawn_entity<compute::autoscale>(
+              sys, k, id, &params_at(autoscalers_, k.table()[id].path));
+        });
+    factories_.add(
+        vmss::control::kinds::workload,
+        [this](caf::actor_system& sys, node_kernel& k, entity_id id) {
+          spawn_entity<vmss::control::workload>(
+              sys, k, id, &params_at(workloads_, k.table()[id].path));
+        });
+    factories_.add(
+        network::kinds::deployment,
+        [this](caf::actor_system& sys, node_kernel& k, entity_id id) {
+          spawn_entity<network::deployment>(
+              sys, k, id, &params_at(deployments_, k.table()[id].path));
+        });
     gateway_.net = &net_;
     factories_.add(kinds::region_gateway, [this](caf::actor_system& sys,
                                                  node_kernel& k, entity_id id) {

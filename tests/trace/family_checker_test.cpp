@@ -11,11 +11,13 @@ namespace vmss::trace_test {
 
 namespace {
 
-/// Entities 0-1: fc replicas, 2: a host agent.
+/// Entities 0-1: fc replicas, 2: a host agent, 3: a replica of another
+/// region's fabric controller.
 std::vector<trace::entity_info> fabric_entities() {
   return {{"r/h1/fc", "fc_replica", 0},
           {"r/h2/fc", "fc_replica", 0},
-          {"r/h1", "host_agent", 0}};
+          {"r/h1", "host_agent", 0},
+          {"s/h1/fc", "fc_replica", 0}};
 }
 
 template <class Checker>
@@ -43,6 +45,26 @@ TEST(single_leader, one_leader_a_term_passes_two_fail) {
       {{0, key(1, 0), "leader_elected", {f("term", 3)}},
        {0, key(2, 1), "leader_elected", {f("term", 3)}}});
   EXPECT_EQ(bad.violations.total(), 1u);
+}
+
+TEST(single_leader, each_region_has_its_own_terms) {
+  auto ok = run_on<fabric::single_leader_checker>(
+      {{0, key(1, 0), "leader_elected", {f("term", 1)}},
+       {0, key(2, 3), "leader_elected", {f("term", 1)}}});
+  EXPECT_TRUE(ok.ok());
+}
+
+TEST(committed_stable, each_region_has_its_own_log) {
+  auto ok = run_on<fabric::committed_stable_checker>(
+      {{0,
+        key(1, 0),
+        "fc_applied",
+        {f("index", 1), f("term", 1), f("command", "host_down 4")}},
+       {0,
+        key(1, 3),
+        "fc_applied",
+        {f("index", 1), f("term", 1), f("command", "host_up 9")}}});
+  EXPECT_TRUE(ok.ok());
 }
 
 TEST(committed_stable, same_entry_everywhere_passes_a_change_fails) {
