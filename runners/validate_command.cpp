@@ -183,18 +183,26 @@ void check_scenario(const std::string& path, bool explain, file_result& out) {
     // a run takes without --seed (1 unless the scenario gives one).
     physical::make_region_model(s, s.spec.has_seed() ? s.spec.seed() : 1);
     const auto& spec = s.spec;
-    const auto& r = s.region;
     uint64_t vms = 0;
     for (const auto& set : s.azure.scale_sets)
       vms += set.model.sku().capacity();
-    auto topology = spec.topology().has_file()
-                        ? "topology " + spec.topology().file()
-                        : "preset " + spec.topology().preset();
+    // Each region: "preset small: 3 zones x 2 racks x 4 hosts" (with
+    // several, "westeurope preset small: …; northeurope …").
+    std::string regions;
+    for (int i = 0; i < std::max(1, spec.regions_size()); ++i) {
+      const auto& t =
+          spec.regions().empty() ? spec.topology() : spec.regions(i).topology();
+      const auto& r = s.regions.at(static_cast<size_t>(i));
+      regions +=
+          std::string(i ? "; " : "") +
+          (spec.regions().empty() ? "" : r.name + " ") +
+          (t.has_file() ? "topology " + t.file() : "preset " + t.preset()) +
+          ": " + count(r.zones, "zone") + " x " +
+          count(r.racks_per_zone, "rack") + " x " +
+          count(r.hosts_per_rack, "host");
+    }
     out.summary = "valid scenario '" + spec.name() + "' (" +
-                  format_duration(spec.duration_ns()) + ", " + topology + ": " +
-                  count(r.zones, "zone") + " x " +
-                  count(r.racks_per_zone, "rack") + " x " +
-                  count(r.hosts_per_rack, "host") + ", " +
+                  format_duration(spec.duration_ns()) + ", " + regions + ", " +
                   count(s.azure.scale_sets.size(), "scale set") + " of " +
                   count(vms, "VM") + ", " +
                   count(static_cast<size_t>(spec.timeline_size()),

@@ -528,12 +528,48 @@ private:
     return r;
   }
 
+  static bool endpoint_operation(const vmss::scenario::TimelineEntry& e) {
+    namespace sc = vmss::scenario;
+    return e.operation() == sc::endpoint_disable ||
+           e.operation() == sc::endpoint_enable ||
+           e.operation() == sc::endpoint_weight;
+  }
+
+  /// A PATCH of a Traffic Manager endpoint (target PROFILE/ENDPOINT,
+  /// checked by input/): endpointStatus or weight.
+  void add_endpoint_change(const input::scenario_input& in,
+                           const vmss::scenario::TimelineEntry& e) {
+    namespace sc = vmss::scenario;
+    auto slash = e.target().find('/');
+    auto profile = e.target().substr(0, slash);
+    network::tm_endpoint_set set;
+    set.endpoint = e.target().substr(slash + 1);
+    // As the profile spells them (input/ matched them ignoring case).
+    for (const auto& tm : in.azure.traffic_managers)
+      if (input::same_ignoring_case(tm.name, profile)) {
+        profile = tm.name;
+        for (const auto& ep : tm.model.properties().endpoints())
+          if (input::same_ignoring_case(ep.name(), set.endpoint))
+            set.endpoint = ep.name();
+      }
+    if (e.operation() == sc::endpoint_weight)
+      set.weight = e.weight();
+    else
+      set.enabled = e.operation() == sc::endpoint_enable ? 1 : 0;
+    endpoint_changes_.push_back(
+        {e.at_ns(), network::traffic_manager_path(profile), std::move(set)});
+  }
+
   /// Faults and operations, each named by its entry when it is wrong.
   void read_timeline(const input::scenario_input& in) {
     const auto& timeline = in.spec.timeline();
     for (int i = 0; i < timeline.size(); ++i) {
       const auto& e = timeline[i];
       auto where = input::entry_path("timeline", static_cast<size_t>(i));
+      if (e.has_operation() && endpoint_operation(e)) {
+        add_endpoint_change(in, e);
+        continue;
+      }
       if (e.has_operation()) {
         requests_.push_back({e.at_ns(), request_of(e, static_cast<size_t>(i))});
         continue;
@@ -911,6 +947,10 @@ public:
                    compute::arm_path(region_of_set(request.scale_set).name)),
                event_kind::message, caf::make_message(request),
                wire::id_of<compute::arm_request>);
+    for (const auto& c : endpoint_changes_)
+      k.inject(c.at, k.table().id_of(c.profile), event_kind::message,
+               caf::make_message(c.change),
+               wire::id_of<network::tm_endpoint_set>);
     for (const auto& f : instance_faults_) {
       k.inject(f.at,
                k.table().id_of(compute::orchestrator_path(
@@ -1255,6 +1295,13 @@ private:
     fault_kind kind = fault_kind::app_crash;
   };
   std::vector<instance_fault_at> instance_faults_;
+  /// endpoint_disable / endpoint_enable / endpoint_weight: to the profile.
+  struct endpoint_change_at {
+    sim_time at = 0;
+    std::string profile; ///< its entity path
+    network::tm_endpoint_set change;
+  };
+  std::vector<endpoint_change_at> endpoint_changes_;
   std::vector<planned_fault> faults_;
 };
 

@@ -256,6 +256,26 @@ TEST(LoadScenario, ARegionOutageFailsOverToo) {
   EXPECT_EQ(after["northeurope"].second, 0);
 }
 
+TEST(LoadScenario, ADisabledEndpointGetsNoNewClients) {
+  scratch s;
+  auto file = with_timeline("layer8-traffic-manager.json",
+                            R"({"at": "10m", "operation": "endpoint_disable",
+                                "target": "globalwebtm/westeurope"},
+                               {"at": "20m", "operation": "endpoint_enable",
+                                "target": "GlobalWebTM/WestEurope"})",
+                            s);
+  std::vector<jsonl_record> all;
+  run_one(file, s, "one", 1, &all); // trace check: no route to Disabled
+  bool disabled = false;
+  for (const auto& r : having(all, "tm_endpoint"))
+    if (r.field("endpoint") == "WestEurope" && r.field("status") == "Disabled")
+      disabled = r.t_ns == 10 * min_ns;
+  EXPECT_TRUE(disabled);
+  auto during = requests_by_region(all, 11 * min_ns + 5 * s_ns, 15 * min_ns);
+  EXPECT_EQ(during["westeurope"].first, 0);
+  EXPECT_GT(during["northeurope"].first, 0);
+}
+
 TEST(LoadScenario, Layer8BlueGreenSwitchesWithoutFailedRequests) {
   scratch s;
   auto all = run_both(scenario("layer8-blue-green.json"), s);

@@ -24,6 +24,17 @@ TEST(validate, a_valid_scenario_prints_its_summary_and_exits_0) {
                           "'demo-vmss'\n");
 }
 
+TEST(validate, a_scenario_of_several_regions_lists_each) {
+  auto r = run_sim("validate " + std::string(VMSS_SOURCE_DIR) +
+                   "/scenarios/layer8-traffic-manager.json");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("(2700s, westeurope preset small: 3 zones x 2 racks "
+                          "x 4 hosts; northeurope preset small: 3 zones x 2 "
+                          "racks x 4 hosts, 2 scale sets of 8 VMs"),
+            std::string::npos)
+      << r.output;
+}
+
 TEST(validate, every_error_of_every_file_is_printed_and_exit_is_2) {
   vmss_test::scratch s;
   auto bad = s.file("bad.json", R"({"name": "x", "duration": "300s",
