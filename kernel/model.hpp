@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,31 @@ public:
   /// Schedules the scenario's own events (faults, commands). Every node
   /// makes the same calls; the kernel keeps the local ones.
   virtual void inject(node_kernel&) {}
+
+  /// A live command (`vmss-sim ctl`, the live view, `run --replay`), as its
+  /// words after the verb's dispatch by the run (`fault host_crash
+  /// westeurope/z1/r1/h1`, `recover host_crash westeurope/z1/r1/h1`, `scale
+  /// web 5`, `update web {"sku":{"name":"Standard_D4s_v3"}}`, `stop`):
+  /// returns its canonical text (one line, the form the trace records and
+  /// `run --replay` reads back), or throws std::invalid_argument with the
+  /// reason this model refuses it. Called in the coordinator's process
+  /// before the run picks the command's time; no kernel exists there.
+  virtual std::string check_live(const std::vector<std::string>& words) const {
+    (void)words;
+    throw std::invalid_argument("this model takes no live commands");
+  }
+
+  /// Applies a live command at virtual time `t` (at or after every node's
+  /// window end): `canonical` is check_live()'s text, or, when `refusal` is
+  /// not empty, the refused request's words joined by spaces. Traces
+  /// `control_command` (command, accepted, and the reason when refused) at
+  /// the control entity and, when accepted, schedules its effects as
+  /// inject() would. Every node makes the same calls in the same order.
+  virtual void apply_live(node_kernel& k, sim_time t,
+                          const std::string& canonical,
+                          const std::string& refusal) {
+    (void)k, (void)t, (void)canonical, (void)refusal;
+  }
 
   /// Adds this node's results to `out` after the run.
   virtual void report(node_kernel&, model_report&) {}
