@@ -14,7 +14,7 @@ packages=(
   libicu-dev # time zones of autoscale schedules and diurnal workloads
   clang libclang-rt-14-dev # the fuzz targets (scripts/fuzz.sh)
   libcpp-httplib-dev # the live view's web server (run --view)
-  chromium # headless tests of the report and the live view
+  chromium chromium-driver # headless tests of the report and the live view
 )
 
 sudo_cmd=()
