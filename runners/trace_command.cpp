@@ -6,6 +6,7 @@
 #include "analysis/checker.hpp"
 #include "analysis/digest.hpp"
 #include "analysis/export.hpp"
+#include "analysis/report.hpp"
 #include "analysis/summary.hpp"
 #include "analysis/trace_reader.hpp"
 
@@ -184,6 +185,42 @@ void add_export(CLI::App& trace) {
   sub->callback([o] { guarded([&] { run_export(*o); }); });
 }
 
+struct report_command_options {
+  std::string dir;
+  std::string output;
+};
+
+/// `trace report`: written like an export file (temporary name, renamed
+/// when complete; only a regular file is replaced).
+void run_report(const report_command_options& o) {
+  mode_t mode = output_mode(o.output); // refuses before reading the trace
+  trace_reader reader = open_trace(o.dir);
+  refuse_own_file(reader, o.output);
+  temp_output temp(o.output);
+  temp.write_and_commit(mode,
+                        [&](std::ostream& out) { write_report(reader, out); });
+}
+
+void add_report(CLI::App& trace) {
+  auto o = std::make_shared<report_command_options>();
+  CLI::App* sub = add_dir_command(
+      trace, "report",
+      "Write one self-contained HTML page of the run (no network needed to "
+      "open it): a header (scenario, seed, virtual duration, digest, "
+      "events), SVG charts of instances by state, healthy backends vs "
+      "desired capacity, requests, success rate, latency, the fabric "
+      "controller leader and CPU, with every fault marked, and tables "
+      "(docs/report.md)",
+      o->dir);
+  sub->add_option("-o,--output", o->output,
+                  "The HTML file to write (required). Written beside it "
+                  "under a temporary name and renamed when complete; an "
+                  "existing FILE must be a regular file")
+      ->required();
+  sub->footer(exit_footer);
+  sub->callback([o] { guarded([&] { run_report(*o); }); });
+}
+
 struct check_options {
   std::string dir;
   std::vector<std::string> only;
@@ -283,6 +320,7 @@ void add_trace_command(CLI::App& root,
   add_check(*trace, checkers);
   add_summary(*trace);
   add_instances(*trace);
+  add_report(*trace);
 }
 
 } // namespace vmss
