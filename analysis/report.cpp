@@ -132,19 +132,6 @@ void write_table(const report_table& t, std::ostream& out) {
   out << "</tbody></table>";
 }
 
-report_table fault_list(const report_data& d) {
-  report_table t;
-  t.id = "table-fault-list";
-  t.title = "Faults";
-  t.note = "Each fault_injected and the fault_recovered of its target.";
-  t.header = {"fault", "injected", "recovered", "lasted"};
-  for (const auto& f : d.faults)
-    t.rows.push_back({f.label, format_duration(f.from_ns),
-                      f.open ? "not recovered" : format_duration(f.to_ns),
-                      format_duration(f.to_ns - f.from_ns)});
-  return t;
-}
-
 } // namespace
 
 void write_report_html(const report_data& d, std::ostream& out,
@@ -159,7 +146,6 @@ void write_report_html(const report_data& d, std::ostream& out,
     out << "<p class=\"warn\">" << escape(d.incomplete) << "</p>";
   write_charts(d, o, out);
   out << "<section id=\"tables\"><h2>Tables</h2>";
-  write_table(fault_list(d), out);
   for (const auto& t : d.tables)
     write_table(t, out);
   out << "</section></main></body></html>\n";

@@ -35,12 +35,14 @@ struct report_data {
   int64_t end_t_ns = 0;   ///< right edge of every chart
   std::string incomplete; ///< incomplete_note(); empty for a complete trace
   std::string digest;     ///< filled by write_report
-  /// fault_injected .. fault_recovered (of the same target), in time order.
+  /// Each fault from its injection to its repair's (run_metrics' pairs),
+  /// in injection order.
   std::vector<svg::band> faults;
   /// Only charts with data: per scale set "instances-SET" and
   /// "backends-SET", then "requests", "success", "latency", "leader",
   /// "cpu" (each id prefixed with "chart-").
   std::vector<svg::chart> charts;
+  /// metric_tables (analysis/report_tables.hpp).
   std::vector<report_table> tables;
 };
 
@@ -49,7 +51,8 @@ struct report_options {
   size_t max_points_per_chart = 2000;
 };
 
-/// Reads the trace once and returns the charts and the fault list.
+/// Reads the trace for the charts, then its run_metrics for the faults and
+/// the tables.
 report_data collect_report(const trace_reader& reader);
 
 /// Writes `data` as the HTML page.

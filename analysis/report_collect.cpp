@@ -1,9 +1,12 @@
-/// The report's charts from one pass over the trace (analysis/report.hpp).
+/// The report's charts from one pass over the trace, its faults and tables
+/// from analysis/run_metrics (analysis/report.hpp).
 
 #include "analysis/report.hpp"
 
 #include "analysis/instance_view.hpp"
 #include "analysis/record_fields.hpp"
+#include "analysis/report_tables.hpp"
+#include "analysis/run_metrics.hpp"
 #include "messages/compute_events.hpp"
 #include "messages/control_events.hpp"
 #include "messages/fabric_events.hpp"
@@ -13,7 +16,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <deque>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -173,10 +175,6 @@ public:
       on_crash(r);
     else if (is(r, compute::events::autoscale_evaluated))
       on_autoscale(r);
-    else if (is(r, physical::events::fault_injected))
-      on_fault(r, false);
-    else if (is(r, physical::events::fault_recovered))
-      on_fault(r, true);
   }
 
   report_data finish(int64_t end_t_ns);
@@ -272,26 +270,6 @@ private:
     cpu_[string_field(r, def, "scale_set")].push(r.t_ns(), value);
   }
 
-  void on_fault(const record& r, bool recovered) {
-    const auto& def = recovered ? physical::events::fault_recovered
-                                : physical::events::fault_injected;
-    std::string fault = string_field(r, def, "fault");
-    std::string target = string_field(r, def, "target");
-    if (!recovered) {
-      open_[target].push_back(faults_.size());
-      faults_.push_back({r.t_ns(), 0, true, fault + " " + target, fault});
-      return;
-    }
-    auto it = open_.find(target);
-    if (it == open_.end() || it->second.empty())
-      return; // a recovery of nothing the trace saw injected
-    svg::band& b = faults_[it->second.front()];
-    it->second.pop_front();
-    b.to_ns = r.t_ns();
-    b.open = false;
-    b.label += " (" + fault + ")";
-  }
-
   /// 1-based position among the replicas; 0 is "no leader".
   double replica_index(const std::string& path) const {
     auto it = std::lower_bound(replicas_.begin(), replicas_.end(), path);
@@ -314,8 +292,6 @@ private:
   std::map<int64_t, request_tick> ticks_;
   std::map<std::string, std::string> leader_; ///< by region
   std::map<std::string, series> leader_lines_;
-  std::vector<svg::band> faults_;
-  std::map<std::string, std::deque<size_t>> open_; ///< faults by target
 };
 
 void collector::add_scale_set_charts(report_data& d) const {
@@ -431,10 +407,6 @@ report_data collector::finish(int64_t end_t_ns) {
   d.records = records_;
   d.end_t_ns = end_t_ns;
   d.incomplete = incomplete_note(manifest_);
-  for (auto& f : faults_)
-    if (f.open)
-      f.to_ns = end_t_ns;
-  d.faults = faults_;
   add_scale_set_charts(d);
   add_request_charts(d);
   add_leader_chart(d);
@@ -453,7 +425,14 @@ report_data collect_report(const trace_reader& reader) {
     last_t_ns = r.t_ns();
   });
   int64_t end = m.complete ? m.end_t_ns : m.complete_until_ns;
-  return c.finish(std::max(end, last_t_ns));
+  report_data d = c.finish(std::max(end, last_t_ns));
+  // The faults and the tables are the run's metrics (the sweep's numbers).
+  run_metrics metrics = compute_run_metrics(reader);
+  d.faults = fault_bands(metrics);
+  for (auto& f : d.faults)
+    f.to_ns = f.open ? d.end_t_ns : f.to_ns;
+  d.tables = metric_tables(metrics);
+  return d;
 }
 
 } // namespace vmss::analysis

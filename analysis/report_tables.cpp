@@ -74,24 +74,21 @@ report_table scale_set_table(const run_metrics& m) {
        "request success"});
   for (const auto& s : m.scale_sets) {
     auto success = s.request_success();
-    t.rows.push_back({s.name, std::to_string(s.desired),
-                      std::to_string(s.healthy),
-                      format_seconds(s.steady_from_ns, "never"),
-                      percent(s.availability()),
-                      number(s.shortfall_instance_s),
-                      std::to_string(s.requests_ok),
-                      std::to_string(s.requests_failed),
-                      success ? percent(*success) : "-"});
+    t.rows.push_back(
+        {s.name, std::to_string(s.desired), std::to_string(s.healthy),
+         format_seconds(s.steady_from_ns, "never"), percent(s.availability()),
+         number(s.shortfall_instance_s), std::to_string(s.requests_ok),
+         std::to_string(s.requests_failed), success ? percent(*success) : "-"});
   }
   return t;
 }
 
 report_table zone_table(const run_metrics& m) {
-  auto t = make_table("table-availability-zones", "Availability per zone",
-                      "Time in which every live instance of the zone was "
-                      "healthy, from its first healthy instance to the end.",
-                      {"zone", "observed (s)", "available",
-                       "unhealthy (instance-s)"});
+  auto t = make_table(
+      "table-availability-zones", "Availability per zone",
+      "Time in which every live instance of the zone was "
+      "healthy, from its first healthy instance to the end.",
+      {"zone", "observed (s)", "available", "unhealthy (instance-s)"});
   for (const auto& z : m.zones)
     t.rows.push_back({z.zone, at(z.observed_ns), percent(z.availability()),
                       number(z.unhealthy_instance_s)});
@@ -99,11 +96,11 @@ report_table zone_table(const run_metrics& m) {
 }
 
 report_table failover_table(const run_metrics& m) {
-  auto t = make_table("table-failovers", "Fabric controller failovers",
-                      "A leader whose entity crashed and the next election "
-                      "of its region.",
-                      {"region", "lost leader", "lost at", "failover time",
-                       "new leader"});
+  auto t = make_table(
+      "table-failovers", "Fabric controller failovers",
+      "A leader whose entity crashed and the next election "
+      "of its region.",
+      {"region", "lost leader", "lost at", "failover time", "new leader"});
   for (const auto& f : m.failovers)
     t.rows.push_back({f.region, f.lost_leader, at(f.lost_ns),
                       format_seconds(f.failover_ns, "none"),
@@ -116,12 +113,11 @@ report_table autoscale_table(const run_metrics& m) {
                       "Every evaluation whose decision was not 'none'.",
                       {"at", "setting", "scale set", "profile", "decision",
                        "capacity", "new capacity"});
-  t.note += " " + std::to_string(m.autoscale_evaluations) +
-            " evaluations in all.";
+  t.note +=
+      " " + std::to_string(m.autoscale_evaluations) + " evaluations in all.";
   for (const auto& a : m.autoscale)
-    t.rows.push_back({at(a.t_ns), a.setting, a.scale_set, a.profile,
-                      a.decision, std::to_string(a.from),
-                      std::to_string(a.to)});
+    t.rows.push_back({at(a.t_ns), a.setting, a.scale_set, a.profile, a.decision,
+                      std::to_string(a.from), std::to_string(a.to)});
   cap_rows(t);
   return t;
 }

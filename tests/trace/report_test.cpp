@@ -255,8 +255,19 @@ TEST(report, the_page_has_every_chart_with_its_points_and_fault_bands) {
   EXPECT_NE(html.find("term 2: westeurope/fc/r2"), std::string::npos);
   EXPECT_NE(html.find(trace_digest(dir)), std::string::npos);
   EXPECT_EQ(html.find("http"), std::string::npos); // nothing fetched
-  EXPECT_NE(html.find("<td>host_crash westeurope/z1/r1/h1 (host_restore)"
-                      "</td><td class=\"num\">30s</td>"),
+  EXPECT_NE(html.find("<td>host_crash</td><td>westeurope/z1/r1/h1</td>"
+                      "<td class=\"num\">30.000</td>"
+                      "<td class=\"num\">50.000</td>"),
+            std::string::npos);
+  for (const char* id :
+       {"table-faults", "table-availability-sets", "table-availability-zones",
+        "table-failovers", "table-autoscale", "table-upgrades"})
+    EXPECT_NE(html.find(std::string("<table id=\"") + id + "\">"),
+              std::string::npos)
+        << id;
+  // The leader crashed at 30 s, the next was elected at 33 s.
+  EXPECT_NE(html.find("<td>westeurope/fc/r1</td><td class=\"num\">30.000</td>"
+                      "<td class=\"num\">3.000</td>"),
             std::string::npos);
 }
 
