@@ -370,8 +370,8 @@ void collector::add_leader_chart(report_data& d) const {
     return;
   svg::chart c = make_chart(chart_id("leader"), "Fabric controller leader", "");
   c.y_categories.push_back("(none)");
-  for (const auto& path : replicas_)
-    c.y_categories.push_back(path);
+  for (const auto& path : replicas_) // the axis label without the region
+    c.y_categories.push_back(path.substr(path.find('/') + 1));
   size_t i = 0;
   for (const auto& [region, line] : leader_lines_) {
     c.lines.push_back(line);

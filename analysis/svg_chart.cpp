@@ -14,7 +14,7 @@ namespace {
 
 constexpr double width = 960;
 constexpr double height = 250;
-constexpr double left = 64;
+constexpr double left = 84;
 constexpr double right = 16;
 constexpr double top = 30;
 constexpr double bottom = 30;
