@@ -186,7 +186,8 @@ public:
     for (auto& [set, b] : open_batch_)
       out_.upgrade_batches[b].status = last_status_[set];
     for (auto& f : out_.faults)
-      f.recover_ns = recovery_after(f);
+      if (f.detect_ns)
+        f.recover_ns = recovery_after(f);
     for (const auto& [tick, failed] : failed_per_tick_)
       if (failed > out_.worst_second_failed) {
         out_.worst_second_failed = failed;
@@ -238,8 +239,9 @@ private:
                                        static_cast<double>(dt) / 1e9;
   }
 
-  bool healthy(const instance_health& i) const {
-    if (!i.live || !i.view_ok || (i.lb_seen && !i.lb_member))
+  /// `in_lb`: its set's instances are in a load balancer's pool.
+  bool healthy(const instance_health& i, bool in_lb) const {
+    if (!i.live || !i.view_ok || ((in_lb || i.lb_seen) && !i.lb_member))
       return false;
     return i.slot.empty() ||
            (crashed_.count(i.slot) == 0 && app_down_.count(i.slot) == 0);
@@ -251,8 +253,9 @@ private:
     for (auto& [name, z] : zones_)
       z.live = z.healthy = 0;
     for (const auto& [k, i] : instances_) {
-      bool h = healthy(i);
       auto set = sets_.find(i.set);
+      bool in_lb = set != sets_.end() && !set->second.lbs.empty();
+      bool h = healthy(i, in_lb);
       if (set != sets_.end() && h)
         ++set->second.healthy;
       if (i.zone < 0 || !i.live)
@@ -281,10 +284,10 @@ private:
       whole_changes_.emplace_back(t, w);
   }
 
-  /// The first instant at or after the fault's detection (or injection)
-  /// at which the service was whole.
+  /// The first instant at or after the fault's detection at which the
+  /// service was whole.
   std::optional<int64_t> recovery_after(const fault_metric& f) const {
-    int64_t from = f.injected_ns + f.detect_ns.value_or(0);
+    int64_t from = f.injected_ns + *f.detect_ns;
     // whole_changes_: (time, whole from then on), ascending.
     auto it = std::upper_bound(
         whole_changes_.begin(), whole_changes_.end(), from,

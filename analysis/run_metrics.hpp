@@ -35,9 +35,10 @@ struct fault_metric {
   /// disk_degraded, disk_unavailable); empty when not detected.
   std::string detected_by;
   std::optional<int64_t> detect_ns; ///< time to detect: detection - injected
-  /// Time to recover: the first instant at or after the detection (or the
-  /// injection, if not detected) at which the service is whole again
-  /// (service_whole below) - injected. Absent: not recovered in the run.
+  /// Time to recover: the first instant at or after the detection at
+  /// which the service is whole again (docs/analysis.md) - injected.
+  /// Absent: not recovered in the run, or not detected (then nothing in
+  /// the run shows what there was to recover from).
   std::optional<int64_t> recover_ns;
 };
 

@@ -208,7 +208,7 @@ TEST(RunMetrics, FailoverRequestsAutoscaleAndUpgradeBatches) {
   EXPECT_EQ(m.upgrade_batches[1].status, "Completed");
 }
 
-TEST(RunMetrics, AFaultNothingReactsToIsNotDetectedAndARunThatStaysShort) {
+TEST(RunMetrics, NotRecoveredWhenTheSetStaysShortAndNotDetectedWhenNothingReacts) {
   namespace ph = physical::events;
   namespace co = compute::events;
   hand_trace t;
@@ -220,14 +220,19 @@ TEST(RunMetrics, AFaultNothingReactsToIsNotDetectedAndARunThatStaysShort) {
   t.add(s(10), control, ph::fault_injected,
         {str("app_crash"), str("westeurope/z1/r1/h1/vm0")});
   t.add(s(10), slot_h1, ph::app_crashed, {});
+  t.add(s(15), slot_h1, ph::app_health,
+        {str("Unhealthy"), int64_t{0}, str("web")});
   t.add(s(20), control, ph::fault_injected,
         {str("slow_disk"), str("westeurope/z1/s1/n1")});
   t.add(s(30), control, ph::app_restored, {}); // the end
   auto m = analysis::compute_run_metrics(analysis::trace_reader(t.write()));
   ASSERT_EQ(m.faults.size(), 2u);
-  EXPECT_FALSE(m.faults[0].detect_ns);
+  EXPECT_EQ(m.faults[0].detected_by, "app_health");
+  EXPECT_EQ(m.faults[0].detect_ns, s(5));
   EXPECT_FALSE(m.faults[0].repaired_ns);
   EXPECT_FALSE(m.faults[0].recover_ns); // web stays one short to the end
+  EXPECT_FALSE(m.faults[1].detect_ns);  // nothing reacts to the slow disk
+  EXPECT_FALSE(m.faults[1].recover_ns);
   EXPECT_EQ(analysis::format_seconds(m.faults[0].recover_ns, "not recovered"),
             "not recovered");
   ASSERT_EQ(m.scale_sets.size(), 1u);
