@@ -52,15 +52,16 @@ report_table fault_table(const run_metrics& m) {
       "table-faults", "Faults",
       "Times in virtual seconds. Detect: from the injection to the first "
       "event that saw it; recover: to the first instant the service was "
-      "whole again (docs/analysis.md).",
+      "whole again, for a detected fault (docs/analysis.md).",
       {"fault", "target", "injected", "repair injected", "detected by",
        "time to detect", "time to recover"});
   for (const auto& f : m.faults)
-    t.rows.push_back({f.kind, f.target, at(f.injected_ns),
-                      format_seconds(f.repaired_ns, "none"),
-                      f.detected_by.empty() ? "not detected" : f.detected_by,
-                      format_seconds(f.detect_ns),
-                      format_seconds(f.recover_ns, "not recovered")});
+    t.rows.push_back(
+        {f.kind, f.target, at(f.injected_ns),
+         format_seconds(f.repaired_ns, "none"),
+         f.detected_by.empty() ? "not detected" : f.detected_by,
+         format_seconds(f.detect_ns),
+         f.detect_ns ? format_seconds(f.recover_ns, "not recovered") : "-"});
   return t;
 }
 
