@@ -264,6 +264,12 @@ TEST(report, the_page_has_every_chart_with_its_points_and_fault_bands) {
     EXPECT_NE(html.find(std::string("<table id=\"") + id + "\">"),
               std::string::npos)
         << id;
+  // Nothing saw the TOR failure: no time to detect, none to recover.
+  EXPECT_NE(html.find("<td>tor_fail</td><td>westeurope/z2/r1/tor</td>"
+                      "<td class=\"num\">60.000</td><td>none</td>"
+                      "<td>not detected</td><td class=\"num\">-</td>"
+                      "<td class=\"num\">-</td>"),
+            std::string::npos);
   // The leader crashed at 30 s, the next was elected at 33 s.
   EXPECT_NE(html.find("<td>westeurope/fc/r1</td><td class=\"num\">30.000</td>"
                       "<td class=\"num\">3.000</td>"),
