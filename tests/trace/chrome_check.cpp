@@ -26,8 +26,8 @@ bool chrome_view::has_slice_named(const std::string& name) const {
   return std::find(x_names.begin(), x_names.end(), name) != x_names.end();
 }
 
-std::vector<chrome_slice> chrome_view::slices_on(
-    const std::string& thread) const {
+std::vector<chrome_slice>
+chrome_view::slices_on(const std::string& thread) const {
   auto it = slices.find(thread);
   if (it == slices.end())
     return {};
@@ -118,8 +118,7 @@ struct checker {
     for (auto a = args.begin(); a != args.end(); ++a) {
       EXPECT_TRUE(a->is_number()) << e.dump();
       v.counters[{it == v.processes.end() ? "?" : it->second,
-                  e.at("name").get<std::string>(), a.key()}] =
-          a->get<double>();
+                  e.at("name").get<std::string>(), a.key()}] = a->get<double>();
     }
   }
 
@@ -199,9 +198,8 @@ chrome_view check_chrome(const std::string& text) {
   for (const auto& e : events)
     c.event(e);
   for (const auto& [key, stack] : c.open)
-    EXPECT_TRUE(stack.empty())
-        << stack.size() << " slices left open on pid " << key.first
-        << " tid " << key.second;
+    EXPECT_TRUE(stack.empty()) << stack.size() << " slices left open on pid "
+                               << key.first << " tid " << key.second;
   EXPECT_TRUE(c.open_flows.empty()) << c.open_flows.size() << " flows open";
   EXPECT_EQ(c.v.doc.value("displayTimeUnit", ""), "ms");
   return std::move(c.v);

@@ -117,9 +117,8 @@ std::vector<test_record> life() {
            {"operation", std::string("restart")},
            {"reason", std::string("request")}}),
       rec(10 * s, control, "tick", {})};
-  std::stable_sort(r.begin(), r.end(), [](const auto& a, const auto& b) {
-    return a.key < b.key;
-  });
+  std::stable_sort(r.begin(), r.end(),
+                   [](const auto& a, const auto& b) { return a.key < b.key; });
   return r;
 }
 
@@ -134,16 +133,15 @@ std::string write_life(uint32_t nodes = 2) {
 }
 
 /// The parts' text of an export.
-std::vector<std::string> export_parts(const std::string& dir,
-                                      const analysis::chrome_options& o,
-                                      analysis::chrome_result* result = nullptr) {
+std::vector<std::string>
+export_parts(const std::string& dir, const analysis::chrome_options& o,
+             analysis::chrome_result* result = nullptr) {
   std::vector<std::unique_ptr<std::ostringstream>> streams;
-  auto r = analysis::export_chrome(analysis::trace_reader(dir), o,
-                                   [&](size_t) -> std::ostream& {
-                                     streams.push_back(
-                                         std::make_unique<std::ostringstream>());
-                                     return *streams.back();
-                                   });
+  auto r = analysis::export_chrome(
+      analysis::trace_reader(dir), o, [&](size_t) -> std::ostream& {
+        streams.push_back(std::make_unique<std::ostringstream>());
+        return *streams.back();
+      });
   if (result)
     *result = r;
   std::vector<std::string> texts;
@@ -161,8 +159,9 @@ chrome_view export_one(const std::string& dir,
 
 TEST(chrome_export, names_processes_and_threads_after_the_topology) {
   auto v = export_one(write_life());
-  for (const char* name : {"westeurope control plane", "westeurope zone 1",
-                           "global control plane", "scale set web (westeurope)"})
+  for (const char* name :
+       {"westeurope control plane", "westeurope zone 1", "global control plane",
+        "scale set web (westeurope)"})
     EXPECT_TRUE(v.has_process(name)) << name;
   for (const char* name : {"r01/h01/vm0 (vm)", "r01/h01 (host_agent)",
                            "arm (arm)", "web/0", "workload/w (workload)"})
@@ -210,15 +209,15 @@ TEST(chrome_export, counters_of_capacity_backends_requests_and_cpu) {
   EXPECT_EQ(v.counter("westeurope control plane",
                       "backends westeurope/lb/web-lb web-pool", "members"),
             1.0);
-  EXPECT_EQ(v.counter("global control plane",
-                      "requests w westeurope/lb/web-lb", "ok"),
+  EXPECT_EQ(v.counter("global control plane", "requests w westeurope/lb/web-lb",
+                      "ok"),
             10.0);
-  EXPECT_EQ(v.counter("global control plane",
-                      "requests w westeurope/lb/web-lb", "failed"),
+  EXPECT_EQ(v.counter("global control plane", "requests w westeurope/lb/web-lb",
+                      "failed"),
             1.0);
-  EXPECT_EQ(v.counter("scale set web (westeurope)", "metrics",
-                      "Percentage CPU"),
-            78.25);
+  EXPECT_EQ(
+      v.counter("scale set web (westeurope)", "metrics", "Percentage CPU"),
+      78.25);
 }
 
 TEST(chrome_export, flows_follow_arm_orchestrator_fc_host_agent_vm) {
