@@ -706,12 +706,17 @@ private:
     auto wait = host_waiting_.find(host_of_agent(r.path));
     if (wait == host_waiting_.end())
       return;
-    std::string key = std::move(wait->second.front());
-    wait->second.pop_front();
-    if (wait->second.empty())
+    auto& queue = wait->second;
+    auto it = flows_.end();
+    while (!queue.empty() && it == flows_.end()) {
+      it = flows_.find(queue.front()); // a flow that ended meanwhile: skip
+      queue.pop_front();
+      if (it != flows_.end() && it->second.stage != 1)
+        it = flows_.end();
+    }
+    if (queue.empty())
       host_waiting_.erase(wait);
-    auto it = flows_.find(key);
-    if (it == flows_.end() || it->second.stage != 1)
+    if (it == flows_.end())
       return;
     it->second.stage = 2;
     it->second.pid = entity_pid(r);
