@@ -207,9 +207,11 @@ void tell_parts(const export_options& o, const chrome_result& result) {
                      " MB, each a complete trace:";
   for (size_t i = 0; i < result.parts.size(); ++i) {
     const auto& p = result.parts[i];
-    text += "\n  " + part_path(o.output, i) + " [" +
-            format_duration(p.from_ns) + ", " + format_duration(p.to_ns) +
-            ") " + std::to_string(p.bytes) + " bytes";
+    char span[64];
+    std::snprintf(span, sizeof span, " [%.3f s, %.3f s) ",
+                  to_seconds(p.from_ns), to_seconds(p.to_ns));
+    text += "\n  " + part_path(o.output, i) + span + std::to_string(p.bytes) +
+            " bytes";
   }
   tell_user(user_line::note, text);
 }

@@ -46,7 +46,7 @@ const std::string& run_dir() {
   static vmss_test::scratch s;
   static std::string dir = [] {
     std::string out = s.at("run");
-    auto r = run_sim("run " + scenario(s) + " --quiet --out " + out);
+    auto r = run_sim("run " + scenario(s) + " --out " + out);
     EXPECT_EQ(r.exit_code, 0) << r.output;
     return out;
   }();
