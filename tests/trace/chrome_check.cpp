@@ -33,7 +33,8 @@ chrome_view::slices_on(const std::string& thread) const {
     return {};
   auto out = it->second;
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.begin_us < b.begin_us;
+    return a.begin_us != b.begin_us ? a.begin_us < b.begin_us
+                                    : a.depth < b.depth;
   });
   return out;
 }

@@ -44,7 +44,7 @@ struct chrome_view {
   bool has_process(const std::string& name) const;
   bool has_thread(const std::string& name) const;
   bool has_slice_named(const std::string& name) const;
-  /// B/E slices of the thread named `thread`, in order of their begin.
+  /// B/E slices of the thread named `thread`, by begin (outer first).
   std::vector<chrome_slice> slices_on(const std::string& thread) const;
   /// Last value; -1 (and a failure) when absent.
   double counter(const std::string& process, const std::string& name,
