@@ -9,6 +9,7 @@
 
 #include "analysis/chrome_export.hpp"
 #include "analysis/export.hpp"
+#include "kernel/sim_time.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -814,6 +815,13 @@ private:
     thread_named_.assign(thread_named_.size(), false);
     out_.start(t_ns);
     reopen(t_ns);
+    uint64_t need = out_.bytes() + reserve();
+    if (need > o_.max_part_bytes)
+      throw std::invalid_argument(
+          "--max-mb: a part starting at " + std::to_string(to_seconds(t_ns)) +
+          " s needs about " + std::to_string(need) +
+          " bytes for what is open then and one record; give a larger "
+          "limit or a narrower --from/--to/--filter");
   }
 
   const trace::manifest& m_;

@@ -299,6 +299,19 @@ TEST(chrome_export, max_bytes_splits_into_complete_parts_by_time) {
   EXPECT_EQ(result.parts.back().to_ns, 10 * s);
 }
 
+TEST(chrome_export, a_limit_below_what_a_part_needs_is_refused) {
+  analysis::chrome_options o;
+  o.max_part_bytes = 1200;
+  try {
+    export_parts(write_life(), o);
+    ADD_FAILURE() << "a 1200-byte limit was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("--max-mb: a part starting at"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(chrome_export, same_bytes_twice_and_on_any_number_of_nodes) {
   auto one = export_parts(write_life(1), {});
   auto two = export_parts(write_life(2), {});
@@ -361,9 +374,9 @@ TEST(trace_command, chrome_export_splits_into_file_parts) {
   auto dir = write_life();
   auto file = scratch_dir("out") + "/trace.json";
   auto r = run_cli({"trace", "export", dir, "--format", "chrome", "-o", file,
-                    "--max-mb", "0.0025"});
+                    "--max-mb", "0.004"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.err.find("parts of at most 0.0025 MB"), std::string::npos)
+  EXPECT_NE(r.err.find("parts of at most 0.004 MB"), std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find(file + ".1 ["), std::string::npos) << r.err;
   check_chrome(read_file(file));
