@@ -39,42 +39,6 @@ void append_int(int64_t v, std::string& out) {
   out.append(buf, res.ptr - buf);
 }
 
-void append_json_string(std::string_view s, std::string& out) {
-  static const char hex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (u < 0x20) {
-      out += "\\u00";
-      out.push_back(hex[u >> 4]);
-      out.push_back(hex[u & 0xf]);
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('"');
-}
-
-void append_json_value(const trace::value& v, std::string& out) {
-  if (auto* i = std::get_if<int64_t>(&v))
-    append_int(*i, out);
-  else if (auto* d = std::get_if<double>(&v))
-    append_double(*d, out, true);
-  else if (auto* b = std::get_if<bool>(&v))
-    out += *b ? "true" : "false";
-  else
-    append_json_string(std::get<std::string>(v), out);
-}
-
 /// RFC 4180: quote when the cell holds a comma, quote, CR or LF.
 void append_csv_text(std::string_view s, std::string& out) {
   if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
@@ -159,6 +123,42 @@ bool is_base_column(std::string_view key) {
 
 } // namespace
 
+void append_json_string(std::string_view s, std::string& out) {
+  static const char hex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (u < 0x20) {
+      out += "\\u00";
+      out.push_back(hex[u >> 4]);
+      out.push_back(hex[u & 0xf]);
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
+}
+
+void append_json_value(const trace::value& v, std::string& out) {
+  if (auto* i = std::get_if<int64_t>(&v))
+    append_int(*i, out);
+  else if (auto* d = std::get_if<double>(&v))
+    append_double(*d, out, true);
+  else if (auto* b = std::get_if<bool>(&v))
+    out += *b ? "true" : "false";
+  else
+    append_json_string(std::get<std::string>(v), out);
+}
+
 std::string field_column(const std::string& key) {
   return is_base_column(key) ? "field." + key : key;
 }
@@ -186,9 +186,14 @@ void append_jsonl(const record& r, std::string& out) {
   out += "}\n";
 }
 
-uint64_t export_jsonl(const trace_reader& reader, std::ostream& out) {
+uint64_t export_jsonl(const trace_reader& reader, std::ostream& out,
+                      const record_filter& filter) {
   std::string buf;
-  uint64_t n = reader.for_each([&](const record& r) {
+  uint64_t n = 0;
+  reader.for_each([&](const record& r) {
+    if (!filter.selects(r))
+      return;
+    ++n;
     append_jsonl(r, buf);
     write_chunk(out, buf, false);
   });
@@ -197,7 +202,8 @@ uint64_t export_jsonl(const trace_reader& reader, std::ostream& out) {
   return n;
 }
 
-uint64_t export_csv(const trace_reader& reader, std::ostream& out) {
+uint64_t export_csv(const trace_reader& reader, std::ostream& out,
+                    const record_filter& filter) {
   std::vector<std::string> keys = reader.field_keys();
   std::string buf = "t_ns,node,entity,kind,event";
   for (const auto& key : keys) {
@@ -206,7 +212,11 @@ uint64_t export_csv(const trace_reader& reader, std::ostream& out) {
   }
   buf.push_back('\n');
   csv_writer rows(keys);
-  uint64_t n = reader.for_each([&](const record& r) {
+  uint64_t n = 0;
+  reader.for_each([&](const record& r) {
+    if (!filter.selects(r))
+      return;
+    ++n;
     rows.append(r, buf);
     write_chunk(out, buf, false);
   });

@@ -4,11 +4,14 @@
 #include "runners/trace_support.hpp"
 
 #include "analysis/checker.hpp"
+#include "analysis/chrome_export.hpp"
 #include "analysis/digest.hpp"
 #include "analysis/export.hpp"
 #include "analysis/report.hpp"
+#include "analysis/record_filter.hpp"
 #include "analysis/summary.hpp"
 #include "analysis/trace_reader.hpp"
+#include "kernel/sim_time.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -56,14 +59,37 @@ struct export_options {
   std::string dir;
   std::string format = "jsonl";
   std::string output = "-";
+  std::string from;
+  std::string to;
+  std::vector<std::string> filters;
+  std::string max_mb = "200";
 };
 
+constexpr double bytes_per_mb = 1e6;
+
+/// --max-mb as bytes: a decimal number of MB (10^6 bytes), above 0 and at
+/// most 10^6.
+uint64_t max_part_bytes(const std::string& text) {
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  errno = 0;
+  double mb = std::strtod(begin, &end);
+  bool digits_only = !text.empty() &&
+                     text.find_first_not_of("0123456789.") == std::string::npos;
+  if (!digits_only || end != begin + text.size() || errno != 0 || !(mb > 0) ||
+      mb > 1e6)
+    throw std::invalid_argument("--max-mb '" + text +
+                                "': expected a number of MB above 0 and at "
+                                "most 1000000 (e.g. 200 or 0.5)");
+  return static_cast<uint64_t>(mb * bytes_per_mb);
+}
+
 void write_export(const trace_reader& reader, const std::string& format,
-                  std::ostream& out) {
+                  std::ostream& out, const record_filter& filter) {
   if (format == "jsonl")
-    export_jsonl(reader, out);
+    export_jsonl(reader, out, filter);
   else
-    export_csv(reader, out);
+    export_csv(reader, out, filter);
 }
 
 /// Returns the permission bits for the export file: those of an existing
@@ -103,6 +129,8 @@ public:
                                name_ + ": " + std::strerror(errno));
   }
   ~temp_output() {
+    out_.reset();
+    buf_.reset();
     if (fd_ >= 0)
       ::close(fd_);
     if (!committed_)
@@ -111,24 +139,36 @@ public:
   temp_output(const temp_output&) = delete;
   temp_output& operator=(const temp_output&) = delete;
 
-  /// Writes everything through `body(std::ostream&)`, then renames.
-  template <class Body>
-  void write_and_commit(mode_t mode, Body&& body) {
-    {
-      __gnu_cxx::stdio_filebuf<char> buf(fd_, std::ios::out);
-      fd_ = -1; // buf owns and closes it
-      std::ostream out(&buf);
-      body(out);
-      out.flush();
-      if (!out || ::fchmod(buf.fd(), mode) != 0 || ::fsync(buf.fd()) != 0 ||
-          buf.close() == nullptr)
-        throw std::runtime_error(name_ +
-                                 ": write failed: " + std::strerror(errno));
+  /// The stream onto the temporary file (opened on first use).
+  std::ostream& stream() {
+    if (!buf_) {
+      buf_ =
+          std::make_unique<__gnu_cxx::stdio_filebuf<char>>(fd_, std::ios::out);
+      fd_ = -1; // buf_ owns and closes it
+      out_ = std::make_unique<std::ostream>(buf_.get());
     }
+    return *out_;
+  }
+
+  /// Flushes, sets `mode`, syncs, closes and renames onto the path.
+  void commit(mode_t mode) {
+    std::ostream& out = stream();
+    out.flush();
+    if (!out || ::fchmod(buf_->fd(), mode) != 0 || ::fsync(buf_->fd()) != 0 ||
+        buf_->close() == nullptr)
+      throw std::runtime_error(name_ +
+                               ": write failed: " + std::strerror(errno));
     if (std::rename(name_.c_str(), path_.c_str()) != 0)
       throw std::runtime_error("-o " + path_ + ": cannot rename " + name_ +
                                " to it: " + std::strerror(errno));
     committed_ = true;
+  }
+
+  /// Writes everything through `body(std::ostream&)`, then renames.
+  template <class Body>
+  void write_and_commit(mode_t mode, Body&& body) {
+    body(stream());
+    commit(mode);
   }
 
 private:
@@ -136,6 +176,8 @@ private:
   std::string name_;
   int fd_ = -1;
   bool committed_ = false;
+  std::unique_ptr<__gnu_cxx::stdio_filebuf<char>> buf_;
+  std::unique_ptr<std::ostream> out_;
 };
 
 /// Refuses an output that is a file of the trace being read.
@@ -151,32 +193,104 @@ void refuse_own_file(const trace_reader& reader, const std::string& output) {
   }
 }
 
-void run_export(const export_options& o) {
-  if (o.format == "chrome")
-    throw std::runtime_error(
-        "export format 'chrome' is not supported yet (use jsonl or csv)");
+/// Part `index` of a chrome export to FILE: FILE, then FILE.1, FILE.2, ...
+std::string part_path(const std::string& output, size_t index) {
+  return index == 0 ? output : output + "." + std::to_string(index);
+}
+
+/// Tells on stderr how a chrome export was split.
+void tell_parts(const export_options& o, const chrome_result& result) {
+  if (result.parts.size() < 2)
+    return;
+  std::string text = "chrome export split by virtual time into " +
+                     std::to_string(result.parts.size()) +
+                     " parts of at most " + o.max_mb +
+                     " MB, each a complete trace:";
+  for (size_t i = 0; i < result.parts.size(); ++i) {
+    const auto& p = result.parts[i];
+    char span[64];
+    std::snprintf(span, sizeof span, " [%.3f s, %.3f s) ",
+                  to_seconds(p.from_ns), to_seconds(p.to_ns));
+    text += "\n  " + part_path(o.output, i) + span + std::to_string(p.bytes) +
+            " bytes";
+  }
+  tell_user(user_line::note, text);
+}
+
+/// To stdout: one part whatever --max-mb says.
+void run_chrome(const export_options& o, const trace_reader& reader,
+                chrome_options options) {
   if (o.output == "-") {
-    write_export(open_trace(o.dir), o.format, std::cout);
+    options.max_part_bytes = 0;
+    export_chrome(reader, options,
+                  [&](size_t) -> std::ostream& { return std::cout; });
+    return;
+  }
+  std::vector<std::unique_ptr<temp_output>> parts;
+  std::vector<mode_t> modes;
+  auto open = [&](size_t index) -> std::ostream& {
+    std::string path = part_path(o.output, index);
+    modes.push_back(output_mode(path));
+    refuse_own_file(reader, path);
+    parts.push_back(std::make_unique<temp_output>(path));
+    return parts.back()->stream();
+  };
+  chrome_result result = export_chrome(reader, options, open);
+  for (size_t i = 0; i < parts.size(); ++i)
+    parts[i]->commit(modes[i]);
+  tell_parts(o, result);
+}
+
+void run_export(const export_options& o) {
+  uint64_t max_bytes = max_part_bytes(o.max_mb);
+  record_filter filter = make_record_filter(o.from, o.to, o.filters);
+  if (o.format == "chrome") {
+    if (o.output != "-")
+      output_mode(o.output); // refuses before reading the trace
+    run_chrome(o, open_trace(o.dir), {filter, max_bytes});
+    return;
+  }
+  if (o.output == "-") {
+    write_export(open_trace(o.dir), o.format, std::cout, filter);
     return;
   }
   mode_t mode = output_mode(o.output); // refuses before reading the trace
   trace_reader reader = open_trace(o.dir);
   refuse_own_file(reader, o.output);
   temp_output temp(o.output);
-  temp.write_and_commit(
-      mode, [&](std::ostream& out) { write_export(reader, o.format, out); });
+  temp.write_and_commit(mode, [&](std::ostream& out) {
+    write_export(reader, o.format, out, filter);
+  });
 }
 
 void add_export(CLI::App& trace) {
   auto o = std::make_shared<export_options>();
   CLI::App* sub = add_dir_command(
       trace, "export",
-      "Export every record in canonical order. jsonl: one object per line "
+      "Export the records in canonical order. jsonl: one object per line "
       "with t_ns,node,entity,kind,event then one key per field. csv: the "
-      "same base columns, then one column per field key (sorted union)",
+      "same base columns, then one column per field key (sorted union). "
+      "chrome: Trace Event Format JSON for ui.perfetto.dev "
+      "(docs/trace-format.md, \"Chrome trace\")",
       o->dir);
   sub->add_option("-f,--format", o->format, "Output format (default jsonl)")
       ->check(CLI::IsMember({"jsonl", "csv", "chrome"}));
+  sub->add_option("--from", o->from,
+                  "Only records at or after this virtual time (a duration "
+                  "from the start: 90s, 33m, 1.5h); chrome opens the slices "
+                  "in force then");
+  sub->add_option("--to", o->to,
+                  "Only records before this virtual time (a duration); "
+                  "chrome closes its slices there");
+  sub->add_option("--filter", o->filters,
+                  "Only these records (repeatable, lists add up): "
+                  "event=NAME[,NAME...] (event names) or "
+                  "path=PREFIX[,PREFIX...] (an entity path or one of its "
+                  "ancestors: path=westeurope/z1); both kinds must match");
+  sub->add_option("--max-mb", o->max_mb,
+                  "chrome with -o FILE: split into FILE, FILE.1, FILE.2 ... "
+                  "by virtual time so that no part exceeds this many MB "
+                  "(10^6 bytes; default 200; stdout is never split)");
   sub->add_option("-o,--output", o->output,
                   "Output file ('-' or absent: stdout). Written beside it "
                   "under a temporary name and renamed when complete; an "

@@ -62,14 +62,6 @@ TEST(trace_command, export_to_file_and_stdout) {
   EXPECT_EQ(s.out.substr(0, 11), "{\"t_ns\":1,\"");
 }
 
-TEST(trace_command, chrome_is_not_supported_yet) {
-  auto dir = sample(scratch_dir());
-  auto r = run_cli({"trace", "export", dir, "--format", "chrome"});
-  EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
-  EXPECT_NE(r.err.find("not supported yet"), std::string::npos);
-}
-
 TEST(trace_command, errors_start_with_error_prefix) {
   auto r = run_cli({"trace", "summary", "/nonexistent/trace"});
   EXPECT_EQ(r.code, 2);
