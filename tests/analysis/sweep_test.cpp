@@ -119,6 +119,14 @@ TEST(Sweep, AFailingSeedIsNamedWithTheCommandThatReproducesIt) {
   auto trace = command.substr(command.find(" --out ") + 7);
   auto rerun = run_sim(command);
   ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
+  // The same trace: its digest is the one sweep.csv has for that seed.
+  auto seed = fail.substr(10, fail.find(':') - 10);
+  std::string row;
+  for (const auto& l : lines_of(vmss_test::read_file(out + "/sweep.csv")))
+    if (l.rfind(seed + ",FAIL,0,", 0) == 0)
+      row = l;
+  ASSERT_FALSE(row.empty()) << seed;
+  EXPECT_EQ(row.substr(row.find(",FAIL,0,") + 8, 64), rerun.value("digest"));
   auto check = run_sim("trace check " + trace);
   EXPECT_EQ(check.exit_code, 1) << check.output;
   EXPECT_NE(check.output.find("check capacity_converges: FAIL"),
