@@ -174,6 +174,13 @@ public:
   run_metrics finish() {
     advance(std::max(out_.end_ns, now_));
     for (auto& [name, s] : sets_) {
+      for (const auto& lb : s.lbs) {
+        auto it = lb_requests_.find(lb);
+        if (it == lb_requests_.end())
+          continue;
+        s.metric.requests_ok += it->second.first;
+        s.metric.requests_failed += it->second.second;
+      }
       s.metric.name = name;
       s.metric.desired = s.desired;
       s.metric.healthy = s.healthy;
@@ -478,12 +485,9 @@ private:
     }
     if (tick == last_tick_)
       last_tick_failed_ += failed;
-    auto target = string_field(r, def, "target");
-    for (auto& [name, s] : sets_)
-      if (s.lbs.count(target) > 0) {
-        s.metric.requests_ok += ok;
-        s.metric.requests_failed += failed;
-      }
+    auto& lb = lb_requests_[string_field(r, def, "target")];
+    lb.first += ok;
+    lb.second += failed;
   }
 
   // --- fabric controller -------------------------------------------------
@@ -581,6 +585,8 @@ private:
   std::map<std::string, std::vector<size_t>> unrepaired_; ///< by target
   std::vector<std::pair<int64_t, bool>> whole_changes_;
   std::map<int64_t, uint64_t> failed_per_tick_;
+  /// ok and failed requests by target (a load balancer's path).
+  std::map<std::string, std::pair<uint64_t, uint64_t>> lb_requests_;
   int64_t last_tick_ = -1;
   uint64_t last_tick_failed_ = 0;
   std::map<std::string, size_t> open_batch_; ///< last batch of each set

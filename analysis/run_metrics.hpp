@@ -54,7 +54,8 @@ struct scale_set_metric {
   int64_t available_ns = 0; ///< of observed_ns, time with healthy >= desired
   /// Integral of max(0, desired - healthy) over observed_ns, instance-s.
   double shortfall_instance_s = 0;
-  /// Requests to the load balancers whose pools hold its instances.
+  /// Requests to the load balancers whose pools hold its instances (all
+  /// of the run's, also those before the set's first lb_backend).
   uint64_t requests_ok = 0;
   uint64_t requests_failed = 0;
 

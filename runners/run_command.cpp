@@ -5,6 +5,7 @@
 #include "runners/commands.hpp"
 #include "runners/modules.hpp"
 #include "runners/run_support.hpp"
+#include "runners/scenario_file.hpp"
 #include "runners/tell_user.hpp"
 #include "runners/trace_output.hpp"
 
@@ -22,36 +23,6 @@
 namespace vmss {
 
 namespace {
-
-/// The text of scenario FILE, or of the built-in default scenario.
-std::string scenario_text(const std::string& file) {
-  if (file.empty())
-    return input::builtin_default_scenario();
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    throw std::invalid_argument(file + ": cannot read the scenario file (" +
-                                std::strerror(errno) + ")");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-/// Reads and checks the scenario; every error of an invalid one is an
-/// `error:` line and the command exits 2.
-input::scenario_input read_scenario(const std::string& file,
-                                    const std::string& text) {
-  try {
-    if (file.empty())
-      return input::load_builtin_default_scenario();
-    auto slash = file.rfind('/');
-    return input::load_scenario_text(
-        text, file, slash == std::string::npos ? "." : file.substr(0, slash));
-  } catch (const input::input_error& e) {
-    for (const auto& line : e.lines())
-      tell_user(user_line::error, line);
-    throw CLI::RuntimeError(2); // bad input (docs/cli.md)
-  }
-}
 
 struct run_args {
   std::string scenario; ///< a file; empty: the built-in default

@@ -208,7 +208,8 @@ TEST(RunMetrics, FailoverRequestsAutoscaleAndUpgradeBatches) {
   EXPECT_EQ(m.upgrade_batches[1].status, "Completed");
 }
 
-TEST(RunMetrics, NotRecoveredWhenTheSetStaysShortAndNotDetectedWhenNothingReacts) {
+TEST(RunMetrics,
+     NotRecoveredWhenTheSetStaysShortAndNotDetectedWhenNothingReacts) {
   namespace ph = physical::events;
   namespace co = compute::events;
   hand_trace t;
