@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -61,6 +62,31 @@ struct run_args {
   CLI::Option* until_opt = nullptr;
   common_args common;
 };
+
+/// `text` as one shell word: bare when it holds only safe characters,
+/// else in single quotes.
+std::string shell_quote(const std::string& text) {
+  bool safe = !text.empty();
+  for (char c : text)
+    safe = safe && (std::isalnum(static_cast<unsigned char>(c)) ||
+                    std::strchr("_./-+:=@", c) != nullptr);
+  if (safe)
+    return text;
+  std::string out = "'";
+  for (char c : text)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+/// Where to look after a run: '#' lines on stderr (stdout stays the
+/// contract's lines).
+void print_next_steps(const std::string& dir) {
+  std::string quoted = shell_quote(dir);
+  std::cerr << "# trace dir: " << dir << "\n"
+            << "# next: vmss-sim trace summary " << quoted << "\n"
+            << "# next: vmss-sim trace report " << quoted << " -o report.html"
+            << std::endl;
+}
 
 int run_main(const run_args& args) {
   run_options opts;
@@ -128,6 +154,8 @@ int run_main(const run_args& args) {
               "the model's checks failed (see '# check failed' lines)");
     return 1;
   }
+  if (opts.progress != progress_mode::quiet)
+    print_next_steps(out.path());
   return 0;
 }
 
