@@ -154,7 +154,10 @@ int run_main(const run_args& args) {
               "the model's checks failed (see '# check failed' lines)");
     return 1;
   }
-  if (opts.progress != progress_mode::quiet)
+  // Like the plumbing's notes, the hints are info: --log-level warn drops
+  // them, and so does --quiet.
+  if (opts.progress != progress_mode::quiet &&
+      logging::enabled(logging::level::info))
     print_next_steps(out.path());
   return 0;
 }

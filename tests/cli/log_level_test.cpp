@@ -128,18 +128,19 @@ TEST(log_level, a_bad_level_exits_2_naming_the_option_and_the_levels) {
   const std::string says = "error: --log-level loud: must be one of trace, "
                            "debug, info, warn, error, off\n";
   for (const std::string& cmd : std::vector<std::string>{
-           "run --out " + dir.at("t"), "bench pingpong --pairs 1 --rounds 1",
+           "run " + faults_tour + " --out " + dir.at("t"),
+           "bench pingpong --pairs 1 --rounds 1",
            "node --coordinator 127.0.0.1:1 --node-id 0",
            "cluster up --config " + dir.file("c.conf", "[cluster]\nnodes=2\n") +
-               " --out " + dir.at("t")}) {
+               " " + faults_tour + " --out " + dir.at("t")}) {
     auto r = run_apart(dir, cmd + " --log-level loud");
     EXPECT_EQ(r.exit_code, 2) << cmd << "\n" << r.err;
     EXPECT_EQ(r.err, says) << cmd;
     EXPECT_EQ(r.out.find("digest="), std::string::npos) << cmd;
   }
   for (const std::string level : {"", "INFO", "warning", "info "}) {
-    auto r = run_apart(dir, "run --out " + dir.at("t") + " --log-level '" +
-                                level + "'");
+    auto r = run_apart(dir, "run " + faults_tour + " --out " + dir.at("t") +
+                                " --log-level '" + level + "'");
     EXPECT_EQ(r.exit_code, 2) << "'" << level << "'\n" << r.err;
     EXPECT_EQ(r.err.rfind("error: --log-level " + level +
                               ": must be one "
