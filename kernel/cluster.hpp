@@ -4,6 +4,7 @@
 /// middleman. No CAF in this header.
 
 #include "kernel/model.hpp"
+#include "kernel/progress.hpp"
 #include "kernel/trace_sink.hpp"
 
 #include <cstdint>
@@ -26,7 +27,10 @@ struct run_options {
   /// The run secret, hex (kernel/run_secret.hpp); empty: a fresh random one.
   std::string secret;
   std::string executable; ///< the vmss-sim binary, for node processes
-  bool progress = false;  ///< progress lines on stderr for long runs
+  /// Progress on stderr (kernel/progress.hpp): an updating line on a
+  /// terminal, else a plain line every progress_interval_s wall seconds.
+  progress_mode progress = progress_mode::automatic;
+  double progress_interval_s = 5;
 };
 
 struct run_result {

@@ -55,6 +55,7 @@ struct coordinator_state {
   bool running = false;
   std::vector<steady::time_point> last_heard; ///< by node
   std::vector<sim_time> node_time;            ///< by node, from statuses
+  std::vector<uint64_t> node_events;          ///< by node, from statuses
   /// By node, the last complete prefixes of its trace shard, oldest first.
   std::vector<std::deque<trace::shard_prefix>> prefixes;
   uint64_t max_window = 0; ///< furthest window reported
@@ -64,7 +65,8 @@ struct coordinator_state {
   std::vector<bool> reported; ///< by node: its final report is in
   caf::response_promise done;
   bool finished = false;
-  steady::time_point t_created = steady::now(), t_start, t_last_print;
+  steady::time_point t_created = steady::now(), t_start;
+  std::unique_ptr<progress_meter> progress; ///< made when the run starts
   steady::time_point last_tick = steady::now();
   steady::time_point wait_from = steady::now(); ///< set-up deadline base
 };
@@ -80,6 +82,8 @@ void complete(coord_ptr self, bool quit) {
   if (st.finished)
     return;
   st.finished = true;
+  if (st.progress)
+    st.progress->finish();
   st.result->refused += st.refused.count();
   st.done.deliver(protocol::ok_atom::value);
   if (quit)
@@ -171,6 +175,7 @@ void start_running(coord_ptr self) {
   st.running = true;
   st.last_heard.assign(st.nodes.size(), steady::now());
   st.node_time.assign(st.nodes.size(), 0);
+  st.node_events.assign(st.nodes.size(), 0);
   st.prefixes.assign(st.nodes.size(), {});
   st.reported.assign(st.nodes.size(), false);
   st.said_done.assign(st.nodes.size(), false);
@@ -256,6 +261,7 @@ void on_status(coord_ptr self, const protocol::node_status& status) {
     return; // a late answer to a ping
   st.last_heard[k] = steady::now();
   st.node_time[k] = status.window_start_ns;
+  st.node_events[k] = status.events;
   if (status.window > st.max_window) {
     st.max_window = status.window;
     st.last_progress = steady::now();
@@ -278,11 +284,19 @@ sim_time slowest_time(const coordinator_state& st) {
 
 void print_progress(coord_ptr self) {
   auto& st = self->state;
-  if (!st.opts->progress || !st.running || seconds_since(st.t_last_print) < 2)
+  if (!st.running)
     return;
-  st.t_last_print = steady::now();
-  logging::info("progress: virtual_s={:g} wall_s={:g}",
-                to_seconds(slowest_time(st)), seconds_since(st.t_start));
+  if (!st.progress)
+    st.progress = std::make_unique<progress_meter>(
+        st.opts->progress, st.opts->progress_interval_s);
+  progress_sample sample;
+  sample.virtual_s = to_seconds(slowest_time(st));
+  if (st.opts->until != sim_time_never)
+    sample.end_s = to_seconds(st.opts->until);
+  for (auto events : st.node_events)
+    sample.events += events;
+  sample.wall_s = seconds_since(st.t_start);
+  st.progress->update(sample);
 }
 
 /// Pings come every tick: often enough for a few per node timeout.

@@ -342,6 +342,7 @@ void send_status(node_actor_ptr self) {
   status.token = my_token(self);
   status.window = st.window;
   status.window_start_ns = st.window_start;
+  status.events = st.node->kernel->stats().events;
   if (st.node->trace) {
     auto prefix = st.node->trace->complete_prefix();
     status.trace_until_ns = prefix.until_ns;

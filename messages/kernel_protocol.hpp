@@ -66,7 +66,8 @@ typename Inspector::result_type inspect(Inspector& f, window_batch& x) {
 }
 
 /// A node's answer to a ping (node -> coordinator): where it is, and the
-/// last complete prefix of its trace shard (trace::shard_prefix).
+/// last complete prefix of its trace shard (trace::shard_prefix), and the
+/// events it has delivered so far (progress lines).
 struct node_status {
   uint32_t node = 0;
   std::string token;
@@ -75,12 +76,14 @@ struct node_status {
   int64_t trace_until_ns = 0;
   uint64_t trace_records = 0;
   uint64_t trace_bytes = 0;
+  uint64_t events = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_status& x) {
   return f(caf::meta::type_name("node_status"), x.node, x.token, x.window,
-           x.window_start_ns, x.trace_until_ns, x.trace_records, x.trace_bytes);
+           x.window_start_ns, x.trace_until_ns, x.trace_records, x.trace_bytes,
+           x.events);
 }
 
 /// A node's results at the end of the run (node -> coordinator).

@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -32,6 +33,31 @@ struct run_args {
   CLI::Option* until_opt = nullptr;
   common_args common;
 };
+
+/// `text` as one shell word: bare when it holds only safe characters,
+/// else in single quotes.
+std::string shell_quote(const std::string& text) {
+  bool safe = !text.empty();
+  for (char c : text)
+    safe = safe && (std::isalnum(static_cast<unsigned char>(c)) ||
+                    std::strchr("_./-+:=@", c) != nullptr);
+  if (safe)
+    return text;
+  std::string out = "'";
+  for (char c : text)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+/// Where to look after a run: '#' lines on stderr (stdout stays the
+/// contract's lines).
+void print_next_steps(const std::string& dir) {
+  std::string quoted = shell_quote(dir);
+  std::cerr << "# trace dir: " << dir << "\n"
+            << "# next: vmss-sim trace summary " << quoted << "\n"
+            << "# next: vmss-sim trace report " << quoted << " -o report.html"
+            << std::endl;
+}
 
 int run_main(const run_args& args) {
   run_options opts;
@@ -99,6 +125,11 @@ int run_main(const run_args& args) {
               "the model's checks failed (see '# check failed' lines)");
     return 1;
   }
+  // Like the plumbing's notes, the hints are info: --log-level warn drops
+  // them, and so does --quiet.
+  if (opts.progress != progress_mode::quiet &&
+      logging::enabled(logging::level::info))
+    print_next_steps(out.path());
   return 0;
 }
 

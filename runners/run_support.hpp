@@ -23,7 +23,8 @@ struct common_args {
   std::string threads = "2";
   std::string nodes = "1";
   std::string node_timeout_s = "10";
-  bool progress = false;
+  bool progress = false, quiet = false;
+  std::string progress_interval = "5s";
   std::string log_level = logging::name(logging::default_level);
   std::string config;
   // Options given on the command line win over the config file.
@@ -68,8 +69,18 @@ inline void add_common_options(CLI::App& cmd, common_args& a) {
                  "secret-file and [sim] seed")
       ->check(CLI::ExistingFile)
       ->excludes(a.nodes_opt);
-  cmd.add_flag("--progress", a.progress,
-               "progress lines on stderr (at log level info)");
+  auto* plain = cmd.add_flag(
+      "--progress", a.progress,
+      "plain progress lines on stderr even when it is a terminal (default: "
+      "one updating line on a terminal, a plain line every "
+      "--progress-interval otherwise)");
+  cmd.add_flag("--quiet,-q", a.quiet,
+               "no progress lines and no closing hints on stderr")
+      ->excludes(plain);
+  cmd.add_option("--progress-interval", a.progress_interval,
+                 "wall time between plain progress lines, 10ms to 1h")
+      ->type_name("DURATION")
+      ->capture_default_str();
   add_log_level_option(cmd, a.log_level);
 }
 
@@ -89,6 +100,17 @@ auto parse_option(const std::string& name, const std::string& text,
 /// "--log-level TEXT: must be one of ...".
 inline void apply_log_level(const std::string& text) {
   logging::set_level(parse_option("--log-level", text, logging::parse_level));
+}
+
+/// A --progress-interval: a duration from 10 ms to 1 h.
+inline sim_time parse_progress_interval(const std::string& text) {
+  sim_time t = 0;
+  std::string why;
+  if (!parse_duration(text, t, &why))
+    throw std::invalid_argument(why);
+  if (t < ms(10) || t > seconds(3600))
+    throw std::invalid_argument("must be from 10ms to 1h");
+  return t;
 }
 
 /// Fills `opts`; throws std::runtime_error on a bad option or config file.
@@ -117,7 +139,11 @@ inline void apply_common(const common_args& a, run_options& opts) {
   opts.node_timeout_s = pick(a.timeout_opt, timeout, file.node_timeout_s);
   if (file.secret_file)
     opts.secret = read_run_secret_file(*file.secret_file);
-  opts.progress = a.progress;
+  opts.progress = a.quiet      ? progress_mode::quiet
+                  : a.progress ? progress_mode::plain
+                               : progress_mode::automatic;
+  opts.progress_interval_s = to_seconds(parse_option(
+      "--progress-interval", a.progress_interval, parse_progress_interval));
   opts.factory = &make_any_model;
   opts.messages = &register_family_messages;
   opts.executable = self_executable();

@@ -46,12 +46,18 @@ const std::regex tor_drop(
     "(^|\\n)# trace: \\[\\d+\\.\\d{6}s westeurope/z\\d/r\\d/tor\\] dropped a "
     "message to westeurope/\\S+ \\(partition\\)\\n");
 
+/// scenarios/faults-tour.json: one fault of every kind, each recovered.
+const std::string faults_tour =
+    std::string(VMSS_SOURCE_DIR) + "/scenarios/faults-tour.json";
+
 TEST(log_level, no_level_changes_stdout_and_trace_lines_name_time_and_entity) {
-  // The default scenario partitions zones: its TOR switches drop messages,
-  // one trace-level line each, about the switch at its virtual time.
+  // The tour partitions zones: its TOR switches drop messages, one
+  // trace-level line each, about the switch at its virtual time. (--quiet:
+  // no progress lines or closing hints, which are not diagnostics.)
   scratch dir;
   auto run = [&](const std::string& level) {
-    return run_apart(dir, "run --out " + dir.at("t") + level);
+    return run_apart(dir, "run " + faults_tour + " --quiet --out " +
+                              dir.at("t") + level);
   };
   auto plain = run("");
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
@@ -110,7 +116,8 @@ TEST(log_level, warnings_about_the_input_are_printed_at_every_level) {
   // They belong to the command's output, not to the diagnostics.
   scratch dir;
   auto r =
-      run_apart(dir, "run --until 100s --log-level off --out " + dir.at("t"));
+      run_apart(dir, "run " + faults_tour +
+                         " --until 100s --log-level off --out " + dir.at("t"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("warning: fault 'app_crash@205s:"), std::string::npos)
       << r.err;
@@ -121,18 +128,19 @@ TEST(log_level, a_bad_level_exits_2_naming_the_option_and_the_levels) {
   const std::string says = "error: --log-level loud: must be one of trace, "
                            "debug, info, warn, error, off\n";
   for (const std::string& cmd : std::vector<std::string>{
-           "run --out " + dir.at("t"), "bench pingpong --pairs 1 --rounds 1",
+           "run " + faults_tour + " --out " + dir.at("t"),
+           "bench pingpong --pairs 1 --rounds 1",
            "node --coordinator 127.0.0.1:1 --node-id 0",
            "cluster up --config " + dir.file("c.conf", "[cluster]\nnodes=2\n") +
-               " --out " + dir.at("t")}) {
+               " " + faults_tour + " --out " + dir.at("t")}) {
     auto r = run_apart(dir, cmd + " --log-level loud");
     EXPECT_EQ(r.exit_code, 2) << cmd << "\n" << r.err;
     EXPECT_EQ(r.err, says) << cmd;
     EXPECT_EQ(r.out.find("digest="), std::string::npos) << cmd;
   }
   for (const std::string level : {"", "INFO", "warning", "info "}) {
-    auto r = run_apart(dir, "run --out " + dir.at("t") + " --log-level '" +
-                                level + "'");
+    auto r = run_apart(dir, "run " + faults_tour + " --out " + dir.at("t") +
+                                " --log-level '" + level + "'");
     EXPECT_EQ(r.exit_code, 2) << "'" << level << "'\n" << r.err;
     EXPECT_EQ(r.err.rfind("error: --log-level " + level +
                               ": must be one "

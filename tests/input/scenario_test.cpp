@@ -359,18 +359,38 @@ TEST(scenario, the_default_scenario_file_loads_and_is_the_embedded_one) {
   EXPECT_EQ(builtin.label, "scenarios/default.json (built in)");
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(builtin.spec,
                                                                  file.spec));
-  // A small region, half full of other tenants, a scale set of 3 VMs and
-  // one fault of each kind of outage, each recovered, over 300s.
+  // The headline demo: a small region half full of other tenants, a
+  // zone-redundant web scale set of 3 behind a load balancer, CPU
+  // autoscale, a diurnal load, and a rack loss, an upgrade and a zone
+  // outage over two hours.
   const auto& s = builtin.spec;
-  EXPECT_EQ(s.duration_ns(), seconds(300));
+  EXPECT_EQ(s.duration_ns(), seconds(7200));
   EXPECT_EQ(s.topology().preset(), "small");
   EXPECT_EQ(s.background_tenants().utilisation_percent(), 50u);
-  EXPECT_EQ(s.background_tenants().probe_period_ns(), seconds(30));
   ASSERT_EQ(s.scale_sets_size(), 1);
-  EXPECT_EQ(s.scale_sets(0).name(), "demo-vmss");
+  EXPECT_EQ(s.scale_sets(0).name(), "web");
   ASSERT_EQ(builtin.azure.scale_sets.size(), 1u);
   EXPECT_EQ(builtin.azure.scale_sets[0].model.sku().capacity(), 3u);
   EXPECT_EQ(builtin.create_at, std::vector<sim_time>{seconds(1)});
+  EXPECT_EQ(s.load_balancers_size(), 1);
+  EXPECT_EQ(s.autoscale_settings_size(), 1);
+  ASSERT_EQ(s.workloads_size(), 1);
+  EXPECT_TRUE(s.workloads(0).rate().has_diurnal());
+  EXPECT_EQ(s.timeline_size(), 5);
+  EXPECT_FALSE(s.description().empty());
+}
+
+TEST(scenario, the_faults_tour_has_one_fault_of_each_kind) {
+  // The default before the headline demo: a scale set of 3 VMs and one
+  // fault of each kind of outage, each recovered, over 300s.
+  auto file = load_scenario_file(std::string(VMSS_SOURCE_DIR) +
+                                 "/scenarios/faults-tour.json");
+  const auto& s = file.spec;
+  EXPECT_EQ(s.name(), "faults-tour");
+  EXPECT_EQ(s.duration_ns(), seconds(300));
+  EXPECT_EQ(s.background_tenants().probe_period_ns(), seconds(30));
+  ASSERT_EQ(s.scale_sets_size(), 1);
+  EXPECT_EQ(s.scale_sets(0).name(), "demo-vmss");
   EXPECT_EQ(s.timeline_size(), 16);
 }
 

@@ -8,14 +8,14 @@ namespace {
 
 using vmss_test::run_sim;
 
-const std::string default_json =
-    std::string(VMSS_SOURCE_DIR) + "/scenarios/default.json";
+const std::string tour_json =
+    std::string(VMSS_SOURCE_DIR) + "/scenarios/faults-tour.json";
 
 TEST(validate, a_valid_scenario_prints_its_summary_and_exits_0) {
-  auto r = run_sim("validate " + default_json);
+  auto r = run_sim("validate " + tour_json);
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_EQ(r.output, default_json +
-                          ": valid scenario 'default' (300s, preset small: "
+  EXPECT_EQ(r.output, tour_json +
+                          ": valid scenario 'faults-tour' (300s, preset small: "
                           "3 zones x 2 racks x 4 hosts, 1 scale set of 3 "
                           "VMs, 16 timeline entries, 0 fault processes)\n"
                           "  modelled:\n"
@@ -45,8 +45,8 @@ TEST(validate, every_error_of_every_file_is_printed_and_exit_is_2) {
     "topology": {"preset": "small"}, "scaleSets": [{"name":
     "s", "body": {"location": "westeurope", "sku": {"capasity": 3,
     "name": "Standard_D2s_v3"}}}]})");
-  auto r = run_sim("validate " + bad + " " + bad_set + " " + default_json +
-                   " " + s.at("none.json"));
+  auto r = run_sim("validate " + bad + " " + bad_set + " " + tour_json + " " +
+                   s.at("none.json"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   for (const auto& line :
        {"error: " + bad +
@@ -58,7 +58,7 @@ TEST(validate, every_error_of_every_file_is_printed_and_exit_is_2) {
         "error: " + bad_set +
             ": scaleSets[0].body.sku.capacity: missing (required: Azure "
             "documents no default instance count)",
-        default_json + ": valid scenario 'default'",
+        tour_json + ": valid scenario 'faults-tour'",
         "error: " + s.at("none.json") + ": cannot open"})
     EXPECT_NE(r.output.find(line), std::string::npos)
         << "expected '" << line << "' in:\n"

@@ -100,7 +100,7 @@ TEST(model_input, fault_targets_must_be_at_the_kind_s_level) {
   EXPECT_EQ(fault("rack_power_off@10s:" + z1 + "/s1"), "");
   EXPECT_EQ(fault("host_crash@10s:" + host), "");
   EXPECT_EQ(fault("zone_power_off@10s:" + z1), "");
-  // One fault of each kind of outage, each recovered: the default scenario.
+  // The default scenario: a rack power loss and a zone outage, recovered.
   EXPECT_EQ(error_of(scenario_model_spec("default.json",
                                          input::builtin_default_scenario())),
             "");
