@@ -24,15 +24,20 @@ using namespace vmss::storage; // the disks VMs use
 namespace {
 
 constexpr std::array<const char*, 26> names{
-    "host_crash",     "host_restore",    "tor_fail",
-    "tor_repair",     "rack_power_off",  "rack_power_on",
-    "zone_power_off", "zone_power_on",   "zone_partition",
-    "zone_heal",      "link_degrade",    "link_restore",
-    "replica_loss",   "replica_restore", "slow_disk",
-    "disk_restore",   "app_crash",       "app_restore",
-    "region_outage",  "region_restore",  "region_partition",
-    "region_heal",    "fc_leader_kill",  "fc_leader_restore",
+    "host_crash",          "host_restore",     "tor_fail",
+    "tor_repair",          "rack_power_off",   "rack_power_on",
+    "zone_power_off",      "zone_power_on",    "zone_partition",
+    "zone_heal",           "link_degrade",     "link_restore",
+    "replica_loss",        "replica_restore",  "slow_disk",
+    "disk_restore",        "app_crash",        "app_restore",
+    "region_outage",       "region_restore",   "region_partition",
+    "region_heal",         "fc_leader_kill",   "fc_leader_restore",
+    "capacity_exhaustion", "capacity_restore",
 };
+static_assert(names.back() != nullptr &&
+                  names.size() ==
+                      static_cast<size_t>(fault_kind::capacity_restore) + 1,
+              "one name per fault kind");
 
 [[noreturn]] void reject(const fault& f, const std::string& why) {
   throw std::invalid_argument(std::string("fault ") + to_string(f.kind) + " " +

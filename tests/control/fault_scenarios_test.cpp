@@ -50,14 +50,14 @@ std::vector<jsonl_record> run_both(const std::string& file) {
   scratch s;
   auto one = run_sim("run " + file + " --nodes 1 --out " + s.at("one"));
   auto three = run_sim("run " + file + " --nodes 3 --out " + s.at("three"));
-  ASSERT_EQ(one.exit_code, 0) << one.output;
-  ASSERT_EQ(three.exit_code, 0) << three.output;
+  EXPECT_EQ(one.exit_code, 0) << one.output;
+  EXPECT_EQ(three.exit_code, 0) << three.output;
   EXPECT_FALSE(one.value("digest").empty());
   EXPECT_EQ(one.value("digest"), three.value("digest"));
   auto check = run_sim("trace check " + s.at("one"));
   EXPECT_EQ(check.exit_code, 0) << check.output;
   auto jsonl = run_sim("trace export " + s.at("one") + " --format jsonl");
-  ASSERT_EQ(jsonl.exit_code, 0) << jsonl.output;
+  EXPECT_EQ(jsonl.exit_code, 0) << jsonl.output;
   return parse_jsonl(jsonl.output);
 }
 
@@ -102,12 +102,13 @@ TEST(fc_leader_kill, kills_the_leader_of_the_time_and_another_is_elected) {
 TEST(capacity_exhaustion, fails_allocations_there_and_spares_running_vms) {
   auto all = run_both(testdata("capacity_exhaustion.json"));
   // Zone 2 is full from 0.5 s: the set's creation at 1 s is refused there
-  // with Azure's zonal error and places its zone-2 instance elsewhere.
+  // with Azure's zonal error and places its zone-2 instance elsewhere (3
+  // instances and the overprovisioned extras, none in zone 2).
   std::vector<std::string> zones_before_60s;
   for (const auto& r : having(all, "placement"))
     if (r.t_ns < 60 * s_ns)
       zones_before_60s.push_back(r.field("zone"));
-  EXPECT_EQ(zones_before_60s.size(), 3u);
+  EXPECT_GE(zones_before_60s.size(), 3u);
   EXPECT_EQ(std::count(zones_before_60s.begin(), zones_before_60s.end(), "2"),
             0);
   size_t zonal = 0, regional = 0;
@@ -122,7 +123,7 @@ TEST(capacity_exhaustion, fails_allocations_there_and_spares_running_vms) {
   }
   EXPECT_GE(zonal, 1u);
   // The whole region is full from 60 s: the scale-out to 5 at 61 s fails
-  // until capacity_restore at 150 s, then places both.
+  // until capacity_restore at 150 s, then places both (and extras).
   EXPECT_GE(regional, 2u);
   size_t between = 0, after = 0;
   for (const auto& r : having(all, "placement")) {
@@ -130,7 +131,7 @@ TEST(capacity_exhaustion, fails_allocations_there_and_spares_running_vms) {
     after += r.t_ns >= 150 * s_ns;
   }
   EXPECT_EQ(between, 0u);
-  EXPECT_EQ(after, 2u);
+  EXPECT_GE(after, 2u);
   // The VMs placed before keep running: none of them stops.
   for (const auto& r : having(all, "vm_state"))
     if (r.field("scale_set") == "demo-vmss" && r.t_ns >= 60 * s_ns)
