@@ -125,14 +125,13 @@ TEST(fc_leader_kill, can_be_a_random_process_over_the_regions) {
       << lines[1];
   // Zones are not what it takes.
   try {
-    physical::make_region_model(
-        input::load_scenario_text(R"({
+    physical::make_region_model(input::load_scenario_text(R"({
     "name": "kills", "duration": "2h", "topology": {"preset": "small"},
     "faultProcesses": [{"fault": "fc_leader_kill", "targets": "westeurope/z1",
                         "mtbf": "20m",
                         "repair": {"distribution": "fixed", "mean": "1m"}}]})",
-                                  "kills.json", "."),
-        7);
+                                                          "kills.json", "."),
+                                7);
     FAIL() << "a zone holds no region";
   } catch (const std::invalid_argument& e) {
     EXPECT_EQ(std::string(e.what()),
