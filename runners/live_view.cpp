@@ -6,6 +6,10 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/socket.h>
+
+#include <atomic>
+#include <chrono>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -76,6 +80,7 @@ struct view_server::impl {
   httplib::Server server;
   int port = -1;
   std::thread thread;
+  std::atomic<bool> ended{false}; ///< the accept loop has returned
 
   impl(hub& hb, const analysis::live_state* s, view_options o)
       : h(hb), state(s), opts(std::move(o)) {}
@@ -95,6 +100,12 @@ view_server::view_server(hub& h, const analysis::live_state* state,
   auto& srv = self->server;
   srv.new_task_queue = [] { return new httplib::ThreadPool(4); };
   srv.set_keep_alive_max_count(100);
+  // httplib's default sets SO_REUSEPORT, which would let another process of
+  // this user listen on the same port and take the page's requests.
+  srv.set_socket_options([](int sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   srv.set_default_headers({{"Cache-Control", "no-store"},
                            {"X-Content-Type-Options", "nosniff"},
                            {"Referrer-Policy", "no-referrer"}});
@@ -147,7 +158,14 @@ view_server::view_server(hub& h, const analysis::live_state* state,
   if (self->port <= 0)
     throw std::runtime_error("--view: cannot listen on " + self->opts.bind +
                              ":" + std::to_string(self->opts.port));
-  self->thread = std::thread([self] { self->server.listen_after_bind(); });
+  self->thread = std::thread([self] {
+    self->server.listen_after_bind();
+    self->ended = true;
+  });
+  // httplib's stop() does nothing before the accept loop runs: wait for it,
+  // so that a server stopped at once still ends.
+  while (!self->server.is_running() && !self->ended)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 view_server::~view_server() {

@@ -22,11 +22,12 @@ using json = nlohmann::json;
 
 std::string recovery(const std::string& fault) {
   static const std::map<std::string, std::string> pairs{
-      {"host_crash", "host_restore"},
-      {"tor_fail", "tor_repair"},
-      {"rack_power_off", "rack_power_on"},
-      {"replica_loss", "replica_restore"},
-      {"slow_disk", "disk_restore"}};
+      {"host_crash", "host_restore"},      {"tor_fail", "tor_repair"},
+      {"rack_power_off", "rack_power_on"}, {"replica_loss", "replica_restore"},
+      {"slow_disk", "disk_restore"},       {"zone_power_off", "zone_power_on"},
+      {"zone_partition", "zone_heal"},     {"link_degrade", "link_restore"},
+      {"app_crash", "app_restore"},        {"region_outage", "region_restore"},
+      {"region_partition", "region_heal"}};
   auto i = pairs.find(fault);
   return i == pairs.end() ? "" : i->second;
 }

@@ -86,9 +86,9 @@ TEST_F(LiveView, ListensOnLoopbackAndNamesItsUrl) {
 
 TEST_F(LiveView, WithoutTheTokenEveryRequestIs403AndReachesNothing) {
   auto c = client();
-  for (const std::string path :
-       {"/", "/?token=", "/?token=wrong", "/api/state",
-        "/api/state?token=" + token.substr(1), "/nothing"}) {
+  for (const std::string& path : std::vector<std::string>{
+           "/", "/?token=", "/?token=wrong", "/api/state",
+           "/api/state?token=" + token.substr(1), "/nothing"}) {
     auto r = c.Get(path.c_str());
     ASSERT_TRUE(r) << path;
     EXPECT_EQ(r->status, 403) << path;
