@@ -27,5 +27,6 @@ void add_node_command(CLI::App& root);
 void add_bench_command(CLI::App& root);
 void add_topology_command(CLI::App& root);
 void add_validate_command(CLI::App& root);
+void add_ctl_command(CLI::App& root);
 
 } // namespace vmss
