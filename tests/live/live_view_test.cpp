@@ -5,13 +5,20 @@
 #include "analysis/live_state.hpp"
 #include "kernel/live_hub.hpp"
 #include "runners/live_view.hpp"
+#include "tests/support/scratch.hpp"
+#include "tests/support/sim_process.hpp"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <mutex>
+#include <regex>
 #include <thread>
 
 namespace {
@@ -192,6 +199,53 @@ TEST(LiveViewToken, MatchesOnlyTheWholeToken) {
   EXPECT_FALSE(vmss::live::token_matches("ab", "abc"));
   EXPECT_FALSE(vmss::live::token_matches("abcd", "abc"));
   EXPECT_FALSE(vmss::live::token_matches("", ""));
+}
+
+} // namespace
+
+// `run --view` through the binary.
+namespace {
+
+TEST(RunView, ChangesNoResultAndPrintsItsAddress) {
+  vmss_test::scratch dir;
+  auto plain = vmss_test::run_sim("run --until 20s --out " + dir.at("a"));
+  auto viewed =
+      vmss_test::run_sim("run --until 20s --view 0 --out " + dir.at("b"));
+  ASSERT_EQ(plain.exit_code, 0) << plain.output;
+  ASSERT_EQ(viewed.exit_code, 0) << viewed.output;
+  EXPECT_EQ(plain.value("digest"), viewed.value("digest"));
+  EXPECT_FALSE(plain.value("digest").empty());
+  EXPECT_TRUE(std::regex_search(
+      viewed.output,
+      std::regex("# view http://127\\.0\\.0\\.1:[0-9]+/\\?token=[0-9a-f]{64}")))
+      << viewed.output;
+  EXPECT_EQ(plain.output.find("# view"), std::string::npos);
+}
+
+TEST(RunView, ABadOrBusyPortExits2AndWritesNothing) {
+  vmss_test::scratch dir;
+  auto bad =
+      vmss_test::run_sim("run --until 5s --view 70000 --out " + dir.at("t"));
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("error: --view"), std::string::npos) << bad.output;
+  // A port another socket listens on.
+  int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(s, 1), 0);
+  socklen_t len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  auto busy = vmss_test::run_sim("run --until 5s --view " +
+                                 std::to_string(ntohs(a.sin_port)) + " --out " +
+                                 dir.at("t"));
+  ::close(s);
+  EXPECT_EQ(busy.exit_code, 2) << busy.output;
+  EXPECT_NE(busy.output.find("error: --view: cannot listen on 127.0.0.1:"),
+            std::string::npos)
+      << busy.output;
+  EXPECT_EQ(dir.names(), std::vector<std::string>{});
 }
 
 } // namespace
