@@ -249,3 +249,40 @@ TEST(RunView, ABadOrBusyPortExits2AndWritesNothing) {
 }
 
 } // namespace
+
+namespace {
+
+// `ctl status` carries the live region state (run_options.live_status).
+TEST(RunView, CtlStatusCarriesTheLiveRegion) {
+  vmss_test::scratch dir;
+  std::string status;
+  auto run = vmss_test::run_sim(
+      "run --until 20s --pace 4 --control 0 --out " + dir.at("t"),
+      [&](const std::string& line) {
+        std::smatch m;
+        if (!status.empty() ||
+            !std::regex_search(line, m,
+                               std::regex("# control (127\\.0\\.0\\.1:[0-9]+) "
+                                          "token=([0-9a-f]+)")))
+          return;
+        // A few virtual seconds in, the scale set exists.
+        std::this_thread::sleep_for(std::chrono::seconds(3));
+        status = vmss_test::run_sim("ctl " + std::string(m[1]) +
+                                    " status --token " + std::string(m[2]))
+                     .output;
+      });
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  auto at = status.find('{');
+  ASSERT_NE(at, std::string::npos) << status;
+  auto j = json::parse(status.substr(at, status.rfind('}') - at + 1));
+  ASSERT_TRUE(j.contains("region")) << status;
+  size_t hosts = 0;
+  for (const auto& z : j["region"]["zones"])
+    for (const auto& r : z["racks"])
+      if (!r["storage"].get<bool>())
+        hosts += r["hosts"].size();
+  EXPECT_EQ(hosts, 24u) << status; // the small layout
+  EXPECT_FALSE(j["region"]["scale_sets"].empty()) << status;
+}
+
+} // namespace
