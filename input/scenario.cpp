@@ -102,9 +102,9 @@ constexpr std::array<vm_size, 142> vm_sizes{{
 
 /// The faults a random process may draw: each has a recovery and takes
 /// nothing but its target.
-constexpr std::array<sc::FaultKind, 6> process_faults{
-    sc::host_crash,     sc::tor_fail,     sc::rack_power_off,
-    sc::zone_power_off, sc::replica_loss, sc::app_crash};
+constexpr std::array<sc::FaultKind, 7> process_faults{
+    sc::host_crash,   sc::tor_fail,  sc::rack_power_off, sc::zone_power_off,
+    sc::replica_loss, sc::app_crash, sc::fc_leader_kill};
 
 /// The faults between two zones or regions: they take a peer.
 bool takes_peer(sc::FaultKind k) {
@@ -115,7 +115,8 @@ bool takes_peer(sc::FaultKind k) {
 
 bool on_region(sc::FaultKind k) {
   return k == sc::region_outage || k == sc::region_restore ||
-         k == sc::region_partition || k == sc::region_heal;
+         k == sc::region_partition || k == sc::region_heal ||
+         k == sc::fc_leader_kill || k == sc::fc_leader_restore;
 }
 
 /// Operations on a Traffic Manager endpoint (target PROFILE/ENDPOINT).
@@ -152,6 +153,7 @@ struct checker {
                             const std::string& base_dir);
   std::vector<topology::region> regions(const std::string& base_dir);
   void timeline();
+  void entry(const sc::TimelineEntry& e, const std::string& path);
   void operation(const sc::TimelineEntry& e, const std::string& path);
   void fault(const sc::TimelineEntry& e, const std::string& path);
   void endpoint(const sc::TimelineEntry& e, const std::string& path);
@@ -272,7 +274,8 @@ void checker::operation(const sc::TimelineEntry& e, const std::string& path) {
        {std::pair{!e.peer().empty(), "peer"},
         {e.has_service_time_percent(), "serviceTimePercent"},
         {e.has_extra_latency_ns(), "extraLatency"},
-        {e.has_loss_ppm(), "lossPpm"}})
+        {e.has_loss_ppm(), "lossPpm"},
+        {e.has_duration_ns(), "duration"}})
     if (given)
       fail(json_child(path, key), "only for faults");
   for (auto [given, wanted, key] :
@@ -409,22 +412,27 @@ void checker::fault(const sc::TimelineEntry& e, const std::string& path) {
     fail(json_child(path, "extraLatency"), "only for link_degrade");
   if (e.has_loss_ppm() && kind != sc::link_degrade)
     fail(json_child(path, "lossPpm"), "only for link_degrade");
+  if (e.has_duration_ns() && kind != sc::fc_leader_kill)
+    fail(json_child(path, "duration"), "only for fc_leader_kill");
+  if (e.has_duration_ns())
+    positive(json_child(path, "duration"), e.duration_ns());
   if (e.target().empty())
     fail(json_child(path, "target"), "must not be empty");
 }
 
+void checker::entry(const sc::TimelineEntry& e, const std::string& path) {
+  within_run(json_child(path, "at"), e.at_ns());
+  if (e.action_case() == sc::TimelineEntry::kOperation)
+    operation(e, path);
+  else if (e.action_case() == sc::TimelineEntry::kFault)
+    fault(e, path);
+  else
+    fail(path, "give fault or operation");
+}
+
 void checker::timeline() {
-  for (int i = 0; i < s.timeline_size(); ++i) {
-    const auto& e = s.timeline(i);
-    auto path = entry_path("timeline", static_cast<size_t>(i));
-    within_run(json_child(path, "at"), e.at_ns());
-    if (e.action_case() == sc::TimelineEntry::kOperation)
-      operation(e, path);
-    else if (e.action_case() == sc::TimelineEntry::kFault)
-      fault(e, path);
-    else
-      fail(path, "give fault or operation");
-  }
+  for (int i = 0; i < s.timeline_size(); ++i)
+    entry(s.timeline(i), entry_path("timeline", static_cast<size_t>(i)));
 }
 
 void checker::repair(const sc::Repair& r, const std::string& path) {
@@ -500,6 +508,17 @@ bool plain_name(const std::string& name) {
            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                   (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
          });
+}
+
+std::vector<diagnostic> check_timeline_entry(const scenario_input& in,
+                                             const sc::TimelineEntry& e,
+                                             const std::string& path) {
+  std::vector<diagnostic> errors;
+  checker c{in.spec, errors};
+  c.azure = &in.azure;
+  c.regions_ = &in.regions;
+  c.entry(e, path);
+  return errors;
 }
 
 std::string entry_path(const std::string& field, size_t index) {

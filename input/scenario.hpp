@@ -10,6 +10,7 @@
 /// region model's: it names an entry by entry_path(). No CAF in here.
 
 #include "input/azure/resources.hpp"
+#include "input/json_reader.hpp"
 #include "kernel/sim_time.hpp"
 #include "messages/scenario.pb.h"
 #include "topology/region.hpp"
@@ -77,6 +78,26 @@ inline constexpr const char* plain_name_rule =
 /// errors name it: entry_path("timeline", 3) is "timeline[3]" (field names
 /// as in JSON: "timeline", "scaleSets", "faultProcesses").
 std::string entry_path(const std::string& field, size_t index);
+
+/// The checks load_scenario_text makes of each timeline entry, for one
+/// entry `e` at `path` ("timeline[3]") of the scenario `in`: its action,
+/// target and the fields it takes, and that its time lies within the run.
+/// A live command (`vmss-sim ctl`) is checked as such an entry. Returns the
+/// errors (none: valid); the checks that need the entities are the region
+/// model's.
+std::vector<diagnostic>
+check_timeline_entry(const scenario_input& in,
+                     const vmss::scenario::TimelineEntry& e,
+                     const std::string& path);
+
+/// An `update` entry (at `path`) of scale set `set`: its merge patch
+/// `patch` over `body` (the set's REST body as earlier updates left it)
+/// into `merged`, read as the set's body into `model`. Returns the read's
+/// errors and warnings (renaming the set is an error).
+read_report
+merge_update(const azure::scale_set& set, const nlohmann::ordered_json& body,
+             const nlohmann::ordered_json& patch, const std::string& path,
+             nlohmann::ordered_json& merged, azure::scale_set& model);
 
 /// Reads and checks a scenario file. A topology file is relative to the
 /// scenario file's folder. Throws input_error with every error found.

@@ -125,19 +125,14 @@ struct azure_reader {
       if (set == sets.end() || !patch.is_object())
         continue; // the timeline's check says what is wrong
       auto index = static_cast<size_t>(set - sets.begin());
-      auto merged = bodies[index];
-      merged.merge_patch(patch);
-      read_report r;
-      auto model =
-          az::read_scale_set(merged, json_child(path, "body"), set->name, r);
+      nlohmann::ordered_json merged;
+      az::scale_set model;
+      auto r = merge_update(*set, bodies[index], patch, path, merged, model);
       // Its not-modelled paths are the body's, listed once already.
       for (const auto& d : r.errors)
         fail(out.label, d.path, d.reason);
       for (const auto& w : r.warnings)
         out.azure_warnings.push_back({out.label, w.path, w.reason});
-      if (!same_ignoring_case(model.name, set->name))
-        fail(out.label, json_child(path, "body.name"),
-             "an update cannot rename the scale set " + quote_json(set->name));
       bodies[index] = merged;
       out.updates.push_back({static_cast<size_t>(i), index, std::move(model)});
     }
@@ -481,6 +476,21 @@ struct azure_reader {
 };
 
 } // namespace
+
+read_report
+merge_update(const azure::scale_set& set, const nlohmann::ordered_json& body,
+             const nlohmann::ordered_json& patch, const std::string& path,
+             nlohmann::ordered_json& merged, azure::scale_set& model) {
+  merged = body;
+  merged.merge_patch(patch);
+  read_report r;
+  model = azure::read_scale_set(merged, json_child(path, "body"), set.name, r);
+  if (!same_ignoring_case(model.name, set.name))
+    r.errors.push_back(
+        {json_child(path, "body.name"),
+         "an update cannot rename the scale set " + quote_json(set.name)});
+  return r;
+}
 
 void read_scenario_azure(const json& document, const std::string& base_dir,
                          scenario_input& out,

@@ -78,6 +78,13 @@ protected:
                   caf::make_message(std::forward<T>(msg)));
   }
 
+  /// Crashes this entity at once (node_kernel::crash_self): the rest of
+  /// the handler still runs, then nothing until the restart, after
+  /// `restart_after` (sim_time_never: only an injected restart).
+  void crash_self(sim_time restart_after = sim_time_never) {
+    kernel_.crash_self(id_, restart_after);
+  }
+
   /// This entity's random stream: seeded from (run seed, path).
   vmss::rng& random() { return rng_; }
 

@@ -303,6 +303,9 @@ sim_time window_width(const node_state& st) {
   return std::clamp<sim_time>(paced, 1000, st.lookahead);
 }
 
+/// How far ahead of the wall clock a paced node may run.
+constexpr std::chrono::milliseconds pace_slack{20};
+
 /// Whether run control lets the window at `start` run now: not while
 /// holding or paused; when paced, once the wall clock has reached `start`
 /// (a wake-up is scheduled for then).
@@ -316,8 +319,10 @@ bool may_run(node_actor_ptr self, sim_time start) {
              std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                  std::chrono::duration<double>(
                      to_seconds(start - st.anchor_virt) / st.pace));
+  // Windows may run up to pace_slack ahead of the wall clock: a wake-up per
+  // tiny window (1 ms across nodes) would cost CAF's idle-worker sleep each.
   auto now = std::chrono::steady_clock::now();
-  if (due <= now)
+  if (due <= now + pace_slack)
     return true;
   if (!st.wake_pending) {
     st.wake_pending = true;
@@ -365,6 +370,12 @@ void try_advance(node_actor_ptr self) {
     st.go_pending = true;
     self->send(self, protocol::go_atom::value, st.tokens.coordinator());
   }
+  // Held back (paced, paused, holding), this node may find every peer's
+  // batch of the new window in already: no batch comes to wake it then.
+  auto i = st.inbox.find(st.window);
+  if (st.peers.size() > 1 && i != st.inbox.end() &&
+      i->second.size() + 1 >= st.peers.size())
+    self->send(self, protocol::wake_atom::value);
 }
 
 /// Applies live commands at their time (every node the same, in the same

@@ -162,6 +162,15 @@ void node_kernel::after(entity_id self, sim_time delay, wire::type_id type,
   queue_.push(std::move(ev));
 }
 
+void node_kernel::crash_self(entity_id self, sim_time restart_after) {
+  VMSS_ASSERT(self == cur_dst_, "only the entity being handled crashes itself");
+  VMSS_ASSERT(restart_after > 0, "a restart comes after the crash");
+  queue_.push(make_event(self, self, 0, wire::no_type, event_kind::crash, {}));
+  if (restart_after != sim_time_never)
+    queue_.push(make_event(self, self, restart_after, wire::no_type,
+                           event_kind::restart, {}));
+}
+
 void node_kernel::route(event ev) {
   auto node = table_[ev.dst].node;
   if (node == cfg_.node) {

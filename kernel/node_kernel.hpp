@@ -83,6 +83,12 @@ public:
   void after(entity_id self, sim_time delay, wire::type_id type,
              caf::message msg);
   void trace(std::string_view event, const trace::field* fields, size_t n);
+  /// Entity `self` (the one being handled) crashes itself at once, as a
+  /// fault it carries out on itself (the fabric controller's leader
+  /// killed): a crash event from itself at now(), and a restart after
+  /// `restart_after` unless that is sim_time_never. Deterministic like a
+  /// send to itself.
+  void crash_self(entity_id self, sim_time restart_after);
 
   // -- window protocol -------------------------------------------------------
 

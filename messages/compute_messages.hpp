@@ -82,6 +82,23 @@ typename Inspector::result_type inspect(Inspector& f, arm_request& x) {
            x.protect_from_scale_set_actions, x.running, x.reason);
 }
 
+/// A PUT of a scale set's model known only at run time (a live `update`:
+/// its merge patch over the body as earlier updates left it), to the ARM
+/// front door of the set's region; `request` is a put_model request whose
+/// `model` index is unused.
+struct model_put {
+  arm_request request;
+  set_model model;
+  friend bool operator==(const model_put& a, const model_put& b) {
+    return a.request == b.request && a.model.name == b.model.name;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, model_put& x) {
+  return f(caf::meta::type_name("model_put"), x.request, x.model);
+}
+
 /// ARM -> orchestrator: the set's model is now `model`, version
 /// `version` (1 when the set is created, +1 per accepted change).
 struct model_changed {

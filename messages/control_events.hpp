@@ -20,6 +20,18 @@ inline constexpr event_def requests{"requests",
                                      "failed", "p50_ms", "p95_ms", "p99_ms",
                                      "tick_ns"}};
 
-inline constexpr const event_def* all[] = {&requests};
+/// The control actor's records of the faults of the timeline, the fault
+/// processes and live commands.
+inline constexpr event_def fault_injected{"fault_injected",
+                                          {"fault", "target"}};
+inline constexpr event_def fault_recovered{"fault_recovered",
+                                           {"fault", "target"}};
+/// A live command at the time it took effect: its canonical text,
+/// whether it was accepted, and why not (empty when accepted).
+inline constexpr event_def control_command{"control_command",
+                                           {"command", "accepted", "reason"}};
+
+inline constexpr const event_def* all[] = {&requests, &fault_injected,
+                                           &fault_recovered, &control_command};
 
 } // namespace vmss::control::events

@@ -1,11 +1,13 @@
 #pragma once
-/// Messages of the control family (actors/control): the workload's timer.
+/// Messages of the control family (actors/control): the workload's timer
+/// and the live commands the control actor records.
 /// The workload's requests and DNS lookups are network messages
 /// (messages/network_messages.hpp).
 
 #include <caf/meta/type_name.hpp>
 
 #include <cstdint>
+#include <string>
 
 namespace vmss::control {
 
@@ -21,6 +23,26 @@ struct workload_due {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, workload_due& x) {
   return f(caf::meta::type_name("workload_due"), x.seq);
+}
+
+/// To the control actor: a live command took effect now (accepted) or was
+/// refused (`reason`); it traces `control_command`.
+struct control_command_notice {
+  std::string command; ///< canonical text, or the refused request's words
+  bool accepted = false;
+  std::string reason;
+  friend bool operator==(const control_command_notice& a,
+                         const control_command_notice& b) {
+    return a.command == b.command && a.accepted == b.accepted &&
+           a.reason == b.reason;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        control_command_notice& x) {
+  return f(caf::meta::type_name("control_command_notice"), x.command,
+           x.accepted, x.reason);
 }
 
 } // namespace vmss::control

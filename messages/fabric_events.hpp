@@ -8,6 +8,9 @@ namespace vmss::fabric::events {
 using trace::event_def;
 
 inline constexpr event_def leader_elected{"leader_elected", {"term"}};
+/// The replica that leads (term) was killed by fc_leader_kill: it crashes
+/// itself right after this record.
+inline constexpr event_def leader_killed{"leader_killed", {"term"}};
 inline constexpr event_def fc_applied{"fc_applied",
                                       {"index", "term", "command"}};
 inline constexpr event_def placement{
@@ -36,13 +39,22 @@ inline constexpr event_def zombie_deleted{"zombie_deleted", {"vm", "host"}};
 /// Traced by the client told that its VM was moved.
 inline constexpr event_def vm_moved{"vm_moved", {"vm", "host"}};
 
-inline constexpr const event_def* all[] = {&leader_elected, &fc_applied,
-                                           &placement,      &host_down,
-                                           &host_up,        &vm_lost,
-                                           &vm_operation,   &allocation_failed,
-                                           &allocated,      &allocation_refused,
-                                           &operated,       &operation_refused,
-                                           &vm_healed,      &heal_deferred,
-                                           &zombie_deleted, &vm_moved};
+inline constexpr const event_def* all[] = {&leader_elected,
+                                           &leader_killed,
+                                           &fc_applied,
+                                           &placement,
+                                           &host_down,
+                                           &host_up,
+                                           &vm_lost,
+                                           &vm_operation,
+                                           &allocation_failed,
+                                           &allocated,
+                                           &allocation_refused,
+                                           &operated,
+                                           &operation_refused,
+                                           &vm_healed,
+                                           &heal_deferred,
+                                           &zombie_deleted,
+                                           &vm_moved};
 
 } // namespace vmss::fabric::events

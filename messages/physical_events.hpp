@@ -41,10 +41,6 @@ inline constexpr event_def link_fault{
 /// A region gateway's link to `peer` (a region or "global") was cut or
 /// healed.
 inline constexpr event_def region_link{"region_link", {"peer", "partitioned"}};
-inline constexpr event_def fault_injected{"fault_injected",
-                                          {"fault", "target"}};
-inline constexpr event_def fault_recovered{"fault_recovered",
-                                           {"fault", "target"}};
 
 inline constexpr const event_def* all[] = {
     &host_started,
@@ -63,8 +59,6 @@ inline constexpr const event_def* all[] = {
     &dropped,
     &link_fault,
     &region_link,
-    &fault_injected,
-    &fault_recovered,
 };
 
 } // namespace vmss::physical::events

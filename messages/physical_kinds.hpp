@@ -12,7 +12,5 @@ inline constexpr entity_kind tor_switch{"tor_switch"};
 /// A region's gateway to other regions and the global entities
 /// (multi-region; topology::gateway_path).
 inline constexpr entity_kind region_gateway{"region_gateway"};
-/// Where the scenario's faults enter the region (actors/physical/control).
-inline constexpr entity_kind control{"control"};
 
 } // namespace vmss::physical::kinds

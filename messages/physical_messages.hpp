@@ -235,6 +235,38 @@ typename Inspector::result_type inspect(Inspector& f, fault_notice& x) {
            x.recovered);
 }
 
+/// Fault, to every fabric-controller replica of a region: the one that
+/// believes it leads crashes itself (fc_leader_kill), and restarts after
+/// `restart_after_ns` (0: only at fc_leader_restore).
+struct leader_kill {
+  int64_t restart_after_ns = 0;
+  friend bool operator==(const leader_kill& a, const leader_kill& b) {
+    return a.restart_after_ns == b.restart_after_ns;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, leader_kill& x) {
+  return f(caf::meta::type_name("leader_kill"), x.restart_after_ns);
+}
+
+/// Fault, to every fabric-controller replica of a region: new allocations
+/// in `zone` (0-based; -1: every zone of the region) fail while the VMs
+/// there keep running (capacity_exhaustion), or succeed again
+/// (capacity_restore).
+struct capacity_fault {
+  int64_t zone = -1;
+  bool exhausted = false;
+  friend bool operator==(const capacity_fault& a, const capacity_fault& b) {
+    return a.zone == b.zone && a.exhausted == b.exhausted;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, capacity_fault& x) {
+  return f(caf::meta::type_name("capacity_fault"), x.zone, x.exhausted);
+}
+
 /// Fault, to a region's gateway: its link to `peer` (another region's name,
 /// or "global": the internet, Traffic Manager and the clients) is cut
 /// (partitioned) or healed.

@@ -25,6 +25,9 @@ public:
   caf::behavior make_behavior() override;
 
 private:
+  /// Traces the answer to `r` and carries it out.
+  void answer(const arm_request& r, arm_answer result);
+
   const arm_shell_params* params_;
   arm_core core_;
 };

@@ -174,8 +174,11 @@ std::string request_refusal(const arm_request& r, const set_model& m) {
 } // namespace
 
 arm_answer arm_core::on_request(const arm_request& request) {
-  if (request.op == arm_op::put_model)
-    return put_model(request);
+  if (request.op == arm_op::put_model) {
+    VMSS_ASSERT(request.model < params_->models.size(),
+                "a put_model request names one of arm_params::models");
+    return put_model(request, params_->models[request.model]);
+  }
   if (request.op == arm_op::set_capacity) {
     auto it = sets_.find(request.scale_set);
     if (it != sets_.end()) {
@@ -202,10 +205,11 @@ arm_answer arm_core::on_request(const arm_request& request) {
   return out;
 }
 
-arm_answer arm_core::put_model(const arm_request& request) {
-  VMSS_ASSERT(request.model < params_->models.size(),
-              "a put_model request names one of arm_params::models");
-  auto next = params_->models[request.model];
+arm_answer arm_core::on_put(const arm_request& request, set_model model) {
+  return put_model(request, std::move(model));
+}
+
+arm_answer arm_core::put_model(const arm_request& request, set_model next) {
   // A PUT names its scale set in its URL.
   next.name = request.scale_set;
   auto why = capacity_refusal(next, next.capacity);

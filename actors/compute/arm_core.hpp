@@ -51,6 +51,10 @@ public:
 
   arm_answer on_request(const arm_request& request);
 
+  /// A PUT of a model known only at run time (a live `update`): the same
+  /// checks and effects as a put_model request of `model`.
+  arm_answer on_put(const arm_request& request, set_model model);
+
   /// The model in force and its version (none before the set is created).
   /// The orchestrator deleted instances a request named: sku.capacity is
   /// now `capacity` (Azure lowers the model's capacity with each instance
@@ -69,7 +73,7 @@ private:
     set_model model;
     uint32_t version = 0;
   };
-  arm_answer put_model(const arm_request& request);
+  arm_answer put_model(const arm_request& request, set_model next);
   arm_answer set_capacity(const arm_request& request, const entry& set);
   /// Replaces the set's model with `next` if it differs: version + 1.
   arm_answer apply(const std::string& scale_set, set_model next);

@@ -6,6 +6,7 @@
 #include "analysis/record_fields.hpp"
 #include "kernel/numbers.hpp"
 #include "messages/compute_events.hpp"
+#include "messages/control_events.hpp"
 #include "messages/physical_events.hpp"
 #include "messages/vm_vocabulary.hpp"
 
@@ -47,8 +48,8 @@ const trace::event_def* set_event(const record& r) {
 }
 
 bool is_fault(const record& r) {
-  return is(r, physical::events::fault_injected) ||
-         is(r, physical::events::fault_recovered);
+  return is(r, vmss::control::events::fault_injected) ||
+         is(r, vmss::control::events::fault_recovered);
 }
 
 /// A VM that runs (its guest is up).

@@ -24,6 +24,7 @@ void register_messages(message_family& f) {
   f.add<capacity_query>(9, "capacity_query");
   f.add<capacity_answer>(10, "capacity_answer");
   f.add<autoscale_due>(11, "autoscale_due");
+  f.add<model_put>(12, "model_put");
 }
 
 std::vector<const trace::event_def*> declared_events() {

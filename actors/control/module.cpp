@@ -12,6 +12,7 @@ namespace {
 /// Indices are fixed: a new message takes the next free one.
 void register_messages(message_family& f) {
   f.add<workload_due>(0, "workload_due");
+  f.add<control_command_notice>(1, "control_command_notice");
 }
 
 std::vector<const trace::event_def*> declared_events() {
@@ -21,9 +22,10 @@ std::vector<const trace::event_def*> declared_events() {
 } // namespace
 
 const family_module& module() {
-  static const family_module m{"control",          7,
-                               &register_messages, {&kinds::workload},
-                               declared_events(),  nullptr};
+  static const family_module m{
+      "control",          7,
+      &register_messages, {&kinds::workload, &kinds::control},
+      declared_events(),  nullptr};
   return m;
 }
 

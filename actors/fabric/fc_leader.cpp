@@ -43,6 +43,27 @@ void fc_leader::on_crash() {
   forget();
 }
 
+void fc_leader::set_exhausted(uint32_t zone, bool exhausted) {
+  if (exhausted)
+    exhausted_.insert(zone);
+  else
+    exhausted_.erase(zone);
+}
+
+std::string
+fc_leader::exhausted_refusal(const std::vector<uint32_t>& zones) const {
+  for (auto z : zones)
+    if (!exhausted_.count(z))
+      return "";
+  // Azure's messages (learn.microsoft.com/troubleshoot/azure/
+  // virtual-machines/windows/allocation-failure).
+  if (exhausted_.size() >= params_->policy.zones.size())
+    return "AllocationFailed: Allocation failed. We do not have sufficient "
+           "capacity for the requested VM size in this region.";
+  return "ZonalAllocationFailed: Allocation failed. We do not have "
+         "sufficient capacity for the requested VM size in this zone.";
+}
+
 void fc_leader::on_elected(sim_time now) {
   // A new leader knows no host's last beat. Host agents need up to
   // `missed` + 1 beats to find it, so each host gets that long on top of
@@ -168,11 +189,25 @@ leader_effects fc_leader::on_allocate(sim_time now, entity_id requester,
          fc_allocated{vm.scale_set, vm.instance, false, 0, policy.failure});
     return fx;
   }
+  auto full = exhausted_refusal(policy.policy.zones);
+  if (!full.empty()) {
+    fx.reports.push_back(refused_report{vm, full});
+    send(fx, requester,
+         fc_allocated{vm.scale_set, vm.instance, false, 0, full});
+    return fx;
+  }
   auto hosts = view(now);
+  auto known = hosts.size();
+  // Hosts of exhausted zones take no new VM (those there keep running).
+  hosts.erase(std::remove_if(hosts.begin(), hosts.end(),
+                             [&](const host_view& h) {
+                               return exhausted_.count(h.zone) > 0;
+                             }),
+              hosts.end());
   auto p =
       place(hosts, policy.policy, state_->layout_of(vm.scale_set),
             proposed_layout_of(vm.scale_set), request.vcpus, request.ram_gb);
-  if (!p.ok && hosts.size() < hosts_not_down()) {
+  if (!p.ok && known < hosts_not_down()) {
     // Some hosts that are not marked down have not reported to this leader
     // yet: do not refuse on partial knowledge; the client asks again.
     return fx;

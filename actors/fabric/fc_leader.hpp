@@ -170,6 +170,13 @@ public:
   /// `c`, a proposal of this core, was not taken by the log.
   void not_taken(const command& c);
 
+  /// capacity_exhaustion / capacity_restore (docs/faults.md): new
+  /// allocations in zone `zone` (0-based) fail (Azure's
+  /// ZonalAllocationFailed; AllocationFailed when every zone of the
+  /// region is exhausted) while the VMs there keep running. The region's
+  /// capacity, not the leader's soft state: a crash keeps it.
+  void set_exhausted(uint32_t zone, bool exhausted);
+
   /// Allocations proposed and not committed.
   size_t proposed() const { return proposed_.size(); }
   /// When a new leader starts placing VMs.
@@ -192,6 +199,12 @@ private:
     uint32_t ram_gb = 0;
     uint32_t vms = 0;
   };
+
+  /// Azure's error when no zone of `zones` has capacity; "" otherwise.
+  std::string exhausted_refusal(const std::vector<uint32_t>& zones) const;
+
+  /// Zones whose capacity is exhausted (set_exhausted).
+  std::set<uint32_t> exhausted_;
 
   /// The hosts heard from within `missed` periods and not marked down,
   /// with what committed and proposed VMs and other tenants leave free.

@@ -188,6 +188,22 @@ caf::behavior fc_replica::make_behavior() {
           execute(leader_.on_inventory(source(), held));
       },
       [=](const fc_sweep_due&) { sweep(); },
+      [=](const physical::capacity_fault& c) {
+        // The region's capacity, known to every replica (a leader elected
+        // later refuses the same allocations).
+        for (auto zone : params_->policy.zones)
+          if (c.zone < 0 || static_cast<int64_t>(zone) == c.zone)
+            leader_.set_exhausted(zone, c.exhausted);
+      },
+      [=](const physical::leader_kill& kill) {
+        // Every replica of the region is told; the one that believes it
+        // leads (a deposed leader cut off from the others may too) dies.
+        if (!leading())
+          return;
+        trace(events::leader_killed, {static_cast<int64_t>(core_.term())});
+        crash_self(kill.restart_after_ns > 0 ? kill.restart_after_ns
+                                             : sim_time_never);
+      },
   };
 }
 

@@ -3,6 +3,7 @@
 #include "kernel/assert.hpp"
 #include "kernel/numbers.hpp"
 #include "kernel/wire.hpp"
+#include "messages/fabric_kinds.hpp"
 #include "messages/physical_kinds.hpp"
 #include "messages/physical_messages.hpp"
 #include "messages/storage_kinds.hpp"
@@ -22,13 +23,15 @@ using namespace vmss::storage; // the disks VMs use
 
 namespace {
 
-constexpr std::array<const char*, 22> names{
-    "host_crash",       "host_restore",    "tor_fail",       "tor_repair",
-    "rack_power_off",   "rack_power_on",   "zone_power_off", "zone_power_on",
-    "zone_partition",   "zone_heal",       "link_degrade",   "link_restore",
-    "replica_loss",     "replica_restore", "slow_disk",      "disk_restore",
-    "app_crash",        "app_restore",     "region_outage",  "region_restore",
-    "region_partition", "region_heal",
+constexpr std::array<const char*, 26> names{
+    "host_crash",     "host_restore",    "tor_fail",
+    "tor_repair",     "rack_power_off",  "rack_power_on",
+    "zone_power_off", "zone_power_on",   "zone_partition",
+    "zone_heal",      "link_degrade",    "link_restore",
+    "replica_loss",   "replica_restore", "slow_disk",
+    "disk_restore",   "app_crash",       "app_restore",
+    "region_outage",  "region_restore",  "region_partition",
+    "region_heal",    "fc_leader_kill",  "fc_leader_restore",
 };
 
 [[noreturn]] void reject(const fault& f, const std::string& why) {
@@ -113,7 +116,22 @@ struct fault_effects {
   std::vector<std::pair<entity_id, disk_slow>> disks;
   std::vector<std::pair<entity_id, app_fault>> apps;
   std::vector<std::pair<entity_id, region_link>> regions;
+  std::vector<std::pair<entity_id, leader_kill>> kills;
+  std::vector<std::pair<entity_id, capacity_fault>> capacity;
 };
+
+/// The fabric-controller replicas of the region `f` names.
+std::vector<entity_id> controllers(const topology::world_network& net,
+                                   const entity_table& table, const fault& f,
+                                   size_t region) {
+  std::vector<entity_id> ids;
+  for (auto id : under(table, net.layout(region).name))
+    if (*table[id].kind == fabric::kinds::fc_replica)
+      ids.push_back(id);
+  if (ids.empty())
+    reject(f, "the region has no fabric-controller replicas");
+  return ids;
+}
 
 /// link_fault messages to every switch of both zones, about the other.
 void set_links(const topology::region& r, const entity_table& table,
@@ -255,6 +273,29 @@ fault_effects resolve(const topology::world_network& net,
     set_region_links(net, table, f, f.kind == fault_kind::region_partition,
                      out);
     return out;
+  case fault_kind::fc_leader_kill:
+    if (f.duration < 0)
+      reject(f, "the duration must not be negative");
+    for (auto id : controllers(net, table, f, region_named(net, f, f.target)))
+      out.kills.emplace_back(id, leader_kill{f.duration});
+    return out;
+  case fault_kind::fc_leader_restore:
+    out.restart = controllers(net, table, f, region_named(net, f, f.target));
+    return out;
+  case fault_kind::capacity_exhaustion:
+  case fault_kind::capacity_restore: {
+    // A region's name, or one of its zones.
+    auto i = net.region_index(f.target);
+    if (i < 0)
+      region_named(net, f, f.target); // rejects, listing the regions
+    const auto& r = net.layout(static_cast<size_t>(i));
+    int64_t zone =
+        f.target == r.name ? -1 : static_cast<int64_t>(zone_of(r, f, f.target));
+    for (auto id : controllers(net, table, f, static_cast<size_t>(i)))
+      out.capacity.emplace_back(
+          id, capacity_fault{zone, f.kind == fault_kind::capacity_exhaustion});
+    return out;
+  }
   default:
     break;
   }
@@ -316,7 +357,7 @@ struct fault_family {
   const char* name;
   fault_kind fault, recovery;
 };
-constexpr std::array<fault_family, 11> families{{
+constexpr std::array<fault_family, 13> families{{
     {"host", fault_kind::host_crash, fault_kind::host_restore},
     {"tor", fault_kind::tor_fail, fault_kind::tor_repair},
     {"rack", fault_kind::rack_power_off, fault_kind::rack_power_on},
@@ -328,6 +369,8 @@ constexpr std::array<fault_family, 11> families{{
     {"app", fault_kind::app_crash, fault_kind::app_restore},
     {"region", fault_kind::region_outage, fault_kind::region_restore},
     {"region_partition", fault_kind::region_partition, fault_kind::region_heal},
+    {"fc_leader", fault_kind::fc_leader_kill, fault_kind::fc_leader_restore},
+    {"capacity", fault_kind::capacity_exhaustion, fault_kind::capacity_restore},
 }};
 
 const fault_family& family_of(fault_kind k) {
@@ -377,18 +420,26 @@ void parse_arguments(const plan_item& item, fault& f) {
     }
     auto key = arg.substr(0, eq);
     auto value = arg.substr(eq + 1);
-    if (key != "latency" && key != "loss" && key != "factor")
-      throw bad("unknown parameter '" + key + "' (latency, loss, factor)");
+    if (key != "latency" && key != "loss" && key != "factor" &&
+        key != "duration")
+      throw bad("unknown parameter '" + key +
+                "' (latency, loss, factor, duration)");
     if (!given.insert(key).second)
       throw bad(key + "= is given twice");
-    bool applies = key == "factor" ? f.kind == fault_kind::slow_disk
-                                   : f.kind == fault_kind::link_degrade;
+    bool applies = key == "factor"     ? f.kind == fault_kind::slow_disk
+                   : key == "duration" ? f.kind == fault_kind::fc_leader_kill
+                                       : f.kind == fault_kind::link_degrade;
     if (!applies)
       throw bad(std::string(to_string(f.kind)) + " takes no " + key +
                 "= (latency= and loss= are for link_degrade, factor= for "
-                "slow_disk)");
+                "slow_disk, duration= for fc_leader_kill)");
     std::string why;
-    if (key == "latency") {
+    if (key == "duration") {
+      if (!parse_duration(value, f.duration, &why))
+        throw bad("duration=" + value + " " + why);
+      if (f.duration <= 0)
+        throw bad("duration=" + value + " must be longer than 0s");
+    } else if (key == "latency") {
       if (!parse_duration(value, f.extra_latency, &why))
         throw bad("latency=" + value + " " + why);
     } else if (key == "loss") {
@@ -500,6 +551,10 @@ void inject_fault(node_kernel& k, const topology::world_network& net,
   for (const auto& [id, msg] : effects.disks)
     message_to(k, t, id, msg);
   for (const auto& [id, msg] : effects.apps)
+    message_to(k, t, id, msg);
+  for (const auto& [id, msg] : effects.kills)
+    message_to(k, t, id, msg);
+  for (const auto& [id, msg] : effects.capacity)
     message_to(k, t, id, msg);
   for (auto id : effects.crash)
     k.inject(t, id, event_kind::crash);

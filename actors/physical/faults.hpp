@@ -17,7 +17,15 @@
 ///     region (its control plane, gateway and zones; not the control
 ///     entity, which records the faults);
 ///   - region_partition / region_heal are region_link messages to the
-///     region's gateway and, when the peer is a region, to the peer's.
+///     region's gateway and, when the peer is a region, to the peer's;
+///   - fc_leader_kill is a leader_kill message to every fabric-controller
+///     replica of a region: the one that believes it leads crashes itself
+///     (node_kernel::crash_self), and restarts after `duration` when one
+///     is given; fc_leader_restore restarts every replica of the region
+///     (a replica that is up is left alone);
+///   - capacity_exhaustion / capacity_restore are capacity_fault messages
+///     to every fabric-controller replica of the zone's (or named)
+///     region: new allocations there fail, running VMs keep running.
 /// Every fault also sends a fault_notice to the control entity, which
 /// traces `fault_injected` or `fault_recovered` (fault, target).
 ///
@@ -56,6 +64,10 @@ enum class fault_kind : uint8_t {
   region_restore,
   region_partition, ///< target: a region; peer: another region or "global"
   region_heal,
+  fc_leader_kill, ///< target: a region's name; its current FC leader
+  fc_leader_restore,
+  capacity_exhaustion, ///< target: a zone, or a region's name
+  capacity_restore,
 };
 
 /// The fault's name as in traces and commands ("zone_partition").
@@ -87,6 +99,9 @@ struct fault {
   sim_time extra_latency = 0;    ///< link_degrade
   uint32_t loss_ppm = 0;         ///< link_degrade: messages lost, per million
   uint32_t slow_permille = 1000; ///< slow_disk: service time, 1000 = normal
+  /// fc_leader_kill: the killed leader restarts after this (0: only at
+  /// fc_leader_restore).
+  sim_time duration = 0;
 };
 
 /// A fault of a plan, at a virtual time.
@@ -110,14 +125,16 @@ std::vector<plan_item> split_plan(const std::string& text,
                                   const std::string& noun);
 
 /// Parses a fault plan: faults separated by '+', each
-/// "KIND@TIME:TARGET[:PEER][:latency=DURATION][:loss=PPM][:factor=PERMILLE]",
+/// "KIND@TIME:TARGET[:PEER][:latency=DURATION][:loss=PPM][:factor=PERMILLE]
+/// [:duration=DURATION]",
 /// e.g. "tor_fail@90s:westeurope/z3/r2/tor+tor_repair@2m:westeurope/z3/r2/tor"
 /// or "link_degrade@10s:westeurope/z1:westeurope/z2:latency=5ms:loss=1000".
 /// Checks the syntax: a known kind, a strict time, a peer exactly for the
 /// zone-pair kinds (zone_partition, zone_heal, link_degrade, link_restore)
 /// and the region partitions ("region_partition@1m:westeurope:global"),
 /// each parameter at most once and only where it applies (latency= and
-/// loss= 0..1000000 for link_degrade, factor= 1..1000000 for slow_disk).
+/// loss= 0..1000000 for link_degrade, factor= 1..1000000 for slow_disk,
+/// duration= above 0 for fc_leader_kill).
 /// Throws std::invalid_argument naming the item and the reason.
 std::vector<planned_fault> parse_fault_plan(const std::string& text);
 

@@ -26,6 +26,8 @@ void register_messages(message_family& f) {
   f.add<host_inventory>(11, "host_inventory");
   f.add<region_link>(12, "region_link");
   f.add<vm_sample_due>(13, "vm_sample_due");
+  f.add<leader_kill>(14, "leader_kill");
+  f.add<capacity_fault>(15, "capacity_fault");
 }
 
 std::vector<const trace::event_def*> declared_events() {
@@ -40,7 +42,7 @@ const family_module& module() {
                                &register_messages,
                                {&kinds::host_agent, &kinds::hypervisor,
                                 &kinds::vm, &kinds::tor_switch,
-                                &kinds::region_gateway, &kinds::control},
+                                &kinds::region_gateway},
                                declared_events(),
                                &register_checkers};
   return m;

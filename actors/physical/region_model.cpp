@@ -5,6 +5,8 @@
 #include "actors/compute/monitor.hpp"
 #include "actors/compute/orchestrator.hpp"
 #include "actors/compute/set_model.hpp"
+#include "actors/control/control_actor.hpp"
+#include "actors/control/live_command.hpp"
 #include "actors/control/workload.hpp"
 #include "actors/fabric/fc_replica.hpp"
 #include "actors/fabric/scale_client.hpp"
@@ -12,7 +14,6 @@
 #include "actors/network/lb_core.hpp"
 #include "actors/network/load_balancer.hpp"
 #include "actors/network/traffic_manager.hpp"
-#include "actors/physical/control.hpp"
 #include "actors/physical/faults.hpp"
 #include "actors/physical/host_agent.hpp"
 #include "actors/physical/hypervisor.hpp"
@@ -30,6 +31,7 @@
 #include "kernel/spawn_entity.hpp"
 #include "messages/compute_kinds.hpp"
 #include "messages/control_kinds.hpp"
+#include "messages/control_messages.hpp"
 #include "messages/fabric_kinds.hpp"
 #include "messages/network_kinds.hpp"
 #include "messages/physical_kinds.hpp"
@@ -50,7 +52,7 @@ using namespace vmss::storage; // the disks VMs use
 namespace {
 
 std::string control_path(const topology::region& r) {
-  return r.name + "/control";
+  return vmss::control::control_path(r.name);
 }
 
 /// The scale-out client, outside the zones (as the control plane is).
@@ -133,6 +135,20 @@ void read_phase(model_spec& spec, const char* key, phase_range& range) {
 }
 
 class region_model final : public model {
+  /// app_crash / app_restore of SETNAME/N: through the set's orchestrator.
+  struct instance_fault_at {
+    sim_time at = 0;
+    std::string set;
+    compute::instance_fault fault;
+    fault_kind kind = fault_kind::app_crash;
+  };
+  /// endpoint_disable / endpoint_enable / endpoint_weight: to the profile.
+  struct endpoint_change_at {
+    sim_time at = 0;
+    std::string profile; ///< its entity path
+    network::tm_endpoint_set change;
+  };
+
 public:
   /// From a model string: every setting in one spec.
   explicit region_model(model_spec& spec)
@@ -157,7 +173,14 @@ public:
     client_.operations = parse_requests(spec.get_string("requests", ""),
                                         client_.scale_set, client_.count);
     spec.reject_unknown();
-    check_faults(finish());
+    table_ = finish();
+    check_faults(table_);
+    // Live commands are checked as timeline entries of a scenario without
+    // scale sets.
+    live_in_.label = spec.name();
+    live_in_.regions = {net_.layout(0)};
+    live_in_.region = net_.layout(0);
+    live_in_.spec.set_duration_ns(sim_time_never - 1);
   }
 
   /// From a scenario file (docs/scenarios.md), checked by input/ as far as
@@ -197,9 +220,11 @@ public:
     }
     read_scale_sets(in);
     read_timeline(in);
-    auto table = finish();
-    add_fault_processes(in, seed, table);
-    check_faults(table);
+    table_ = finish();
+    add_fault_processes(in, seed, table_);
+    check_faults(table_);
+    live_in_ = in;
+    read_bodies(in);
   }
 
 private:
@@ -465,14 +490,15 @@ private:
     return 0;
   }
 
-  /// A timeline operation as a request to ARM (docs/scenarios.md).
+  /// A timeline operation as a request to ARM (docs/scenarios.md), the
+  /// run's request `id`; an update's model is ARM's models[model].
   compute::arm_request request_of(const vmss::scenario::TimelineEntry& e,
-                                  size_t entry) const {
+                                  uint32_t id, uint32_t model) const {
     namespace sc = vmss::scenario;
     using compute::arm_op;
     using compute::instance_action;
     compute::arm_request r;
-    r.id = static_cast<uint32_t>(set_names_.size() + entry);
+    r.id = id;
     auto vm = split_vm_name(e.target());
     r.scale_set = vm ? std::string(vm->scale_set) : e.target();
     if (vm)
@@ -512,7 +538,7 @@ private:
       break;
     case sc::update:
       r.op = arm_op::put_model;
-      r.model = update_models_.at(entry);
+      r.model = model;
       break;
     case sc::cancel_upgrade:
       r.op = arm_op::cancel_upgrade;
@@ -537,15 +563,15 @@ private:
 
   /// A PATCH of a Traffic Manager endpoint (target PROFILE/ENDPOINT,
   /// checked by input/): endpointStatus or weight.
-  void add_endpoint_change(const input::scenario_input& in,
-                           const vmss::scenario::TimelineEntry& e) {
+  endpoint_change_at
+  endpoint_change_of(const vmss::scenario::TimelineEntry& e) const {
     namespace sc = vmss::scenario;
     auto slash = e.target().find('/');
     auto profile = e.target().substr(0, slash);
     network::tm_endpoint_set set;
     set.endpoint = e.target().substr(slash + 1);
     // As the profile spells them (input/ matched them ignoring case).
-    for (const auto& tm : in.azure.traffic_managers)
+    for (const auto& tm : traffic_managers_)
       if (input::same_ignoring_case(tm.name, profile)) {
         profile = tm.name;
         for (const auto& ep : tm.model.properties().endpoints())
@@ -556,8 +582,65 @@ private:
       set.weight = e.weight();
     else
       set.enabled = e.operation() == sc::endpoint_enable ? 1 : 0;
-    endpoint_changes_.push_back(
-        {e.at_ns(), network::traffic_manager_path(profile), std::move(set)});
+    return {e.at_ns(), network::traffic_manager_path(profile), std::move(set)};
+  }
+
+  /// What one timeline entry (or live command) does, resolved: one of a
+  /// request to ARM, an endpoint change, a fault of a scale set's instance
+  /// (through its orchestrator) or a physical fault.
+  struct entry_effects {
+    std::optional<compute::arm_request> request;
+    std::optional<endpoint_change_at> endpoint;
+    std::optional<instance_fault_at> instance;
+    std::optional<planned_fault> fault;
+  };
+
+  /// The effects of entry `e` (checked by input/), as ARM's request `id`
+  /// (an update: of ARM's models[model]). Throws std::invalid_argument
+  /// with the reason its target is wrong.
+  entry_effects effects_of(const vmss::scenario::TimelineEntry& e, uint32_t id,
+                           uint32_t model) const {
+    entry_effects out;
+    if (e.has_operation() && endpoint_operation(e)) {
+      out.endpoint = endpoint_change_of(e);
+      return out;
+    }
+    if (e.has_operation()) {
+      out.request = request_of(e, id, model);
+      return out;
+    }
+    auto instance = split_vm_name(e.target());
+    if ((e.fault() == vmss::scenario::app_crash ||
+         e.fault() == vmss::scenario::app_restore) &&
+        instance &&
+        std::count(set_names_.begin(), set_names_.end(),
+                   std::string(instance->scale_set)) > 0) {
+      int64_t n = 0;
+      if (!parse_int(std::string(instance->instance), 0, 1 << 30, n))
+        throw std::invalid_argument(
+            "instance " + std::string(instance->instance) + " is not a number");
+      out.instance = instance_fault_at{
+          e.at_ns(), std::string(instance->scale_set),
+          compute::instance_fault{static_cast<uint32_t>(n),
+                                  e.fault() == vmss::scenario::app_restore},
+          to_fault_kind(e.fault())};
+      return out;
+    }
+    planned_fault f;
+    f.at = e.at_ns();
+    f.what.kind = to_fault_kind(e.fault());
+    f.what.target = e.target();
+    f.what.peer = e.peer();
+    if (e.has_service_time_percent())
+      f.what.slow_permille = e.service_time_percent() * 10;
+    if (e.has_extra_latency_ns())
+      f.what.extra_latency = e.extra_latency_ns();
+    if (e.has_loss_ppm())
+      f.what.loss_ppm = e.loss_ppm();
+    if (e.has_duration_ns())
+      f.what.duration = e.duration_ns();
+    out.fault = f;
+    return out;
   }
 
   /// Faults and operations, each named by its entry when it is wrong.
@@ -565,46 +648,26 @@ private:
     const auto& timeline = in.spec.timeline();
     for (int i = 0; i < timeline.size(); ++i) {
       const auto& e = timeline[i];
-      auto where = input::entry_path("timeline", static_cast<size_t>(i));
-      if (e.has_operation() && endpoint_operation(e)) {
-        add_endpoint_change(in, e);
-        continue;
+      auto entry = static_cast<size_t>(i);
+      auto where = input::entry_path("timeline", entry);
+      auto model = update_models_.count(entry) ? update_models_.at(entry) : 0;
+      entry_effects fx;
+      try {
+        fx = effects_of(e, static_cast<uint32_t>(set_names_.size() + entry),
+                        model);
+      } catch (const std::invalid_argument& x) {
+        throw std::invalid_argument(in.error(where + ".target", x.what()));
       }
-      if (e.has_operation()) {
-        requests_.push_back({e.at_ns(), request_of(e, static_cast<size_t>(i))});
-        continue;
+      if (fx.endpoint)
+        endpoint_changes_.push_back(*fx.endpoint);
+      if (fx.request)
+        requests_.push_back({e.at_ns(), *fx.request});
+      if (fx.instance)
+        instance_faults_.push_back(*fx.instance);
+      if (fx.fault) {
+        faults_.push_back(*fx.fault);
+        fault_paths_.push_back(where + ".target");
       }
-      auto instance = split_vm_name(e.target());
-      if ((e.fault() == vmss::scenario::app_crash ||
-           e.fault() == vmss::scenario::app_restore) &&
-          instance &&
-          std::count(set_names_.begin(), set_names_.end(),
-                     std::string(instance->scale_set)) > 0) {
-        int64_t id = 0;
-        if (!parse_int(std::string(instance->instance), 0, 1 << 30, id))
-          throw std::invalid_argument(in.error(
-              where + ".target", "instance " + std::string(instance->instance) +
-                                     " is not a number"));
-        instance_faults_.push_back(
-            {e.at_ns(), std::string(instance->scale_set),
-             compute::instance_fault{static_cast<uint32_t>(id),
-                                     e.fault() == vmss::scenario::app_restore},
-             to_fault_kind(e.fault())});
-        continue;
-      }
-      planned_fault f;
-      f.at = e.at_ns();
-      f.what.kind = to_fault_kind(e.fault());
-      f.what.target = e.target();
-      f.what.peer = e.peer();
-      if (e.has_service_time_percent())
-        f.what.slow_permille = e.service_time_percent() * 10;
-      if (e.has_extra_latency_ns())
-        f.what.extra_latency = e.extra_latency_ns();
-      if (e.has_loss_ppm())
-        f.what.loss_ppm = e.loss_ppm();
-      faults_.push_back(f);
-      fault_paths_.push_back(where + ".target");
     }
   }
 
@@ -675,6 +738,11 @@ private:
       if (is_at_or_under(path, prefix))
         out.push_back(path);
     };
+    if (kind == fault_kind::fc_leader_kill) {
+      for (size_t i = 0; i < net_.regions(); ++i)
+        add(net_.layout(i).name);
+      return out;
+    }
     if (kind == fault_kind::rack_power_off ||
         kind == fault_kind::zone_power_off) {
       for (size_t i = 0; i < net_.regions(); ++i) {
@@ -721,6 +789,8 @@ private:
       return "rack or storage cluster";
     if (kind == fault_kind::zone_power_off)
       return "zone";
+    if (kind == fault_kind::fc_leader_kill)
+      return "region";
     return std::string(process_entity_kind(kind).name);
   }
 
@@ -850,7 +920,7 @@ public:
   void describe(entity_table& table) override {
     const auto& first = net_.layout(0);
     auto regions = static_cast<uint32_t>(net_.regions());
-    table.add(control_path(first), kinds::control, 0);
+    table.add(control_path(first), vmss::control::kinds::control, 0);
     if (client_.count > 0 || !client_.operations.empty())
       table.add(client_path(first), fabric::kinds::client, 0);
     for (uint32_t i = 0; i < regions; ++i)
@@ -942,27 +1012,160 @@ public:
     for (const auto& f : faults_)
       inject_fault(k, net_, control, f.at, f.what);
     for (const auto& [at, request] : requests_)
-      k.inject(at,
-               k.table().id_of(
-                   compute::arm_path(region_of_set(request.scale_set).name)),
-               event_kind::message, caf::make_message(request),
-               wire::id_of<compute::arm_request>);
+      inject_request(k, at, request);
     for (const auto& c : endpoint_changes_)
-      k.inject(c.at, k.table().id_of(c.profile), event_kind::message,
-               caf::make_message(c.change),
-               wire::id_of<network::tm_endpoint_set>);
-    for (const auto& f : instance_faults_) {
-      k.inject(f.at,
-               k.table().id_of(compute::orchestrator_path(
-                   region_of_set(f.set).name, f.set)),
-               event_kind::message, caf::make_message(f.fault),
-               wire::id_of<compute::instance_fault>);
-      k.inject(f.at, control, event_kind::message,
-               caf::make_message(fault_notice{to_string(f.kind),
-                                              vm_name(f.set, f.fault.instance),
-                                              f.fault.up}),
-               wire::id_of<fault_notice>);
+      inject_endpoint_change(k, c.at, c);
+    for (const auto& f : instance_faults_)
+      inject_instance_fault(k, control, f.at, f);
+  }
+
+  /// A fault of a scale set's instance: to its orchestrator, and noticed
+  /// by the control actor.
+  void inject_instance_fault(node_kernel& k, entity_id control, sim_time at,
+                             const instance_fault_at& f) const {
+    k.inject(at,
+             k.table().id_of(
+                 compute::orchestrator_path(region_of_set(f.set).name, f.set)),
+             event_kind::message, caf::make_message(f.fault),
+             wire::id_of<compute::instance_fault>);
+    k.inject(at, control, event_kind::message,
+             caf::make_message(fault_notice{to_string(f.kind),
+                                            vm_name(f.set, f.fault.instance),
+                                            f.fault.up}),
+             wire::id_of<fault_notice>);
+  }
+
+  void inject_request(node_kernel& k, sim_time at,
+                      const compute::arm_request& request) const {
+    k.inject(at,
+             k.table().id_of(
+                 compute::arm_path(region_of_set(request.scale_set).name)),
+             event_kind::message, caf::make_message(request),
+             wire::id_of<compute::arm_request>);
+  }
+
+  void inject_endpoint_change(node_kernel& k, sim_time at,
+                              const endpoint_change_at& c) const {
+    k.inject(at, k.table().id_of(c.profile), event_kind::message,
+             caf::make_message(c.change),
+             wire::id_of<network::tm_endpoint_set>);
+  }
+
+  /// Each scale set's REST body over time: its initial body, the body
+  /// after each timeline update at its time, and after each live update.
+  void read_bodies(const input::scenario_input& in) {
+    for (const auto& set : in.azure.scale_sets)
+      bodies_.push_back({{0, set.body}});
+    for (const auto& u : in.updates)
+      bodies_[u.scale_set].push_back(
+          {in.spec.timeline(static_cast<int>(u.entry)).at_ns(), u.model.body});
+  }
+
+  /// Set `set`'s body as the updates before or at `t` left it (a live
+  /// update patches the latest of them; a timeline update's body was merged
+  /// from the file's earlier updates alone).
+  const nlohmann::ordered_json& body_at(size_t set, sim_time t) const {
+    const auto* best = &bodies_[set].front();
+    for (const auto& b : bodies_[set])
+      if (b.first <= t && b.first >= best->first)
+        best = &b;
+    return best->second;
+  }
+
+  /// A live command read, checked against the entities and resolved as
+  /// its timeline entry would be at `t`.
+  struct live_effects {
+    vmss::control::live_command command;
+    entry_effects fx;
+    std::optional<compute::model_put> put; ///< update: ARM's new model
+    size_t set = 0;                        ///< update: the set and its body
+    nlohmann::ordered_json body;
+  };
+
+  live_effects prepare_live(const std::vector<std::string>& words,
+                            sim_time t) const {
+    live_effects out;
+    out.command = vmss::control::read_live_command(words, live_in_);
+    if (out.command.stop)
+      return out;
+    auto e = out.command.entry;
+    e.set_at_ns(t);
+    auto id = static_cast<uint32_t>(
+        set_names_.size() + static_cast<size_t>(live_in_.spec.timeline_size()) +
+        live_requests_);
+    try {
+      out.fx = effects_of(e, id, 0);
+    } catch (const std::invalid_argument& x) {
+      throw std::invalid_argument(std::string("target: ") + x.what());
     }
+    if (out.fx.fault)
+      check_fault_target(net_, table_, out.fx.fault->what);
+    if (out.fx.request && out.fx.request->op == compute::arm_op::put_model &&
+        e.operation() == vmss::scenario::update) {
+      const auto& sets = live_in_.azure.scale_sets;
+      while (out.set < sets.size() && sets[out.set].name != e.target())
+        ++out.set;
+      VMSS_ASSERT(out.set < sets.size(), "input/ checked the scale set");
+      input::azure::scale_set model;
+      auto r = input::merge_update(sets[out.set], body_at(out.set, t),
+                                   out.command.patch, "", out.body, model);
+      std::string why;
+      for (const auto& d : r.errors)
+        why += (why.empty() ? "" : "; ") + d.path + ": " + d.reason;
+      if (!why.empty())
+        throw std::invalid_argument(why);
+      out.put =
+          compute::model_put{*out.fx.request, compute::to_set_model(model)};
+    }
+    return out;
+  }
+
+public:
+  std::string check_live(const std::vector<std::string>& words) const override {
+    return prepare_live(words, last_live_).command.canonical;
+  }
+
+  void apply_live(node_kernel& k, sim_time t, const std::string& canonical,
+                  const std::string& refusal) override {
+    auto control = k.table().id_of(control_path(net_.layout(0)));
+    auto notice = [&](bool accepted, const std::string& why) {
+      k.inject(t, control, event_kind::message,
+               caf::make_message(vmss::control::control_command_notice{
+                   canonical, accepted, why}),
+               wire::id_of<vmss::control::control_command_notice>);
+    };
+    if (!refusal.empty()) {
+      notice(false, refusal);
+      return;
+    }
+    live_effects live;
+    try {
+      live = prepare_live(vmss::control::split_words(canonical), t);
+    } catch (const std::invalid_argument& e) {
+      notice(false, e.what()); // what the state at t refuses
+      return;
+    }
+    last_live_ = t;
+    notice(true, "");
+    const auto& fx = live.fx;
+    if (live.put) {
+      bodies_[live.set].push_back({t, live.body});
+      k.inject(t,
+               k.table().id_of(compute::arm_path(
+                   region_of_set(live.put->request.scale_set).name)),
+               event_kind::message, caf::make_message(*live.put),
+               wire::id_of<compute::model_put>);
+    } else if (fx.request) {
+      inject_request(k, t, *fx.request);
+    }
+    if (fx.request)
+      ++live_requests_;
+    if (fx.endpoint)
+      inject_endpoint_change(k, t, *fx.endpoint);
+    if (fx.instance)
+      inject_instance_fault(k, control, t, *fx.instance);
+    if (fx.fault)
+      inject_fault(k, net_, control, t, fx.fault->what);
   }
 
   std::vector<std::string> describe_run() const override {
@@ -1272,9 +1475,9 @@ private:
                                                  node_kernel& k, entity_id id) {
       spawn_entity<region_gateway>(sys, k, id, &gateway_);
     });
-    factories_.add(kinds::control,
+    factories_.add(vmss::control::kinds::control,
                    [](caf::actor_system& sys, node_kernel& k, entity_id id) {
-                     spawn_entity<control>(sys, k, id);
+                     spawn_entity<vmss::control::control_actor>(sys, k, id);
                    });
   }
 
@@ -1287,22 +1490,17 @@ private:
   std::vector<std::pair<sim_time, compute::arm_request>> requests_;
   /// The timeline entry of each update -> its model in the ARMs' models.
   std::map<size_t, uint32_t> update_models_;
-  /// app_crash / app_restore of SETNAME/N: through the set's orchestrator.
-  struct instance_fault_at {
-    sim_time at = 0;
-    std::string set;
-    compute::instance_fault fault;
-    fault_kind kind = fault_kind::app_crash;
-  };
   std::vector<instance_fault_at> instance_faults_;
-  /// endpoint_disable / endpoint_enable / endpoint_weight: to the profile.
-  struct endpoint_change_at {
-    sim_time at = 0;
-    std::string profile; ///< its entity path
-    network::tm_endpoint_set change;
-  };
   std::vector<endpoint_change_at> endpoint_changes_;
   std::vector<planned_fault> faults_;
+  /// Live commands: the scenario they are checked against, the entities,
+  /// each set's bodies over time, the last command's time and how many
+  /// requests they made.
+  input::scenario_input live_in_;
+  entity_table table_;
+  std::vector<std::vector<std::pair<sim_time, nlohmann::ordered_json>>> bodies_;
+  sim_time last_live_ = 0;
+  size_t live_requests_ = 0;
 };
 
 } // namespace

@@ -100,7 +100,7 @@ TEST(LiveControl, StatusPauseResumeAndTheToken) {
       << wrong.output;
   auto none = run_sim("ctl " + run.address() + " resume");
   EXPECT_EQ(none.exit_code, 1) << none.output;
-  EXPECT_NE(none.output.find("note: no token"), std::string::npos);
+  EXPECT_NE(none.output.find("# no token"), std::string::npos);
   auto bad = run.ctl("pace soon");
   EXPECT_EQ(bad.exit_code, 1) << bad.output;
   auto resumed = run.ctl("resume");
@@ -114,6 +114,32 @@ TEST(LiveControl, StatusPauseResumeAndTheToken) {
   // The trace is still one vmss-sim may replace.
   auto again = run_sim("run " + scenario + " --until 5s --out " + s.at("t"));
   EXPECT_EQ(again.exit_code, 0) << again.output;
+}
+
+TEST(LiveControl, TwoPacedNodesHoldPauseAndReplayToTheSameDigest) {
+  vmss_test::scratch s;
+  live_run run("run " + scenario + " --until 20s --nodes 2 --pace 10 " +
+               "--control 0 --out " + s.at("live"));
+  ASSERT_FALSE(run.token().empty()) << "no '# control' line";
+  EXPECT_EQ(run.ctl("pause").exit_code, 0);
+  auto status = run.ctl("status");
+  EXPECT_NE(status.output.find("\"nodes\":2"), std::string::npos)
+      << status.output;
+  // Held at a window boundary on both nodes, even while paused.
+  auto wrong = run.ctl("status", "--token 0123");
+  EXPECT_EQ(wrong.exit_code, 1) << wrong.output;
+  EXPECT_NE(wrong.output.find("traced at "), std::string::npos);
+  EXPECT_EQ(run.ctl("resume").exit_code, 0);
+  EXPECT_EQ(run.ctl("pace 200").exit_code, 0);
+  auto live = run.wait();
+  ASSERT_EQ(live.exit_code, 0) << live.output;
+  for (const char* nodes : {"1", "2"}) {
+    auto replay = run_sim("run " + scenario + " --until 20s --nodes " + nodes +
+                          " --replay " + s.at("live") + " --out " +
+                          s.at(std::string("replay") + nodes));
+    ASSERT_EQ(replay.exit_code, 0) << replay.output;
+    EXPECT_EQ(replay.value("digest"), live.value("digest")) << nodes;
+  }
 }
 
 TEST(LiveControl, CtlAgainstAClosedPortExits2) {

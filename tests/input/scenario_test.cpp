@@ -277,7 +277,7 @@ TEST(scenario, fault_processes_are_checked) {
      "repair": {"distribution": "exponential", "mean": "0s", "min": "1s"}}])")),
       (lines{"s.json: faultProcesses[0].fault: host_restore cannot be a "
              "random process (host_crash, tor_fail, rack_power_off, "
-             "zone_power_off, replica_loss, app_crash)",
+             "zone_power_off, replica_loss, app_crash, fc_leader_kill)",
              "s.json: faultProcesses[0].targets: must not be empty",
              "s.json: faultProcesses[0].mtbf: must be longer than 0s",
              "s.json: faultProcesses[0].repair.mean: not for the uniform "

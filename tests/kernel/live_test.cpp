@@ -204,7 +204,7 @@ TEST(live, pause_holds_virtual_time_and_resume_goes_on) {
   EXPECT_EQ(status_virtual_s(paused), a) << paused.text;
   EXPECT_NE(paused.text.find("\"paused\":true"), std::string::npos);
   EXPECT_TRUE(hub.submit("abc123", {"resume"}).ok);
-  EXPECT_TRUE(hub.submit("abc123", {"pace", "1000"}).ok);
+  EXPECT_TRUE(hub.submit("abc123", {"pace", "100"}).ok);
   EXPECT_FALSE(hub.submit("abc123", {"pace", "fast"}).ok);
   std::this_thread::sleep_for(600ms);
   double b = status_virtual_s(hub.submit("abc123", {"status"}));

@@ -10,6 +10,7 @@
 #include "kernel/node_kernel.hpp"
 #include "kernel/spawn_entity.hpp"
 #include "messages/bench_messages.hpp"
+#include "messages/control_kinds.hpp"
 #include "messages/physical_kinds.hpp"
 #include "messages/physical_messages.hpp"
 #include "runners/modules.hpp"
@@ -252,7 +253,8 @@ struct world_table {
   entity_table table;
   world_table() {
     for (const char* region : {"westeurope", "northeurope"}) {
-      table.add(std::string(region) + "/control", kinds::control);
+      table.add(std::string(region) + "/control",
+                vmss::control::kinds::control);
       table.add(std::string(region) + "/gateway", kinds::region_gateway);
       table.add(std::string(region) + "/z1/r1/h1", kinds::host_agent);
     }
@@ -298,7 +300,7 @@ TEST(region_faults, a_world_of_one_region_has_no_partitions) {
   topology::world_network net{
       {small("westeurope")}, kinds::tor_switch, kinds::region_gateway};
   entity_table table;
-  table.add("westeurope/control", kinds::control);
+  table.add("westeurope/control", vmss::control::kinds::control);
   table.add("westeurope/z1/r1/h1", kinds::host_agent);
   table.finalize();
   net.bind(table);

@@ -2,6 +2,7 @@
 
 #include "kernel/assert.hpp"
 #include "messages/compute_events.hpp"
+#include "messages/control_events.hpp"
 #include "messages/physical_events.hpp"
 
 #include <algorithm>
@@ -83,7 +84,7 @@ compute_trace& compute_trace::vm_state(int64_t t_ns, int64_t id,
 }
 
 compute_trace& compute_trace::fault(int64_t t_ns) {
-  return add(t_ns, control, physical::events::fault_injected,
+  return add(t_ns, control, vmss::control::events::fault_injected,
              {std::string("host_crash"), std::string("r/z1/h1")});
 }
 
