@@ -3,15 +3,25 @@
 /// that synchronise in conservative windows of width = lookahead over CAF's
 /// middleman. No CAF in this header.
 
+#include "kernel/live_hub.hpp"
 #include "kernel/model.hpp"
 #include "kernel/progress.hpp"
+#include "kernel/trace_observer.hpp"
 #include "kernel/trace_sink.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace vmss {
+
+/// A live command of an earlier run, as its trace recorded it.
+struct replayed_command {
+  sim_time t = 0;
+  std::string canonical; ///< the command, as check_live() returned it
+  std::string refusal;   ///< why it was refused; empty when accepted
+};
 
 struct run_options {
   std::string model_spec; ///< "name key=value ...", see model.hpp
@@ -31,6 +41,24 @@ struct run_options {
   /// terminal, else a plain line every progress_interval_s wall seconds.
   progress_mode progress = progress_mode::automatic;
   double progress_interval_s = 5;
+  bool progress = false;  ///< progress lines on stderr for long runs
+
+  // -- live control (docs/kernel.md "Live control") --------------------------
+  /// Where live clients meet this run (`--control`, `--view`); nullptr: none.
+  /// The coordinator takes its requests between windows and answers them.
+  live::hub* live = nullptr;
+  /// Virtual seconds per wall second; 0: as fast as possible. Changes no
+  /// result.
+  double pace = 0;
+  /// Called for every trace record of the entities run in this process
+  /// (one-process runs; a multi-node run's coordinator process runs none).
+  trace_observer observer;
+  /// Added to the `status` answer as its member "region" (a JSON value, e.g.
+  /// analysis/live_state's snapshot); unset: the member is null.
+  std::function<std::string()> live_status;
+  /// Live commands to re-apply (`run --replay`): each at its time, after the
+  /// scenario's injections, in this order (kernel/model.hpp apply_live).
+  std::vector<replayed_command> replay;
 };
 
 struct run_result {

@@ -23,6 +23,7 @@ struct node_instance {
   entity_table table;
   std::unique_ptr<node_kernel> kernel;
   std::unique_ptr<trace::shard_writer> trace;
+  double pace = 0; ///< virtual seconds per wall second at the start
 };
 
 /// A CAF config with our message types and scheduler settings.

@@ -12,7 +12,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <thread>
@@ -69,9 +71,33 @@ struct coordinator_state {
   std::unique_ptr<progress_meter> progress; ///< made when the run starts
   steady::time_point last_tick = steady::now();
   steady::time_point wait_from = steady::now(); ///< set-up deadline base
+  std::vector<uint64_t> node_events;            ///< by node, from statuses
+  // Live control (docs/kernel.md "Live control"), see the section below.
+  const model* probe = nullptr;          ///< checks live commands (check_live)
+  bool ran = false;                      ///< the nodes were told to go
+  std::vector<live::pending> live_early; ///< taken before the run started
+  struct live_command {
+    uint64_t id = 0; ///< the hub's request
+    std::string command;
+    std::string refusal; ///< empty: accepted
+    bool stop = false;
+  };
+  std::vector<live_command> live_queue; ///< for the next hold, in order
+  bool holding = false;
+  uint64_t hold_id = 0;
+  std::vector<bool> held; ///< by node, for hold_id
+  size_t held_count = 0;
+  sim_time hold_t = 0;      ///< the largest window end reported
+  sim_time last_live_t = 0; ///< the time of the last live commands
+  bool stopping = false;    ///< `stop` was applied
+  double pace = 0;
+  bool paused = false;
 };
 
 using coord_ptr = caf::stateful_actor<coordinator_state>*;
+
+void on_live(coord_ptr self);
+void live_run_ended(coord_ptr self);
 
 /// Ends the run for the caller of run_simulation. After a success the
 /// coordinator quits (the nodes, finished, then exit). After a failure it
@@ -180,10 +206,13 @@ void start_running(coord_ptr self) {
   st.reported.assign(st.nodes.size(), false);
   st.said_done.assign(st.nodes.size(), false);
   st.last_progress = steady::now();
+  st.node_events.assign(st.nodes.size(), 0);
   for (auto& node : st.nodes) {
     self->monitor(node);
     self->send(node, protocol::go_atom::value, st.tokens.coordinator());
   }
+  st.ran = true;
+  on_live(self); // requests that came before the start
 }
 
 /// Why a message claiming to come from node k is refused; empty when it
@@ -218,6 +247,7 @@ void on_done(coord_ptr self, uint32_t k, const std::string& token) {
     return;
   }
   st.said_done[k] = true;
+  live_run_ended(self);
   if (++st.done_count == st.nodes.size())
     st.result->wall_s = seconds_since(st.t_start);
 }
@@ -370,13 +400,262 @@ void on_tick(coord_ptr self) {
     }
   }
   // Every node answers, yet no window completes: a protocol bug, not a
-  // dead node. Fail rather than hang.
+  // dead node. Fail rather than hang. (Paced, paused or holding for live
+  // commands, nodes wait on purpose.)
+  if (st.pace > 0 || st.paused || st.holding)
+    st.last_progress = steady::now();
   if (seconds_since(st.last_progress) > limit && st.done_count == 0)
     fail(self, "no node has finished a window for " +
                    std::to_string(static_cast<int>(limit)) +
                    " s (stuck after window " + std::to_string(st.max_window) +
                    " at virtual time " +
                    std::to_string(to_seconds(slowest_time(st))) + " s)");
+}
+
+// -- live control --------------------------------------------------------
+//
+// `vmss-sim ctl` and the live view queue requests in the hub (run_options::
+// live); the hub's wake-up makes the coordinator take them. `status`,
+// `pause`, `resume` and `pace X` are run control: answered here, never
+// traced. Every other command (and any request without the run's token, as
+// a refusal) is checked by the model, then applied on every node at one
+// virtual time T: the coordinator holds every node at its next window
+// boundary, T = the largest window end any node reached (never before the
+// previous live T), and sends (T, commands in arrival order); each node
+// applies them and starts its next window at or before T.
+
+/// The live parts of a node's set-up: the pace, and the commands to replay.
+void add_live_setup(const run_options& opts, protocol::node_setup& setup) {
+  setup.pace = opts.pace;
+  for (const auto& c : opts.replay) {
+    setup.replay_t_ns.push_back(c.t);
+    setup.replay_command.push_back(c.canonical);
+    setup.replay_refusal.push_back(c.refusal);
+  }
+}
+
+/// A virtual time for people: seconds with up to 9 decimals.
+std::string live_time_text(sim_time t) {
+  auto text = fmt::format("{}.{:09d}", t / 1000000000, t % 1000000000);
+  while (text.back() == '0')
+    text.pop_back();
+  if (text.back() == '.')
+    text.pop_back();
+  return text + "s";
+}
+
+std::string live_join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words)
+    out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+std::string live_json_string(const std::string& text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\')
+      out += '\\', out += static_cast<char>(c);
+    else if (c < 0x20)
+      out += fmt::format("\\u{:04x}", c);
+    else
+      out += static_cast<char>(c);
+  }
+  return out + "\"";
+}
+
+/// The `status` answer: where the run is (from the nodes' last statuses,
+/// at most a tick old) and, when the runner provides it, the region.
+std::string live_status(const coordinator_state& st) {
+  uint64_t events = 0;
+  for (auto e : st.node_events)
+    events += e;
+  std::string region =
+      st.opts->live_status ? st.opts->live_status() : std::string("null");
+  return fmt::format(
+      "{{\"virtual_s\":{:.6f},\"pace\":{},\"paused\":{},\"events\":{},"
+      "\"windows\":{},\"nodes\":{},\"until_s\":{},\"stopping\":{},"
+      "\"region\":{}}}",
+      to_seconds(slowest_time(st)), st.pace, st.paused ? "true" : "false",
+      events, st.max_window, st.nodes.size(),
+      st.opts->until == sim_time_never
+          ? std::string("null")
+          : fmt::format("{:.6f}", to_seconds(st.opts->until)),
+      st.stopping ? "true" : "false", region);
+}
+
+void live_reply(coordinator_state& st, uint64_t id, bool ok, std::string text) {
+  st.opts->live->reply(id, {ok, std::move(text)});
+}
+
+/// Parses the X of `pace X`: virtual seconds per wall second, 0 (as fast as
+/// possible) to 1e9.
+bool live_parse_pace(const std::vector<std::string>& words, double& pace) {
+  if (words.size() != 2 || words[1].empty())
+    return false;
+  char* end = nullptr;
+  pace = std::strtod(words[1].c_str(), &end);
+  return *end == '\0' && std::isfinite(pace) && pace >= 0 && pace <= 1e9;
+}
+
+void live_send_pace(coord_ptr self) {
+  auto& st = self->state;
+  for (auto& node : st.nodes)
+    self->send(node, protocol::pace_atom::value, st.tokens.coordinator(),
+               st.pace, st.paused);
+}
+
+/// pause, resume, pace X: true when `p` was one of them (answered).
+bool live_run_control(coord_ptr self, const live::pending& p) {
+  auto& st = self->state;
+  const auto& verb = p.words[0];
+  if (verb == "pause" || verb == "resume") {
+    if (p.words.size() != 1) {
+      live_reply(st, p.id, false, verb + " takes no arguments");
+      return true;
+    }
+    st.paused = verb == "pause";
+    live_send_pace(self);
+    live_reply(st, p.id, true, st.paused ? "paused" : "resumed");
+    return true;
+  }
+  if (verb == "pace") {
+    double pace = 0;
+    if (!live_parse_pace(p.words, pace)) {
+      live_reply(st, p.id, false,
+                 "pace X: X is virtual seconds per wall second, 0 (as fast "
+                 "as possible) to 1e9");
+      return true;
+    }
+    st.pace = pace;
+    live_send_pace(self);
+    live_reply(st, p.id, true, fmt::format("pace {}", pace));
+    return true;
+  }
+  return false;
+}
+
+void live_request(coord_ptr self, live::pending& p) {
+  auto& st = self->state;
+  if (p.words.empty()) {
+    live_reply(st, p.id, false, "no command");
+    return;
+  }
+  if (st.finished || st.done_count > 0 || st.stopping) {
+    live_reply(st, p.id, false, "the run has ended");
+    return;
+  }
+  if (!p.token_ok) {
+    st.live_queue.push_back({p.id, live_join(p.words),
+                             "the request does not carry the run's token",
+                             false});
+    return;
+  }
+  if (p.words[0] == "status") {
+    live_reply(st, p.id, true, live_status(st));
+    return;
+  }
+  if (live_run_control(self, p))
+    return;
+  try {
+    auto canonical = st.probe->check_live(p.words);
+    st.live_queue.push_back({p.id, canonical, "", p.words[0] == "stop"});
+  } catch (const std::invalid_argument& e) {
+    live_reply(st, p.id, false, e.what());
+  }
+}
+
+/// Holds every node at its next window boundary, if commands wait.
+void live_hold(coord_ptr self) {
+  auto& st = self->state;
+  if (st.holding || st.live_queue.empty() || !st.running)
+    return;
+  st.holding = true;
+  ++st.hold_id;
+  st.held.assign(st.nodes.size(), false);
+  st.held_count = 0;
+  st.hold_t = 0;
+  for (auto& node : st.nodes)
+    self->send(node, protocol::hold_atom::value, st.tokens.coordinator(),
+               st.hold_id);
+}
+
+void on_live(coord_ptr self) {
+  auto& st = self->state;
+  if (!st.opts->live || st.finished)
+    return;
+  auto taken = st.opts->live->take();
+  if (!st.ran) {
+    st.live_early.insert(st.live_early.end(), taken.begin(), taken.end());
+    return;
+  }
+  taken.insert(taken.begin(), st.live_early.begin(), st.live_early.end());
+  st.live_early.clear();
+  for (auto& p : taken)
+    live_request(self, p);
+  live_hold(self);
+}
+
+/// Every node holds: the commands take effect at T.
+void live_apply_held(coord_ptr self) {
+  auto& st = self->state;
+  sim_time t = std::max(st.hold_t, st.last_live_t);
+  st.last_live_t = t;
+  protocol::live_apply a;
+  a.token = st.tokens.coordinator();
+  a.hold_id = st.hold_id;
+  a.t_ns = t;
+  for (auto& c : st.live_queue) {
+    a.command.push_back(c.command);
+    a.refusal.push_back(c.refusal);
+    a.stop = a.stop || (c.stop && c.refusal.empty());
+  }
+  for (auto& node : st.nodes)
+    self->send(node, a);
+  for (auto& c : st.live_queue) {
+    if (c.refusal.empty())
+      live_reply(st, c.id, true, "accepted at " + live_time_text(t));
+    else
+      live_reply(st, c.id, false,
+                 "refused: " + c.refusal + " (traced at " + live_time_text(t) +
+                     ")");
+  }
+  st.live_queue.clear();
+  st.holding = false;
+  st.stopping = st.stopping || a.stop;
+  logging::debug("live: {} command(s) at {}", a.command.size(),
+                 live_time_text(t));
+}
+
+void on_held(coord_ptr self, uint32_t k, const std::string& token, uint64_t id,
+             int64_t end_ns) {
+  auto& st = self->state;
+  auto why = check_running(st, k, token);
+  if (!why.empty()) {
+    st.refused.refuse("held from node " + std::to_string(k), why);
+    return;
+  }
+  if (!st.holding || id != st.hold_id || st.held[k])
+    return;
+  st.held[k] = true;
+  st.hold_t = std::max<sim_time>(st.hold_t, end_ns);
+  if (++st.held_count == st.nodes.size())
+    live_apply_held(self);
+}
+
+/// A node finished: what waits will not take effect.
+void live_run_ended(coord_ptr self) {
+  auto& st = self->state;
+  if (!st.opts->live)
+    return;
+  for (auto& c : st.live_queue)
+    live_reply(st, c.id, false,
+               "the run ended before the command could take effect");
+  st.live_queue.clear();
+  for (auto& p : st.live_early)
+    live_reply(st, p.id, false, "the run has ended");
+  st.live_early.clear();
+  st.holding = false;
 }
 
 /// Once every node has said hello, each gets its set-up.
@@ -392,6 +671,7 @@ void send_setups(coord_ptr self) {
     setup.until_ns = st.opts->until;
     setup.trace_dir = st.opts->trace_dir;
     setup.trace_deliveries = st.opts->trace_deliveries;
+    add_live_setup(*st.opts, setup);
     st.hellos[j].deliver(std::move(setup));
   }
 }
@@ -452,9 +732,12 @@ caf::result<protocol::ok_atom> on_peers(coord_ptr self, uint32_t k,
 }
 
 caf::behavior coordinator(coord_ptr self, const run_options* opts,
-                          run_result* result, run_tokens tokens) {
+                          run_result* result, run_tokens tokens,
+                          const model* probe) {
   auto& st = self->state;
   st.opts = opts;
+  st.probe = probe;
+  st.pace = opts->pace;
   st.result = result;
   st.tokens = std::move(tokens);
   uint32_t n = opts->nodes;
@@ -512,6 +795,11 @@ caf::behavior coordinator(coord_ptr self, const run_options* opts,
         on_done(self, k, token);
       },
       [=](protocol::final_report& report) { on_final(self, report); },
+      // From the hub's wake-up (any thread, anonymous): requests are queued.
+      // Harmless from anywhere: it only makes the coordinator look.
+      [=](protocol::live_atom) { on_live(self); },
+      [=](protocol::held_atom, uint32_t k, const std::string& token,
+          uint64_t id, int64_t end_ns) { on_held(self, k, token, id, end_ns); },
       [=](protocol::tick_atom) {
         if (detail::from_this_process(self))
           on_tick(self);
@@ -599,8 +887,10 @@ void run_in_process(caf::actor_system& sys, const run_options& opts,
   setup.until_ns = opts.until;
   setup.trace_dir = opts.trace_dir;
   setup.trace_deliveries = opts.trace_deliveries;
+  add_live_setup(opts, setup);
   auto t0 = steady::now();
   auto node = detail::build_node(sys, setup, opts.factory);
+  node->kernel->set_observer(&opts.observer);
   double build_s = seconds_since(t0); // actor creation counts as run time
   auto actor = detail::spawn_node_actor(sys, *node, coord, opts.until, tokens);
   caf::scoped_actor self{sys};
@@ -668,7 +958,11 @@ run_result run_simulation(const run_options& opts) {
     result.error = e.what();
     return result;
   }
-  auto coord = sys.spawn(coordinator, &opts, &result, tokens);
+  auto coord = sys.spawn(coordinator, &opts, &result, tokens,
+                         static_cast<const model*>(probe.get()));
+  if (opts.live)
+    opts.live->set_wakeup(
+        [coord] { caf::anon_send(coord, protocol::live_atom::value); });
   try {
     if (opts.nodes > 1)
       run_distributed(sys, opts, result, coord, secret);
@@ -677,6 +971,11 @@ run_result run_simulation(const run_options& opts) {
   } catch (const std::exception& e) {
     if (result.error.empty())
       result.error = e.what();
+  }
+  if (opts.live) {
+    opts.live->set_wakeup(nullptr);
+    opts.live->close(result.error.empty() ? "the run is over"
+                                          : "the run failed: " + result.error);
   }
   caf::anon_send_exit(coord, caf::exit_reason::user_shutdown);
   if (result.error.empty())

@@ -8,6 +8,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <thread>
@@ -54,6 +55,13 @@ std::unique_ptr<node_instance> build_node(caf::actor_system& sys,
       node->sim->spawn(sys, *node->kernel, id);
   node->kernel->schedule_starts();
   node->sim->inject(*node->kernel);
+  // `run --replay`: the live commands of the earlier run, after every
+  // scenario injection, in trace order (the kernel numbers injections).
+  for (size_t i = 0; i < setup.replay_t_ns.size(); ++i)
+    node->sim->apply_live(*node->kernel, setup.replay_t_ns[i],
+                          setup.replay_command.at(i),
+                          setup.replay_refusal.at(i));
+  node->pace = setup.pace;
   return node;
 }
 
@@ -137,6 +145,23 @@ struct node_state {
   sim_time last_mark = 0; ///< end of the last window marked
   bool started = false;   ///< got `go` and sent its window-0 batch
   bool finished = false;
+  bool go_pending = false; ///< alone: a `go` to itself is in the mailbox
+  // The next window, once every peer's batch of the current one is in.
+  bool have_next = false;
+  sim_time next_start = 0;
+  sim_time last_end = 0; ///< end of the last window run
+  // Live control (docs/kernel.md "Live control").
+  bool holding = false; ///< told to hold at this window boundary
+  uint64_t hold_id = 0;
+  /// Times of applied live commands that no window has run past yet,
+  /// ascending: every node starts its next window at or before the first.
+  std::vector<sim_time> live_times;
+  // Pacing against the wall clock: never changes a result.
+  double pace = 0;
+  bool paused = false;
+  bool wake_pending = false;
+  std::chrono::steady_clock::time_point anchor_wall;
+  sim_time anchor_virt = 0;
 };
 
 using node_actor_ptr = caf::stateful_actor<node_state>*;
@@ -240,49 +265,156 @@ bool run_window(node_actor_ptr self, sim_time end) {
   return true;
 }
 
-/// Runs the next window once every peer's batch for the current one is in.
+/// Takes the peers' batches of the current window once all are in, and
+/// fixes the start of the next window (the global next event time). False
+/// while some are missing.
+bool collect_next(node_actor_ptr self) {
+  auto& st = self->state;
+  if (st.have_next)
+    return true;
+  auto i = st.inbox.find(st.window);
+  size_t have = i == st.inbox.end() ? 0 : i->second.size();
+  if (have + 1 < st.peers.size())
+    return false;
+  sim_time next = st.own_next;
+  if (i != st.inbox.end()) {
+    for (auto& batch : i->second) {
+      next = std::min<sim_time>(next, batch.next_ns);
+      if (batch.count == 0)
+        continue;
+      std::vector<event> events;
+      events.reserve(batch.count);
+      wire::decode_batch(batch.bytes, events);
+      st.node->kernel->accept(std::move(events));
+    }
+    st.inbox.erase(i);
+  }
+  st.next_start = next;
+  st.have_next = true;
+  return true;
+}
+
+/// The width of the window starting now: the lookahead across nodes; alone,
+/// 1 s, or 20 ms of wall time when paced (window width changes no result).
+sim_time window_width(const node_state& st) {
+  if (st.peers.size() > 1 || st.pace <= 0)
+    return st.lookahead;
+  auto paced = static_cast<sim_time>(st.pace * 0.02 * 1e9);
+  return std::clamp<sim_time>(paced, 1000, st.lookahead);
+}
+
+/// How far ahead of the wall clock a paced node may run.
+constexpr std::chrono::milliseconds pace_slack{20};
+
+/// Whether run control lets the window at `start` run now: not while
+/// holding or paused; when paced, once the wall clock has reached `start`
+/// (a wake-up is scheduled for then).
+bool may_run(node_actor_ptr self, sim_time start) {
+  auto& st = self->state;
+  if (st.holding || st.paused)
+    return false;
+  if (st.pace <= 0)
+    return true;
+  auto due = st.anchor_wall +
+             std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                 std::chrono::duration<double>(
+                     to_seconds(start - st.anchor_virt) / st.pace));
+  // Windows may run up to pace_slack ahead of the wall clock: a wake-up per
+  // tiny window (1 ms across nodes) would cost CAF's idle-worker sleep each.
+  auto now = std::chrono::steady_clock::now();
+  if (due <= now + pace_slack)
+    return true;
+  if (!st.wake_pending) {
+    st.wake_pending = true;
+    self->delayed_send(self,
+                       std::chrono::duration_cast<caf::timespan>(due - now),
+                       protocol::wake_atom::value);
+  }
+  return false;
+}
+
+/// Runs the next window once every peer's batch for the current one is in
+/// and run control lets it.
 void try_advance(node_actor_ptr self) {
   auto& st = self->state;
   auto& kernel = *st.node->kernel;
-  if (st.started && !st.finished) {
-    auto i = st.inbox.find(st.window);
-    size_t have = i == st.inbox.end() ? 0 : i->second.size();
-    if (have + 1 < st.peers.size())
-      return;
-    sim_time next = st.own_next;
-    if (i != st.inbox.end()) {
-      for (auto& batch : i->second) {
-        next = std::min<sim_time>(next, batch.next_ns);
-        if (batch.count == 0)
-          continue;
-        std::vector<event> events;
-        events.reserve(batch.count);
-        wire::decode_batch(batch.bytes, events);
-        kernel.accept(std::move(events));
-      }
-      st.inbox.erase(i);
-    }
-    if (!kernel.error().empty() || next == sim_time_never || next >= st.until) {
-      finish(self);
-      return;
-    }
-    st.window_start = next;
-    sim_time end =
-        st.lookahead >= st.until - next ? st.until : next + st.lookahead;
-    ++st.window;
-    logging::line(logging::level::trace,
-                  "node {}: window {} [{:.6f}s, {:.6f}s)", node_id(self),
-                  st.window, to_seconds(next), to_seconds(end));
-    if (!run_window(self, end)) {
-      finish(self);
-      return;
-    }
-    broadcast(self);
-    // Alone, nobody else wakes this node up: continue through the mailbox,
-    // so that the coordinator's pings are answered between windows.
-    if (st.peers.size() == 1)
-      self->send(self, protocol::go_atom::value, st.tokens.coordinator());
+  if (!st.started || st.finished || !collect_next(self))
+    return;
+  sim_time next = st.next_start;
+  if (!st.live_times.empty())
+    next = std::min(next, st.live_times.front());
+  if (!kernel.error().empty() || next == sim_time_never || next >= st.until) {
+    finish(self);
+    return;
   }
+  if (!may_run(self, next))
+    return;
+  st.have_next = false;
+  st.window_start = next;
+  sim_time width = window_width(st);
+  sim_time end = width >= st.until - next ? st.until : next + width;
+  ++st.window;
+  logging::line(logging::level::trace, "node {}: window {} [{:.6f}s, {:.6f}s)",
+                node_id(self), st.window, to_seconds(next), to_seconds(end));
+  if (!run_window(self, end)) {
+    finish(self);
+    return;
+  }
+  st.last_end = end;
+  while (!st.live_times.empty() && st.live_times.front() < end)
+    st.live_times.erase(st.live_times.begin());
+  broadcast(self);
+  // Alone, nobody else wakes this node up: continue through the mailbox,
+  // so that the coordinator's pings are answered between windows.
+  if (st.peers.size() == 1 && !st.go_pending) {
+    st.go_pending = true;
+    self->send(self, protocol::go_atom::value, st.tokens.coordinator());
+  }
+  // Held back (paced, paused, holding), this node may find every peer's
+  // batch of the new window in already: no batch comes to wake it then.
+  auto i = st.inbox.find(st.window);
+  if (st.peers.size() > 1 && i != st.inbox.end() &&
+      i->second.size() + 1 >= st.peers.size())
+    self->send(self, protocol::wake_atom::value);
+}
+
+/// Applies live commands at their time (every node the same, in the same
+/// order), then resumes from the hold they answer.
+void on_live_apply(node_actor_ptr self, protocol::live_apply& a) {
+  auto& st = self->state;
+  if (st.finished)
+    return;
+  auto& kernel = *st.node->kernel;
+  try {
+    if (a.refusal.size() != a.command.size())
+      throw std::invalid_argument("malformed live commands");
+    for (size_t i = 0; i < a.command.size(); ++i)
+      st.node->sim->apply_live(kernel, a.t_ns, a.command[i], a.refusal[i]);
+  } catch (const std::exception& e) {
+    kernel.fail(std::string("live command: ") + e.what());
+    finish(self);
+    return;
+  }
+  auto at =
+      std::lower_bound(st.live_times.begin(), st.live_times.end(), a.t_ns);
+  if (at == st.live_times.end() || *at != a.t_ns)
+    st.live_times.insert(at, a.t_ns);
+  if (a.stop)
+    st.until = std::min<sim_time>(st.until, a.t_ns + 1);
+  if (a.hold_id == st.hold_id)
+    st.holding = false;
+  try_advance(self);
+}
+
+/// New pace or pause from `vmss-sim ctl`: the wall clock counts from here.
+void on_pace(node_actor_ptr self, double pace, bool paused) {
+  auto& st = self->state;
+  st.pace = pace;
+  st.paused = paused;
+  st.anchor_wall = std::chrono::steady_clock::now();
+  st.anchor_virt = st.last_end;
+  st.wake_pending = false;
+  try_advance(self);
 }
 
 void add_peer(node_actor_ptr self, uint32_t k, const caf::actor& peer) {
@@ -374,6 +506,7 @@ caf::behavior node_actor(node_actor_ptr self, node_instance* node,
   // Alone, a node needs no lookahead; it still pauses every virtual second
   // so that it can answer the coordinator (progress lines).
   st.lookahead = nodes > 1 ? node->sim->lookahead() : seconds(1);
+  st.pace = node->pace;
   st.peers.resize(nodes);
   self->monitor(coordinator);
   self->set_down_handler([=](caf::down_msg& msg) {
@@ -432,11 +565,39 @@ caf::behavior node_actor(node_actor_ptr self, node_instance* node,
         auto& st = self->state;
         if (!from_coordinator(self, "go", token))
           return;
+        st.go_pending = false;
         if (!st.started) {
           st.started = true;
+          st.anchor_wall = std::chrono::steady_clock::now();
           broadcast(self);
         }
         try_advance(self);
+      },
+      [=](protocol::wake_atom) {
+        if (!from_this_process(self))
+          return;
+        self->state.wake_pending = false;
+        try_advance(self);
+      },
+      // Live control: hold at this window boundary and say how far this
+      // node has run; the coordinator answers with the commands to apply.
+      [=](protocol::hold_atom, const std::string& token, uint64_t id) {
+        auto& st = self->state;
+        if (!from_coordinator(self, "hold", token) || st.finished)
+          return;
+        st.holding = true;
+        st.hold_id = id;
+        self->send(st.coordinator, protocol::held_atom::value, node_id(self),
+                   my_token(self), id, static_cast<int64_t>(st.last_end));
+      },
+      [=](protocol::live_apply& a) {
+        if (from_coordinator(self, "live commands", a.token))
+          on_live_apply(self, a);
+      },
+      [=](protocol::pace_atom, const std::string& token, double pace,
+          bool paused) {
+        if (from_coordinator(self, "pace", token))
+          on_pace(self, pace, paused);
       },
       [=](protocol::window_batch& batch) { on_batch(self, batch); },
       [=](protocol::ping_atom, const std::string& token) {

@@ -67,6 +67,10 @@ void node_kernel::set_trace(trace::shard_writer* sink) {
     deliver_id_ = trace_->intern("deliver");
 }
 
+void node_kernel::set_observer(const trace_observer* observer) {
+  observer_ = observer && *observer ? observer : nullptr;
+}
+
 void node_kernel::inject(sim_time t, entity_id dst, event_kind kind,
                          caf::message msg, wire::type_id type) {
   uint64_t seq = kernel_seq_++;
@@ -190,6 +194,11 @@ void node_kernel::trace(std::string_view event, const trace::field* fields,
                         size_t n) {
   if (trace_)
     record(trace_->intern(event), fields, n);
+  if (observer_ && cur_dst_ < table_.size()) {
+    const auto& e = table_[cur_dst_];
+    (*observer_)({now_, e.path, e.kind ? e.kind->name : std::string_view{},
+                  event, fields, n});
+  }
 }
 
 void node_kernel::record(uint16_t id, const trace::field* fields, size_t n) {
@@ -291,7 +300,7 @@ void node_kernel::deliver(event& ev) {
 }
 
 void node_kernel::trace_drop(const event& ev) {
-  if (!trace_)
+  if (!trace_ && !observer_)
     return;
   auto path = [&](entity_id id) {
     return id == kernel_source ? std::string("kernel") : table_[id].path;

@@ -12,6 +12,7 @@
 #include "kernel/event.hpp"
 #include "kernel/event_queue.hpp"
 #include "kernel/network.hpp"
+#include "kernel/trace_observer.hpp"
 #include "kernel/trace_sink.hpp"
 
 #include <caf/fwd.hpp>
@@ -57,6 +58,10 @@ public:
 
   /// Writes this node's trace records to `sink` (nullptr: no trace).
   void set_trace(trace::shard_writer* sink);
+
+  /// Also shows every record the entities trace to `observer` (nullptr or
+  /// an empty function: none); it must outlive the run.
+  void set_observer(const trace_observer* observer);
 
   /// Schedules a kernel event (start, crash, restart, or a message from the
   /// scenario). Every node must make the same calls in the same order: the
@@ -178,6 +183,7 @@ private:
   size_t attached_bytes_ = 0; ///< total size of the local entity actors
   bool prefetch_ = false;     ///< see prefetch()
   trace::shard_writer* trace_ = nullptr;
+  const trace_observer* observer_ = nullptr;
   uint16_t deliver_id_ = 0;
   std::string error_;
   node_stats stats_;

@@ -12,7 +12,11 @@
 ///                         (done, node, token), node_status, final_report
 ///   node -> lower node    (hello, node, token, actor)
 ///   coordinator -> node   (go, token), (ping, token), (stop, token)
+///                         (hold, token, hold_id), live_apply,
+///                         (pace, token, pace, paused)
+///   node -> coordinator   (held, node, token, hold_id, window_end_ns)
 ///   node <-> node         window_batch
+///   node -> itself        (wake): pacing
 
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
@@ -37,12 +41,37 @@ struct node_setup {
   int64_t until_ns = 0;
   std::string trace_dir;
   bool trace_deliveries = false;
+  double pace = 0; ///< virtual seconds per wall second; 0: unpaced
+  /// Live commands to re-apply after the scenario's injections (`run
+  /// --replay`): times, canonical texts, refusals (empty: accepted).
+  std::vector<int64_t> replay_t_ns;
+  std::vector<std::string> replay_command;
+  std::vector<std::string> replay_refusal;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_setup& x) {
   return f(caf::meta::type_name("node_setup"), x.model_spec, x.seed, x.nodes,
-           x.node, x.until_ns, x.trace_dir, x.trace_deliveries);
+           x.node, x.until_ns, x.trace_dir, x.trace_deliveries, x.pace,
+           x.replay_t_ns, x.replay_command, x.replay_refusal);
+}
+
+/// Live commands that every node applies at `t_ns`, in this order, before
+/// it resumes from hold `hold_id` (coordinator -> node). A refusal is traced,
+/// not executed; `stop` ends the run at t_ns + 1 ns.
+struct live_apply {
+  std::string token; ///< the coordinator's
+  uint64_t hold_id = 0;
+  int64_t t_ns = 0;
+  std::vector<std::string> command;
+  std::vector<std::string> refusal; ///< empty: accepted
+  bool stop = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, live_apply& x) {
+  return f(caf::meta::type_name("live_apply"), x.token, x.hold_id, x.t_ns,
+           x.command, x.refusal, x.stop);
 }
 
 /// What a node sends every other node after each window: the events for
@@ -76,7 +105,7 @@ struct node_status {
   int64_t trace_until_ns = 0;
   uint64_t trace_records = 0;
   uint64_t trace_bytes = 0;
-  uint64_t events = 0;
+  uint64_t events = 0; ///< delivered so far
 };
 
 template <class Inspector>
@@ -123,5 +152,10 @@ using go_atom = caf::atom_constant<caf::atom("go")>;
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using done_atom = caf::atom_constant<caf::atom("done")>;
+using live_atom = caf::atom_constant<caf::atom("live")>;
+using hold_atom = caf::atom_constant<caf::atom("hold")>;
+using held_atom = caf::atom_constant<caf::atom("held")>;
+using pace_atom = caf::atom_constant<caf::atom("pace")>;
+using wake_atom = caf::atom_constant<caf::atom("wake")>;
 
 } // namespace vmss::protocol

@@ -28,5 +28,6 @@ void add_bench_command(CLI::App& root);
 void add_topology_command(CLI::App& root);
 void add_validate_command(CLI::App& root);
 void add_sweep_command(CLI::App& root);
+void add_ctl_command(CLI::App& root);
 
 } // namespace vmss

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   vmss::add_topology_command(app);
   vmss::add_validate_command(app);
   vmss::add_sweep_command(app);
+  vmss::add_ctl_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

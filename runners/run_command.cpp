@@ -1,8 +1,14 @@
 #include "analysis/digest.hpp"
+#include "analysis/trace_reader.hpp"
 #include "input/json_reader.hpp"
 #include "input/scenario.hpp"
 #include "kernel/cluster.hpp"
+#include "kernel/live_hub.hpp"
+#include "kernel/run_secret.hpp"
 #include "runners/commands.hpp"
+#include "runners/control_server.hpp"
+#include "runners/control_wire.hpp"
+#include "runners/live_region.hpp"
 #include "runners/modules.hpp"
 #include "runners/run_support.hpp"
 #include "runners/scenario_file.hpp"
@@ -13,13 +19,18 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
+
+#include <unistd.h>
 
 namespace vmss {
 
@@ -32,6 +43,100 @@ struct run_args {
   std::string until;
   CLI::Option* until_opt = nullptr;
   common_args common;
+  // Live control (docs/cli.md "Live control").
+  std::string control; ///< a port; empty: no control port
+  std::string control_bind = "127.0.0.1";
+  std::string pace;   ///< empty: as fast as possible
+  std::string replay; ///< a trace directory
+  std::string view;   ///< the live view's port; empty: none
+  std::string view_bind = "127.0.0.1";
+};
+
+/// --pace X: virtual seconds per wall second, 0 to 1e9.
+double parse_pace(const std::string& text) {
+  if (text.empty())
+    return 0;
+  char* end = nullptr;
+  double x = std::strtod(text.c_str(), &end);
+  if (*end != '\0' || !std::isfinite(x) || x < 0 || x > 1e9)
+    throw std::invalid_argument("--pace " + text +
+                                ": expected virtual seconds per wall second, "
+                                "0 to 1e9");
+  return x;
+}
+
+/// The live commands that trace DIR recorded (control_command records), for
+/// `--replay DIR`; a recorded `stop` ends this run where it ended that one.
+/// Refuses a DIR that is not a vmss trace, or one of another scenario or
+/// seed.
+void read_replay(const std::string& dir, const std::string& scenario_name,
+                 run_options& opts) {
+  analysis::trace_reader reader(dir);
+  const auto& m = reader.manifest();
+  if (m.scenario != scenario_name || m.seed != opts.seed)
+    throw std::invalid_argument(
+        "--replay " + dir + ": it is a trace of '" + m.scenario + "' seed " +
+        std::to_string(m.seed) + ", this run is '" + scenario_name + "' seed " +
+        std::to_string(opts.seed));
+  if (!m.complete)
+    throw std::invalid_argument("--replay " + dir +
+                                ": the trace is incomplete (its run failed)");
+  reader.for_each([&](const analysis::record& r) {
+    if (r.event != "control_command")
+      return;
+    replayed_command c;
+    c.t = r.t_ns();
+    bool accepted = false;
+    for (const auto& f : r.fields) {
+      if (f.key == "command" && std::holds_alternative<std::string>(f.val))
+        c.canonical = std::get<std::string>(f.val);
+      else if (f.key == "accepted" && std::holds_alternative<bool>(f.val))
+        accepted = std::get<bool>(f.val);
+      else if (f.key == "reason" && std::holds_alternative<std::string>(f.val))
+        c.refusal = std::get<std::string>(f.val);
+    }
+    if (accepted)
+      c.refusal.clear();
+    else if (c.refusal.empty())
+      c.refusal = "refused";
+    if (accepted && c.canonical == "stop")
+      opts.until = std::min<sim_time>(opts.until, c.t + 1);
+    opts.replay.push_back(std::move(c));
+  });
+}
+
+/// The control port of a run (`--control PORT`): the hub, its server and the
+/// token file in the output folder, which is removed before the trace is
+/// committed (so that the folder stays a vmss trace, trace_output.hpp).
+class control_port {
+public:
+  control_port(const run_args& args, const std::string& out_dir, live::hub& hub)
+      : hub_(hub) {
+    auto port = parse_option("--control", args.control, [](const auto& t) {
+      return parse_whole_number(t, 0, 65535);
+    });
+    server_ = std::make_unique<control::control_server>(
+        hub_, args.control_bind, static_cast<uint16_t>(port));
+    token_file_ = control::write_token_file(out_dir, hub_.token());
+    std::cerr << "# control " << server_->address() << ":" << server_->port()
+              << " token=" << hub_.token()
+              << "\n# control token_file=" << token_file_ << std::endl;
+  }
+  ~control_port() { remove_token_file(); }
+
+  live::hub& hub() { return hub_; }
+
+  /// Removes the token file (before the trace is committed or kept).
+  void remove_token_file() {
+    if (!token_file_.empty())
+      ::unlink(token_file_.c_str());
+    token_file_.clear();
+  }
+
+private:
+  live::hub& hub_; ///< the run's, shared with the live view
+  std::unique_ptr<control::control_server> server_;
+  std::string token_file_;
 };
 
 /// `text` as one shell word: bare when it holds only safe characters,
@@ -98,15 +203,42 @@ int run_main(const run_args& args) {
   if (args.model.empty() && scenario.spec.has_seed() &&
       args.common.seed_opt->count() == 0)
     opts.seed = scenario.spec.seed(); // the scenario's, unless --seed
+  opts.pace = parse_pace(args.pace);
+  if (!args.replay.empty())
+    read_replay(args.replay, scenario_name, opts);
   // Every input is checked before the output path is touched.
   auto sim = check_model(opts);
   trace_output out(args.out, "--out");
   opts.trace_dir = out.staging();
+  // The run's hub, where --control and --view meet it, and its live region
+  // state (docs/live-view.md), fed by the run's record observer.
+  std::unique_ptr<live::hub> hub;
+  std::unique_ptr<live_region> region;
+  if (!args.control.empty() || !args.view.empty()) {
+    hub = std::make_unique<live::hub>(generate_run_secret());
+    opts.live = hub.get();
+    region = std::make_unique<live_region>(*sim, opts.nodes);
+    region->attach(opts);
+  }
+  std::unique_ptr<control_port> control;
+  if (!args.control.empty())
+    control = std::make_unique<control_port>(args, out.staging(), *hub);
+  if (!args.view.empty()) {
+    live::view_options where;
+    where.bind = args.view_bind;
+    where.port = static_cast<uint16_t>(
+        parse_option("--view", args.view, [](const auto& t) {
+          return parse_whole_number(t, 0, 65535);
+        }));
+    region->serve(opts, where);
+  }
   std::cout << "# scenario=" << scenario_name << " seed=" << opts.seed
             << " nodes=" << opts.nodes << " threads=" << opts.threads
             << std::endl;
   auto res = run_simulation(opts);
   print_run_lines(res);
+  if (control)
+    control->remove_token_file();
   if (!res.error.empty()) {
     report_failed_run(opts, *sim, res, scenario_name, &out);
     return 1;
@@ -153,6 +285,39 @@ void add_run_options(CLI::App* cmd, const std::shared_ptr<run_args>& args) {
                       "stop at this virtual time, e.g. 90s, 5m (default: the "
                       "scenario's duration)");
   add_common_options(*cmd, args->common);
+  auto* control = cmd->add_option(
+      "--control", args->control,
+      "serve live commands (vmss-sim ctl) on this TCP port, 0: a free one; "
+      "prints '# control ADDR:PORT token=HEX' on stderr and writes the token "
+      "to control-token (0600) in the output folder");
+  control->type_name("PORT");
+  cmd->add_option("--control-bind", args->control_bind,
+                  "address the control port listens on (anything but "
+                  "loopback exposes the run to the network: the token is its "
+                  "only guard)")
+      ->type_name("ADDR")
+      ->needs(control)
+      ->capture_default_str();
+  auto* view = cmd->add_option(
+      "--view", args->view,
+      "serve the live view (docs/live-view.md) on this TCP port, 0: a free "
+      "one; prints '# view http://ADDR:PORT/?token=HEX' on stderr");
+  view->type_name("PORT");
+  cmd->add_option("--view-bind", args->view_bind,
+                  "address the live view listens on (anything but loopback "
+                  "exposes the run to the network: the token is its only "
+                  "guard)")
+      ->type_name("ADDR")
+      ->needs(view)
+      ->capture_default_str();
+  cmd->add_option("--pace", args->pace,
+                  "run at X virtual seconds per wall second (0: as fast as "
+                  "possible); changes no result")
+      ->type_name("X");
+  cmd->add_option("--replay", args->replay,
+                  "re-apply the live commands recorded in trace DIR, each at "
+                  "its recorded time (same scenario and seed: same digest)")
+      ->type_name("DIR");
   cmd->callback([args] {
     int code = run_main(*args);
     if (code != 0)
