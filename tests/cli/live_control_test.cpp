@@ -165,7 +165,7 @@ void fault_stop_and_replay(const std::string& nodes) {
   auto refused =
       run.ctl("recover host_crash westeurope/z1/r1/h1", "--token 0bad");
   EXPECT_EQ(refused.exit_code, 1) << refused.output;
-  auto unknown = run.ctl("fault no_such_fault westeurope/z1/r1/h1");
+  auto unknown = run.ctl("fault host_crash westeurope/z9/r1/h1");
   EXPECT_EQ(unknown.exit_code, 1) << unknown.output;
   auto stop = run.ctl("stop");
   ASSERT_EQ(stop.exit_code, 0) << stop.output;
@@ -178,7 +178,7 @@ void fault_stop_and_replay(const std::string& nodes) {
   auto records = vmss_test::parse_jsonl(
       run_sim("trace export " + s.at("live") + " --format jsonl").output);
   auto commands = vmss_test::having(records, "control_command");
-  ASSERT_EQ(commands.size(), 3u); // the unknown fault is not traced
+  ASSERT_EQ(commands.size(), 3u); // the refused check is not traced
   EXPECT_EQ(commands[0].t_ns, t_fault);
   EXPECT_EQ(commands[0].field("command"),
             "fault host_crash westeurope/z1/r1/h1");
