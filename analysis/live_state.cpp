@@ -126,19 +126,6 @@ bool is(const live_record& r, const trace::event_def& def) {
   return r.event == def.name;
 }
 
-// fault_injected / fault_recovered are declared by the family whose entity
-// records them (physical's control entity; the control family's control
-// actor once it takes them over): found unqualified in either.
-namespace fault_events {
-using namespace physical::events;
-using namespace control::events;
-inline const trace::event_def& injected() {
-  return fault_injected;
-}
-inline const trace::event_def& recovered() {
-  return fault_recovered;
-}
-} // namespace fault_events
 
 std::string last_part(const std::string& path) {
   auto slash = path.rfind('/');
@@ -330,11 +317,11 @@ void live_state::apply_locked(const live_record& r) {
     ++requests_.targets;
     return;
   }
-  if (is(r, fault_events::injected())) {
+  if (is(r, control::events::fault_injected)) {
     faults_.push_back({text(r, "fault"), text(r, "target"), r.t_ns});
     return;
   }
-  if (is(r, fault_events::recovered())) {
+  if (is(r, control::events::fault_recovered)) {
     auto recovery = text(r, "fault");
     auto target = text(r, "target");
     for (auto i = faults_.begin(); i != faults_.end(); ++i) {

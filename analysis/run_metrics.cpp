@@ -138,9 +138,9 @@ public:
     if (r.t_ns() != now_)
       advance(r.t_ns());
     ++out_.records;
-    if (is(r, physical_ev::fault_injected))
+    if (is(r, control_ev::fault_injected))
       on_fault(r);
-    else if (is(r, physical_ev::fault_recovered))
+    else if (is(r, control_ev::fault_recovered))
       on_repair(r);
     else if (is(r, compute_ev::capacity_changed))
       on_capacity(r);
@@ -311,8 +311,8 @@ private:
 
   void on_fault(const record& r) {
     fault_metric f;
-    f.kind = string_field(r, physical_ev::fault_injected, "fault");
-    f.target = string_field(r, physical_ev::fault_injected, "target");
+    f.kind = string_field(r, control_ev::fault_injected, "fault");
+    f.target = string_field(r, control_ev::fault_injected, "target");
     f.injected_ns = r.t_ns();
     open_.push_back({out_.faults.size(), scope_of(f.kind, f.target)});
     unrepaired_[f.target].push_back(out_.faults.size());
@@ -320,7 +320,7 @@ private:
   }
 
   void on_repair(const record& r) {
-    auto target = string_field(r, physical_ev::fault_recovered, "target");
+    auto target = string_field(r, control_ev::fault_recovered, "target");
     auto it = unrepaired_.find(target);
     if (it == unrepaired_.end() || it->second.empty())
       return; // a recovery of nothing (the plan checks forbid it)

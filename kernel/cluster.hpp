@@ -41,7 +41,6 @@ struct run_options {
   /// terminal, else a plain line every progress_interval_s wall seconds.
   progress_mode progress = progress_mode::automatic;
   double progress_interval_s = 5;
-  bool progress = false;  ///< progress lines on stderr for long runs
 
   // -- live control (docs/kernel.md "Live control") --------------------------
   /// Where live clients meet this run (`--control`, `--view`); nullptr: none.

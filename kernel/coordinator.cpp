@@ -560,7 +560,9 @@ void live_request(coord_ptr self, live::pending& p) {
   try {
     auto canonical = st.probe->check_live(p.words);
     st.live_queue.push_back({p.id, canonical, "", p.words[0] == "stop"});
-  } catch (const std::invalid_argument& e) {
+  } catch (const std::exception& e) {
+    // A model's check may throw more than std::invalid_argument: a bad
+    // command never takes the run down.
     live_reply(st, p.id, false, e.what());
   }
 }

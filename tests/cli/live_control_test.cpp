@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <future>
 #include <regex>
@@ -140,6 +141,76 @@ TEST(LiveControl, TwoPacedNodesHoldPauseAndReplayToTheSameDigest) {
     ASSERT_EQ(replay.exit_code, 0) << replay.output;
     EXPECT_EQ(replay.value("digest"), live.value("digest")) << nodes;
   }
+}
+
+/// Seconds of an answer "accepted at 12.4s" as nanoseconds, or -1.
+long long accepted_at(const vmss_test::outcome& r) {
+  std::smatch m;
+  if (!std::regex_search(r.output, m, std::regex("accepted at ([0-9.]+)s")))
+    return -1;
+  return std::llround(std::stod(m[1]) * 1e9);
+}
+
+/// A live fault, a refused recover and `stop` on a paced run of `nodes`
+/// node processes; the replay on one and two nodes gives the same digest.
+void fault_stop_and_replay(const std::string& nodes) {
+  vmss_test::scratch s;
+  live_run run("run " + scenario + " --until 600s --pace 20 --nodes " + nodes +
+               " --control 0 --out " + s.at("live"));
+  ASSERT_FALSE(run.token().empty()) << "no '# control' line";
+  auto fault = run.ctl("fault host_crash westeurope/z1/r1/h1");
+  ASSERT_EQ(fault.exit_code, 0) << fault.output;
+  long long t_fault = accepted_at(fault);
+  EXPECT_GE(t_fault, 0) << fault.output; // 0 when the nodes had not begun
+  auto refused =
+      run.ctl("recover host_crash westeurope/z1/r1/h1", "--token 0bad");
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  auto unknown = run.ctl("fault host_crash westeurope/z9/r1/h1");
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.output;
+  auto stop = run.ctl("stop");
+  ASSERT_EQ(stop.exit_code, 0) << stop.output;
+  long long t_stop = accepted_at(stop);
+  EXPECT_GE(t_stop, t_fault);
+  auto live = run.wait();
+  ASSERT_EQ(live.exit_code, 0) << live.output;
+  EXPECT_LT(std::stod(live.value("virtual_s")), 600);
+
+  auto records = vmss_test::parse_jsonl(
+      run_sim("trace export " + s.at("live") + " --format jsonl").output);
+  auto commands = vmss_test::having(records, "control_command");
+  ASSERT_EQ(commands.size(), 3u); // the refused check is not traced
+  EXPECT_EQ(commands[0].t_ns, t_fault);
+  EXPECT_EQ(commands[0].field("command"),
+            "fault host_crash westeurope/z1/r1/h1");
+  EXPECT_EQ(commands[0].field("accepted"), "true");
+  EXPECT_EQ(commands[1].field("accepted"), "false");
+  EXPECT_EQ(commands[2].field("command"), "stop");
+  EXPECT_EQ(commands[2].t_ns, t_stop);
+  auto injected = vmss_test::having(records, "fault_injected");
+  bool crashed = false;
+  for (const auto& r : injected)
+    crashed = crashed ||
+              (r.t_ns == t_fault && r.field("target") == "westeurope/z1/r1/h1");
+  EXPECT_TRUE(crashed) << "no fault_injected at the accepted time";
+  for (const auto& r : records)
+    EXPECT_LE(r.t_ns, t_stop) << r.line;
+
+  for (const char* n : {"1", "2"}) {
+    auto replay = run_sim("run " + scenario + " --until 600s --nodes " + n +
+                          " --replay " + s.at("live") + " --out " +
+                          s.at(std::string("replay") + n));
+    ASSERT_EQ(replay.exit_code, 0) << replay.output;
+    EXPECT_EQ(replay.value("digest"), live.value("digest")) << n;
+    EXPECT_EQ(replay.value("virtual_s"), live.value("virtual_s")) << n;
+  }
+}
+
+TEST(LiveControl, FaultAndStopInOneProcessReplayToTheSameDigest) {
+  fault_stop_and_replay("1");
+}
+
+TEST(LiveControl, FaultAndStopOnTwoNodesReplayToTheSameDigest) {
+  fault_stop_and_replay("2");
 }
 
 TEST(LiveControl, CtlAgainstAClosedPortExits2) {

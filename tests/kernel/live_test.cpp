@@ -29,6 +29,7 @@ using bench::phold_due;
 using bench::phold_job;
 
 const entity_kind control_kind{"control"};
+constexpr trace::event_def noted{"noted", {"command"}};
 const entity_kind ticker_kind{"ticker"};
 
 /// What the control entity recorded: (time, command, refusal).
@@ -46,9 +47,13 @@ public:
       : entity(cfg, k, id), log_(log) {}
   caf::behavior make_behavior() override {
     return {[=](const phold_job& job) {
-      std::lock_guard<std::mutex> lock(log_->mutex);
-      log_->seen.push_back(
-          {now(), log_->commands.at(job.hops), log_->refusals.at(job.hops)});
+      std::string command;
+      {
+        std::lock_guard<std::mutex> lock(log_->mutex);
+        command = log_->commands.at(job.hops);
+        log_->seen.push_back({now(), command, log_->refusals.at(job.hops)});
+      }
+      trace(noted, {command});
     }};
   }
 
@@ -227,6 +232,24 @@ TEST(live, pace_changes_no_result) {
   EXPECT_EQ(r1.delivery_digest, r2.delivery_digest);
   EXPECT_EQ(r1.events, r2.events);
   EXPECT_GE(r2.wall_s, 0.08); // 3 s at 30x
+}
+
+TEST(live, the_observer_sees_every_record_without_a_trace_directory) {
+  live_log log;
+  auto opts = options(&log, seconds(2));
+  opts.replay = {{ms(500), "note a", ""}, {ms(1500), "note b", ""}};
+  std::vector<std::string> seen;
+  opts.observer = [&](const observed_record& r) {
+    ASSERT_EQ(r.num_fields, 1u);
+    seen.push_back(std::to_string(r.t_ns) + " " + std::string(r.entity) + " " +
+                   std::string(r.kind) + " " + std::string(r.event) + " " +
+                   std::get<std::string>(r.fields[0].val));
+  };
+  auto res = run_simulation(opts);
+  ASSERT_EQ(res.error, "");
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "500000000 l/control control noted note a",
+                      "1500000000 l/control control noted note b"}));
 }
 
 TEST(live_hub, answers_in_order_and_closes) {

@@ -73,8 +73,8 @@ public:
   report_trace& fault(int64_t t, bool recovered, const char* fault,
                       const char* target) {
     return add(t, control_entity,
-               recovered ? physical::events::fault_recovered
-                         : physical::events::fault_injected,
+               recovered ? control::events::fault_recovered
+                         : control::events::fault_injected,
                {std::string(fault), std::string(target)});
   }
   report_trace& crash(int64_t t, uint32_t e) {
