@@ -85,9 +85,10 @@ public:
   void trace(std::string_view event, const trace::field* fields, size_t n);
   /// Entity `self` (the one being handled) crashes itself at once, as a
   /// fault it carries out on itself (the fabric controller's leader
-  /// killed): a crash event from itself at now(), and a restart after
-  /// `restart_after` unless that is sim_time_never. Deterministic like a
-  /// send to itself.
+  /// killed): within the event being handled (a separate crash event at
+  /// now() would sort against the delivery order), and a restart after
+  /// `restart_after` unless that is sim_time_never. The handler must return
+  /// right after the call: its state is gone.
   void crash_self(entity_id self, sim_time restart_after);
 
   // -- window protocol -------------------------------------------------------

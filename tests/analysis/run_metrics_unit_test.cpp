@@ -105,7 +105,7 @@ std::string story() {
   t.add(s(5), autoscale, co::autoscale_evaluated,
         {str("as"), str("web"), str("default"), str("none"), int64_t{2},
          int64_t{2}, int64_t{1}, int64_t{4}, str(""), int64_t{0}, str("")});
-  t.add(s(10), control, ph::fault_injected,
+  t.add(s(10), control, control::events::fault_injected,
         {str("host_crash"), str("westeurope/z1/r1/h1")});
   t.add(s(10), slot_h1, kernel_events::entity_crashed, {});
   t.add(s(13), fc_a, fa::host_down, {str("westeurope/z1/r1/h1")});
@@ -115,7 +115,7 @@ std::string story() {
         {str("as"), str("web"), str("default"), str("scale_out"), int64_t{2},
          int64_t{3}, int64_t{1}, int64_t{4}, str("rules[0]"), int64_t{300},
          str("rules[0] Percentage CPU=80")});
-  t.add(s(40), control, ph::fault_recovered,
+  t.add(s(40), control, control::events::fault_recovered,
         {str("host_restore"), str("westeurope/z1/r1/h1")});
   t.add(s(40), slot_h1, kernel_events::entity_restarted, {});
   t.add(s(51), workload, control::events::requests,
@@ -218,12 +218,12 @@ TEST(RunMetrics,
   t.view(s(2), 0);
   t.add(s(2), slot_h1, ph::vm_state,
         {str("running"), int64_t{0}, str("web"), str("phase_done")});
-  t.add(s(10), control, ph::fault_injected,
+  t.add(s(10), control, control::events::fault_injected,
         {str("app_crash"), str("westeurope/z1/r1/h1/vm0")});
   t.add(s(10), slot_h1, ph::app_crashed, {});
   t.add(s(15), slot_h1, ph::app_health,
         {str("Unhealthy"), int64_t{0}, str("web")});
-  t.add(s(20), control, ph::fault_injected,
+  t.add(s(20), control, control::events::fault_injected,
         {str("slow_disk"), str("westeurope/z1/s1/n1")});
   t.add(s(30), control, ph::app_restored, {}); // the end
   auto m = analysis::compute_run_metrics(analysis::trace_reader(t.write()));
