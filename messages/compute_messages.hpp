@@ -61,6 +61,10 @@ struct arm_request {
   bool protect_from_scale_in = false; ///< set_protection
   bool protect_from_scale_set_actions = false; ///< set_protection
   bool running = true; ///< set_service_state: Running, else Suspended
+  /// put_model of a PATCH that does not set sku.capacity (a timeline or
+  /// live `update`): the set keeps the capacity it has now (autoscale's,
+  /// the last scale's), as Azure's PATCH leaves what it does not name.
+  bool keep_capacity = false;
   /// Who asks and why, for capacity_changed's reason: "request" (a user,
   /// the timeline) or "autoscale:SETTING/PROFILE/rules[N]".
   std::string reason = "request";
@@ -71,7 +75,8 @@ struct arm_request {
            a.protect_from_scale_in == b.protect_from_scale_in &&
            a.protect_from_scale_set_actions ==
                b.protect_from_scale_set_actions &&
-           a.running == b.running && a.reason == b.reason;
+           a.running == b.running && a.keep_capacity == b.keep_capacity &&
+           a.reason == b.reason;
   }
 };
 
@@ -79,7 +84,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, arm_request& x) {
   return f(caf::meta::type_name("arm_request"), x.id, x.scale_set, x.op,
            x.model, x.capacity, x.action, x.instances, x.protect_from_scale_in,
-           x.protect_from_scale_set_actions, x.running, x.reason);
+           x.protect_from_scale_set_actions, x.running, x.keep_capacity,
+           x.reason);
 }
 
 /// A PUT of a scale set's model known only at run time (a live `update`:

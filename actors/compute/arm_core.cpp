@@ -212,8 +212,10 @@ arm_answer arm_core::on_put(const arm_request& request, set_model model) {
 arm_answer arm_core::put_model(const arm_request& request, set_model next) {
   // A PUT names its scale set in its URL.
   next.name = request.scale_set;
-  auto why = capacity_refusal(next, next.capacity);
   auto it = sets_.find(request.scale_set);
+  if (request.keep_capacity && it != sets_.end())
+    next.capacity = it->second.model.capacity;
+  auto why = capacity_refusal(next, next.capacity);
   if (why.empty() && it != sets_.end())
     why = update_refusal(it->second.model, next);
   if (!why.empty())

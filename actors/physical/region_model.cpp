@@ -51,6 +51,17 @@ using namespace vmss::storage; // the disks VMs use
 
 namespace {
 
+/// True when an update's merge patch names sku.capacity: without it the
+/// PATCH leaves the set's capacity as it is (arm_request::keep_capacity).
+bool patch_sets_capacity(const google::protobuf::Value& patch) {
+  if (!patch.has_struct_value())
+    return false;
+  const auto& fields = patch.struct_value().fields();
+  auto sku = fields.find("sku");
+  return sku != fields.end() && sku->second.has_struct_value() &&
+         sku->second.struct_value().fields().count("capacity") > 0;
+}
+
 std::string control_path(const topology::region& r) {
   return vmss::control::control_path(r.name);
 }
@@ -539,6 +550,7 @@ private:
     case sc::update:
       r.op = arm_op::put_model;
       r.model = model;
+      r.keep_capacity = !patch_sets_capacity(e.body());
       break;
     case sc::cancel_upgrade:
       r.op = arm_op::cancel_upgrade;

@@ -112,6 +112,25 @@ void expect_new_version(const front_door& d, const arm_answer& answer,
   EXPECT_EQ(d.arm.version("web"), version);
 }
 
+TEST(arm_core, a_patch_without_capacity_keeps_the_capacity_the_set_has) {
+  // The timeline's and ctl's `update` is a PATCH: a set scaled to 8 (by
+  // autoscale, say) stays at 8 when the patch changes only the image.
+  auto image = web();
+  image.profile = 0x2222;
+  front_door d({web(), image});
+  expect_new_version(d, d.capacity(8), 2);
+  auto r = d.request(arm_op::put_model);
+  r.model = 1;
+  r.keep_capacity = true;
+  auto a = d.arm.on_request(r);
+  expect_new_version(d, a, 3);
+  EXPECT_EQ(d.arm.model("web")->capacity, 8u);
+  EXPECT_EQ(d.arm.model("web")->profile, 0x2222u);
+  // A PUT (or a patch that names sku.capacity) sets the model's capacity.
+  expect_new_version(d, d.put(0), 4);
+  EXPECT_EQ(d.arm.model("web")->capacity, 3u);
+}
+
 TEST(arm_core, first_put_creates_the_set_at_version_1) {
   front_door d({web()}, false);
   EXPECT_EQ(d.arm.model("web"), nullptr);
