@@ -71,7 +71,6 @@ struct coordinator_state {
   std::unique_ptr<progress_meter> progress; ///< made when the run starts
   steady::time_point last_tick = steady::now();
   steady::time_point wait_from = steady::now(); ///< set-up deadline base
-  std::vector<uint64_t> node_events;            ///< by node, from statuses
   // Live control (docs/kernel.md "Live control"), see the section below.
   const model* probe = nullptr;          ///< checks live commands (check_live)
   bool ran = false;                      ///< the nodes were told to go
