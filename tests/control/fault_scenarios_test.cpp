@@ -160,10 +160,10 @@ TEST(extension_failure, fails_provisioning_until_restore_or_reimage) {
   auto all = run_both(testdata("extension_failure.json"));
   // web/1: Failed at 120 s; its application crashes at 300 s (Unhealthy)
   // but automatic repairs pass a failed instance over; Succeeded again
-  // only at the set's extension_restore (1550 s).
+  // only at the set's extension_restore (1150 s).
   EXPECT_EQ(provisioning(all, "1", 100),
             (std::vector<std::string>{"107 Succeeded", "120 Failed",
-                                      "1550 Succeeded"}));
+                                      "1150 Succeeded"}));
   // web/0: Failed at 200 s, a reimage (260 s) provisions it again.
   auto zero = provisioning(all, "0", 150);
   ASSERT_GE(zero.size(), 4u);
@@ -172,7 +172,7 @@ TEST(extension_failure, fails_provisioning_until_restore_or_reimage) {
   EXPECT_EQ(zero[2], "260 Updating");
   EXPECT_EQ(zero[3].substr(zero[3].find(' ')), " Succeeded");
   // The set's whole form fails every instance then (web/1 already was).
-  EXPECT_EQ(std::count(zero.begin(), zero.end(), "1510 Failed"), 1);
+  EXPECT_EQ(std::count(zero.begin(), zero.end(), "1110 Failed"), 1);
   // web/2, Unhealthy from 300 s and not Failed, is repaired; web/1 never.
   std::vector<std::string> repairs;
   for (const auto& r : having(all, "repair"))
@@ -180,7 +180,7 @@ TEST(extension_failure, fails_provisioning_until_restore_or_reimage) {
   EXPECT_EQ(repairs, (std::vector<std::string>{"2 started", "2 completed"}));
   for (const auto& r : having(all, "app_health"))
     if (r.field("instance_id") == "1" && r.t_ns > 300 * s_ns &&
-        r.t_ns < 1500 * s_ns)
+        r.t_ns < 1100 * s_ns)
       EXPECT_EQ(r.field("state"), "Unhealthy") << r.line;
   std::vector<std::string> faults;
   for (const auto& r : all)
