@@ -4,7 +4,9 @@
 // is elected, the killed one restarts after its duration or at
 // fc_leader_restore) and capacity_exhaustion (allocations in the zone or
 // region fail with Azure's error, the scale set places elsewhere or waits,
-// running VMs keep running).
+// running VMs keep running) and extension_failure (an instance, or every
+// instance of a set, is provisioningState Failed until extension_restore or
+// a reimage; automatic repairs pass it over).
 
 #include "tests/support/scratch.hpp"
 #include "tests/support/traced_run.hpp"
