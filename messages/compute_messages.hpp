@@ -146,18 +146,25 @@ typename Inspector::result_type inspect(Inspector& f, instance_status& x) {
 
 /// The scenario -> the orchestrator: crash (up = false) or restore the
 /// application of instance `instance` (an app_crash whose target is
-/// SETNAME/N; the orchestrator passes it to the instance's VM).
+/// SETNAME/N; the orchestrator passes it to the instance's VM), or, with
+/// `extension`, fail (extension_failure) or restore (extension_restore)
+/// the provisioning of its VM extensions; `all`: of every instance of the
+/// set (target SETNAME; `instance` unused).
 struct instance_fault {
   uint32_t instance = 0;
   bool up = false;
+  bool extension = false;
+  bool all = false;
   friend bool operator==(const instance_fault& a, const instance_fault& b) {
-    return a.instance == b.instance && a.up == b.up;
+    return a.instance == b.instance && a.up == b.up &&
+           a.extension == b.extension && a.all == b.all;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, instance_fault& x) {
-  return f(caf::meta::type_name("instance_fault"), x.instance, x.up);
+  return f(caf::meta::type_name("instance_fault"), x.instance, x.up,
+           x.extension, x.all);
 }
 
 /// Orchestrator -> ARM: instance deletes lowered the set's capacity to

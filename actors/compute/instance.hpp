@@ -54,6 +54,10 @@ struct instance {
   /// Deallocated: no reservation on a host (start allocates again).
   bool deallocated = false;
   instance_work work = instance_work::none;
+  /// Its VM extensions failed to provision (extension_failure):
+  /// provisioningState Failed, VMExtensionProvisioningError, until
+  /// extension_restore or a reimage; automatic repairs pass it over.
+  bool extension_failed = false;
   sim_time created_at = 0;
   /// When its last state change (create, update, repair, start, a health
   /// change) completed: automatic repairs' grace period counts from here.

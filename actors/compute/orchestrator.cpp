@@ -215,6 +215,10 @@ caf::behavior orchestrator::make_behavior() {
         execute(core_.on_backend_health(now(), h));
       },
       [=](const instance_fault& f) {
+        if (f.extension) {
+          execute(core_.on_extension(now(), f.instance, f.all, !f.up));
+          return;
+        }
         // To the instance's VM, if it has one now (else nothing happens:
         // docs/scenarios.md).
         auto i = core_.instances().find(f.instance);

@@ -148,7 +148,7 @@ orchestrator_core::shown orchestrator_core::view_of(const instance& i) const {
   shown s;
   switch (i.work) {
   case instance_work::none:
-    s.provisioning = t.failed ? "Failed" : "Succeeded";
+    s.provisioning = t.failed || i.extension_failed ? "Failed" : "Succeeded";
     break;
   case instance_work::creating:
     s.provisioning = t.failed ? "Failed" : "Creating";
@@ -476,6 +476,9 @@ void orchestrator_core::complete(sim_time now, orchestrator_effects& e,
     i.model_version = previous_version_;
     t.to_previous = false;
   }
+  // A reimage provisions the VM and its extensions again.
+  if (i.work == instance_work::reimaging)
+    i.extension_failed = false;
   i.work = instance_work::none;
   i.changed_at = now;
   t.failed = false;
@@ -762,6 +765,23 @@ orchestrator_core::on_backend_health(sim_time now,
     i.probe_up = h.up;
     if (i.work == instance_work::none)
       i.changed_at = now;
+  }
+  reconcile(now, e);
+  return e;
+}
+
+orchestrator_effects orchestrator_core::on_extension(sim_time now, uint32_t id,
+                                                     bool all, bool failed) {
+  orchestrator_effects e;
+  if (!model_)
+    return e;
+  for (auto& [n, i] : instances_) {
+    if ((!all && n != id) || i.work != instance_work::none || i.host == 0 ||
+        i.deallocated || i.extension_failed == failed)
+      continue;
+    i.extension_failed = failed;
+    i.changed_at = now;
+    touch(e, n);
   }
   reconcile(now, e);
   return e;

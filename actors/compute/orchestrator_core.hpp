@@ -155,6 +155,12 @@ public:
                                   const network::lb_drained& drained);
   orchestrator_effects on_backend_health(sim_time now,
                                          const network::lb_backend_health& h);
+  /// extension_failure (`failed`) or extension_restore of instance `id`
+  /// (`all`: of every instance): marks or clears extension_failed on the
+  /// placed instances it names that are idle (an instance under an
+  /// operation, deallocated or not yet placed is left as it is).
+  orchestrator_effects on_extension(sim_time now, uint32_t id, bool all,
+                                    bool failed);
   /// The loop's tick, or a deadline the core asked for.
   orchestrator_effects on_tick(sim_time now);
   /// A planner's order; refused (no effect) if the instance is busy or gone.

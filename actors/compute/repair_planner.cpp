@@ -210,7 +210,8 @@ void repair_planner::start(sim_time now, const set_model& model,
     return; // an outcome frees a place; plan() runs again then
   std::vector<std::pair<sim_time, uint32_t>> due;
   for (const auto& [id, i] : instances) {
-    if (i.extra || i.protect_from_scale_in ||
+    // Azure repairs no instance whose provisioning failed.
+    if (i.extra || i.extension_failed || i.protect_from_scale_in ||
         i.protect_from_scale_set_actions || i.work != instance_work::none ||
         !vm_up(i) || !needs_repair(i, model.health) || involved(id))
       continue;

@@ -23,7 +23,7 @@ using namespace vmss::storage; // the disks VMs use
 
 namespace {
 
-constexpr std::array<const char*, 26> names{
+constexpr std::array<const char*, 28> names{
     "host_crash",          "host_restore",     "tor_fail",
     "tor_repair",          "rack_power_off",   "rack_power_on",
     "zone_power_off",      "zone_power_on",    "zone_partition",
@@ -32,11 +32,12 @@ constexpr std::array<const char*, 26> names{
     "disk_restore",        "app_crash",        "app_restore",
     "region_outage",       "region_restore",   "region_partition",
     "region_heal",         "fc_leader_kill",   "fc_leader_restore",
-    "capacity_exhaustion", "capacity_restore",
+    "capacity_exhaustion", "capacity_restore", "extension_failure",
+    "extension_restore",
 };
 static_assert(names.back() != nullptr &&
                   names.size() ==
-                      static_cast<size_t>(fault_kind::capacity_restore) + 1,
+                      static_cast<size_t>(fault_kind::extension_restore) + 1,
               "one name per fault kind");
 
 [[noreturn]] void reject(const fault& f, const std::string& why) {
@@ -301,6 +302,10 @@ fault_effects resolve(const topology::world_network& net,
           id, capacity_fault{zone, f.kind == fault_kind::capacity_exhaustion});
     return out;
   }
+  case fault_kind::extension_failure:
+  case fault_kind::extension_restore:
+    reject(f, "not an instance of a scale set (SETNAME/N) or a scale set "
+              "(SETNAME)");
   default:
     break;
   }
@@ -362,7 +367,7 @@ struct fault_family {
   const char* name;
   fault_kind fault, recovery;
 };
-constexpr std::array<fault_family, 13> families{{
+constexpr std::array<fault_family, 14> families{{
     {"host", fault_kind::host_crash, fault_kind::host_restore},
     {"tor", fault_kind::tor_fail, fault_kind::tor_repair},
     {"rack", fault_kind::rack_power_off, fault_kind::rack_power_on},
@@ -376,6 +381,7 @@ constexpr std::array<fault_family, 13> families{{
     {"region_partition", fault_kind::region_partition, fault_kind::region_heal},
     {"fc_leader", fault_kind::fc_leader_kill, fault_kind::fc_leader_restore},
     {"capacity", fault_kind::capacity_exhaustion, fault_kind::capacity_restore},
+    {"extension", fault_kind::extension_failure, fault_kind::extension_restore},
 }};
 
 const fault_family& family_of(fault_kind k) {

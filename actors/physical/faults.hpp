@@ -25,7 +25,11 @@
 ///     (a replica that is up is left alone);
 ///   - capacity_exhaustion / capacity_restore are capacity_fault messages
 ///     to every fabric-controller replica of the zone's (or named)
-///     region: new allocations there fail, running VMs keep running.
+///     region: new allocations there fail, running VMs keep running;
+///   - extension_failure / extension_restore name a scale set's instance
+///     (SETNAME/N) or a set (SETNAME): the region model sends them to the
+///     set's orchestrator (compute::instance_fault); inject_fault refuses
+///     them (they have no entity of their own).
 /// Every fault also sends a fault_notice to the control entity, which
 /// traces `fault_injected` or `fault_recovered` (fault, target).
 ///
@@ -68,6 +72,8 @@ enum class fault_kind : uint8_t {
   fc_leader_restore,
   capacity_exhaustion, ///< target: a zone, or a region's name
   capacity_restore,
+  extension_failure, ///< target: SETNAME/N or SETNAME (region_model)
+  extension_restore,
 };
 
 /// The fault's name as in traces and commands ("zone_partition").

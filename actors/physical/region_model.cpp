@@ -146,7 +146,9 @@ void read_phase(model_spec& spec, const char* key, phase_range& range) {
 }
 
 class region_model final : public model {
-  /// app_crash / app_restore of SETNAME/N: through the set's orchestrator.
+  /// app_crash / app_restore of SETNAME/N, extension_failure /
+  /// extension_restore of SETNAME/N or SETNAME: through the set's
+  /// orchestrator.
   struct instance_fault_at {
     sim_time at = 0;
     std::string set;
@@ -622,19 +624,30 @@ private:
       return out;
     }
     auto instance = split_vm_name(e.target());
-    if ((e.fault() == vmss::scenario::app_crash ||
+    auto is_set = [&](std::string_view name) {
+      return std::count(set_names_.begin(), set_names_.end(),
+                        std::string(name)) > 0;
+    };
+    bool extension = e.fault() == vmss::scenario::extension_failure ||
+                     e.fault() == vmss::scenario::extension_restore;
+    bool up = e.fault() == vmss::scenario::app_restore ||
+              e.fault() == vmss::scenario::extension_restore;
+    if (extension && is_set(e.target())) {
+      out.instance = instance_fault_at{
+          e.at_ns(), e.target(), compute::instance_fault{0, up, true, true},
+          to_fault_kind(e.fault())};
+      return out;
+    }
+    if ((extension || e.fault() == vmss::scenario::app_crash ||
          e.fault() == vmss::scenario::app_restore) &&
-        instance &&
-        std::count(set_names_.begin(), set_names_.end(),
-                   std::string(instance->scale_set)) > 0) {
+        instance && is_set(instance->scale_set)) {
       int64_t n = 0;
       if (!parse_int(std::string(instance->instance), 0, 1 << 30, n))
         throw std::invalid_argument(
             "instance " + std::string(instance->instance) + " is not a number");
       out.instance = instance_fault_at{
           e.at_ns(), std::string(instance->scale_set),
-          compute::instance_fault{static_cast<uint32_t>(n),
-                                  e.fault() == vmss::scenario::app_restore},
+          compute::instance_fault{static_cast<uint32_t>(n), up, extension},
           to_fault_kind(e.fault())};
       return out;
     }
@@ -1041,9 +1054,10 @@ public:
              event_kind::message, caf::make_message(f.fault),
              wire::id_of<compute::instance_fault>);
     k.inject(at, control, event_kind::message,
-             caf::make_message(fault_notice{to_string(f.kind),
-                                            vm_name(f.set, f.fault.instance),
-                                            f.fault.up}),
+             caf::make_message(fault_notice{
+                 to_string(f.kind),
+                 f.fault.all ? f.set : vm_name(f.set, f.fault.instance),
+                 f.fault.up}),
              wire::id_of<fault_notice>);
   }
 

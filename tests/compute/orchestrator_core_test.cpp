@@ -752,5 +752,40 @@ TEST(orchestrator_core, capacity_changed_takes_the_models_reason) {
   EXPECT_EQ(caps[0].reason, "autoscale:web-autoscale/base/rules[0]");
 }
 
+TEST(orchestrator_core, extension_failure_fails_provisioning_until_restore) {
+  harness h;
+  h.create(make_model(3, {}));
+  h.now += seconds(1);
+  auto e = h.core.on_extension(h.now, 1, false, true);
+  ASSERT_TRUE(view_of(e, 1));
+  EXPECT_EQ(view_of(e, 1)->provisioning_state, "Failed");
+  EXPECT_FALSE(view_of(e, 0)); // only the instance named
+  EXPECT_TRUE(h.core.instances().at(1).extension_failed);
+  EXPECT_EQ(h.core.instances().at(1).changed_at, h.now);
+  // A restart keeps the failed extensions; a reimage provisions them again.
+  h.request(instance_action::restart, {1});
+  h.status(1, vm_state::starting);
+  h.operated(1, vm_op::restart);
+  e = h.healthy(1);
+  EXPECT_EQ(view_of(e, 1)->provisioning_state, "Failed");
+  h.request(instance_action::reimage, {1});
+  h.status(1, vm_state::repairing);
+  h.operated(1, vm_op::reimage);
+  e = h.healthy(1);
+  EXPECT_EQ(view_of(e, 1)->provisioning_state, "Succeeded");
+  EXPECT_FALSE(h.core.instances().at(1).extension_failed);
+  // The whole set: every idle placed instance, then restored.
+  h.request(instance_action::restart, {2}); // busy: left as it is
+  h.now += seconds(1);
+  e = h.core.on_extension(h.now, 0, true, true);
+  EXPECT_TRUE(h.core.instances().at(0).extension_failed);
+  EXPECT_TRUE(h.core.instances().at(1).extension_failed);
+  EXPECT_FALSE(h.core.instances().at(2).extension_failed);
+  h.now += seconds(1);
+  e = h.core.on_extension(h.now, 0, true, false);
+  EXPECT_EQ(view_of(e, 0)->provisioning_state, "Succeeded");
+  EXPECT_EQ(view_of(e, 1)->provisioning_state, "Succeeded");
+}
+
 } // namespace
 } // namespace vmss::compute

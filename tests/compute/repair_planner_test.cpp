@@ -177,6 +177,19 @@ TEST(RepairPlanner, ProtectedBusyAndStoppedInstancesAreSkipped) {
   EXPECT_EQ(ordered(p, order_kind::replace), ids{2});
 }
 
+TEST(RepairPlanner, AnInstanceWhoseExtensionsFailedIsNotRepaired) {
+  // Azure repairs no VM whose provisioning failed (extension_failure).
+  auto m = table({make(0, app_health::unhealthy)});
+  m.at(0).extension_failed = true;
+  repair_planner planner;
+  repair_plan p =
+      planner.plan(minute * 60, repairs(1, repair_action::replace), m);
+  EXPECT_TRUE(p.orders.empty());
+  m.at(0).extension_failed = false; // extension_restore
+  p = planner.plan(minute * 61, repairs(1, repair_action::replace), m);
+  EXPECT_EQ(ordered(p, order_kind::replace), ids{0});
+}
+
 TEST(RepairPlanner, NothingWhenDisabledSuspendedOrWithoutHealthSource) {
   auto m = table({make(0, app_health::unhealthy)});
   set_model off = repairs(1, repair_action::replace);

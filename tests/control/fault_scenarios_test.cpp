@@ -4,7 +4,9 @@
 // is elected, the killed one restarts after its duration or at
 // fc_leader_restore) and capacity_exhaustion (allocations in the zone or
 // region fail with Azure's error, the scale set places elsewhere or waits,
-// running VMs keep running).
+// running VMs keep running) and extension_failure (an instance, or every
+// instance of a set, is provisioningState Failed until extension_restore or
+// a reimage; automatic repairs pass it over).
 
 #include "tests/support/scratch.hpp"
 #include "tests/support/traced_run.hpp"
@@ -139,3 +141,58 @@ TEST(capacity_exhaustion, fails_allocations_there_and_spares_running_vms) {
 }
 
 } // namespace
+
+/// provisioning_state of each instance_view of `instance` from `from`
+/// seconds on, with its second: "120 Failed".
+std::vector<std::string> provisioning(const std::vector<jsonl_record>& all,
+                                      const std::string& instance,
+                                      long long from) {
+  std::vector<std::string> out;
+  std::string last;
+  for (const auto& r : having(all, "instance_view"))
+    if (r.field("instance_id") == instance && r.t_ns >= from * s_ns &&
+        r.field("provisioning_state") != last) {
+      last = r.field("provisioning_state");
+      out.push_back(std::to_string(r.t_ns / s_ns) + " " + last);
+    }
+  return out;
+}
+
+TEST(extension_failure, fails_provisioning_until_restore_or_reimage) {
+  auto all = run_both(testdata("extension_failure.json"));
+  // web/1: Failed at 120 s; its application crashes at 300 s (Unhealthy)
+  // but automatic repairs pass a failed instance over; Succeeded again
+  // only at the set's extension_restore (1150 s).
+  EXPECT_EQ(provisioning(all, "1", 100),
+            (std::vector<std::string>{"107 Succeeded", "120 Failed",
+                                      "1150 Succeeded"}));
+  // web/0: Failed at 200 s, a reimage (260 s) provisions it again.
+  auto zero = provisioning(all, "0", 150);
+  ASSERT_GE(zero.size(), 4u);
+  EXPECT_EQ(zero[0], "179 Succeeded");
+  EXPECT_EQ(zero[1], "200 Failed");
+  EXPECT_EQ(zero[2], "260 Updating");
+  EXPECT_EQ(zero[3].substr(zero[3].find(' ')), " Succeeded");
+  // The set's whole form fails every instance then (web/1 already was).
+  EXPECT_EQ(std::count(zero.begin(), zero.end(), "1110 Failed"), 1);
+  // web/2, Unhealthy from 300 s and not Failed, is repaired; web/1 never.
+  std::vector<std::string> repairs;
+  for (const auto& r : having(all, "repair"))
+    repairs.push_back(r.field("instance_id") + " " + r.field("phase"));
+  EXPECT_EQ(repairs, (std::vector<std::string>{"2 started", "2 completed"}));
+  for (const auto& r : having(all, "app_health"))
+    if (r.field("instance_id") == "1" && r.t_ns > 300 * s_ns &&
+        r.t_ns < 1100 * s_ns)
+      EXPECT_EQ(r.field("state"), "Unhealthy") << r.line;
+  std::vector<std::string> faults;
+  for (const auto& r : all)
+    if (r.entity() == "westeurope/control")
+      faults.push_back(r.event() + " " + r.field("fault") + " " +
+                       r.field("target"));
+  EXPECT_EQ(std::count(faults.begin(), faults.end(),
+                       "fault_injected extension_failure web"),
+            1);
+  EXPECT_EQ(std::count(faults.begin(), faults.end(),
+                       "fault_recovered extension_restore web"),
+            1);
+}

@@ -279,3 +279,55 @@ TEST(live_commands, an_update_reaches_arm_with_its_model) {
 }
 
 } // namespace
+
+TEST(extension_failure, has_one_canonical_line_and_refuses_other_targets) {
+  auto m = default_model();
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"fault extension_failure web/1", "fault extension_failure web/1"},
+      {"recover extension_failure web/1", "recover extension_restore web/1"},
+      {"fault extension_restore web", "recover extension_restore "
+                                      "web"},
+      {"fault extension_failure web", "fault extension_failure "
+                                      "web"},
+  };
+  for (const auto& [text, want] : cases) {
+    EXPECT_EQ(canonical(*m, text), want) << text;
+    EXPECT_EQ(canonical(*m, want), want) << "read back: " << want;
+  }
+  // An unknown scale set (or any entity path) is no scale set instance.
+  EXPECT_EQ(refusal(*m, "fault extension_failure webx/1"),
+            "fault extension_failure webx/1: not an instance of a scale set "
+            "(SETNAME/N) or a scale set (SETNAME)");
+  EXPECT_EQ(refusal(*m, "fault extension_failure westeurope/z1/r1/h1/vm0"),
+            "fault extension_failure westeurope/z1/r1/h1/vm0: not an instance "
+            "of a scale set (SETNAME/N) or a scale set (SETNAME)");
+  EXPECT_EQ(refusal(*m, "recover extension_failure web/one"),
+            "target: instance one is not a number");
+  EXPECT_EQ(refusal(*m, "fault extension_failure web/1 duration=5s"),
+            "duration: only for fc_leader_kill");
+}
+
+TEST(extension_failure, live_marks_the_instance_failed_until_restored) {
+  auto m = default_model();
+  auto fail = canonical(*m, "fault extension_failure web/1");
+  auto restore = canonical(*m, "recover extension_failure web/1");
+  auto records = run_live(
+      {{seconds(150), fail, ""}, {seconds(170), restore, ""}}, seconds(180));
+  EXPECT_EQ(times_of(records, "westeurope/control fault_injected "
+                              "fault=extension_failure target=web/1"),
+            std::vector<double>{150});
+  EXPECT_EQ(times_of(records, "westeurope/control fault_recovered "
+                              "fault=extension_restore target=web/1"),
+            std::vector<double>{170});
+  std::vector<std::pair<double, std::string>> states;
+  const std::string view = "westeurope/vmss/web instance_view "
+                           "scale_set=web instance_id=1 ";
+  for (const auto& [t, text] : records) {
+    auto p = text.find("provisioning_state=");
+    if (t >= 150 && text.rfind(view, 0) == 0 && p != std::string::npos)
+      states.emplace_back(t, text.substr(p, text.find(' ', p) - p));
+  }
+  EXPECT_EQ(states, (std::vector<std::pair<double, std::string>>{
+                        {150, "provisioning_state=Failed"},
+                        {170, "provisioning_state=Succeeded"}}));
+}

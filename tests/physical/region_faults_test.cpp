@@ -310,6 +310,26 @@ TEST(region_faults, a_world_of_one_region_has_no_partitions) {
   EXPECT_EQ(refusal(net, table, "region_outage@1s:westeurope"), "");
 }
 
+TEST(region_faults, extension_faults_name_no_entity) {
+  // extension_failure / extension_restore are the region model's (SETNAME/N
+  // or SETNAME through the set's orchestrator); a plan of topology paths
+  // refuses them.
+  topology::world_network net{
+      {small("westeurope")}, kinds::tor_switch, kinds::region_gateway};
+  entity_table table;
+  table.add("westeurope/control", vmss::control::kinds::control);
+  table.add("westeurope/z1/r1/h1/vm0", kinds::vm);
+  table.finalize();
+  net.bind(table);
+  EXPECT_EQ(refusal(net, table, "extension_failure@1s:westeurope/z1/r1/h1/vm0"),
+            "fault extension_failure westeurope/z1/r1/h1/vm0: not an instance "
+            "of a scale set (SETNAME/N) or a scale set (SETNAME)");
+  EXPECT_EQ(recovery_of(fault_kind::extension_failure),
+            fault_kind::extension_restore);
+  EXPECT_NO_THROW(check_fault_sequence(parse_fault_plan(
+      "extension_failure@1s:web/1+extension_restore@2s:web/1")));
+}
+
 TEST(region_faults, plans_take_region_kinds_with_their_peers) {
   auto plan = parse_fault_plan("region_partition@1m:westeurope:global+"
                                "region_heal@2m:westeurope:global+"
