@@ -1,6 +1,6 @@
 // Live commands on the region model (model::check_live / apply_live): the
-// canonical text and the refusals of check_live on the built-in default
-// scenario, and apply_live in an in-process run (the commands a run's
+// canonical text and the refusals of check_live on scenarios/faults-tour.json
+// (one scale set, demo-vmss, and a fault of each kind), and apply_live in an in-process run (the commands a run's
 // control port would take, at the times it would choose).
 
 #include "actors/control/live_command.hpp"
@@ -22,8 +22,10 @@ namespace {
 
 using namespace vmss;
 
-std::unique_ptr<model> default_model() {
-  return physical::make_region_model(input::load_builtin_default_scenario(), 1);
+std::unique_ptr<model> tour_model() {
+  return physical::make_region_model(
+      input::load_scenario_file(VMSS_SOURCE_DIR "/scenarios/faults-tour.json"),
+      1);
 }
 
 std::string canonical(const model& m, const std::string& text) {
@@ -41,7 +43,7 @@ std::string refusal(const model& m, const std::string& text) {
 }
 
 TEST(live_commands, have_one_canonical_line_that_reads_back_the_same) {
-  auto m = default_model();
+  auto m = tour_model();
   const std::vector<std::pair<std::string, std::string>> cases{
       {"fault host_crash westeurope/z2/r1/h2",
        "fault host_crash westeurope/z2/r1/h2"},
@@ -75,7 +77,7 @@ TEST(live_commands, have_one_canonical_line_that_reads_back_the_same) {
 }
 
 TEST(live_commands, are_refused_with_the_reason) {
-  auto m = default_model();
+  auto m = tour_model();
   EXPECT_NE(refusal(*m, "fault meteor westeurope/z1")
                 .find("unknown fault kind 'meteor'"),
             std::string::npos);
@@ -150,7 +152,7 @@ public:
     std::string refusal; ///< empty: accepted
   };
   explicit with_live_commands(std::vector<command> commands)
-      : inner_(default_model()), commands_(std::move(commands)) {}
+      : inner_(tour_model()), commands_(std::move(commands)) {}
 
   bool ends_by_itself() const override { return inner_->ends_by_itself(); }
   void describe(entity_table& t) override { inner_->describe(t); }
@@ -216,7 +218,7 @@ times_of(const std::vector<std::pair<double, std::string>>& records,
 }
 
 TEST(live_commands, take_effect_at_their_time_and_are_traced) {
-  auto m = default_model();
+  auto m = tour_model();
   auto kill = canonical(*m, "fault fc_leader_kill westeurope");
   auto restore = canonical(*m, "recover fc_leader_kill westeurope");
   auto scale = canonical(*m, "scale demo-vmss 5");
@@ -264,7 +266,7 @@ TEST(live_commands, take_effect_at_their_time_and_are_traced) {
 }
 
 TEST(live_commands, an_update_reaches_arm_with_its_model) {
-  auto m = default_model();
+  auto m = tour_model();
   auto update = canonical(
       *m, "update demo-vmss {\"sku\":{\"name\":\"Standard_D4s_v3\"}}");
   auto records = run_live({{seconds(8), update, ""}}, seconds(10));
@@ -281,7 +283,7 @@ TEST(live_commands, an_update_reaches_arm_with_its_model) {
 } // namespace
 
 TEST(extension_failure, has_one_canonical_line_and_refuses_other_targets) {
-  auto m = default_model();
+  auto m = tour_model();
   const std::vector<std::pair<std::string, std::string>> cases{
       {"fault extension_failure web/1", "fault extension_failure web/1"},
       {"recover extension_failure web/1", "recover extension_restore web/1"},
@@ -308,7 +310,7 @@ TEST(extension_failure, has_one_canonical_line_and_refuses_other_targets) {
 }
 
 TEST(extension_failure, live_marks_the_instance_failed_until_restored) {
-  auto m = default_model();
+  auto m = tour_model();
   auto fail = canonical(*m, "fault extension_failure web/1");
   auto restore = canonical(*m, "recover extension_failure web/1");
   auto records = run_live(
