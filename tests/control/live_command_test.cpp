@@ -28,6 +28,11 @@ std::unique_ptr<model> tour_model() {
       1);
 }
 
+/// The built-in default scenario's model (its scale set is web).
+std::unique_ptr<model> default_model() {
+  return physical::make_region_model(input::load_builtin_default_scenario(), 1);
+}
+
 std::string canonical(const model& m, const std::string& text) {
   return m.check_live(control::split_words(text));
 }
@@ -142,7 +147,7 @@ TEST(fc_leader_kill, can_be_a_random_process_over_the_regions) {
   }
 }
 
-/// The region model of the default scenario, with live commands applied
+/// A region model (faults-tour's unless told), with live commands applied
 /// after its own events, as the run's control port would at `t`.
 class with_live_commands final : public model {
 public:
@@ -151,8 +156,9 @@ public:
     std::string text;    ///< canonical, or the refused words
     std::string refusal; ///< empty: accepted
   };
-  explicit with_live_commands(std::vector<command> commands)
-      : inner_(tour_model()), commands_(std::move(commands)) {}
+  with_live_commands(std::vector<command> commands,
+                     std::unique_ptr<model> inner)
+      : inner_(std::move(inner)), commands_(std::move(commands)) {}
 
   bool ends_by_itself() const override { return inner_->ends_by_itself(); }
   void describe(entity_table& t) override { inner_->describe(t); }
@@ -175,7 +181,8 @@ private:
 /// "PATH EVENT FIELD=VALUE..." of each record at `t` seconds, in order.
 std::vector<std::pair<double, std::string>>
 run_live(const std::vector<with_live_commands::command>& commands,
-         sim_time until) {
+         sim_time until,
+         std::unique_ptr<model> (*make)() = &tour_model) {
   vmss_test::scratch dir;
   run_options opts;
   opts.trace_dir = dir.at("trace");
@@ -183,7 +190,7 @@ run_live(const std::vector<with_live_commands::command>& commands,
   opts.messages = &register_family_messages;
   opts.until = until;
   opts.factory = [&](const std::string&, uint64_t, uint32_t) {
-    return std::make_unique<with_live_commands>(commands);
+    return std::make_unique<with_live_commands>(commands, make());
   };
   auto res = run_simulation(opts);
   EXPECT_EQ(res.error, "");
@@ -283,7 +290,7 @@ TEST(live_commands, an_update_reaches_arm_with_its_model) {
 } // namespace
 
 TEST(extension_failure, has_one_canonical_line_and_refuses_other_targets) {
-  auto m = tour_model();
+  auto m = default_model();
   const std::vector<std::pair<std::string, std::string>> cases{
       {"fault extension_failure web/1", "fault extension_failure web/1"},
       {"recover extension_failure web/1", "recover extension_restore web/1"},
@@ -310,11 +317,12 @@ TEST(extension_failure, has_one_canonical_line_and_refuses_other_targets) {
 }
 
 TEST(extension_failure, live_marks_the_instance_failed_until_restored) {
-  auto m = tour_model();
+  auto m = default_model();
   auto fail = canonical(*m, "fault extension_failure web/1");
   auto restore = canonical(*m, "recover extension_failure web/1");
   auto records = run_live(
-      {{seconds(150), fail, ""}, {seconds(170), restore, ""}}, seconds(180));
+      {{seconds(150), fail, ""}, {seconds(170), restore, ""}}, seconds(180),
+      &default_model);
   EXPECT_EQ(times_of(records, "westeurope/control fault_injected "
                               "fault=extension_failure target=web/1"),
             std::vector<double>{150});

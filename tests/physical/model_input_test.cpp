@@ -142,7 +142,8 @@ TEST(model_input, fault_parameters_once_and_where_they_apply) {
                  "latency= is given twice");
   EXPECT_REFUSED("region faults=host_crash@10s:" + host + ":factor=5",
                  "host_crash takes no factor= (latency= and loss= are for "
-                 "link_degrade, factor= for slow_disk)");
+                 "link_degrade, factor= for slow_disk, duration= for "
+                 "fc_leader_kill)");
   EXPECT_REFUSED("region faults=zone_partition@1s:" + z1 +
                      ":westeurope/z2:loss=5",
                  "zone_partition takes no loss=");
