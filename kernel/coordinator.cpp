@@ -449,19 +449,6 @@ std::string live_join(const std::vector<std::string>& words) {
   return out;
 }
 
-std::string live_json_string(const std::string& text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    if (c == '"' || c == '\\')
-      out += '\\', out += static_cast<char>(c);
-    else if (c < 0x20)
-      out += fmt::format("\\u{:04x}", c);
-    else
-      out += static_cast<char>(c);
-  }
-  return out + "\"";
-}
-
 /// The `status` answer: where the run is (from the nodes' last statuses,
 /// at most a tick old) and, when the runner provides it, the region.
 std::string live_status(const coordinator_state& st) {
