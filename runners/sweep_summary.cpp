@@ -2,6 +2,7 @@
 
 #include "runners/sweep_summary.hpp"
 
+#include "analysis/svg_chart.hpp"
 #include "kernel/assert.hpp"
 
 #include <algorithm>
@@ -31,29 +32,6 @@ std::string csv_cell(const std::string& text) {
   for (char c : text)
     out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
-}
-
-std::string html_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
 }
 
 /// Per fault kind, the seconds of `pick` of every fault (and how many had
@@ -273,18 +251,18 @@ void write_html(const std::vector<distribution>& table,
     failed += s.failed() ? 1 : 0;
   out << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
          "<title>vmss-sim sweep "
-      << html_escape(scenario)
+      << analysis::svg::escape(scenario)
       << "</title>\n<style>body{font-family:sans-serif;margin:2em}"
          "table{border-collapse:collapse;margin-bottom:2em}"
          "td,th{border:1px solid #bbb;padding:2px 8px;text-align:right}"
          "td:first-child,th:first-child{text-align:left}"
          ".fail{background:#fdd}</style></head><body>\n<h1>Sweep of "
-      << html_escape(scenario) << "</h1>\n<p>seeds=" << seeds.size()
+      << analysis::svg::escape(scenario) << "</h1>\n<p>seeds=" << seeds.size()
       << " failed=" << failed << "</p>\n<table><tr><th>metric</th><th>n</th>"
       << "<th>missing</th><th>min</th><th>median</th><th>p95</th><th>p99</th>"
          "<th>max</th></tr>\n";
   for (const auto& d : table) {
-    out << "<tr><td>" << html_escape(d.metric) << "</td><td>" << d.n
+    out << "<tr><td>" << analysis::svg::escape(d.metric) << "</td><td>" << d.n
         << "</td><td>" << d.missing << "</td>";
     for (double v : {d.min, d.median, d.p95, d.p99, d.max})
       out << "<td>" << (d.n == 0 ? "-" : num(v)) << "</td>";
@@ -296,7 +274,7 @@ void write_html(const std::vector<distribution>& table,
   for (const auto& s : seeds) {
     out << "<tr" << (s.failed() ? " class=\"fail\"" : "") << "><td>" << s.seed
         << "</td><td>" << (s.failed() ? "FAIL" : "ok") << "</td><td>"
-        << html_escape(s.digest.substr(0, 16)) << "</td><td>"
+        << analysis::svg::escape(s.digest.substr(0, 16)) << "</td><td>"
         << (s.metrics && !s.metrics->scale_sets.empty()
                 ? num(s.metrics->min_availability())
                 : "")
@@ -305,7 +283,7 @@ void write_html(const std::vector<distribution>& table,
         << "</td><td>"
         << (s.metrics ? num(s.metrics->shortfall_instance_s()) : "")
         << "</td><td>"
-        << (s.failed() ? html_escape(s.failure() + "; " +
+        << (s.failed() ? analysis::svg::escape(s.failure() + "; " +
                                      reproduce_command(scenario, s))
                        : "")
         << "</td></tr>\n";
