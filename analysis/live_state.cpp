@@ -126,7 +126,6 @@ bool is(const live_record& r, const trace::event_def& def) {
   return r.event == def.name;
 }
 
-
 std::string last_part(const std::string& path) {
   auto slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);

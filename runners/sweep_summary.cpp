@@ -284,7 +284,7 @@ void write_html(const std::vector<distribution>& table,
         << (s.metrics ? num(s.metrics->shortfall_instance_s()) : "")
         << "</td><td>"
         << (s.failed() ? analysis::svg::escape(s.failure() + "; " +
-                                     reproduce_command(scenario, s))
+                                               reproduce_command(scenario, s))
                        : "")
         << "</td></tr>\n";
   }

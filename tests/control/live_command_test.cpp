@@ -1,7 +1,8 @@
 // Live commands on the region model (model::check_live / apply_live): the
 // canonical text and the refusals of check_live on scenarios/faults-tour.json
-// (one scale set, demo-vmss, and a fault of each kind), and apply_live in an in-process run (the commands a run's
-// control port would take, at the times it would choose).
+// (one scale set, demo-vmss, and a fault of each kind), and apply_live in an
+// in-process run (the commands a run's control port would take, at the times it
+// would choose).
 
 #include "actors/control/live_command.hpp"
 #include "actors/physical/region_model.hpp"
@@ -181,8 +182,7 @@ private:
 /// "PATH EVENT FIELD=VALUE..." of each record at `t` seconds, in order.
 std::vector<std::pair<double, std::string>>
 run_live(const std::vector<with_live_commands::command>& commands,
-         sim_time until,
-         std::unique_ptr<model> (*make)() = &tour_model) {
+         sim_time until, std::unique_ptr<model> (*make)() = &tour_model) {
   vmss_test::scratch dir;
   run_options opts;
   opts.trace_dir = dir.at("trace");
@@ -320,9 +320,9 @@ TEST(extension_failure, live_marks_the_instance_failed_until_restored) {
   auto m = default_model();
   auto fail = canonical(*m, "fault extension_failure web/1");
   auto restore = canonical(*m, "recover extension_failure web/1");
-  auto records = run_live(
-      {{seconds(150), fail, ""}, {seconds(170), restore, ""}}, seconds(180),
-      &default_model);
+  auto records =
+      run_live({{seconds(150), fail, ""}, {seconds(170), restore, ""}},
+               seconds(180), &default_model);
   EXPECT_EQ(times_of(records, "westeurope/control fault_injected "
                               "fault=extension_failure target=web/1"),
             std::vector<double>{150});
