@@ -28,8 +28,10 @@ struct run_options {
   model_factory factory;
   message_registration messages = nullptr; ///< the families' messages
   uint64_t seed = 1;
-  uint32_t nodes = 1;   ///< node processes; 1 = everything in-process
-  uint32_t threads = 2; ///< CAF scheduler threads per process
+  uint32_t nodes = 1; ///< node processes; 1 = everything in-process
+  /// Lanes per node process: threads that run its events in parallel
+  /// (kernel/lanes.hpp; docs/kernel.md "Lanes").
+  uint32_t threads = 1;
   sim_time until = sim_time_never;
   std::string trace_dir; ///< empty: no trace
   bool trace_deliveries = false;
@@ -60,6 +62,23 @@ struct run_options {
   std::vector<replayed_command> replay;
 };
 
+/// Where one node process's wall time went (the bench's `# node` lines).
+struct node_figures {
+  uint32_t node = 0;
+  uint64_t events = 0;
+  uint64_t windows = 0;
+  double run_s = 0;       ///< first window to last
+  double window_s = 0;    ///< in windows: lanes running, exchanging, merging
+  double lane_wait_s = 0; ///< lane 0 waiting for the other lanes
+  int64_t rss_kb = 0;     ///< peak RSS of the process
+
+  /// Share of run_s spent waiting at window barriers: for the other
+  /// processes (outside windows) and for the other lanes (inside).
+  double barrier_share() const {
+    return run_s > 0 ? (run_s - window_s + lane_wait_s) / run_s : 0;
+  }
+};
+
 struct run_result {
   std::string error;    ///< empty when the run completed
   uint64_t events = 0;  ///< messages and timers delivered
@@ -86,7 +105,15 @@ struct run_result {
   model_report report;         ///< summed over nodes
   std::vector<std::string> check_failures;
   std::vector<std::string> run_lines; ///< the model's describe_run()
+  std::vector<node_figures> nodes;    ///< by node
 };
+
+/// The entity table's shards: every process's lanes (kernel/lanes.hpp).
+/// Models are built with this many nodes; shard s runs in process
+/// s % opts.nodes.
+inline uint32_t run_shards(const run_options& opts) {
+  return opts.nodes * opts.threads;
+}
 
 /// Runs the model described by `opts`; never throws for run-time failures
 /// (they land in run_result::error).
@@ -96,7 +123,7 @@ struct node_options {
   std::string coordinator_host = "127.0.0.1";
   uint16_t coordinator_port = 0;
   uint32_t node_id = 0;
-  uint32_t threads = 2;
+  uint32_t threads = 2; ///< CAF scheduler threads (lanes: the run's set-up)
   double connect_timeout_s = 10;
   std::string secret; ///< the run secret, hex (kernel/run_secret.hpp)
   model_factory factory;

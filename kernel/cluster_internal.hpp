@@ -3,6 +3,7 @@
 /// (node.cpp). Includes CAF: only for those two translation units.
 
 #include "kernel/cluster.hpp"
+#include "kernel/lanes.hpp"
 #include "kernel/run_secret.hpp"
 #include "kernel/trace_sink.hpp"
 #include "messages/kernel_protocol.hpp"
@@ -19,9 +20,10 @@ namespace vmss::detail {
 
 /// Everything one node process runs.
 struct node_instance {
-  std::unique_ptr<model> sim;
-  entity_table table;
-  std::unique_ptr<node_kernel> kernel;
+  node_instance(uint32_t node, uint32_t nodes, uint32_t lanes)
+      : lanes(node, nodes, lanes) {}
+
+  node_lanes lanes;
   std::unique_ptr<trace::shard_writer> trace;
   double pace = 0; ///< virtual seconds per wall second at the start
 };
@@ -30,8 +32,8 @@ struct node_instance {
 void configure(caf::actor_system_config& cfg, uint32_t threads, bool middleman,
                message_registration messages);
 
-/// Builds the model's table, this node's kernel and its entity actors, and
-/// schedules the start and scenario events.
+/// Builds each lane's model, table, kernel and entity actors, and schedules
+/// the start and scenario events.
 std::unique_ptr<node_instance> build_node(caf::actor_system& sys,
                                           const protocol::node_setup& setup,
                                           const model_factory& factory);

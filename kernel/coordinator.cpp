@@ -168,7 +168,10 @@ void aggregate(coord_ptr self) {
   auto& res = *st.result;
   std::vector<uint64_t> digests;
   res.shards.assign(st.nodes.size(), {});
+  res.nodes.assign(st.nodes.size(), {});
   for (auto& f : st.finals) {
+    res.nodes[f.node] = {f.node,     f.events,   f.windows,    f.run_s,
+                         f.window_s, f.lane_wait_s, f.rss_kb};
     res.shards[f.node] = {f.trace_records, f.trace_bytes};
     res.events += f.events;
     res.windows = std::max(res.windows, f.windows);
@@ -655,6 +658,7 @@ void send_setups(coord_ptr self) {
     setup.seed = st.opts->seed;
     setup.nodes = st.opts->nodes;
     setup.node = j;
+    setup.lanes = st.opts->threads;
     setup.until_ns = st.opts->until;
     setup.trace_dir = st.opts->trace_dir;
     setup.trace_deliveries = st.opts->trace_deliveries;
@@ -813,7 +817,6 @@ public:
           opts.executable, "node",
           "--coordinator", "127.0.0.1:" + std::to_string(port),
           "--node-id",     std::to_string(k),
-          "--threads",     std::to_string(opts.threads),
           "--log-level",   logging::name(logging::current_level())};
       std::vector<char*> argv;
       for (auto& a : args)
@@ -871,13 +874,14 @@ void run_in_process(caf::actor_system& sys, const run_options& opts,
   protocol::node_setup setup;
   setup.model_spec = opts.model_spec;
   setup.seed = opts.seed;
+  setup.lanes = opts.threads;
   setup.until_ns = opts.until;
   setup.trace_dir = opts.trace_dir;
   setup.trace_deliveries = opts.trace_deliveries;
   add_live_setup(opts, setup);
   auto t0 = steady::now();
   auto node = detail::build_node(sys, setup, opts.factory);
-  node->kernel->set_observer(&opts.observer);
+  node->lanes.set_observer(&opts.observer);
   double build_s = seconds_since(t0); // actor creation counts as run time
   auto actor = detail::spawn_node_actor(sys, *node, coord, opts.until, tokens);
   caf::scoped_actor self{sys};
@@ -922,17 +926,23 @@ run_result run_simulation(const run_options& opts) {
   auto t_setup = steady::now();
   std::unique_ptr<model> probe;
   try {
-    probe = opts.factory(opts.model_spec, opts.seed, opts.nodes);
+    if (opts.threads < 1 || opts.threads > max_lanes)
+      throw std::invalid_argument("--threads must be 1 to " +
+                                  std::to_string(max_lanes));
+    probe = opts.factory(opts.model_spec, opts.seed, run_shards(opts));
   } catch (const std::exception& e) {
     result.error = e.what();
     return result;
   }
   caf::actor_system_config cfg;
-  detail::configure(cfg, opts.threads, opts.nodes > 1, opts.messages);
+  // Two scheduler threads: the coordinator answers while the node actor
+  // runs its windows; the lanes have threads of their own.
+  detail::configure(cfg, 2, opts.nodes > 1, opts.messages);
   result.run_lines = probe->describe_run();
   caf::actor_system sys{cfg};
-  if (opts.nodes > 1 && probe->lookahead() <= 0) {
-    result.error = "the model's lookahead must be positive for --nodes > 1";
+  if (run_shards(opts) > 1 && probe->lookahead() <= 0) {
+    result.error = "the model's lookahead must be positive for --nodes > 1 "
+                   "or --threads > 1";
     return result;
   }
   result.setup_s = seconds_since(t_setup);

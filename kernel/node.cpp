@@ -33,34 +33,42 @@ void configure(caf::actor_system_config& cfg, uint32_t threads, bool middleman,
 std::unique_ptr<node_instance> build_node(caf::actor_system& sys,
                                           const protocol::node_setup& setup,
                                           const model_factory& factory) {
-  auto node = std::make_unique<node_instance>();
-  node->sim = factory(setup.model_spec, setup.seed, setup.nodes);
-  node->table = entity_table(setup.nodes);
-  node->sim->describe(node->table);
-  node->table.finalize();
-  kernel_config kcfg;
-  kcfg.seed = setup.seed;
-  kcfg.node = setup.node;
-  kcfg.slot_width = std::min(node->sim->lookahead(), ms(1));
-  kcfg.trace_deliveries = setup.trace_deliveries;
-  node->kernel =
-      std::make_unique<node_kernel>(node->table, node->sim->network(), kcfg);
-  if (!setup.trace_dir.empty()) {
+  if (setup.lanes < 1 || setup.lanes > max_lanes)
+    throw std::invalid_argument("a node process runs 1 to " +
+                                std::to_string(max_lanes) + " lanes");
+  auto node =
+      std::make_unique<node_instance>(setup.node, setup.nodes, setup.lanes);
+  auto& lanes = node->lanes;
+  // Each lane is built as a node process of its own would be, with the
+  // shard count as the models' node count.
+  for (size_t i = 0; i < lanes.size(); ++i) {
+    auto& lane = lanes[i];
+    lane.sim = factory(setup.model_spec, setup.seed, lanes.shards());
+    lane.table = entity_table(lanes.shards());
+    lane.sim->describe(lane.table);
+    lane.table.finalize();
+    kernel_config kcfg;
+    kcfg.seed = setup.seed;
+    kcfg.node = lanes.shard(i);
+    kcfg.slot_width = std::min(lane.sim->lookahead(), ms(1));
+    kcfg.trace_deliveries = setup.trace_deliveries;
+    lane.kernel =
+        std::make_unique<node_kernel>(lane.table, lane.sim->network(), kcfg);
+    for (entity_id id = 0; id < lane.table.size(); ++id)
+      if (lane.kernel->is_local(id))
+        lane.sim->spawn(sys, *lane.kernel, id);
+    lane.kernel->schedule_starts();
+    lane.sim->inject(*lane.kernel);
+  }
+  if (!setup.trace_dir.empty())
     node->trace =
         std::make_unique<trace::shard_writer>(setup.trace_dir, setup.node);
-    node->kernel->set_trace(node->trace.get());
-  }
-  for (entity_id id = 0; id < node->table.size(); ++id)
-    if (node->kernel->is_local(id))
-      node->sim->spawn(sys, *node->kernel, id);
-  node->kernel->schedule_starts();
-  node->sim->inject(*node->kernel);
+  lanes.set_trace(node->trace.get());
   // `run --replay`: the live commands of the earlier run, after every
   // scenario injection, in trace order (the kernel numbers injections).
   for (size_t i = 0; i < setup.replay_t_ns.size(); ++i)
-    node->sim->apply_live(*node->kernel, setup.replay_t_ns[i],
-                          setup.replay_command.at(i),
-                          setup.replay_refusal.at(i));
+    lanes.apply_live(setup.replay_t_ns[i], setup.replay_command.at(i),
+                     setup.replay_refusal.at(i));
   node->pace = setup.pace;
   return node;
 }
@@ -150,6 +158,10 @@ struct node_state {
   bool have_next = false;
   sim_time next_start = 0;
   sim_time last_end = 0; ///< end of the last window run
+  std::vector<event> sending; ///< a peer's events being encoded
+  // Where the wall time goes (final_report).
+  std::chrono::steady_clock::time_point started_wall;
+  double window_s = 0;
   // Live control (docs/kernel.md "Live control").
   bool holding = false; ///< told to hold at this window boundary
   uint64_t hold_id = 0;
@@ -166,9 +178,7 @@ struct node_state {
 
 using node_actor_ptr = caf::stateful_actor<node_state>*;
 
-uint32_t node_id(node_actor_ptr self) {
-  return self->state.node->kernel->config().node;
-}
+uint32_t node_id(node_actor_ptr self) { return self->state.node->lanes.node(); }
 
 const std::string& my_token(node_actor_ptr self) {
   return self->state.tokens.node(node_id(self));
@@ -176,17 +186,16 @@ const std::string& my_token(node_actor_ptr self) {
 
 protocol::final_report final_report(node_actor_ptr self) {
   auto& st = self->state;
-  auto& kernel = *st.node->kernel;
-  kernel.finish();
+  auto& lanes = st.node->lanes;
   model_report mr;
-  st.node->sim->report(kernel, mr);
+  lanes.finish(mr);
   protocol::final_report out;
-  out.node = kernel.config().node;
+  out.node = lanes.node();
   out.token = my_token(self);
-  out.events = kernel.stats().events;
+  out.events = lanes.stats().events;
   out.windows = st.window;
-  out.last_ns = kernel.stats().last_t;
-  for (const auto& d : kernel.delivery_digests()) {
+  out.last_ns = lanes.stats().last_t;
+  for (const auto& d : lanes.delivery_digests()) {
     out.digests.push_back(d.id);
     out.digests.push_back(d.delivered);
     out.digests.push_back(d.hash);
@@ -196,7 +205,7 @@ protocol::final_report final_report(node_actor_ptr self) {
     out.counter_values.push_back(value);
   }
   out.failures = mr.failures;
-  out.error = kernel.error();
+  out.error = lanes.error();
   if (st.node->trace) {
     try {
       auto stats = st.node->trace->close();
@@ -208,6 +217,11 @@ protocol::final_report final_report(node_actor_ptr self) {
   }
   out.rss_kb = peak_rss_kb();
   out.refused = st.refused.count();
+  out.run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                            st.started_wall)
+                  .count();
+  out.window_s = st.window_s;
+  out.lane_wait_s = lanes.lane_wait_s();
   return out;
 }
 
@@ -227,21 +241,22 @@ void finish(node_actor_ptr self) {
 /// event time (including what it just sent).
 void broadcast(node_actor_ptr self) {
   auto& st = self->state;
-  auto& kernel = *st.node->kernel;
-  sim_time sent_min = kernel.outbox_min_time();
-  const auto& outbox = kernel.outbox();
-  st.own_next = std::min(kernel.next_time(), sent_min);
+  auto& lanes = st.node->lanes;
+  sim_time sent_min = lanes.outbox_min_time();
+  st.own_next = std::min(lanes.next_time(), sent_min);
   uint32_t me = node_id(self);
   for (uint32_t j = 0; j < st.peers.size(); ++j) {
     if (j == me)
       continue;
-    protocol::window_batch batch{me,          my_token(self),   st.window,
-                                 st.own_next, outbox[j].size(), {}};
-    if (!outbox[j].empty())
-      batch.bytes = wire::encode_batch(me, outbox[j]);
+    st.sending.clear();
+    lanes.take_outbox(j, st.sending);
+    protocol::window_batch batch{me,          my_token(self),     st.window,
+                                 st.own_next, st.sending.size(), {}};
+    if (!st.sending.empty())
+      batch.bytes = wire::encode_batch(me, st.sending);
     self->send(st.peers[j], std::move(batch));
   }
-  kernel.clear_outbox();
+  lanes.clear_outbox();
 }
 
 /// Runs window [next, end); after it, marks the trace shard complete up to
@@ -249,8 +264,13 @@ void broadcast(node_actor_ptr self) {
 /// run failed.
 bool run_window(node_actor_ptr self, sim_time end) {
   auto& st = self->state;
-  auto& kernel = *st.node->kernel;
-  if (!kernel.run_window(end, self->context()))
+  auto& lanes = st.node->lanes;
+  auto t0 = std::chrono::steady_clock::now();
+  bool ok = lanes.run_window(end, self->context());
+  st.window_s += std::chrono::duration<double>(
+                     std::chrono::steady_clock::now() - t0)
+                     .count();
+  if (!ok)
     return false;
   bool mark = end / trace_mark_interval > st.last_mark / trace_mark_interval;
   if (mark && st.node->trace) {
@@ -258,7 +278,7 @@ bool run_window(node_actor_ptr self, sim_time end) {
     try {
       st.node->trace->mark_complete(end);
     } catch (const std::exception& e) {
-      kernel.fail(e.what());
+      lanes.fail(e.what());
       return false;
     }
   }
@@ -285,7 +305,7 @@ bool collect_next(node_actor_ptr self) {
       std::vector<event> events;
       events.reserve(batch.count);
       wire::decode_batch(batch.bytes, events);
-      st.node->kernel->accept(std::move(events));
+      st.node->lanes.accept(std::move(events));
     }
     st.inbox.erase(i);
   }
@@ -337,13 +357,18 @@ bool may_run(node_actor_ptr self, sim_time start) {
 /// and run control lets it.
 void try_advance(node_actor_ptr self) {
   auto& st = self->state;
-  auto& kernel = *st.node->kernel;
+  auto& lanes = st.node->lanes;
+  // Alone with several lanes, windows are only the lookahead wide: those
+  // within one virtual second run back to back, then the mailbox has its
+  // turn (pings, holds), as with one lane's 1 s windows.
+  sim_time run_until = sim_time_never;
+  for (;;) {
   if (!st.started || st.finished || !collect_next(self))
     return;
   sim_time next = st.next_start;
   if (!st.live_times.empty())
     next = std::min(next, st.live_times.front());
-  if (!kernel.error().empty() || next == sim_time_never || next >= st.until) {
+  if (!lanes.error().empty() || next == sim_time_never || next >= st.until) {
     finish(self);
     return;
   }
@@ -364,9 +389,17 @@ void try_advance(node_actor_ptr self) {
   while (!st.live_times.empty() && st.live_times.front() < end)
     st.live_times.erase(st.live_times.begin());
   broadcast(self);
+  bool alone = st.peers.size() == 1;
+  if (alone && lanes.size() > 1 && st.pace <= 0 && !st.holding &&
+      !st.paused && st.live_times.empty()) {
+    if (run_until == sim_time_never)
+      run_until = (st.window_start / seconds(1) + 1) * seconds(1);
+    if (end < run_until)
+      continue;
+  }
   // Alone, nobody else wakes this node up: continue through the mailbox,
   // so that the coordinator's pings are answered between windows.
-  if (st.peers.size() == 1 && !st.go_pending) {
+  if (alone && !st.go_pending) {
     st.go_pending = true;
     self->send(self, protocol::go_atom::value, st.tokens.coordinator());
   }
@@ -376,6 +409,8 @@ void try_advance(node_actor_ptr self) {
   if (st.peers.size() > 1 && i != st.inbox.end() &&
       i->second.size() + 1 >= st.peers.size())
     self->send(self, protocol::wake_atom::value);
+  return;
+  }
 }
 
 /// Applies live commands at their time (every node the same, in the same
@@ -384,14 +419,14 @@ void on_live_apply(node_actor_ptr self, protocol::live_apply& a) {
   auto& st = self->state;
   if (st.finished)
     return;
-  auto& kernel = *st.node->kernel;
+  auto& lanes = st.node->lanes;
   try {
     if (a.refusal.size() != a.command.size())
       throw std::invalid_argument("malformed live commands");
     for (size_t i = 0; i < a.command.size(); ++i)
-      st.node->sim->apply_live(kernel, a.t_ns, a.command[i], a.refusal[i]);
+      lanes.apply_live(a.t_ns, a.command[i], a.refusal[i]);
   } catch (const std::exception& e) {
-    kernel.fail(std::string("live command: ") + e.what());
+    lanes.fail(std::string("live command: ") + e.what());
     finish(self);
     return;
   }
@@ -459,7 +494,7 @@ void on_batch(node_actor_ptr self, protocol::window_batch& batch) {
     st.inbox[batch.window].push_back(std::move(batch));
     try_advance(self);
   } catch (const std::exception& e) {
-    st.node->kernel->fail("bad event batch from node " +
+    st.node->lanes.fail("bad event batch from node " +
                           std::to_string(batch.from) + ": " + e.what());
     finish(self);
   }
@@ -474,7 +509,7 @@ void send_status(node_actor_ptr self) {
   status.token = my_token(self);
   status.window = st.window;
   status.window_start_ns = st.window_start;
-  status.events = st.node->kernel->stats().events;
+  status.events = st.node->lanes.stats().events;
   if (st.node->trace) {
     auto prefix = st.node->trace->complete_prefix();
     status.trace_until_ns = prefix.until_ns;
@@ -502,10 +537,10 @@ caf::behavior node_actor(node_actor_ptr self, node_instance* node,
   st.until = until;
   st.tokens = std::move(tokens);
   st.refused = refusals("node " + std::to_string(node_id(self)));
-  uint32_t nodes = node->table.num_nodes();
-  // Alone, a node needs no lookahead; it still pauses every virtual second
-  // so that it can answer the coordinator (progress lines).
-  st.lookahead = nodes > 1 ? node->sim->lookahead() : seconds(1);
+  uint32_t nodes = node->lanes.nodes();
+  // Alone, a node with one lane needs no lookahead; it still pauses every
+  // virtual second so that it can answer the coordinator (progress lines).
+  st.lookahead = node->lanes.shards() > 1 ? node->lanes.lookahead() : seconds(1);
   st.pace = node->pace;
   st.peers.resize(nodes);
   self->monitor(coordinator);
@@ -569,6 +604,7 @@ caf::behavior node_actor(node_actor_ptr self, node_instance* node,
         if (!st.started) {
           st.started = true;
           st.anchor_wall = std::chrono::steady_clock::now();
+          st.started_wall = st.anchor_wall;
           broadcast(self);
         }
         try_advance(self);

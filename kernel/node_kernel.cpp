@@ -61,9 +61,11 @@ void node_kernel::attach(entity_id id, entity* self, size_t self_bytes,
   handles_.push_back(std::move(handle));
 }
 
-void node_kernel::set_trace(trace::shard_writer* sink) {
+void node_kernel::set_trace(trace::record_sink* sink) {
   trace_ = sink;
-  if (trace_)
+  // Only when used: a shard's names are its records' (and so the same
+  // bytes with lanes, which intern names as records come).
+  if (trace_ && cfg_.trace_deliveries)
     deliver_id_ = trace_->intern("deliver");
 }
 

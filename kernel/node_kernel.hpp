@@ -57,7 +57,7 @@ public:
   void attach(entity_id id, entity* self, size_t self_bytes, caf::actor handle);
 
   /// Writes this node's trace records to `sink` (nullptr: no trace).
-  void set_trace(trace::shard_writer* sink);
+  void set_trace(trace::record_sink* sink);
 
   /// Also shows every record the entities trace to `observer` (nullptr or
   /// an empty function: none); it must outlive the run.
@@ -104,6 +104,8 @@ public:
   /// Events for other nodes collected since the last clear_outbox(), by
   /// destination node.
   const std::vector<std::vector<event>>& outbox() const { return outbox_; }
+  /// The outbox's events for node `node`, to move out (node_lanes).
+  std::vector<event>& outbox_to(uint32_t node) { return outbox_[node]; }
   void clear_outbox();
 
   /// Earliest time among the events in the outbox, or sim_time_never.
@@ -183,7 +185,7 @@ private:
 
   size_t attached_bytes_ = 0; ///< total size of the local entity actors
   bool prefetch_ = false;     ///< see prefetch()
-  trace::shard_writer* trace_ = nullptr;
+  trace::record_sink* trace_ = nullptr;
   const trace_observer* observer_ = nullptr;
   uint16_t deliver_id_ = 0;
   std::string error_;

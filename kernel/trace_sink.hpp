@@ -73,7 +73,26 @@ constexpr uint32_t max_batch_segments = 512;
 /// File name of node `node`'s shard inside a trace directory.
 std::string shard_file_name(uint32_t node);
 
-class shard_writer {
+/// Where the kernel appends its records: a shard file (shard_writer), or
+/// a lane's buffer that the node merges into its shard at each window's end
+/// (kernel/lanes.hpp).
+class record_sink {
+public:
+  virtual ~record_sink() = default;
+
+  /// Returns the small id of an event name (stable within this sink).
+  virtual uint16_t intern(std::string_view event_name) = 0;
+
+  /// Appends one record. Keys must be non-decreasing across calls.
+  virtual void append(const order_key& key, uint16_t event,
+                      const field* fields, size_t num_fields) = 0;
+
+  void append(const order_key& key, uint16_t event) {
+    append(key, event, nullptr, 0);
+  }
+};
+
+class shard_writer final : public record_sink {
 public:
   /// Creates DIR (and parents) if needed and opens the shard file. Throws
   /// std::runtime_error naming the path on failure.
@@ -83,16 +102,11 @@ public:
   shard_writer(const shard_writer&) = delete;
   shard_writer& operator=(const shard_writer&) = delete;
 
-  /// Returns the small id of an event name (stable within this shard).
-  uint16_t intern(std::string_view event_name);
+  uint16_t intern(std::string_view event_name) override;
 
-  /// Appends one record. Keys must be non-decreasing across calls.
   void append(const order_key& key, uint16_t event, const field* fields,
-              size_t num_fields);
-
-  void append(const order_key& key, uint16_t event) {
-    append(key, event, nullptr, 0);
-  }
+              size_t num_fields) override;
+  using record_sink::append;
 
   /// Says that every record with t < until_ns has been appended: the
   /// records so far go to the file as whole messages, and once they are

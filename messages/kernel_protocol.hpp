@@ -38,6 +38,7 @@ struct node_setup {
   uint64_t seed = 0;
   uint32_t nodes = 1;
   uint32_t node = 0;
+  uint32_t lanes = 1; ///< per node process (kernel/lanes.hpp)
   int64_t until_ns = 0;
   std::string trace_dir;
   bool trace_deliveries = false;
@@ -52,7 +53,7 @@ struct node_setup {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_setup& x) {
   return f(caf::meta::type_name("node_setup"), x.model_spec, x.seed, x.nodes,
-           x.node, x.until_ns, x.trace_dir, x.trace_deliveries, x.pace,
+           x.node, x.lanes, x.until_ns, x.trace_dir, x.trace_deliveries, x.pace,
            x.replay_t_ns, x.replay_command, x.replay_refusal);
 }
 
@@ -131,6 +132,12 @@ struct final_report {
   int64_t rss_kb = 0;
   uint64_t refused = 0; ///< messages this node refused
   std::string error;
+  /// Wall seconds from the first window to the last; of those, in windows
+  /// (running lanes, exchanging, merging records), and the first lane's
+  /// wait for the others at the end of each window.
+  double run_s = 0;
+  double window_s = 0;
+  double lane_wait_s = 0;
 };
 
 template <class Inspector>
@@ -138,7 +145,7 @@ typename Inspector::result_type inspect(Inspector& f, final_report& x) {
   return f(caf::meta::type_name("final_report"), x.node, x.token, x.events,
            x.windows, x.last_ns, x.digests, x.counter_names, x.counter_values,
            x.failures, x.trace_records, x.trace_bytes, x.rss_kb, x.refused,
-           x.error);
+           x.error, x.run_s, x.window_s, x.lane_wait_s);
 }
 
 } // namespace vmss::protocol

@@ -80,6 +80,9 @@ int bench_main(const bench_args& a) {
                 res.trace_records ? double(res.trace_bytes) / res.trace_records
                                   : 0.0);
   std::printf("\n");
+  std::fflush(stdout);
+  print_node_figures(res);
+  std::cout.flush();
   bool ok = res.check_failures.empty();
   if (a.workload == "region")
     msgs = static_cast<int64_t>(res.events);

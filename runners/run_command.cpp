@@ -360,7 +360,9 @@ void add_node_command(CLI::App& root) {
       ->required();
   cmd->add_option("--node-id", args->node_id, "this node's number, 0 to 63")
       ->required();
-  cmd->add_option("--threads", args->threads, "CAF scheduler threads, 1 to 64")
+  cmd->add_option("--threads", args->threads,
+                  "CAF scheduler threads of this process, 1 to 64 (its lanes "
+                  "are the run's --threads, from the coordinator)")
       ->capture_default_str();
   cmd->add_option("--config", args->config,
                   "cluster.conf whose [cluster] secret-file holds the run "

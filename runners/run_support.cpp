@@ -12,7 +12,7 @@ namespace vmss {
 std::unique_ptr<model> check_model(const run_options& opts) {
   std::unique_ptr<model> sim;
   try {
-    sim = opts.factory(opts.model_spec, opts.seed, opts.nodes);
+    sim = opts.factory(opts.model_spec, opts.seed, run_shards(opts));
   } catch (const std::exception& e) {
     throw std::invalid_argument(e.what());
   }
@@ -28,7 +28,7 @@ std::unique_ptr<model> check_model(const run_options& opts) {
 
 void write_run_manifest(const run_options& opts, model& sim,
                         const run_result& res, const std::string& scenario) {
-  entity_table table(opts.nodes);
+  entity_table table(run_shards(opts));
   sim.describe(table);
   table.finalize();
   trace::manifest m;
@@ -41,7 +41,8 @@ void write_run_manifest(const run_options& opts, model& sim,
   m.complete = !res.trace_incomplete;
   m.complete_until_ns = res.trace_incomplete ? res.complete_until : 0;
   for (const auto& e : table.entries())
-    m.entities.push_back({e.path, std::string(e.kind->name), e.node});
+    m.entities.push_back(
+        {e.path, std::string(e.kind->name), e.node % opts.nodes});
   for (uint32_t k = 0; k < opts.nodes; ++k)
     m.shards.push_back({k, trace::shard_file_name(k), res.shards[k].records,
                         res.shards[k].bytes});

@@ -10,6 +10,7 @@
 #include "runners/trace_output.hpp"
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include <iostream>
 #include <stdexcept>
@@ -20,7 +21,7 @@ struct common_args {
   // Kept as text and parsed strictly by apply_common (CLI11 would wrap
   // "--seed -1" and print a 300-digit range for a bad timeout).
   std::string seed = "1";
-  std::string threads = "2";
+  std::string threads = "1";
   std::string nodes = "1";
   std::string node_timeout_s = "10";
   bool progress = false, quiet = false;
@@ -50,8 +51,12 @@ inline void add_common_options(CLI::App& cmd, common_args& a) {
       cmd.add_option("--seed,-s", a.seed, "run seed, 0 to 18446744073709551615")
           ->type_name("N")
           ->capture_default_str();
-  a.threads_opt = cmd.add_option("--threads", a.threads,
-                                 "CAF scheduler threads per process, 1 to 64")
+  a.threads_opt = cmd.add_option(
+                        "--threads", a.threads,
+                        "lanes per node process, 1 to 64: threads that run "
+                        "its events in parallel, each window, with the same "
+                        "results (docs/kernel.md \"Lanes\"); they pay on "
+                        "large models")
                       ->type_name("N")
                       ->capture_default_str();
   a.nodes_opt = cmd.add_option("--nodes", a.nodes,
@@ -167,6 +172,20 @@ void write_run_manifest(const run_options& opts, model& sim,
 void report_failed_run(const run_options& opts, model& sim,
                        const run_result& res, const std::string& scenario,
                        trace_output* out);
+
+/// One '#' line per node process: where its wall time went
+/// (docs/benchmarks.md "Output").
+inline void print_node_figures(const run_result& res) {
+  for (const auto& n : res.nodes) {
+    double per_s = n.run_s > 0 ? 1 / n.run_s : 0;
+    std::cout << fmt::format(
+        "# node {}: events={} events_per_s={:.0f} windows={} "
+        "windows_per_s={:.0f} barrier_wait={:.1f}% lane_wait={:.1f}% "
+        "rss_kb={}\n",
+        n.node, n.events, n.events * per_s, n.windows, n.windows * per_s,
+        100 * n.barrier_share(), 100 * n.lane_wait_s * per_s, n.rss_kb);
+  }
+}
 
 /// Prints the model's description and any failed checks as '#' lines.
 inline void print_run_lines(const run_result& res) {

@@ -1,5 +1,5 @@
-// Process-level tests of the vmss-sim binary: the same digest on 1 and 2
-// scheduler threads and on 1, 2 and 3 node processes; lookahead violations;
+// Process-level tests of the vmss-sim binary: the same digest on 1 to 3
+// lanes (--threads) and on 1, 2 and 3 node processes; lookahead violations;
 // node failure; cross-process round trip of every message type.
 #include "tests/support/sim_process.hpp"
 
@@ -24,8 +24,9 @@ using namespace vmss_test;
 TEST(determinism, phold_same_trace_digest_on_threads_and_nodes) {
   const std::string base =
       "run --model 'phold entities=60 jobs=3' --until 500ms --seed 11";
-  std::vector<std::string> variants{"--threads 1", "--threads 2", "--nodes 2",
-                                    "--nodes 3", "--nodes 2 --threads 1"};
+  std::vector<std::string> variants{
+      "--threads 1", "--threads 2", "--threads 3",          "--nodes 2",
+      "--nodes 3",   "--nodes 2 --threads 1", "--nodes 2 --threads 2"};
   std::string first;
   for (size_t i = 0; i < variants.size(); ++i) {
     auto res = run_sim(base + " " + variants[i] + " --out " +
@@ -60,23 +61,26 @@ const std::string faults_tour =
 TEST(determinism, faults_tour_with_faults_same_digests_on_nodes) {
   // The tour injects a fault of every kind (and recovers it):
   // kernel-injected events must be numbered alike whatever a node holds.
+  // Lanes (--threads) too: each lane numbers the injections like a node.
   std::string trace_digest, delivery_digest;
-  for (int nodes = 1; nodes <= 3; ++nodes) {
-    auto res =
-        run_sim("run " + faults_tour + " --nodes " + std::to_string(nodes) +
-                " --out " + tmp_dir("faults" + std::to_string(nodes)));
-    ASSERT_EQ(res.exit_code, 0) << res.output;
+  std::vector<std::string> variants{"--nodes 1", "--nodes 2", "--nodes 3",
+                                    "--threads 2", "--threads 3"};
+  for (size_t i = 0; i < variants.size(); ++i) {
+    const auto& v = variants[i];
+    auto res = run_sim("run " + faults_tour + " " + v + " --out " +
+                       tmp_dir("faults" + std::to_string(i)));
+    ASSERT_EQ(res.exit_code, 0) << v << "\n" << res.output;
     ASSERT_NE(res.output.find("faults=16"), std::string::npos) << res.output;
     auto digest = res.value("digest");
     auto delivery = trace_line_value(res, "delivery_digest");
     ASSERT_EQ(digest.size(), 64u) << res.output;
     ASSERT_EQ(delivery.size(), 64u) << res.output;
-    if (nodes == 1) {
+    if (i == 0) {
       trace_digest = digest;
       delivery_digest = delivery;
     }
-    EXPECT_EQ(digest, trace_digest) << "--nodes " << nodes;
-    EXPECT_EQ(delivery, delivery_digest) << "--nodes " << nodes;
+    EXPECT_EQ(digest, trace_digest) << v;
+    EXPECT_EQ(delivery, delivery_digest) << v;
   }
 }
 
@@ -100,7 +104,7 @@ TEST(determinism, heartbeat_same_digest_on_threads_and_nodes) {
   const std::string base =
       "bench heartbeat --hosts 300 --monitors 5 --seconds 3";
   std::vector<std::string> variants{"--threads 1", "--threads 2", "--nodes 2",
-                                    "--nodes 3"};
+                                    "--nodes 3", "--nodes 2 --threads 2"};
   std::string first;
   for (const auto& v : variants) {
     auto res = run_sim(base + " " + v);
