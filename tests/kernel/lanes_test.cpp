@@ -1,5 +1,5 @@
 // Lanes (kernel/lanes.hpp): the thread team, and in-process runs on 1 to 4
-// lanes giving the same results and the same trace bytes.
+// lanes giving the same results in one trace shard.
 // CAF headers before gtest (toolchain.md).
 #include "bench/module.hpp"
 #include "bench/workloads.hpp"
