@@ -1,7 +1,9 @@
+#include "analysis/checker.hpp"
 #include "analysis/digest.hpp"
 #include "input/scenario.hpp"
 #include "kernel/cluster.hpp"
 #include "runners/commands.hpp"
+#include "runners/modules.hpp"
 #include "runners/run_support.hpp"
 #include "runners/scenario_file.hpp"
 #include "runners/tell_user.hpp"
@@ -134,6 +136,19 @@ void print_details(const run_result& res, const run_options& opts,
   std::printf("\n");
 }
 
+/// The invariant checkers of `trace check` over a scenario's trace in
+/// `dir`: a '# check failed' line per checker that found violations, added
+/// to `failures`.
+void check_scenario_trace(const std::string& dir,
+                          std::vector<std::string>& failures) {
+  for (const auto& r : analysis::run_checkers(dir, all_checkers().create_all()))
+    if (!r.ok()) {
+      failures.push_back("trace check " + r.name + ": " +
+                         std::to_string(r.violations.total()) + " violations");
+      std::cout << "# check failed: " << failures.back() << "\n";
+    }
+}
+
 int bench_main(const bench_args& a) {
   run_options opts;
   apply_common(a.common, opts);
@@ -162,8 +177,10 @@ int bench_main(const bench_args& a) {
   if (out) {
     write_run_manifest(opts, *sim, res, setup.scenario);
     out->commit();
-    if (setup.scenario_trace)
+    if (setup.scenario_trace) {
       digest = analysis::trace_digest(out->path());
+      check_scenario_trace(out->path(), res.check_failures);
+    }
   }
   print_details(res, opts, digest);
   bool ok = res.check_failures.empty();
@@ -219,7 +236,8 @@ void add_bench_command(CLI::App& root) {
   cmd->add_option("--trace", a->trace_dir,
                   "write a trace into DIR: a record per delivered message "
                   "(region-day: the scenario's records, as run --out writes "
-                  "them, and its trace_digest on the '#' line)")
+                  "them; its trace_digest on the '#' line and check= also "
+                  "the invariant checkers of trace check)")
       ->type_name("DIR");
   add_common_options(*cmd, a->common);
   cmd->callback([a] {
