@@ -65,7 +65,9 @@ TEST(RegionDay, TheCiVariantHoldsEveryFaultKindOfTheDayAndAutoscale) {
   vmss_test::scratch s;
   auto run = run_sim("run " + ci + " --quiet --out " + s.at("t"));
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  auto out = run_sim("trace export " + s.at("t") + " --format jsonl");
+  auto out = run_sim("trace export " + s.at("t") +
+                     " --format jsonl --filter event=fault_injected,"
+                     "leader_killed,leader_elected,capacity_changed");
   ASSERT_EQ(out.exit_code, 0) << out.output;
   auto records = vmss_test::parse_jsonl(out.output);
   std::set<std::string> faults;
