@@ -58,11 +58,10 @@ sim_time parse_hours(const std::string& text, sim_time limit) {
   };
   if (!std::regex_match(text, decimal))
     throw refuse();
-  double h = std::strtod(text.c_str(), nullptr);
-  auto t = static_cast<sim_time>(std::llround(h * 3600e9));
-  if (t <= 0 || t > limit)
-    throw refuse();
-  return t;
+  double ns = std::strtod(text.c_str(), nullptr) * 3600e9;
+  if (!(ns >= 1) || ns > static_cast<double>(limit))
+    throw refuse(); // also before a huge number could overflow below
+  return static_cast<sim_time>(std::llround(ns));
 }
 
 /// bench region-day: the built-in scenarios/region-day.json, or --scenario

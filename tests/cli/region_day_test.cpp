@@ -178,7 +178,9 @@ TEST(RegionDay, BenchRunsTheScenarioAsRunDoesAndPrintsItsLines) {
 }
 
 TEST(RegionDay, BadHoursAndOptionsOfOtherWorkloadsExit2) {
-  for (const std::string hours : {"0", "25", "1h", "-1", ".5", "1e1"}) {
+  for (const std::string hours :
+       {"0", "0.0000000000001", "25", "24.001", "1h", "-1", ".5", "1e1",
+        "99999999999999999999999"}) {
     auto r = run_sim("bench region-day --hours " + hours);
     EXPECT_EQ(r.exit_code, 2) << hours << "\n" << r.output;
     EXPECT_NE(r.output.find("error: --hours " + hours +
