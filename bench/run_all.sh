@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the issue's benchmark set and prints the median of RUNS runs of each
 # (machines are noisy: compare medians, and ratios measured in one run).
-#   bench/run_all.sh [BUILD_DIR]      (RUNS=3 by default)
+#   bench/run_all.sh [BUILD_DIR]      (RUNS=3, REGION_DAY_HOURS=1 by default)
 set -euo pipefail
 sim=${1:-build}/runners/vmss-sim
 runs=${RUNS:-3}
@@ -51,6 +51,14 @@ bench "W2 heartbeat H=100000 T=1 (memory)" heartbeat --hosts 100000 --seconds 1
 bench "empty windows nodes=2" pingpong --pairs 1 --rounds 10000 --nodes 2
 # Issue 3: the region preset (4,800 hosts, 201,600 VM slots), 1 virtual hour.
 bench "region preset 1h nodes=1" region --seconds 3600
+# Issue 14: region-day (docs/benchmarks.md), REGION_DAY_HOURS virtual hours
+# (default 1; 24 is the whole day), and its CI variant on 1 and 3 nodes.
+day_hours=${REGION_DAY_HOURS:-1}
+bench "region-day ${day_hours}h nodes=1" region-day --hours "$day_hours"
+for n in 1 3; do
+  bench "region-day CI variant nodes=$n" region-day --nodes "$n" \
+    --scenario "$(dirname "$0")/../scenarios/region-day-ci.json"
+done
 
 # Tracing cost: plain and traced runs interleaved, medians compared.
 plain=() traced=() bytes=()

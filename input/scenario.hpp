@@ -117,6 +117,15 @@ const std::string& builtin_default_scenario();
 /// (built in)".
 scenario_input load_builtin_default_scenario();
 
+/// The region-day benchmark's scenario (`bench region-day`,
+/// docs/benchmarks.md): the text of scenarios/region-day.json, embedded at
+/// build time.
+const std::string& builtin_region_day_scenario();
+
+/// The label of builtin_region_day_scenario() in errors and manifests.
+inline constexpr const char* builtin_region_day_label =
+    "scenarios/region-day.json (built in)";
+
 /// A VM size the simulator models: its vCPUs and memory.
 struct vm_size {
   const char* name;

@@ -174,22 +174,7 @@ int run_main(const run_args& args) {
   } else {
     auto text = scenario_text(args.scenario);
     scenario = read_scenario(args.scenario, text);
-    for (const auto& w : scenario.azure_warnings)
-      tell_user(user_line::warning, w.line());
-    if (!scenario.azure_not_modelled.empty() ||
-        !scenario.azure.not_modelled.empty())
-      tell_user(
-          user_line::note,
-          std::to_string(scenario.azure.not_modelled.size()) +
-              " resources and " +
-              std::to_string(scenario.azure_not_modelled.size()) +
-              " paths of the scenario's Azure JSON are not modelled "
-              "('vmss-sim validate " +
-              (args.scenario.empty() ? std::string("FILE") : args.scenario) +
-              "' lists them)");
-    opts.model_spec = scenario_model_spec(scenario.label, text);
-    opts.until = scenario.spec.duration_ns();
-    scenario_name = scenario.spec.name() + " (" + scenario.label + ")";
+    scenario_name = use_scenario(scenario, text, args.scenario, opts);
   }
   if (args.until_opt->count() > 0) {
     std::string why;
@@ -200,9 +185,8 @@ int run_main(const run_args& args) {
                                   ": must be after the start");
   }
   apply_common(args.common, opts);
-  if (args.model.empty() && scenario.spec.has_seed() &&
-      args.common.seed_opt->count() == 0)
-    opts.seed = scenario.spec.seed(); // the scenario's, unless --seed
+  if (args.model.empty())
+    use_scenario_seed(scenario, args.common.seed_opt->count() > 0, opts);
   opts.pace = parse_pace(args.pace);
   if (!args.replay.empty())
     read_replay(args.replay, scenario_name, opts);

@@ -9,6 +9,8 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace {
 
 using namespace vmss;
@@ -378,6 +380,38 @@ TEST(scenario, the_default_scenario_file_loads_and_is_the_embedded_one) {
   EXPECT_TRUE(s.workloads(0).rate().has_diurnal());
   EXPECT_EQ(s.timeline_size(), 5);
   EXPECT_FALSE(s.description().empty());
+}
+
+TEST(scenario, the_region_day_file_is_the_embedded_one_of_bench_region_day) {
+  auto path = std::string(VMSS_SOURCE_DIR) + "/scenarios/region-day.json";
+  EXPECT_EQ(vmss_test::read_file(path), builtin_region_day_scenario());
+  auto file = load_scenario_file(path);
+  auto builtin = load_scenario_text(builtin_region_day_scenario(),
+                                    builtin_region_day_label, ".");
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(builtin.spec,
+                                                                 file.spec));
+  // docs/benchmarks.md: the region preset for 24 virtual hours, tenants at
+  // 90 %, 10 autoscaled scale sets behind load balancers, each with its
+  // workload, random host crashes and a rack loss, a leader kill and a zone
+  // outage.
+  const auto& s = builtin.spec;
+  EXPECT_EQ(s.duration_ns(), seconds(86400));
+  EXPECT_EQ(s.topology().preset(), "region");
+  EXPECT_FALSE(s.topology().has_racks_per_zone());
+  EXPECT_EQ(s.background_tenants().utilisation_percent(), 90u);
+  EXPECT_EQ(s.scale_sets_size(), 10);
+  EXPECT_EQ(s.load_balancers_size(), 10);
+  EXPECT_EQ(s.autoscale_settings_size(), 10);
+  EXPECT_EQ(s.workloads_size(), 10);
+  ASSERT_EQ(s.fault_processes_size(), 1);
+  EXPECT_EQ(s.fault_processes(0).fault(), scenario::host_crash);
+  std::set<int> faults;
+  for (const auto& e : s.timeline())
+    faults.insert(e.fault());
+  EXPECT_EQ(faults,
+            (std::set<int>{scenario::rack_power_off, scenario::rack_power_on,
+                           scenario::fc_leader_kill, scenario::zone_power_off,
+                           scenario::zone_power_on}));
 }
 
 TEST(scenario, the_faults_tour_has_one_fault_of_each_kind) {
