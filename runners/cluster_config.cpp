@@ -97,10 +97,8 @@ void check_launch(const std::string& value) {
 /// [node.K] keys; K is at most max_nodes - 1.
 void apply_node(cluster_config& cfg, const std::string& group,
                 const std::string& key, const std::string& value) {
-  auto k = parse_whole_number(group.substr(5), 0, max_nodes - 1);
-  if (cfg.node_list.size() <= k)
-    cfg.node_list.resize(k + 1);
-  auto& node = cfg.node_list[k];
+  auto& node = cfg.node_list[std::stoul(group.substr(5))]; // open_group
+
   if (key == "address")
     node.address = to_address(value);
   else if (key == "port")
@@ -187,11 +185,21 @@ std::string without_comment(const std::string& line) {
   return line;
 }
 
-void check_group(const std::string& group) {
+/// Checks a group header; a [node.K] group makes node K known.
+void open_group(cluster_config& cfg, std::vector<bool>& seen,
+                const std::string& group) {
   if (group == "cluster" || group == "coordinator" || group == "sim")
     return;
-  if (group.rfind("node.", 0) == 0 && all_digits(group, 5))
+  uint64_t k = 0;
+  if (group.rfind("node.", 0) == 0 &&
+      parse_uint(group.substr(5), 0, max_nodes - 1, k)) {
+    if (cfg.node_list.size() <= k)
+      cfg.node_list.resize(k + 1);
+    if (seen.size() <= k)
+      seen.resize(k + 1, false);
+    seen[k] = true;
     return;
+  }
   throw std::invalid_argument("unknown group [" + group +
                               "] (known: [cluster], [coordinator], "
                               "[node.0], [node.1], ..., [sim])");
@@ -336,7 +344,7 @@ cluster_config read_cluster_config(const std::string& path) {
         throw std::runtime_error(where + "unterminated group header");
       group = trim(line.substr(1, line.size() - 2));
       try {
-        check_group(group);
+        open_group(cfg, seen, group);
       } catch (const std::exception& e) {
         throw std::runtime_error(where + e.what());
       }
@@ -353,12 +361,6 @@ cluster_config read_cluster_config(const std::string& path) {
     } catch (const std::exception& e) {
       throw std::runtime_error(where + group + "." + name + "=" + value + ": " +
                                e.what());
-    }
-    if (group.rfind("node.", 0) == 0) {
-      auto k = std::stoul(group.substr(5));
-      if (seen.size() <= k)
-        seen.resize(k + 1, false);
-      seen[k] = true;
     }
   }
   seen.resize(cfg.node_list.size(), false);
