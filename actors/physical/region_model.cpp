@@ -952,9 +952,13 @@ public:
       for (uint32_t z = 0; z < net_.layout(i).zones; ++z)
         zones[i].push_back(topology::zone_path(net_.layout(i), z));
     shards_ = topology::zone_shards(partition_, zones, table.num_nodes());
-    table.add(control_path(first), vmss::control::kinds::control, 0);
+    planes_.assign(regions, 0);
+    // The control entity and the client are the first region's, with its
+    // control plane (shard 0 unless an explicit map moves that region).
+    auto first_plane = regions == 1 ? 0u : shards_[0][0];
+    table.add(control_path(first), vmss::control::kinds::control, first_plane);
     if (client_.count > 0 || !client_.operations.empty())
-      table.add(client_path(first), fabric::kinds::client, 0);
+      table.add(client_path(first), fabric::kinds::client, first_plane);
     for (uint32_t i = 0; i < regions; ++i)
       describe_region(table, i);
     // The global entities, on the first node.
@@ -974,6 +978,7 @@ public:
     auto regions = static_cast<uint32_t>(net_.regions());
     auto node_of = [&](uint32_t zone) { return shards_[i][zone]; };
     auto plane = regions == 1 ? 0u : node_of(0);
+    planes_[i] = plane;
     if (regions > 1)
       table.add(topology::gateway_path(r), kinds::region_gateway, plane);
     bool has_sets = std::count(set_region_.begin(), set_region_.end(), i) > 0;
@@ -1023,7 +1028,11 @@ public:
   }
 
   network_model& network() override { return net_; }
-  sim_time lookahead() const override { return net_.lookahead(); }
+  /// The smallest latency across the shards of the last describe().
+  sim_time lookahead() const override {
+    return shards_.empty() ? net_.lookahead()
+                           : net_.lookahead(shards_, planes_);
+  }
 
   void spawn(caf::actor_system& sys, node_kernel& k, entity_id id) override {
     if (!bound_)
@@ -1322,6 +1331,7 @@ private:
   /// Which shard runs each zone (cluster.conf's rule; topology/partition).
   topology::partition partition_;
   std::vector<std::vector<uint32_t>> shards_; ///< by region, by zone
+  std::vector<uint32_t> planes_; ///< by region: its control plane's shard
 
   /// What the model keeps per region: its fabric controller, servers,
   /// storage, control plane and load balancers.
