@@ -244,4 +244,50 @@ TEST(cluster_up, a_node_by_hand_without_a_coordinator_to_dial_is_refused) {
       << res.output;
 }
 
+TEST(cluster_up, sim_group_gives_the_scenario_the_end_and_the_output) {
+  auto out = tmp_dir("sim-group-trace");
+  auto conf = tmp_dir("sim-group.conf");
+  write(conf, "[cluster]\nnodes=2\nthreads=1\n[sim]\nuntil=\"20s\"\n"
+              "scenario=\"" +
+                  tour + "\"\nout=\"" + out + "\"\n");
+  auto res = run_sim("cluster up --config " + conf + " --quiet");
+  ASSERT_EQ(res.exit_code, 0) << res.output;
+  auto alone = run_sim("run " + tour + " --until 20s --quiet --out " +
+                       tmp_dir("sim-group-one"));
+  ASSERT_EQ(alone.exit_code, 0) << alone.output;
+  EXPECT_EQ(res.value("digest"), alone.value("digest"));
+  EXPECT_EQ(res.value("virtual_s"), alone.value("virtual_s"));
+  struct stat st;
+  EXPECT_EQ(::stat((out + "/manifest.json").c_str(), &st), 0) << res.output;
+  // The command line wins over the file.
+  auto shorter = run_sim("cluster up --config " + conf +
+                         " --until 5s --quiet --out " + tmp_dir("sim-5s"));
+  ASSERT_EQ(shorter.exit_code, 0) << shorter.output;
+  EXPECT_LT(std::stod(shorter.value("virtual_s")), 5.0);
+}
+
+TEST(cluster_up, a_partition_the_model_cannot_take_exits_2) {
+  auto unknown = tmp_dir("unknown-region.conf");
+  write(unknown, "[cluster]\nnodes=2\npartition=\"explicit\"\n"
+                 "assign=[\"westeurope=0\", \"eastus=1\"]\n");
+  auto res = run_sim("cluster up --config " + unknown + " " + tour + " --out " +
+                     tmp_dir("unknown-region"));
+  EXPECT_EQ(res.exit_code, 2) << res.output;
+  EXPECT_NE(res.output.find("error: " + unknown +
+                            ": cluster.assign: eastus: no such region or "
+                            "zone in the model's world"),
+            std::string::npos)
+      << res.output;
+  auto bench_model = tmp_dir("pingpong.conf");
+  write(bench_model, "[cluster]\nnodes=2\npartition=\"by-region\"\n");
+  res = run_sim("run --model pingpong --until 1s --config " + bench_model +
+                " --out " + tmp_dir("pingpong"));
+  EXPECT_EQ(res.exit_code, 2) << res.output;
+  EXPECT_NE(res.output.find("error: " + bench_model +
+                            ": cluster.partition: the rule places a region "
+                            "model's zones"),
+            std::string::npos)
+      << res.output;
+}
+
 } // namespace
