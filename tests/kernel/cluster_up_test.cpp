@@ -290,4 +290,38 @@ TEST(cluster_up, a_partition_the_model_cannot_take_exits_2) {
       << res.output;
 }
 
+/// Whether process `pid` is gone (or a zombie nobody reaped yet).
+bool gone(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  auto paren = text.rfind(')');
+  return text.empty() ||
+         (paren != std::string::npos && text.substr(paren + 2, 1) == "Z");
+}
+
+TEST(cluster_up, a_failed_run_kills_each_template_s_whole_process_group) {
+  // Each template leaves a child behind (standing in for ssh's own
+  // processes); node 1's never starts its node, so the run fails.
+  auto pids = tmp_dir("template-pids");
+  auto conf = tmp_dir("failing.conf");
+  write(conf, "[cluster]\nthreads=1\nnode-timeout=0.5\n"
+              "launch=\"sleep 30 & echo $! >>" +
+                  pids +
+                  "; if [ {node} = 1 ]; then exit 3; fi; exec {exe} node "
+                  "--config {config} --node-id {node} --coordinator "
+                  "{coordinator}\"\n[node.0]\n[node.1]\n");
+  auto res = run_sim("cluster up --config " + conf + " " + tour +
+                     " --quiet --out " + tmp_dir("failing-trace"));
+  EXPECT_EQ(res.exit_code, 1) << res.output;
+  EXPECT_NE(res.output.find("node 1 never connected"), std::string::npos)
+      << res.output;
+  std::ifstream in(pids);
+  int pid = 0, count = 0;
+  while (in >> pid) {
+    ++count;
+    EXPECT_TRUE(gone(pid)) << "pid " << pid << " outlived the run";
+  }
+  EXPECT_EQ(count, 2);
+}
+
 } // namespace
