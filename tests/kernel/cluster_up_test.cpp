@@ -74,7 +74,8 @@ public:
     auto c = "ip -n " + coordinator() + " ";
     if (!sh(c + "link set lo up") || !sh(c + "link add br0 type bridge") ||
         !sh(c + "addr add 10.77.0.1/24 dev br0") || !sh(c + "link set br0 up"))
-      return "cannot set up the bridge in " + coordinator();
+      return "cannot set up the bridge in " + coordinator() +
+             " (`ip link add ... type bridge` failed: no CAP_NET_ADMIN?)";
     for (int k = 0; k < nodes; ++k) {
       auto ns = node(k);
       auto v = "v" + std::to_string(k);
