@@ -196,7 +196,7 @@ int run_main(const run_args& args_in) {
     opts.until = scenario.spec.duration_ns();
     scenario_name = scenario.spec.name() + " (" + scenario.label + ")";
   }
-  if (!args.until.empty()) {
+  if (args.until_opt->count() > 0 || !args.until.empty()) {
     std::string why;
     if (!parse_duration(args.until, opts.until, &why))
       throw std::invalid_argument("--until '" + args.until + "': " + why);
