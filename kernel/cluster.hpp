@@ -5,6 +5,7 @@
 
 #include "kernel/live_hub.hpp"
 #include "kernel/model.hpp"
+#include "kernel/node_launcher.hpp"
 #include "kernel/progress.hpp"
 #include "kernel/trace_observer.hpp"
 #include "kernel/trace_sink.hpp"
@@ -39,6 +40,9 @@ struct run_options {
   /// The run secret, hex (kernel/run_secret.hpp); empty: a fresh random one.
   std::string secret;
   std::string executable; ///< the vmss-sim binary, for node processes
+  /// Where the coordinator listens and how it starts the nodes
+  /// (cluster.conf); default: local processes over loopback.
+  cluster_layout layout;
   /// Progress on stderr (kernel/progress.hpp): an updating line on a
   /// terminal, else a plain line every progress_interval_s wall seconds.
   progress_mode progress = progress_mode::automatic;
@@ -128,6 +132,12 @@ struct node_options {
   std::string secret; ///< the run secret, hex (kernel/run_secret.hpp)
   model_factory factory;
   message_registration messages = nullptr; ///< the families' messages
+  /// Where this node listens for its peers (port 0: a free one).
+  std::string listen_address = "127.0.0.1";
+  uint16_t listen_port = 0;
+  /// By node: the address to reach each peer at; empty (or shorter than
+  /// the run): the coordinator's host.
+  std::vector<std::string> peer_addresses;
 };
 
 /// Body of `vmss-sim node`: joins a coordinator, runs this node's entities

@@ -1,13 +1,11 @@
 #include "kernel/cluster_internal.hpp"
 #include "kernel/log.hpp"
+#include "kernel/node_launcher.hpp"
 #include "kernel/sha256.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,9 +15,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
-#include <thread>
-
-extern char** environ;
 
 namespace vmss {
 
@@ -798,76 +793,6 @@ caf::behavior coordinator(coord_ptr self, const run_options* opts,
   };
 }
 
-/// The node processes of a multi-node run on this machine.
-class node_processes {
-public:
-  ~node_processes() { stop(true); }
-
-  /// Starts the nodes; the secret goes in their environment only (a
-  /// command line is visible to every user in `ps`).
-  bool start(const run_options& opts, uint16_t port, const std::string& secret,
-             std::string& error) {
-    auto env = child_environment(secret);
-    std::vector<char*> envp;
-    for (auto& e : env)
-      envp.push_back(e.data());
-    envp.push_back(nullptr);
-    for (uint32_t k = 0; k < opts.nodes; ++k) {
-      std::vector<std::string> args{
-          opts.executable, "node",
-          "--coordinator", "127.0.0.1:" + std::to_string(port),
-          "--node-id",     std::to_string(k),
-          "--log-level",   logging::name(logging::current_level())};
-      std::vector<char*> argv;
-      for (auto& a : args)
-        argv.push_back(a.data());
-      argv.push_back(nullptr);
-      pid_t pid = 0;
-      if (posix_spawn(&pid, opts.executable.c_str(), nullptr, nullptr,
-                      argv.data(), envp.data()) != 0) {
-        error = "cannot start node process " + opts.executable;
-        return false;
-      }
-      logging::info("node {} pid {}", k, pid);
-      pids_.push_back(pid);
-    }
-    return true;
-  }
-
-  /// Waits for the nodes to exit (up to 5 s), then kills what is left.
-  void stop(bool kill_now) {
-    auto deadline = steady::now() + 5s;
-    for (auto pid : pids_) {
-      if (kill_now)
-        ::kill(pid, SIGKILL);
-      int status = 0;
-      while (waitpid(pid, &status, WNOHANG) == 0) {
-        if (steady::now() > deadline) {
-          ::kill(pid, SIGKILL);
-          waitpid(pid, &status, 0);
-          break;
-        }
-        std::this_thread::sleep_for(5ms);
-      }
-    }
-    pids_.clear();
-  }
-
-private:
-  /// This process's environment, with VMSS_RUN_SECRET set to `secret`.
-  static std::vector<std::string> child_environment(const std::string& secret) {
-    std::string prefix = std::string(run_secret_env) + "=";
-    std::vector<std::string> env;
-    for (char** e = environ; *e; ++e)
-      if (std::strncmp(*e, prefix.c_str(), prefix.size()) != 0)
-        env.emplace_back(*e);
-    env.push_back(prefix + secret);
-    return env;
-  }
-
-  std::vector<pid_t> pids_;
-};
-
 void run_in_process(caf::actor_system& sys, const run_options& opts,
                     run_result& result, caf::actor coord,
                     const run_tokens& tokens) {
@@ -899,15 +824,22 @@ void run_in_process(caf::actor_system& sys, const run_options& opts,
 void run_distributed(caf::actor_system& sys, const run_options& opts,
                      run_result& result, caf::actor coord,
                      const std::string& secret) {
-  auto port = sys.middleman().publish(coord, 0, "127.0.0.1", true);
+  const auto& where = opts.layout;
+  auto port = sys.middleman().publish(coord, where.coordinator_port,
+                                      where.coordinator_address.c_str(), true);
   if (!port) {
-    result.error = "cannot publish the coordinator: " +
+    result.error = "cannot publish the coordinator on " +
+                   where.coordinator_address + ":" +
+                   std::to_string(where.coordinator_port) + ": " +
                    detail::describe(sys, port.error());
     return;
   }
-  logging::info("coordinator 127.0.0.1:{} pid {}", *port, getpid());
-  node_processes children;
-  if (!children.start(opts, *port, secret, result.error))
+  auto address = where.coordinator_address + ":" + std::to_string(*port);
+  logging::info("coordinator {} pid {}", address, getpid());
+  node_launcher children(where);
+  if (!children.start({opts.executable, address, opts.nodes, opts.threads,
+                       logging::name(logging::current_level()), secret},
+                      result.error))
     return;
   caf::scoped_actor self{sys};
   self->request(coord, caf::infinite, protocol::run_atom::value)

@@ -719,9 +719,11 @@ public:
   /// lower-numbered ones itself (one connection per pair), while the
   /// higher-numbered ones connect to it. Then tells the coordinator.
   void join_peers(const caf::actor& actor) {
-    auto port = sys_.middleman().publish(actor, 0, "127.0.0.1", true);
+    auto port = sys_.middleman().publish(actor, opts_.listen_port,
+                                         opts_.listen_address.c_str(), true);
     if (!port)
-      throw std::runtime_error("cannot publish: " +
+      throw std::runtime_error("cannot publish on " + opts_.listen_address +
+                               ":" + std::to_string(opts_.listen_port) + ": " +
                                detail::describe(sys_, port.error()));
     auto ports = ask<std::vector<uint16_t>>(
         "ready to the coordinator", coordinator_, protocol::ready_atom::value,
@@ -729,11 +731,15 @@ public:
     std::vector<caf::actor> lower(opts_.node_id + 1);
     lower[opts_.node_id] = actor;
     for (uint32_t j = 0; j < opts_.node_id && j < ports.size(); ++j) {
-      auto peer = connect(sys_, opts_.coordinator_host, ports[j],
-                          opts_.connect_timeout_s);
+      const auto& host = j < opts_.peer_addresses.size()
+                             ? opts_.peer_addresses[j]
+                             : opts_.coordinator_host;
+      auto peer = connect(sys_, host, ports[j], opts_.connect_timeout_s);
       if (!peer)
         throw std::runtime_error("cannot reach node " + std::to_string(j) +
-                                 ": " + detail::describe(sys_, peer.error()));
+                                 " at " + host + ":" +
+                                 std::to_string(ports[j]) + ": " +
+                                 detail::describe(sys_, peer.error()));
       lower[j] = *peer;
     }
     ask<protocol::ok_atom>("joining its peers", actor,

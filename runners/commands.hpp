@@ -2,6 +2,7 @@
 /// The subcommands of `vmss-sim` (see docs/cli.md).
 
 #include "kernel/model.hpp"
+#include "topology/partition.hpp"
 
 namespace CLI {
 class App;
@@ -18,6 +19,11 @@ std::unique_ptr<model> make_any_model(const std::string& spec, uint64_t seed,
 /// errors name, for every node process to read the same scenario.
 std::string scenario_model_spec(const std::string& label,
                                 const std::string& text);
+
+/// `spec` with cluster.conf's partition rule (topology/partition.hpp) in
+/// front, for every node process to place the region's zones alike.
+std::string partitioned_model_spec(const topology::partition& p,
+                                   const std::string& spec);
 
 /// Path of the running vmss-sim binary, for starting node processes.
 std::string self_executable();

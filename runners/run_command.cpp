@@ -4,6 +4,7 @@
 #include "input/scenario.hpp"
 #include "kernel/cluster.hpp"
 #include "kernel/live_hub.hpp"
+#include "kernel/node_launcher.hpp"
 #include "kernel/run_secret.hpp"
 #include "runners/commands.hpp"
 #include "runners/control_server.hpp"
@@ -42,6 +43,7 @@ struct run_args {
   std::string out = "vmss-trace";
   std::string until;
   CLI::Option* until_opt = nullptr;
+  CLI::Option* out_opt = nullptr;
   common_args common;
   // Live control (docs/cli.md "Live control").
   std::string control; ///< a port; empty: no control port
@@ -139,19 +141,18 @@ private:
   std::string token_file_;
 };
 
-/// `text` as one shell word: bare when it holds only safe characters,
-/// else in single quotes.
-std::string shell_quote(const std::string& text) {
-  bool safe = !text.empty();
-  for (char c : text)
-    safe = safe && (std::isalnum(static_cast<unsigned char>(c)) ||
-                    std::strchr("_./-+:=@", c) != nullptr);
-  if (safe)
-    return text;
-  std::string out = "'";
-  for (char c : text)
-    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
+/// `args` with cluster.conf's [sim] scenario, until and out where the
+/// command line gives none (--until: the option's own text when given).
+run_args with_config_defaults(const run_args& args,
+                              const cluster_config& file) {
+  run_args out = args;
+  if (out.scenario.empty() && out.model.empty() && file.scenario)
+    out.scenario = *file.scenario;
+  if (args.until_opt->count() == 0)
+    out.until = file.until.value_or("");
+  if (args.out_opt->count() == 0 && file.out)
+    out.out = *file.out;
+  return out;
 }
 
 /// Where to look after a run: '#' lines on stderr (stdout stays the
@@ -164,10 +165,14 @@ void print_next_steps(const std::string& dir) {
             << std::endl;
 }
 
-int run_main(const run_args& args) {
+int run_main(const run_args& args_in) {
   run_options opts;
   std::string scenario_name;
   input::scenario_input scenario;
+  cluster_config file;
+  if (!args_in.common.config.empty())
+    file = read_cluster_config(args_in.common.config);
+  auto args = with_config_defaults(args_in, file);
   if (!args.model.empty()) {
     opts.model_spec = args.model;
     scenario_name = "model: " + args.model;
@@ -176,7 +181,7 @@ int run_main(const run_args& args) {
     scenario = read_scenario(args.scenario, text);
     scenario_name = use_scenario(scenario, text, args.scenario, opts);
   }
-  if (args.until_opt->count() > 0) {
+  if (args.until_opt->count() > 0 || !args.until.empty()) {
     std::string why;
     if (!parse_duration(args.until, opts.until, &why))
       throw std::invalid_argument("--until '" + args.until + "': " + why);
@@ -184,7 +189,12 @@ int run_main(const run_args& args) {
       throw std::invalid_argument("--until " + args.until +
                                   ": must be after the start");
   }
-  apply_common(args.common, opts);
+  apply_common(args.common, file, opts);
+  if (file.partition) {
+    auto partition = *file.partition;
+    partition.processes = opts.nodes;
+    opts.model_spec = partitioned_model_spec(partition, opts.model_spec);
+  }
   if (args.model.empty())
     use_scenario_seed(scenario, args.common.seed_opt->count() > 0, opts);
   opts.pace = parse_pace(args.pace);
@@ -260,10 +270,11 @@ void add_run_options(CLI::App* cmd, const std::shared_ptr<run_args>& args) {
   cmd->add_option("--model", args->model,
                   "run a built-in model instead, e.g. 'phold entities=64' "
                   "(region, pingpong, heartbeat, phold, roundtrip)");
-  cmd->add_option("--out", args->out,
-                  "trace directory: created, or replaced if it is empty or a "
-                  "trace vmss-sim wrote (anything else is refused)")
-      ->capture_default_str();
+  args->out_opt =
+      cmd->add_option("--out", args->out,
+                      "trace directory: created, or replaced if it is empty "
+                      "or a trace vmss-sim wrote (anything else is refused)")
+          ->capture_default_str();
   args->until_opt =
       cmd->add_option("--until", args->until,
                       "stop at this virtual time, e.g. 90s, 5m (default: the "
@@ -328,43 +339,86 @@ void add_run_command(CLI::App& root) {
   up->get_option("--config")->required();
 }
 
+namespace {
+
+struct node_args {
+  std::string coordinator, node_id, threads = "2", config;
+  std::string log_level = logging::name(logging::default_level);
+  CLI::Option* threads_opt = nullptr;
+};
+
+/// HOST:PORT of --coordinator.
+void parse_coordinator(const std::string& text, node_options& opts) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    throw std::runtime_error("--coordinator " + text + ": expected HOST:PORT");
+  opts.coordinator_host = text.substr(0, colon);
+  opts.coordinator_port = static_cast<uint16_t>(parse_option(
+      "--coordinator " + opts.coordinator_host + ": port",
+      text.substr(colon + 1),
+      [](const std::string& t) { return parse_whole_number(t, 1, 65535); }));
+}
+
+/// What cluster.conf says of node `opts.node_id`: where it listens, where
+/// its peers are, its threads, and the coordinator when --coordinator is
+/// not given.
+void apply_node_config(const node_args& args, const cluster_config& file,
+                       node_options& opts) {
+  auto k = opts.node_id;
+  if (!file.node_list.empty()) {
+    if (k >= file.node_list.size())
+      throw std::runtime_error("--node-id " + args.node_id + ": " + file.path +
+                               " has " + std::to_string(file.node_list.size()) +
+                               " nodes (0 to " +
+                               std::to_string(file.node_list.size() - 1) + ")");
+    opts.listen_address = file.node_list[k].address;
+    opts.listen_port = file.node_list[k].port;
+    for (const auto& n : file.node_list)
+      opts.peer_addresses.push_back(n.address);
+  }
+  if (args.threads_opt->count() == 0 && file.threads)
+    opts.threads = *file.threads;
+  if (!args.coordinator.empty())
+    return;
+  if (!file.coordinator_address || file.coordinator_port.value_or(0) == 0)
+    throw std::runtime_error(
+        "--coordinator: not given, and " + file.path +
+        " has no [coordinator] address and port (not 0) to dial");
+  opts.coordinator_host = *file.coordinator_address;
+  opts.coordinator_port = *file.coordinator_port;
+}
+
+} // namespace
+
 void add_node_command(CLI::App& root) {
-  struct node_args {
-    std::string coordinator, node_id, threads = "2", config;
-    std::string log_level = logging::name(logging::default_level);
-  };
   auto args = std::make_shared<node_args>();
   auto* cmd = root.add_subcommand(
-      "node", "One node process of a multi-node run (started by `run --nodes` "
-              "and `bench --nodes`). It proves the run secret from the "
-              "environment variable VMSS_RUN_SECRET or from the secret-file "
-              "of --config");
+      "node", "One node process of a multi-node run (started by `run --nodes`, "
+              "`bench --nodes` and `cluster up`, or by hand with --config). "
+              "It proves the run secret from the environment variable "
+              "VMSS_RUN_SECRET or from the secret-file of --config");
   cmd->add_option("--coordinator", args->coordinator,
-                  "HOST:PORT of the coordinator")
-      ->required();
+                  "HOST:PORT of the coordinator (default: [coordinator] "
+                  "address and port of --config)");
   cmd->add_option("--node-id", args->node_id, "this node's number, 0 to 63")
       ->required();
-  cmd->add_option("--threads", args->threads,
-                  "CAF scheduler threads of this process, 1 to 64 (its lanes "
-                  "are the run's --threads, from the coordinator)")
-      ->capture_default_str();
+  args->threads_opt =
+      cmd->add_option("--threads", args->threads,
+                      "CAF scheduler threads of this process, 1 to 64 "
+                      "(default: the threads of --config, else 2; its lanes "
+                      "are the run's --threads, from the coordinator)")
+          ->capture_default_str();
   cmd->add_option("--config", args->config,
-                  "cluster.conf whose [cluster] secret-file holds the run "
-                  "secret")
+                  "cluster.conf: this node's [node.K] address and port, its "
+                  "peers' addresses, threads, the coordinator, and the "
+                  "secret-file that holds the run secret")
       ->check(CLI::ExistingFile);
   add_log_level_option(*cmd, args->log_level);
   cmd->callback([args] {
     apply_log_level(args->log_level);
     node_options opts;
-    auto colon = args->coordinator.rfind(':');
-    if (colon == std::string::npos || colon == 0)
-      throw std::runtime_error("--coordinator " + args->coordinator +
-                               ": expected HOST:PORT");
-    opts.coordinator_host = args->coordinator.substr(0, colon);
-    opts.coordinator_port = static_cast<uint16_t>(parse_option(
-        "--coordinator " + opts.coordinator_host + ": port",
-        args->coordinator.substr(colon + 1),
-        [](const std::string& t) { return parse_whole_number(t, 1, 65535); }));
+    if (!args->coordinator.empty())
+      parse_coordinator(args->coordinator, opts);
     opts.node_id = static_cast<uint32_t>(
         parse_option("--node-id", args->node_id, [](const std::string& t) {
           return parse_whole_number(t, 0, max_nodes - 1);
@@ -373,6 +427,12 @@ void add_node_command(CLI::App& root) {
         parse_option("--threads", args->threads, [](const std::string& t) {
           return parse_whole_number(t, 1, max_threads);
         }));
+    cluster_config file;
+    if (!args->config.empty())
+      file = read_cluster_config(args->config);
+    else if (args->coordinator.empty())
+      throw std::runtime_error("--coordinator: needed without --config");
+    apply_node_config(*args, file, opts);
     opts.secret = node_run_secret(args->config);
     opts.factory = &make_any_model;
     opts.messages = &register_family_messages;

@@ -70,8 +70,10 @@ inline void add_common_options(CLI::App& cmd, common_args& a) {
                       ->type_name("SECONDS")
                       ->capture_default_str();
   cmd.add_option("--config", a.config,
-                 "cluster.conf with [cluster] nodes, threads, node-timeout, "
-                 "secret-file and [sim] seed")
+                 "cluster.conf: its nodes (where each runs and listens), "
+                 "threads, node-timeout, secret-file, launch template, "
+                 "partition rule and [sim] seed, until, out, scenario "
+                 "(docs/cli.md)")
       ->check(CLI::ExistingFile)
       ->excludes(a.nodes_opt);
   auto* plain = cmd.add_flag(
@@ -118,8 +120,11 @@ inline sim_time parse_progress_interval(const std::string& text) {
   return t;
 }
 
-/// Fills `opts`; throws std::runtime_error on a bad option or config file.
-inline void apply_common(const common_args& a, run_options& opts) {
+/// Fills `opts` from the options and cluster.conf `file` (read from
+/// a.config; empty when there is none); throws std::runtime_error on a bad
+/// option.
+inline void apply_common(const common_args& a, const cluster_config& file,
+                         run_options& opts) {
   apply_log_level(a.log_level);
   auto whole = [](uint64_t min, uint64_t max) {
     return
@@ -132,9 +137,6 @@ inline void apply_common(const common_args& a, run_options& opts) {
       parse_option("--nodes", a.nodes, whole(1, max_nodes)));
   auto timeout =
       parse_option("--node-timeout", a.node_timeout_s, parse_node_timeout);
-  cluster_config file;
-  if (!a.config.empty())
-    file = read_cluster_config(a.config);
   auto pick = [](CLI::Option* opt, auto cli, auto from_file) {
     return opt->count() == 0 && from_file ? *from_file : cli;
   };
@@ -144,6 +146,8 @@ inline void apply_common(const common_args& a, run_options& opts) {
   opts.node_timeout_s = pick(a.timeout_opt, timeout, file.node_timeout_s);
   if (file.secret_file)
     opts.secret = read_run_secret_file(*file.secret_file);
+  if (!a.config.empty())
+    opts.layout = file.layout();
   opts.progress = a.quiet      ? progress_mode::quiet
                   : a.progress ? progress_mode::plain
                                : progress_mode::automatic;
@@ -152,6 +156,15 @@ inline void apply_common(const common_args& a, run_options& opts) {
   opts.factory = &make_any_model;
   opts.messages = &register_family_messages;
   opts.executable = self_executable();
+}
+
+/// Reads a.config (if given), then fills `opts` as above; throws
+/// std::runtime_error on a bad option or config file.
+inline void apply_common(const common_args& a, run_options& opts) {
+  cluster_config file;
+  if (!a.config.empty())
+    file = read_cluster_config(a.config);
+  apply_common(a, file, opts);
 }
 
 /// Builds the model of `opts` once, so that every input (model options,

@@ -15,6 +15,7 @@ packages=(
   clang libclang-rt-14-dev # the fuzz targets (scripts/fuzz.sh)
   libcpp-httplib-dev # the live view's web server (run --view)
   chromium chromium-driver # headless tests of the report and the live view
+  iproute2 # network namespaces of the multi-machine cluster test
 )
 
 sudo_cmd=()

@@ -171,6 +171,28 @@ sim_time world_network::lookahead() const {
   return l;
 }
 
+sim_time
+world_network::lookahead(const std::vector<std::vector<uint32_t>>& zones,
+                         const std::vector<uint32_t>& planes) const {
+  sim_time l = sim_time_never;
+  for (size_t i = 0; i < nets_.size(); ++i) {
+    bool split = false;
+    for (auto s : zones[i])
+      split = split || s != planes[i];
+    if (split) // zone to zone, and (several regions) switch to gateway
+      l = std::min(l, nets_.size() > 1 ? std::min(edge_, nets_[i].lookahead())
+                                       : nets_[i].lookahead());
+    if (nets_.size() == 1)
+      continue;
+    if (planes[i] != 0)
+      l = std::min(l, global_hop(i));
+    for (size_t j = 0; j < nets_.size(); ++j)
+      if (planes[i] != planes[j])
+        l = std::min(l, between_gateways(i, j));
+  }
+  return l == sim_time_never ? lookahead() : l;
+}
+
 uint32_t node_of(uint32_t region, uint32_t regions, uint32_t zone,
                  uint32_t nodes) {
   if (regions <= 1)

@@ -47,6 +47,15 @@ public:
   /// The smallest latency of a hop between two nodes' entities when zones
   /// and regions are the partition (node_of).
   sim_time lookahead() const;
+  /// The smallest latency of a hop between two shards' entities when
+  /// region r's zones run on zones[r][z] and its entities outside the zones
+  /// (control plane, gateway) on planes[r]; the global entities run on
+  /// shard 0. A region whose entities share one
+  /// shard adds none of its inner hops: regions on shards of their own
+  /// synchronise at the inter-region latency. lookahead() when nothing
+  /// crosses shards.
+  sim_time lookahead(const std::vector<std::vector<uint32_t>>& zones,
+                     const std::vector<uint32_t>& planes) const;
 
   size_t regions() const { return nets_.size(); }
   const region_network& region_net(size_t i) const { return nets_[i]; }

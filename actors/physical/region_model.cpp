@@ -36,6 +36,7 @@
 #include "messages/network_kinds.hpp"
 #include "messages/physical_kinds.hpp"
 #include "messages/storage_kinds.hpp"
+#include "topology/partition.hpp"
 #include "topology/world_network.hpp"
 
 #include <caf/all.hpp>
@@ -164,9 +165,9 @@ class region_model final : public model {
 
 public:
   /// From a model string: every setting in one spec.
-  explicit region_model(model_spec& spec)
+  region_model(model_spec& spec, topology::partition partition)
       : net_({make_region(spec)}, kinds::tor_switch, kinds::region_gateway),
-        parts_(1) {
+        partition_(std::move(partition)), parts_(1) {
     bool big = preset_ == "region";
     read_settings(spec, spec, spec);
     presets_ = {preset_};
@@ -198,10 +199,11 @@ public:
 
   /// From a scenario file (docs/scenarios.md), checked by input/ as far as
   /// it goes without entities; targets are checked here.
-  region_model(const input::scenario_input& in, uint64_t seed)
+  region_model(const input::scenario_input& in, uint64_t seed,
+               topology::partition partition)
       : preset_(preset_of(in, 0)),
         net_(in.regions, kinds::tor_switch, kinds::region_gateway),
-        parts_(in.regions.size()) {
+        partition_(std::move(partition)), parts_(in.regions.size()) {
     const auto& s = in.spec;
     label_ = in.label;
     for (size_t i = 0; i < in.regions.size(); ++i)
@@ -897,7 +899,7 @@ private:
   /// Factories and the entity table, once configured.
   entity_table finish() {
     add_factories();
-    entity_table table;
+    entity_table table(std::max<uint32_t>(partition_.processes, 1));
     describe(table);
     table.finalize();
     factories_.check(table);
@@ -945,9 +947,18 @@ public:
   void describe(entity_table& table) override {
     const auto& first = net_.layout(0);
     auto regions = static_cast<uint32_t>(net_.regions());
-    table.add(control_path(first), vmss::control::kinds::control, 0);
+    std::vector<std::vector<std::string>> zones(regions);
+    for (uint32_t i = 0; i < regions; ++i)
+      for (uint32_t z = 0; z < net_.layout(i).zones; ++z)
+        zones[i].push_back(topology::zone_path(net_.layout(i), z));
+    shards_ = topology::zone_shards(partition_, zones, table.num_nodes());
+    planes_.assign(regions, 0);
+    // The control entity and the client are the first region's, with its
+    // control plane (shard 0 unless an explicit map moves that region).
+    auto first_plane = regions == 1 ? 0u : shards_[0][0];
+    table.add(control_path(first), vmss::control::kinds::control, first_plane);
     if (client_.count > 0 || !client_.operations.empty())
-      table.add(client_path(first), fabric::kinds::client, 0);
+      table.add(client_path(first), fabric::kinds::client, first_plane);
     for (uint32_t i = 0; i < regions; ++i)
       describe_region(table, i);
     // The global entities, on the first node.
@@ -965,10 +976,9 @@ public:
     const auto& r = net_.layout(i);
     const auto& part = parts_[i];
     auto regions = static_cast<uint32_t>(net_.regions());
-    auto node_of = [&](uint32_t zone) {
-      return topology::node_of(i, regions, zone, table.num_nodes());
-    };
+    auto node_of = [&](uint32_t zone) { return shards_[i][zone]; };
     auto plane = regions == 1 ? 0u : node_of(0);
+    planes_[i] = plane;
     if (regions > 1)
       table.add(topology::gateway_path(r), kinds::region_gateway, plane);
     bool has_sets = std::count(set_region_.begin(), set_region_.end(), i) > 0;
@@ -1018,7 +1028,11 @@ public:
   }
 
   network_model& network() override { return net_; }
-  sim_time lookahead() const override { return net_.lookahead(); }
+  /// The smallest latency across the shards of the last describe().
+  sim_time lookahead() const override {
+    return shards_.empty() ? net_.lookahead()
+                           : net_.lookahead(shards_, planes_);
+  }
 
   void spawn(caf::actor_system& sys, node_kernel& k, entity_id id) override {
     if (!bound_)
@@ -1314,6 +1328,10 @@ private:
   std::string preset_;
   std::vector<std::string> presets_; ///< by region ("file": a topology file)
   topology::world_network net_;
+  /// Which shard runs each zone (cluster.conf's rule; topology/partition).
+  topology::partition partition_;
+  std::vector<std::vector<uint32_t>> shards_; ///< by region, by zone
+  std::vector<uint32_t> planes_; ///< by region: its control plane's shard
 
   /// What the model keeps per region: its fabric controller, servers,
   /// storage, control plane and load balancers.
@@ -1531,13 +1549,15 @@ private:
 
 } // namespace
 
-std::unique_ptr<model> make_region_model(model_spec& spec) {
-  return std::make_unique<region_model>(spec);
+std::unique_ptr<model> make_region_model(model_spec& spec,
+                                         const topology::partition& p) {
+  return std::make_unique<region_model>(spec, p);
 }
 
 std::unique_ptr<model> make_region_model(const input::scenario_input& in,
-                                         uint64_t seed) {
-  return std::make_unique<region_model>(in, seed);
+                                         uint64_t seed,
+                                         const topology::partition& p) {
+  return std::make_unique<region_model>(in, seed, p);
 }
 
 } // namespace vmss::physical

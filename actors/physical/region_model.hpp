@@ -17,6 +17,7 @@
 
 #include "actors/physical/faults.hpp"
 #include "kernel/model.hpp"
+#include "topology/partition.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -37,7 +38,10 @@ namespace vmss::physical {
 /// the option, or the fault or request and what is wrong with it. The model
 /// never ends by itself; plan_warnings lists faults, requests and scale_at
 /// at or after the end of the run.
-std::unique_ptr<model> make_region_model(model_spec& spec);
+/// `partition` says which shard runs each zone (default: node_of, today's
+/// automatic rule).
+std::unique_ptr<model> make_region_model(model_spec& spec,
+                                         const topology::partition& p = {});
 
 /// The region of a scenario file read by input/scenario.hpp, its fault
 /// processes drawn from the run's `seed` (input/fault_process.hpp: each
@@ -49,6 +53,7 @@ std::unique_ptr<model> make_region_model(model_spec& spec);
 /// faultProcesses[0].targets: …"), each family's settings. Throws
 /// std::invalid_argument.
 std::unique_ptr<model> make_region_model(const input::scenario_input& in,
-                                         uint64_t seed);
+                                         uint64_t seed,
+                                         const topology::partition& p = {});
 
 } // namespace vmss::physical

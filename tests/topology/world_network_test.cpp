@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -232,6 +233,62 @@ TEST(world_network, regions_over_nodes_first) {
   EXPECT_EQ(node_of(1, 2, 1, 5), 3u);
   EXPECT_EQ(node_of(1, 2, 2, 5), 1u);
   EXPECT_EQ(node_of(0, 2, 0, 0), 0u);
+}
+
+/// The shard of `path` when region r's zones are on zones[r] and its
+/// entities outside the zones on planes[r]; global entities on 0.
+uint32_t shard_of(const world& w, const std::string& path,
+                  const std::vector<std::vector<uint32_t>>& zones,
+                  const std::vector<uint32_t>& planes) {
+  auto r = w.net.region_index(path);
+  if (r < 0)
+    return 0;
+  auto rest = path.substr(path.find('/') + 1);
+  if (rest[0] != 'z' || !std::isdigit(static_cast<unsigned char>(rest[1])))
+    return planes[r];
+  return zones[r][std::stoul(rest.substr(1)) - 1];
+}
+
+TEST(world_network, lookahead_of_a_partition_bounds_every_crossing_hop) {
+  world w({named("westeurope", ms(30)), named("northeurope", ms(40))});
+  using zone_map = std::vector<std::vector<uint32_t>>;
+  struct layout {
+    zone_map zones;
+    std::vector<uint32_t> planes;
+  };
+  const std::vector<layout> layouts{
+      {{{0, 0, 0}, {1, 1, 1}}, {0, 1}}, // a region a shard
+      {{{1, 1, 1}, {0, 0, 0}}, {1, 0}}, // swapped (an explicit map)
+      {{{0, 1, 2}, {3, 3, 3}}, {0, 3}}, // the first region's zones split
+      {{{0, 0, 0}, {0, 0, 0}}, {0, 0}}, // one shard
+  };
+  std::vector<sim_time> got;
+  for (const auto& l : layouts) {
+    auto lookahead = w.net.lookahead(l.zones, l.planes);
+    got.push_back(lookahead);
+    sim_time smallest = sim_time_never;
+    for (entity_id a = 0; a < w.table.size(); ++a)
+      for (entity_id b = 0; b < w.table.size(); ++b)
+        for (entity_id at = a; at != b;) {
+          auto hop = w.net.route(at, b);
+          auto from = shard_of(w, w.table[at].path, l.zones, l.planes);
+          auto to = shard_of(w, w.table[hop.next].path, l.zones, l.planes);
+          if (from != to) {
+            ASSERT_GE(hop.latency, lookahead)
+                << w.table[at].path << " -> " << w.table[hop.next].path;
+            smallest = std::min(smallest, hop.latency);
+          }
+          at = hop.next;
+        }
+    if (smallest != sim_time_never)
+      EXPECT_EQ(lookahead, smallest); // and it is the smallest
+  }
+  // Regions on shards of their own synchronise at the inter-region hop,
+  // far above the zone-crossing 950 us of a split region.
+  EXPECT_GT(got[0], ms(20));
+  EXPECT_GT(got[1], ms(20));
+  EXPECT_LE(got[2], us(950));
+  EXPECT_EQ(got[3], w.net.lookahead());
 }
 
 } // namespace
