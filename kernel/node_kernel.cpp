@@ -198,7 +198,7 @@ void node_kernel::crash_self(entity_id self, sim_time restart_after) {
                            event_kind::restart, {}));
 }
 
-void node_kernel::route(event ev) {
+void node_kernel::route(event&& ev) {
   auto node = node_of_[ev.dst];
   if (node == cfg_.node) {
     queue_.push(std::move(ev));

@@ -176,7 +176,7 @@ private:
   void handle_kernel_event(slot& s, event& ev);
   /// Traces `dropped_while_down` (from, and to for a message in transit).
   void trace_drop(const event& ev);
-  void route(event ev);
+  void route(event&& ev);
   void record(uint16_t id, const trace::field* fields, size_t n);
 
   const entity_table& table_;
