@@ -16,6 +16,7 @@
 #include "kernel/wire.hpp"
 
 #include <caf/event_based_actor.hpp>
+#include <caf/make_message.hpp>
 
 #include <array>
 #include <initializer_list>
@@ -62,8 +63,9 @@ protected:
   /// Sends `msg` to `dst` through the network model.
   template <class T>
   void send(entity_id dst, T&& msg) {
-    kernel_.send(id_, dst, type_of<T>(),
-                 caf::make_message(std::forward<T>(msg)));
+    auto type = type_of<T>();
+    kernel_.send(id_, dst, type,
+                 kernel_.make_payload(type, std::forward<T>(msg)));
   }
 
   /// Sends an already type-erased message whose wire type is `type`.
@@ -74,8 +76,9 @@ protected:
   /// Delivers `msg` to this entity after `delay` of virtual time.
   template <class T>
   void after(sim_time delay, T&& msg) {
-    kernel_.after(id_, delay, type_of<T>(),
-                  caf::make_message(std::forward<T>(msg)));
+    auto type = type_of<T>();
+    kernel_.after(id_, delay, type,
+                  kernel_.make_payload(type, std::forward<T>(msg)));
   }
 
   /// Crashes this entity at once (node_kernel::crash_self): the rest of

@@ -31,7 +31,10 @@ public:
   size_t size() const { return size_; }
 
   /// Adds an event; its time must not precede the last popped event's.
-  void push(Event ev) {
+  void push(const Event& ev) { push(Event(ev)); }
+
+  /// Adds an event without copying it (one move into its bucket).
+  void push(Event&& ev) {
     VMSS_ASSERT(ev.t >= last_t_,
                 "an event is never pushed earlier than the last one popped");
     int64_t s = ev.t / width_;
@@ -79,10 +82,14 @@ public:
     --size_;
     bool from_late =
         !late_.empty() && (pos_ == cur_.size() || late_.front() < cur_[pos_]);
-    Event ev = from_late ? pop_late() : std::move(cur_[pos_++]);
-    VMSS_ASSERT(ev.t >= last_t_,
+    Event& next = from_late ? late_top() : cur_[pos_++];
+    VMSS_ASSERT(next.t >= last_t_,
                 "an event popped is never earlier than the one before it");
-    last_t_ = ev.t;
+    last_t_ = next.t;
+    // One move out of the queue's storage into the result.
+    Event ev(std::move(next));
+    if (from_late)
+      late_.pop_back();
     return ev;
   }
 
@@ -112,11 +119,11 @@ private:
     return b;
   }
 
-  Event pop_late() {
+  /// Moves the late heap's earliest event to its back and returns it there
+  /// (the caller pops it).
+  Event& late_top() {
     std::pop_heap(late_.begin(), late_.end(), greater{});
-    Event ev = std::move(late_.back());
-    late_.pop_back();
-    return ev;
+    return late_.back();
   }
 
   const Event& peek() const {

@@ -10,6 +10,7 @@
 #include <caf/detail/invoke_result_visitor.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 
 namespace vmss {
@@ -39,6 +40,15 @@ public:
   void operator()(const caf::none_t&) override {}
 };
 
+/// Where an entity actor's behaviour stack lies from its start. It is a
+/// member of CAF's scheduled_actor, a base of vmss::entity, so the offset is
+/// the same for every entity and one value serves every kernel (0: not
+/// known yet, before the first attach()).
+std::atomic<uint32_t> behaviour_offset{0};
+
+/// Where vmss::entity's own members (and those of its subclass) begin.
+constexpr uint32_t entity_members = sizeof(caf::event_based_actor) & ~63u;
+
 } // namespace
 
 node_kernel::node_kernel(const entity_table& table, network_model& net,
@@ -46,6 +56,9 @@ node_kernel::node_kernel(const entity_table& table, network_model& net,
     : table_(table), net_(net), cfg_(cfg), slots_(table.size()),
       queue_(cfg.slot_width), outbox_(table.num_nodes()),
       envelope_(std::make_unique<envelope>()) {
+  node_of_.reserve(table.size());
+  for (const auto& e : table.entries())
+    node_of_.push_back(e.node);
   net_.bind(table_);
 }
 
@@ -54,6 +67,11 @@ node_kernel::~node_kernel() = default;
 void node_kernel::attach(entity_id id, entity* self, size_t self_bytes,
                          caf::actor handle) {
   slots_[id].self = self;
+  behaviour_offset.store(
+      static_cast<uint32_t>(reinterpret_cast<const char*>(&self->bhvr_stack()) -
+                            reinterpret_cast<const char*>(self)) &
+          ~63u,
+      std::memory_order_relaxed);
   slots_[id].self_bytes = static_cast<uint32_t>(self_bytes);
   // Worth it once the actors no longer fit in the caches (about 8 MB).
   attached_bytes_ += self_bytes;
@@ -182,8 +200,8 @@ void node_kernel::crash_self(entity_id self, sim_time restart_after) {
                            event_kind::restart, {}));
 }
 
-void node_kernel::route(event ev) {
-  auto node = table_[ev.dst].node;
+void node_kernel::route(event&& ev) {
+  auto node = node_of_[ev.dst];
   if (node == cfg_.node) {
     queue_.push(std::move(ev));
     return;
@@ -208,6 +226,44 @@ void node_kernel::record(uint16_t id, const trace::field* fields, size_t n) {
   trace_->append(key, id, fields, n);
 }
 
+// Inlined into the event loop: as a call, the compiler may drop it (a
+// function with no effect but prefetches looks pure to it).
+[[gnu::always_inline]] inline void node_kernel::prefetch_ahead() const {
+  // Entity actors are large (a CAF actor is about 1 KB) and scattered, so
+  // with many of them handling an event is mostly waiting for memory: the
+  // destination's slot, its actor, the actor's behaviour stack and the
+  // behaviour it points to, each found through the one before. Ask for
+  // each a few events ahead, one link further for each nearer event, so
+  // that every load below finds its line already in the cache.
+  if (const event* e = queue_.upcoming(6))
+    __builtin_prefetch(&slots_[e->dst]);
+  if (const event* e = queue_.upcoming(4)) {
+    // Only the lines an event touches: the actor's first two (vtable,
+    // execution unit), those of its behaviour stack, and the members of
+    // vmss::entity and its subclass; the rest of CAF's actor (mailbox,
+    // streams, ...) is not used when the kernel runs the behaviour.
+    const slot& s = slots_[e->dst];
+    auto* bytes = reinterpret_cast<const char*>(s.self);
+    uint32_t behaviour = behaviour_offset.load(std::memory_order_relaxed);
+    __builtin_prefetch(bytes);
+    __builtin_prefetch(bytes + 64);
+    __builtin_prefetch(bytes + behaviour);
+    __builtin_prefetch(bytes + behaviour + 64);
+    for (uint32_t off = entity_members; off < s.self_bytes; off += 64)
+      __builtin_prefetch(bytes + off);
+  }
+  if (const event* e = queue_.upcoming(2)) {
+    entity* self = slots_[e->dst].self;
+    if (self && slots_[e->dst].activated && self->has_behavior())
+      __builtin_prefetch(&self->current_behavior());
+  }
+  if (const event* e = queue_.upcoming(1)) {
+    entity* self = slots_[e->dst].self;
+    if (self && slots_[e->dst].activated && self->has_behavior())
+      __builtin_prefetch(self->current_behavior().as_behavior_impl().get());
+  }
+}
+
 bool node_kernel::run_window(sim_time end, caf::execution_unit* ctx) {
   window_end_ = end;
   ctx_ = ctx;
@@ -215,8 +271,9 @@ bool node_kernel::run_window(sim_time end, caf::execution_unit* ctx) {
     while (error_.empty() && queue_.next_time() < end) {
       event ev = queue_.pop();
       if (prefetch_)
-        prefetch(queue_.upcoming(2));
+        prefetch_ahead();
       deliver(ev);
+      recycle(ev);
     }
   } catch (const std::exception& e) {
     fail(std::string{"entity "} + table_[cur_dst_].path +
@@ -225,17 +282,33 @@ bool node_kernel::run_window(sim_time end, caf::execution_unit* ctx) {
   return error_.empty();
 }
 
-void node_kernel::prefetch(const event* upcoming) const {
-  // Entity actors are large (a CAF actor is about 1 KB) and scattered, so
-  // with many of them handling an event is mostly waiting for the actor's
-  // cache lines. Asking for those of an event two ahead hides most of that
-  // wait (W2 with 100,000 hosts: about +25%).
-  if (!upcoming)
+caf::message node_kernel::take_spare(wire::type_id type,
+                                     const std::type_info& rtti) {
+  if (type >= spares_.size())
+    spares_.resize(size_t{type} + 1);
+  auto& pool = spares_[type];
+  if (!pool.rtti)
+    pool.rtti = &rtti; // only messages made through make_payload are kept
+  if (pool.free.empty() || pool.rtti != &rtti)
+    return {};
+  caf::message m = std::move(pool.free.back());
+  pool.free.pop_back();
+  return m;
+}
+
+void node_kernel::recycle(event& ev) {
+  if (ev.type >= spares_.size())
     return;
-  const auto& s = slots_[upcoming->dst];
-  auto* bytes = reinterpret_cast<const char*>(s.self);
-  for (uint32_t off = 0; off < s.self_bytes; off += 64)
-    __builtin_prefetch(bytes + off);
+  auto& pool = spares_[ev.type];
+  if (!pool.rtti || pool.free.size() >= max_spare_messages)
+    return;
+  auto* data = ev.msg.cvals().get();
+  // Kept only when this event holds the last reference and the message is
+  // exactly one element of the pool's type, so reuse never shows.
+  if (!data || !data->unique() || data->size() != 1 ||
+      data->type(0).second != pool.rtti)
+    return;
+  pool.free.push_back(std::move(ev.msg));
 }
 
 void node_kernel::deliver(event& ev) {
@@ -251,7 +324,6 @@ void node_kernel::deliver(event& ev) {
   if (!s.activated) {
     s.activated = true;
     s.self->activate(ctx_);
-    s.ctx = ctx_;
   }
   switch (ev.kind) {
   case event_kind::message:
@@ -286,10 +358,8 @@ void node_kernel::deliver(event& ev) {
     record(deliver_id_, nullptr, 0);
   // The actor's execution unit changes only when the node actor moves to
   // another worker; writing it every time would touch a cold cache line.
-  if (s.ctx != ctx_) {
-    s.ctx = ctx_;
+  if (s.self->context() != ctx_)
     s.self->context(ctx_);
-  }
   // Run the actor's current behaviour on the message directly. Entity
   // actors have no awaited responses and get no system messages, so CAF's
   // mailbox bookkeeping in reactivate() is not needed; it is still used

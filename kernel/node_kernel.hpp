@@ -17,10 +17,12 @@
 
 #include <caf/fwd.hpp>
 #include <caf/mailbox_element.hpp>
+#include <caf/make_message.hpp>
 
 #include <memory>
 #include <string>
 #include <string_view>
+#include <typeinfo>
 #include <vector>
 
 namespace vmss {
@@ -50,7 +52,7 @@ public:
 
   const entity_table& table() const { return table_; }
   const kernel_config& config() const { return cfg_; }
-  bool is_local(entity_id id) const { return table_[id].node == cfg_.node; }
+  bool is_local(entity_id id) const { return node_of_[id] == cfg_.node; }
 
   /// Registers a local entity actor of `self_bytes` bytes; the kernel keeps
   /// it alive.
@@ -83,6 +85,11 @@ public:
   void after(entity_id self, sim_time delay, wire::type_id type,
              caf::message msg);
   void trace(std::string_view event, const trace::field* fields, size_t n);
+
+  /// A message of wire type `type` holding `x`, reusing the storage of a
+  /// delivered one of that type when the kernel kept one (no allocation).
+  template <class T>
+  caf::message make_payload(wire::type_id type, T&& x);
   /// Entity `self` (the one being handled) crashes itself at once, as a
   /// fault it carries out on itself (the fabric controller's leader
   /// killed): within the event being handled (a separate crash event at
@@ -135,11 +142,10 @@ public:
 private:
   struct slot {
     entity* self = nullptr;
-    caf::execution_unit* ctx = nullptr; ///< what self->context() was set to
-    uint32_t self_bytes = 0;            ///< the actor's size, for prefetching
     uint64_t next_seq = 1;
     uint64_t hash = 0;
     uint64_t delivered = 0;
+    uint32_t self_bytes = 0; ///< the actor's size, for prefetching
     uint32_t incarnation = 0;
     bool up = true;
     bool activated = false;
@@ -147,9 +153,22 @@ private:
 
   class envelope;
 
+  /// Delivered messages of one wire type kept for reuse by make_payload.
+  struct spare_messages {
+    const std::type_info* rtti = nullptr; ///< the type's C++ type, once known
+    std::vector<caf::message> free;
+  };
+  static constexpr size_t max_spare_messages = 256; ///< per type
+
+  /// Takes a kept message of `type` whose element is a `rtti` (empty: none).
+  caf::message take_spare(wire::type_id type, const std::type_info& rtti);
+  /// Keeps the message of a handled event for reuse, if nobody else holds it.
+  void recycle(event& ev);
+
   event make_event(entity_id src, entity_id dst, sim_time delay,
                    wire::type_id type, event_kind kind, caf::message msg);
-  void prefetch(const event* upcoming) const;
+  /// Asks for the memory the next few events will touch (see run_window).
+  void prefetch_ahead() const;
   void deliver(event& ev);
   /// Passes a transit event through switch entity `s` to its next hop.
   void forward(slot& s, event& ev);
@@ -159,13 +178,16 @@ private:
   void handle_kernel_event(slot& s, event& ev);
   /// Traces `dropped_while_down` (from, and to for a message in transit).
   void trace_drop(const event& ev);
-  void route(event ev);
+  void route(event&& ev);
   void record(uint16_t id, const trace::field* fields, size_t n);
 
   const entity_table& table_;
   network_model& net_;
   kernel_config cfg_;
   std::vector<slot> slots_;
+  /// Each entity's node (table_[id].node), packed: sending reads the
+  /// destination's, and the table's entries are large and scattered.
+  std::vector<uint32_t> node_of_;
   std::vector<caf::actor> handles_;
   event_queue<event> queue_;
   std::vector<std::vector<event>> outbox_;
@@ -182,6 +204,7 @@ private:
   wire::type_id cur_type_ = wire::no_type;
   caf::execution_unit* ctx_ = nullptr;
   std::unique_ptr<envelope> envelope_;
+  std::vector<spare_messages> spares_; ///< by wire type id
 
   size_t attached_bytes_ = 0; ///< total size of the local entity actors
   bool prefetch_ = false;     ///< see prefetch()
@@ -191,5 +214,16 @@ private:
   std::string error_;
   node_stats stats_;
 };
+
+template <class T>
+caf::message node_kernel::make_payload(wire::type_id type, T&& x) {
+  using value = std::decay_t<T>;
+  caf::message m = take_spare(type, typeid(value));
+  if (m.empty())
+    return caf::make_message(std::forward<T>(x));
+  // take_spare gives only messages nobody else holds: no copy on write.
+  *static_cast<value*>(m.get_mutable(0)) = std::forward<T>(x);
+  return m;
+}
 
 } // namespace vmss

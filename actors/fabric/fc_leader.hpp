@@ -42,6 +42,7 @@
 
 #include "actors/fabric/fc_state.hpp"
 #include "actors/fabric/raft.hpp"
+#include "kernel/sorted_map.hpp"
 #include "messages/fabric_messages.hpp"
 #include "messages/physical_messages.hpp"
 
@@ -235,7 +236,9 @@ private:
 
   const fc_params* params_;
   const fc_state* state_;
-  std::map<entity_id, host_soft> hosts_;
+  /// By host, in id order (as a std::map would iterate): a heartbeat from
+  /// every host every period makes this the leader's hottest lookup.
+  sorted_map<entity_id, host_soft> hosts_;
   std::map<vm_key, allocation> proposed_;    ///< allocations not yet committed
   std::map<entity_id, in_flight> in_flight_; ///< what proposed_ holds by host
   std::map<std::string, scale_set_layout> proposed_layout_; ///< by scale set

@@ -109,6 +109,20 @@ replica_directory::replica_directory(const topology::region& r,
                                      const entity_table& table,
                                      disk_redundancy redundancy)
     : region_(&r), table_(&table), redundancy_(redundancy) {
+  // Placing a disk is on the hot path of every VM creation: resolve the
+  // servers' paths now, while nothing else runs (a directory made before
+  // its table is filled, in a test, resolves them on first use instead).
+  if (table.size() > 0)
+    resolve_servers();
+}
+
+void replica_directory::resolve_servers() const {
+  const auto& r = *region_;
+  for (uint32_t z = 0; z < r.zones; ++z)
+    for (uint32_t c = 0; c < r.storage_clusters_per_zone; ++c)
+      for (uint32_t n = 0; n < r.storage_nodes_per_cluster; ++n)
+        servers_.push_back(
+            table_->id_of(topology::storage_node_path(r, z, c, n)));
 }
 
 uint32_t replica_directory::vm_zone(uint64_t disk) const {
@@ -130,8 +144,12 @@ storage_server replica_directory::server_of(entity_id id) const {
 }
 
 entity_id replica_directory::id_of(const storage_server& s) const {
-  return table_->id_of(
-      topology::storage_node_path(*region_, s.zone, s.cluster, s.node));
+  if (servers_.empty())
+    resolve_servers();
+  return servers_.at(
+      (size_t{s.zone} * region_->storage_clusters_per_zone + s.cluster) *
+          region_->storage_nodes_per_cluster +
+      s.node);
 }
 
 std::vector<entity_id> replica_directory::initial(uint64_t disk) const {

@@ -83,6 +83,10 @@ private:
   const topology::region* region_;
   const entity_table* table_;
   disk_redundancy redundancy_;
+  void resolve_servers() const;
+
+  /// Storage server ids by (zone, cluster, node), in that order.
+  mutable std::vector<entity_id> servers_;
 };
 
 } // namespace vmss::storage
