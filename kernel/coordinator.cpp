@@ -165,7 +165,7 @@ void aggregate(coord_ptr self) {
   res.shards.assign(st.nodes.size(), {});
   res.nodes.assign(st.nodes.size(), {});
   for (auto& f : st.finals) {
-    res.nodes[f.node] = {f.node,     f.events,   f.windows,    f.run_s,
+    res.nodes[f.node] = {f.node,     f.events,      f.windows, f.run_s,
                          f.window_s, f.lane_wait_s, f.rss_kb};
     res.shards[f.node] = {f.trace_records, f.trace_bytes};
     res.events += f.events;

@@ -89,7 +89,8 @@ private:
 
 } // namespace
 
-// -- lane_team -----------------------------------------------------------------
+// -- lane_team
+// -----------------------------------------------------------------
 
 lane_team::lane_team(size_t n) {
   for (size_t i = 1; i < n; ++i)
@@ -125,9 +126,9 @@ void lane_team::run(const std::function<void(size_t)>& job) {
   auto t0 = std::chrono::steady_clock::now();
   spin_until([this] { return pending_.load(std::memory_order_acquire) == 0; },
              0);
-  waited_s_ += std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                             t0)
-                   .count();
+  waited_s_ +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+          .count();
 }
 
 void lane_team::work(size_t i) {
@@ -148,7 +149,8 @@ void lane_team::work(size_t i) {
   }
 }
 
-// -- node_lanes ------------------------------------------------------------------
+// -- node_lanes
+// ------------------------------------------------------------------
 
 node_lanes::node_lanes(uint32_t node, uint32_t nodes, uint32_t lanes)
     : node_(node), nodes_(nodes) {
@@ -200,7 +202,8 @@ bool node_lanes::run_window(sim_time end, caf::execution_unit* ctx) {
   } w{end, ctx};
   // Two pointers: small enough for std::function to hold without a heap
   // allocation per window.
-  team_->run([this, &w](size_t i) { lanes_[i]->kernel->run_window(w.end, w.ctx); });
+  team_->run(
+      [this, &w](size_t i) { lanes_[i]->kernel->run_window(w.end, w.ctx); });
   exchange();
   if (writer_)
     merge_records();

@@ -157,7 +157,7 @@ struct node_state {
   // The next window, once every peer's batch of the current one is in.
   bool have_next = false;
   sim_time next_start = 0;
-  sim_time last_end = 0; ///< end of the last window run
+  sim_time last_end = 0;      ///< end of the last window run
   std::vector<event> sending; ///< a peer's events being encoded
   // Where the wall time goes (final_report).
   std::chrono::steady_clock::time_point started_wall;
@@ -178,7 +178,9 @@ struct node_state {
 
 using node_actor_ptr = caf::stateful_actor<node_state>*;
 
-uint32_t node_id(node_actor_ptr self) { return self->state.node->lanes.node(); }
+uint32_t node_id(node_actor_ptr self) {
+  return self->state.node->lanes.node();
+}
 
 const std::string& my_token(node_actor_ptr self) {
   return self->state.tokens.node(node_id(self));
@@ -250,7 +252,7 @@ void broadcast(node_actor_ptr self) {
       continue;
     st.sending.clear();
     lanes.take_outbox(j, st.sending);
-    protocol::window_batch batch{me,          my_token(self),     st.window,
+    protocol::window_batch batch{me,          my_token(self),    st.window,
                                  st.own_next, st.sending.size(), {}};
     if (!st.sending.empty())
       batch.bytes = wire::encode_batch(me, st.sending);
@@ -267,9 +269,9 @@ bool run_window(node_actor_ptr self, sim_time end) {
   auto& lanes = st.node->lanes;
   auto t0 = std::chrono::steady_clock::now();
   bool ok = lanes.run_window(end, self->context());
-  st.window_s += std::chrono::duration<double>(
-                     std::chrono::steady_clock::now() - t0)
-                     .count();
+  st.window_s +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+          .count();
   if (!ok)
     return false;
   bool mark = end / trace_mark_interval > st.last_mark / trace_mark_interval;
@@ -363,53 +365,54 @@ void try_advance(node_actor_ptr self) {
   // turn (pings, holds), as with one lane's 1 s windows.
   sim_time run_until = sim_time_never;
   for (;;) {
-  if (!st.started || st.finished || !collect_next(self))
+    if (!st.started || st.finished || !collect_next(self))
+      return;
+    sim_time next = st.next_start;
+    if (!st.live_times.empty())
+      next = std::min(next, st.live_times.front());
+    if (!lanes.error().empty() || next == sim_time_never || next >= st.until) {
+      finish(self);
+      return;
+    }
+    if (!may_run(self, next))
+      return;
+    st.have_next = false;
+    st.window_start = next;
+    sim_time width = window_width(st);
+    sim_time end = width >= st.until - next ? st.until : next + width;
+    ++st.window;
+    logging::line(logging::level::trace,
+                  "node {}: window {} [{:.6f}s, {:.6f}s)", node_id(self),
+                  st.window, to_seconds(next), to_seconds(end));
+    if (!run_window(self, end)) {
+      finish(self);
+      return;
+    }
+    st.last_end = end;
+    while (!st.live_times.empty() && st.live_times.front() < end)
+      st.live_times.erase(st.live_times.begin());
+    broadcast(self);
+    bool alone = st.peers.size() == 1;
+    if (alone && lanes.size() > 1 && st.pace <= 0 && !st.holding &&
+        !st.paused && st.live_times.empty()) {
+      if (run_until == sim_time_never)
+        run_until = (st.window_start / seconds(1) + 1) * seconds(1);
+      if (end < run_until)
+        continue;
+    }
+    // Alone, nobody else wakes this node up: continue through the mailbox,
+    // so that the coordinator's pings are answered between windows.
+    if (alone && !st.go_pending) {
+      st.go_pending = true;
+      self->send(self, protocol::go_atom::value, st.tokens.coordinator());
+    }
+    // Held back (paced, paused, holding), this node may find every peer's
+    // batch of the new window in already: no batch comes to wake it then.
+    auto i = st.inbox.find(st.window);
+    if (st.peers.size() > 1 && i != st.inbox.end() &&
+        i->second.size() + 1 >= st.peers.size())
+      self->send(self, protocol::wake_atom::value);
     return;
-  sim_time next = st.next_start;
-  if (!st.live_times.empty())
-    next = std::min(next, st.live_times.front());
-  if (!lanes.error().empty() || next == sim_time_never || next >= st.until) {
-    finish(self);
-    return;
-  }
-  if (!may_run(self, next))
-    return;
-  st.have_next = false;
-  st.window_start = next;
-  sim_time width = window_width(st);
-  sim_time end = width >= st.until - next ? st.until : next + width;
-  ++st.window;
-  logging::line(logging::level::trace, "node {}: window {} [{:.6f}s, {:.6f}s)",
-                node_id(self), st.window, to_seconds(next), to_seconds(end));
-  if (!run_window(self, end)) {
-    finish(self);
-    return;
-  }
-  st.last_end = end;
-  while (!st.live_times.empty() && st.live_times.front() < end)
-    st.live_times.erase(st.live_times.begin());
-  broadcast(self);
-  bool alone = st.peers.size() == 1;
-  if (alone && lanes.size() > 1 && st.pace <= 0 && !st.holding &&
-      !st.paused && st.live_times.empty()) {
-    if (run_until == sim_time_never)
-      run_until = (st.window_start / seconds(1) + 1) * seconds(1);
-    if (end < run_until)
-      continue;
-  }
-  // Alone, nobody else wakes this node up: continue through the mailbox,
-  // so that the coordinator's pings are answered between windows.
-  if (alone && !st.go_pending) {
-    st.go_pending = true;
-    self->send(self, protocol::go_atom::value, st.tokens.coordinator());
-  }
-  // Held back (paced, paused, holding), this node may find every peer's
-  // batch of the new window in already: no batch comes to wake it then.
-  auto i = st.inbox.find(st.window);
-  if (st.peers.size() > 1 && i != st.inbox.end() &&
-      i->second.size() + 1 >= st.peers.size())
-    self->send(self, protocol::wake_atom::value);
-  return;
   }
 }
 
@@ -495,7 +498,7 @@ void on_batch(node_actor_ptr self, protocol::window_batch& batch) {
     try_advance(self);
   } catch (const std::exception& e) {
     st.node->lanes.fail("bad event batch from node " +
-                          std::to_string(batch.from) + ": " + e.what());
+                        std::to_string(batch.from) + ": " + e.what());
     finish(self);
   }
 }
@@ -540,7 +543,8 @@ caf::behavior node_actor(node_actor_ptr self, node_instance* node,
   uint32_t nodes = node->lanes.nodes();
   // Alone, a node with one lane needs no lookahead; it still pauses every
   // virtual second so that it can answer the coordinator (progress lines).
-  st.lookahead = node->lanes.shards() > 1 ? node->lanes.lookahead() : seconds(1);
+  st.lookahead =
+      node->lanes.shards() > 1 ? node->lanes.lookahead() : seconds(1);
   st.pace = node->pace;
   st.peers.resize(nodes);
   self->monitor(coordinator);

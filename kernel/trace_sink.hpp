@@ -84,8 +84,8 @@ public:
   virtual uint16_t intern(std::string_view event_name) = 0;
 
   /// Appends one record. Keys must be non-decreasing across calls.
-  virtual void append(const order_key& key, uint16_t event,
-                      const field* fields, size_t num_fields) = 0;
+  virtual void append(const order_key& key, uint16_t event, const field* fields,
+                      size_t num_fields) = 0;
 
   void append(const order_key& key, uint16_t event) {
     append(key, event, nullptr, 0);

@@ -51,14 +51,14 @@ inline void add_common_options(CLI::App& cmd, common_args& a) {
       cmd.add_option("--seed,-s", a.seed, "run seed, 0 to 18446744073709551615")
           ->type_name("N")
           ->capture_default_str();
-  a.threads_opt = cmd.add_option(
-                        "--threads", a.threads,
-                        "lanes per node process, 1 to 64: threads that run "
-                        "its events in parallel, each window, with the same "
-                        "results (docs/kernel.md \"Lanes\"); they pay on "
-                        "large models")
-                      ->type_name("N")
-                      ->capture_default_str();
+  a.threads_opt =
+      cmd.add_option("--threads", a.threads,
+                     "lanes per node process, 1 to 64: threads that run "
+                     "its events in parallel, each window, with the same "
+                     "results (docs/kernel.md \"Lanes\"); they pay on "
+                     "large models")
+          ->type_name("N")
+          ->capture_default_str();
   a.nodes_opt = cmd.add_option("--nodes", a.nodes,
                                "node processes on this machine, 1 to 64 (1: "
                                "everything in-process)")

@@ -24,9 +24,13 @@ using namespace vmss_test;
 TEST(determinism, phold_same_trace_digest_on_threads_and_nodes) {
   const std::string base =
       "run --model 'phold entities=60 jobs=3' --until 500ms --seed 11";
-  std::vector<std::string> variants{
-      "--threads 1", "--threads 2", "--threads 3",          "--nodes 2",
-      "--nodes 3",   "--nodes 2 --threads 1", "--nodes 2 --threads 2"};
+  std::vector<std::string> variants{"--threads 1",
+                                    "--threads 2",
+                                    "--threads 3",
+                                    "--nodes 2",
+                                    "--nodes 3",
+                                    "--nodes 2 --threads 1",
+                                    "--nodes 2 --threads 2"};
   std::string first;
   for (size_t i = 0; i < variants.size(); ++i) {
     auto res = run_sim(base + " " + variants[i] + " --out " +
